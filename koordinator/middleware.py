@@ -1,0 +1,28 @@
+"""Idle session expiry: a session that has seen no request for SESSION_IDLE_TIMEOUT seconds ends."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils.translation import gettext as _
+
+LAST_SEEN_KEY = "koordinator_last_seen"
+
+
+class IdleSessionTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN_KEY)
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("Du ble logget ut fordi du ikke hadde gjort noe på en stund."))
+            else:
+                request.session[LAST_SEEN_KEY] = now
+        return self.get_response(request)

@@ -1,0 +1,17 @@
+"""Models of the core app. Import from here: ``from koordinator.models import FollowUp``."""
+
+from koordinator.models.access_log import AccessEvent
+from koordinator.models.cases import Consent, FollowUp
+from koordinator.models.people import Membership, Municipality, NextOfKin, Organisation, ServiceUser, User
+
+__all__ = [
+    "AccessEvent",
+    "Consent",
+    "FollowUp",
+    "Membership",
+    "Municipality",
+    "NextOfKin",
+    "Organisation",
+    "ServiceUser",
+    "User",
+]

@@ -1,0 +1,214 @@
+"""People and organisations: users, municipalities, units and partner services, service users."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from koordinator.models.base import GatedQuerySet
+
+
+class User(AbstractUser):
+    """Anyone who can log in: staff, partner service members, service users with a login, administrators."""
+
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
+    title = models.CharField(_("stilling"), max_length=120, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("bruker av systemet")
+        verbose_name_plural = _("brukere av systemet")
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("navn"), max_length=120, unique=True)
+    number = models.CharField(_("kommunenummer"), max_length=4, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A municipal unit (the follow-up service) or a partner service."""
+
+    class Kind(models.TextChoices):
+        FOLLOW_UP_SERVICE = "followup", _("Oppfølgingstjeneste (kommunal)")
+        NAV = "nav", _("NAV")
+        SPECIALIST = "specialist", _("Spesialisthelsetjeneste (DPS, TSB, LAR)")
+        GP = "gp", _("Fastlege")
+        HOUSING = "housing", _("Boligkontor")
+        HOME_CARE = "home_care", _("Hjemmetjeneste")
+        CHILD_WELFARE = "child_welfare", _("Barnevern")
+        CORRECTIONAL = "correctional", _("Kriminalomsorg / friomsorg")
+        USER_ORG = "user_org", _("Bruker- eller frivillig organisasjon")
+        EMPLOYER = "employer", _("Arbeidsgiver")
+        EMERGENCY = "emergency", _("Legevakt / akuttjeneste")
+        OTHER = "other", _("Annet")
+
+    name = models.CharField(_("navn"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        help_text=_("Tom for tjenester som dekker flere kommuner, for eksempel et DPS."),
+    )
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
+    duty_phone = models.CharField(_("vakttelefon"), max_length=32, blank=True)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisasjon")
+        verbose_name_plural = _("organisasjoner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_municipal_unit(self) -> bool:
+        return self.kind == self.Kind.FOLLOW_UP_SERVICE
+
+
+class Membership(models.Model):
+    """A user's role in an organisation. Roles are fixed relationships; the access gate reads them."""
+
+    class Role(models.TextChoices):
+        TRUST_PERSON = "trust_person", _("Tillitsperson")
+        LEADER = "leader", _("Leder")
+        PARTNER = "partner", _("Samarbeidspartner")
+        ADMIN = "admin", _("Administrator")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+
+class ServiceUserQuerySet(GatedQuerySet):
+    gate_name = "service_users"
+
+
+class ServiceUser(models.Model):
+    """A person followed up by the service. Many have no login at all."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("E-post")
+        LETTER = "letter", _("Brev")
+        IN_APP = "in_app", _("I appen")
+
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    birth_date = models.DateField(_("fødselsdato"), null=True, blank=True)
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="service_users"
+    )
+    user = models.OneToOneField(
+        User,
+        verbose_name=_("innlogging"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="service_user",
+    )
+    phone = models.CharField(_("mobilnummer"), max_length=32, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    preferred_channel = models.CharField(
+        _("foretrukket kanal"), max_length=10, choices=Channel.choices, default=Channel.SMS
+    )
+    language = models.CharField(_("språk"), max_length=60, default="norsk")
+    interpreter_needed = models.BooleanField(_("trenger tolk"), default=False)
+    interpreter_language = models.CharField(_("tolkespråk"), max_length=60, blank=True)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=4, blank=True)
+    city = models.CharField(_("poststed"), max_length=80, blank=True)
+    archived_at = models.DateTimeField(_("arkivert"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ServiceUserQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tjenestemottaker")
+        verbose_name_plural = _("tjenestemottakere")
+        ordering = ["last_name", "first_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("service_user_detail", args=[self.pk])
+
+
+class NextOfKinQuerySet(GatedQuerySet):
+    gate_name = "next_of_kin"
+
+
+class NextOfKin(models.Model):
+    """Family or guardian. Some support the user; some the user wants kept away."""
+
+    class Kind(models.TextChoices):
+        SUPPORTIVE = "supportive", _("Støttende – kan kontaktes")
+        RESTRICTED = "restricted", _("Skal ikke kontaktes / holdes unna")
+
+    service_user = models.ForeignKey(ServiceUser, on_delete=models.CASCADE, related_name="next_of_kin")
+    name = models.CharField(_("navn"), max_length=200)
+    relation = models.CharField(_("relasjon"), max_length=100, help_text=_("For eksempel mor, bror, verge."))
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.SUPPORTIVE)
+    is_guardian = models.BooleanField(_("er verge"), default=False)
+    phone = models.CharField(_("telefon"), max_length=32, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    note = models.TextField(_("merknad"), blank=True)
+    archived_at = models.DateTimeField(_("arkivert"), null=True, blank=True)
+
+    objects = NextOfKinQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("pårørende")
+        verbose_name_plural = _("pårørende")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relation})"

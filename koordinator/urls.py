@@ -1,0 +1,44 @@
+"""URL map. Page URLs are Norwegian (what users see); names are English (what code uses)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from koordinator.views import auth, caseload, cases, consents, home, next_of_kin, partner, portal, service_users
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    # Log-in, log-out, password (django-axes throttles failed log-ins)
+    path("logg-inn/", auth.LoginView.as_view(), name="login"),
+    path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
+    path("konto/passord/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("konto/passord/endret/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # The trust person's and the leader's homes
+    path("arbeidsliste/", caseload.worklist, name="worklist"),
+    path("leder/", caseload.leader_overview, name="leader_overview"),
+    # Service users (staff)
+    path("brukere/ny/", service_users.register, name="service_user_register"),
+    path("brukere/<int:pk>/", service_users.detail, name="service_user_detail"),
+    path("brukere/<int:pk>/endre/", service_users.edit, name="service_user_edit"),
+    path("brukere/<int:pk>/samtykker/ny/", consents.create, name="consent_create"),
+    path("brukere/<int:pk>/parorende/ny/", next_of_kin.create, name="next_of_kin_create"),
+    path("parorende/<int:pk>/endre/", next_of_kin.edit, name="next_of_kin_edit"),
+    path("parorende/<int:pk>/fjern/", next_of_kin.archive, name="next_of_kin_archive"),
+    path("samtykker/<int:pk>/trekk-tilbake/", consents.withdraw, name="consent_withdraw"),
+    # Follow-up cases
+    path("saker/<int:pk>/", cases.detail, name="followup_detail"),
+    path("saker/<int:pk>/status/", cases.change_status, name="followup_status"),
+    path("saker/<int:pk>/avslutt/", cases.end, name="followup_end"),
+    path("saker/<int:pk>/tildel/", cases.assign, name="followup_assign"),
+    path("saker/<int:pk>/historikk/", cases.timeline, name="followup_timeline"),
+    # The service user's own pages
+    path("min-side/", portal.my_page, name="my_page"),
+    path("min-side/innsyn/", portal.access_log, name="my_access_log"),
+    path("min-side/samtykker/ny/", portal.give_consent, name="my_consent_create"),
+    path("min-side/opplysninger/", portal.edit_contact, name="my_contact_edit"),
+    # The partner's home
+    path("partner/", partner.home, name="partner_home"),
+    # API and admin
+    path("api/v1/", include("koordinator.api.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,166 @@
+"""Shared fixtures: a small world with every persona the permission matrix needs."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from koordinator.models import Consent, FollowUp, Membership, Organisation, ServiceUser, User
+from tests import factories as f
+
+
+@dataclass
+class World:
+    municipality: object
+    other_municipality: object
+    unit: Organisation
+    other_unit: Organisation
+    nav: Organisation
+    leader: User
+    other_leader: User
+    trust_person: User
+    other_trust_person: User
+    deputy: User
+    owner: User
+    other_owner: User
+    owner_su: ServiceUser
+    other_su: ServiceUser
+    case: FollowUp
+    other_case: FollowUp
+    partner_valid: User
+    partner_org_member: User
+    partner_none: User
+    partner_expired: User
+    partner_withdrawn: User
+    partner_wrong_scope: User
+    admin: User
+    consent_valid: Consent
+    consent_org: Consent
+    consent_expired: Consent
+    consent_withdrawn: Consent
+    consent_wrong_scope: Consent
+    next_of_kin: object
+    restricted_next_of_kin: object
+
+    def persona(self, name: str) -> User | None:
+        return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs ~0.2 s a user; tests create dozens.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    today = timezone.localdate()
+    trondheim = f.MunicipalityFactory(name="Trondheim", number="5001")
+    bergen = f.MunicipalityFactory(name="Bergen", number="4601")
+    unit = f.OrganisationFactory(name="Oppfølgingstjenesten Øst", municipality=trondheim)
+    other_unit = f.OrganisationFactory(name="Oppfølgingstjenesten Bergenhus", municipality=bergen)
+    nav = f.OrganisationFactory(name="NAV Lerkendal", kind=Organisation.Kind.NAV, municipality=trondheim)
+
+    def member(username, org, role):
+        user = f.UserFactory(username=username)
+        f.MembershipFactory(user=user, organisation=org, role=role)
+        return user
+
+    leader = member("leder", unit, Membership.Role.LEADER)
+    other_leader = member("leder_bergen", other_unit, Membership.Role.LEADER)
+    trust_person = member("tillit", unit, Membership.Role.TRUST_PERSON)
+    other_trust_person = member("tillit_annen", unit, Membership.Role.TRUST_PERSON)
+    deputy = member("stedfortreder", unit, Membership.Role.TRUST_PERSON)
+    admin = member("admin", unit, Membership.Role.ADMIN)
+
+    owner = f.UserFactory(username="eier")
+    other_owner = f.UserFactory(username="annen_bruker")
+    owner_su = f.ServiceUserFactory(user=owner, municipality=trondheim, first_name="Kari", last_name="Nordmann")
+    other_su = f.ServiceUserFactory(user=other_owner, municipality=trondheim, first_name="Ola", last_name="Hansen")
+    case = f.FollowUpFactory(service_user=owner_su, unit=unit, trust_person=trust_person, deputy=deputy)
+    other_case = f.FollowUpFactory(service_user=other_su, unit=unit, trust_person=other_trust_person)
+
+    # Partners. Personal consents go to members of the GP office; NAV gets an organisation consent,
+    # so every NAV member is let in by it; DPS has no consent at all.
+    gp = f.OrganisationFactory(name="Legesenteret", kind=Organisation.Kind.GP, municipality=trondheim)
+    dps = f.OrganisationFactory(name="DPS Nidaros", kind=Organisation.Kind.SPECIALIST, municipality=None)
+    partner_valid = member("partner_gyldig", gp, Membership.Role.PARTNER)
+    partner_expired = member("partner_utlopt", gp, Membership.Role.PARTNER)
+    partner_withdrawn = member("partner_trukket", gp, Membership.Role.PARTNER)
+    partner_wrong_scope = member("partner_feil_omfang", gp, Membership.Role.PARTNER)
+    partner_org_member = member("nav_ansatt", nav, Membership.Role.PARTNER)
+    partner_none = member("partner_uten", dps, Membership.Role.PARTNER)
+
+    consent_valid = f.ConsentFactory(owner=owner_su, grantee_user=partner_valid, recorded_by=trust_person)
+    consent_org = f.ConsentFactory(owner=owner_su, grantee_organisation=nav, recorded_by=trust_person)
+    consent_expired = f.ConsentFactory(
+        owner=owner_su,
+        grantee_user=partner_expired,
+        recorded_by=trust_person,
+        valid_from=today - datetime.timedelta(days=400),
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    consent_withdrawn = f.ConsentFactory(
+        owner=owner_su, grantee_user=partner_withdrawn, recorded_by=trust_person, withdrawn_at=timezone.now()
+    )
+    consent_wrong_scope = f.ConsentFactory(
+        owner=owner_su,
+        grantee_user=partner_wrong_scope,
+        recorded_by=trust_person,
+        scope_crisis_plan=False,
+        scope_followup_log=False,
+        scope_plan=True,
+        scope_meetings=False,
+    )
+    kin = f.NextOfKinFactory(service_user=owner_su, name="Eva Nordmann", relation="søster")
+    restricted = f.NextOfKinFactory(
+        service_user=owner_su, name="Per Farlig", relation="tidligere samboer", kind="restricted"
+    )
+    return World(
+        municipality=trondheim,
+        other_municipality=bergen,
+        unit=unit,
+        other_unit=other_unit,
+        nav=nav,
+        leader=leader,
+        other_leader=other_leader,
+        trust_person=trust_person,
+        other_trust_person=other_trust_person,
+        deputy=deputy,
+        owner=owner,
+        other_owner=other_owner,
+        owner_su=owner_su,
+        other_su=other_su,
+        case=case,
+        other_case=other_case,
+        partner_valid=partner_valid,
+        partner_org_member=partner_org_member,
+        partner_none=partner_none,
+        partner_expired=partner_expired,
+        partner_withdrawn=partner_withdrawn,
+        partner_wrong_scope=partner_wrong_scope,
+        admin=admin,
+        consent_valid=consent_valid,
+        consent_org=consent_org,
+        consent_expired=consent_expired,
+        consent_withdrawn=consent_withdrawn,
+        consent_wrong_scope=consent_wrong_scope,
+        next_of_kin=kin,
+        restricted_next_of_kin=restricted,
+    )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def login(client, user: User | None):
+    """Log a Django test client or DRF APIClient in as ``user`` (``None`` stays anonymous)."""
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
