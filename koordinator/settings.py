@@ -215,6 +215,14 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="koordinator@localhost")
 
+# --- Notifications (the outbox) ------------------------------------------------
+# SMS goes through a pluggable backend: a class with send(to, text, idempotency_key).
+SMS_BACKEND = env.str("SMS_BACKEND", default="koordinator.outbox.backends.ConsoleSmsBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+# A claim older than this (seconds) belongs to a worker that died; the row is picked up again.
+NOTIFICATION_CLAIM_LEASE = env.int("NOTIFICATION_CLAIM_LEASE", default=600)
+
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,

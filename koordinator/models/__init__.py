@@ -2,11 +2,14 @@
 
 from koordinator.models.access_log import AccessEvent
 from koordinator.models.cases import Consent, FollowUp
+from koordinator.models.notifications import DeliveryAttempt, Notification
 from koordinator.models.people import Membership, Municipality, NextOfKin, Organisation, ServiceUser, User
 
 __all__ = [
     "AccessEvent",
     "Consent",
+    "DeliveryAttempt",
+    "Notification",
     "FollowUp",
     "Membership",
     "Municipality",

@@ -1,0 +1,106 @@
+"""The notification outbox: write notifications with :func:`notify`; ``send_notifications`` delivers them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from koordinator.models import ServiceUser, User
+from koordinator.models.notifications import Notification
+
+Channel = Notification.Channel
+
+# When the preferred channel cannot reach the person, try these in order.
+FALLBACK_ORDER = (Channel.SMS, Channel.EMAIL, Channel.IN_APP, Channel.LETTER)
+
+
+def reachable_channels(recipient: User | ServiceUser) -> list[str]:
+    if isinstance(recipient, ServiceUser):
+        channels = []
+        if recipient.phone:
+            channels.append(Channel.SMS)
+        if recipient.email:
+            channels.append(Channel.EMAIL)
+        if recipient.user_id:
+            channels.append(Channel.IN_APP)
+        if recipient.address:
+            channels.append(Channel.LETTER)
+        return channels
+    channels = [Channel.IN_APP]
+    if recipient.phone:
+        channels.append(Channel.SMS)
+    if recipient.email:
+        channels.append(Channel.EMAIL)
+    return channels
+
+
+def choose_channel(recipient: User | ServiceUser, preferred: str | None = None) -> str:
+    """The preferred channel if it reaches the person, otherwise the first that does in FALLBACK_ORDER.
+
+    A service user who can be reached no other way gets a letter (the print queue shows it without an address
+    so staff notice it).
+    """
+    reachable = reachable_channels(recipient)
+    if preferred is None and isinstance(recipient, ServiceUser):
+        preferred = recipient.preferred_channel
+    if preferred in reachable:
+        return preferred
+    for channel in FALLBACK_ORDER:
+        if channel in reachable:
+            return channel
+    return Channel.LETTER if isinstance(recipient, ServiceUser) else Channel.IN_APP
+
+
+def address_for(recipient: User | ServiceUser, channel: str) -> str:
+    if channel == Channel.SMS:
+        return recipient.phone
+    if channel == Channel.EMAIL:
+        return recipient.email
+    if channel == Channel.LETTER and isinstance(recipient, ServiceUser):
+        lines = [recipient.full_name, recipient.address, f"{recipient.postal_code} {recipient.city}".strip()]
+        return "\n".join(line for line in lines if line)
+    return ""
+
+
+def notify(
+    recipient: User | ServiceUser,
+    subject: str,
+    body: str,
+    *,
+    about: Model | None = None,
+    due_at: datetime.datetime | None = None,
+    channel: str | None = None,
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """Write one notification to the outbox. Call it inside the transaction of the event that causes it.
+
+    With a ``dedupe_key`` a second call for the same event writes nothing and returns ``None``.
+    """
+    channel = channel or choose_channel(recipient)
+    if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
+        return None
+    notification = Notification(
+        recipient_user=recipient if isinstance(recipient, User) else None,
+        recipient_service_user=recipient if isinstance(recipient, ServiceUser) else None,
+        channel=channel,
+        address=address_for(recipient, channel),
+        subject=subject[:200],
+        body=body,
+        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        about_id=about.pk if about is not None else None,
+        due_at=due_at or timezone.now(),
+        dedupe_key=dedupe_key,
+    )
+    try:
+        # A savepoint, so a lost race on the dedupe key does not spoil the caller's transaction.
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        if dedupe_key:
+            return None
+        raise
+    return notification
