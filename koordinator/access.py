@@ -110,7 +110,18 @@ def forget(user) -> None:
 
 def case_staff_q(actor: Actor, prefix: str = "") -> Q:
     """Cases (``FollowUp``) this actor works on: as trust person, deputy, or leader in the municipality."""
+    from koordinator.models import DeputyArrangement
+
     q = Q(**{f"{prefix}trust_person_id": actor.user_id}) | Q(**{f"{prefix}deputy_id": actor.user_id})
+    # The standing deputy of the trust person, unless the case names its own deputy.
+    q |= Q(
+        **{
+            f"{prefix}deputy_id__isnull": True,
+            f"{prefix}trust_person_id__in": DeputyArrangement.objects.filter(deputy_id=actor.user_id).values(
+                "trust_person_id"
+            ),
+        }
+    )
     if actor.leader_municipality_ids:
         q |= Q(**{f"{prefix}municipality_id__in": actor.leader_municipality_ids})
     return q
@@ -196,12 +207,41 @@ def _access_events(actor: Actor, action: str) -> Q:
     return _self_service_user_q(actor, "service_user_id")
 
 
+def _absences(actor: Actor, action: str) -> Q:
+    """Own absences; a leader's staff; colleagues in the same unit may see (not change) who is away."""
+    from koordinator.models import Membership
+
+    q = Q(person_id=actor.user_id)
+    if actor.leader_municipality_ids:
+        q |= Q(
+            person_id__in=Membership.objects.filter(
+                organisation__municipality_id__in=actor.leader_municipality_ids
+            ).values("user_id")
+        )
+    if action == VIEW and actor.trust_person_unit_ids:
+        q |= Q(person_id__in=Membership.objects.filter(organisation_id__in=actor.trust_person_unit_ids).values("user_id"))
+    return q
+
+
+def _appointments(actor: Actor, action: str) -> Q:
+    from koordinator.models import FollowUp
+
+    q = Q(follow_up_id__in=FollowUp.objects.filter(case_staff_q(actor)).values("pk")) | Q(
+        trust_person_id=actor.user_id
+    )
+    if action == VIEW:
+        q |= _self_service_user_q(actor, "service_user_id")
+    return q
+
+
 POLICIES: dict[str, Callable[[Actor, str], Q]] = {
     "service_users": _service_users,
     "follow_ups": _follow_ups,
     "consents": _consents,
     "next_of_kin": _next_of_kin,
     "access_events": _access_events,
+    "absences": _absences,
+    "appointments": _appointments,
 }
 
 

@@ -117,6 +117,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Norwegian dates: 23.11.2026 and 23.11.2026 kl. 14.00 (koordinator/formats/nb/formats.py).
+FORMAT_MODULE_PATH = ["koordinator.formats"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
@@ -222,6 +224,10 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 # A claim older than this (seconds) belongs to a worker that died; the row is picked up again.
 NOTIFICATION_CLAIM_LEASE = env.int("NOTIFICATION_CLAIM_LEASE", default=600)
+
+# Future absences are announced to users the day before, from this hour; returns the morning after.
+ABSENCE_ANNOUNCE_HOUR = env.int("ABSENCE_ANNOUNCE_HOUR", default=12)
+RETURN_ANNOUNCE_HOUR = env.int("RETURN_ANNOUNCE_HOUR", default=8)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

@@ -2,10 +2,15 @@
 
 from koordinator.models.access_log import AccessEvent
 from koordinator.models.cases import Consent, FollowUp
+from koordinator.models.continuity import Absence, Appointment, DeputyArrangement, Handover
 from koordinator.models.notifications import DeliveryAttempt, Notification
 from koordinator.models.people import Membership, Municipality, NextOfKin, Organisation, ServiceUser, User
 
 __all__ = [
+    "Absence",
+    "Appointment",
+    "DeputyArrangement",
+    "Handover",
     "AccessEvent",
     "Consent",
     "DeliveryAttempt",

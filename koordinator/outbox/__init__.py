@@ -66,6 +66,54 @@ def address_for(recipient: User | ServiceUser, channel: str) -> str:
     return ""
 
 
+def build(
+    recipient: User | ServiceUser,
+    subject: str,
+    body: str,
+    *,
+    about: Model | None = None,
+    due_at: datetime.datetime | None = None,
+    channel: str | None = None,
+    dedupe_key: str | None = None,
+) -> Notification:
+    """An unsaved notification; write many at once with :func:`notify_many`."""
+    channel = channel or choose_channel(recipient)
+    return Notification(
+        recipient_user=recipient if isinstance(recipient, User) else None,
+        recipient_service_user=recipient if isinstance(recipient, ServiceUser) else None,
+        channel=channel,
+        address=address_for(recipient, channel),
+        subject=subject[:200],
+        body=body,
+        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+        about_id=about.pk if about is not None else None,
+        due_at=due_at or timezone.now(),
+        dedupe_key=dedupe_key,
+    )
+
+
+def notify_many(notifications: list[Notification]) -> list[Notification]:
+    """Write several notifications in a constant number of queries, skipping dedupe keys already written.
+
+    Returns the ones written. Call it inside the transaction of the event that causes them.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    keys = [n.dedupe_key for n in notifications if n.dedupe_key]
+    existing = set(Notification.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True)) if keys else set()
+    fresh, seen = [], set()
+    for n in notifications:
+        if n.dedupe_key:
+            if n.dedupe_key in existing or n.dedupe_key in seen:
+                continue
+            seen.add(n.dedupe_key)
+        fresh.append(n)
+    if not fresh:
+        return []
+    with transaction.atomic():
+        return bulk_create_with_history(fresh, Notification)
+
+
 def notify(
     recipient: User | ServiceUser,
     subject: str,

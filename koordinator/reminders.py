@@ -1,0 +1,88 @@
+"""What ``manage.py run_reminders`` does, one function per kind of reminder.
+
+Each function is idempotent: it writes notifications with a dedupe key, or marks what it has done, so running
+the command twice in a row sends nothing twice. Later issues (plans, meetings) add their own with
+:func:`register_reminder` (steps due, action items overdue, revisions due, consents expiring …).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.conf import settings
+from django.utils import timezone
+
+from koordinator import continuity, outbox
+from koordinator.models import Absence, Appointment
+from koordinator.timeutil import at
+
+Reminder = Callable[[datetime.datetime], int]
+REMINDERS: dict[str, Reminder] = {}
+
+
+def register_reminder(name: str):
+    def decorator(fn: Reminder) -> Reminder:
+        REMINDERS[name] = fn
+        return fn
+
+    return decorator
+
+
+@register_reminder("avtaler")
+def appointment_reminders(now: datetime.datetime) -> int:
+    """A reminder to the user before each appointment in the next two days (default the evening before, 18.00)."""
+    written = 0
+    upcoming = (
+        Appointment.objects.upcoming()
+        .filter(starts_at__gt=now, starts_at__lte=now + datetime.timedelta(days=2))
+        .select_related("service_user", "trust_person", "follow_up__unit")
+    )
+    for appointment in upcoming:
+        subject, body = continuity.reminder_text(appointment)
+        key = (
+            f"appointment:{appointment.pk}:reminder:{appointment.starts_at.isoformat()}:{appointment.trust_person_id}"
+        )
+        if outbox.notify(
+            appointment.service_user, subject, body, about=appointment,
+            due_at=continuity.reminder_due_at(appointment), dedupe_key=key,
+        ):
+            written += 1
+    return written
+
+
+@register_reminder("fravær")
+def absence_announcements(now: datetime.datetime) -> int:
+    """Tell users about a future absence the day before it starts (from ABSENCE_ANNOUNCE_HOUR)."""
+    today = timezone.localdate(now)
+    latest_start = today + datetime.timedelta(days=1) if now >= at(today, settings.ABSENCE_ANNOUNCE_HOUR) else today
+    told = 0
+    for absence in Absence.objects.active().filter(
+        announced_at__isnull=True, starts_on__lte=latest_start, ends_on__gte=today
+    ).select_related("person"):
+        told += continuity.announce_absence(absence)
+    return told
+
+
+@register_reminder("tilbake")
+def return_announcements(now: datetime.datetime) -> int:
+    """*«X er tilbake»*, the morning after an absence ends, when the absence asked for it."""
+    today = timezone.localdate(now)
+    if now < at(today, settings.RETURN_ANNOUNCE_HOUR):
+        return 0
+    told = 0
+    for absence in Absence.objects.active().filter(
+        announce_return=True,
+        return_announced_at__isnull=True,
+        ends_on__lt=today,
+        ends_on__gte=today - datetime.timedelta(days=3),
+    ).select_related("person"):
+        # Not if the person is away again (a new absence right after this one).
+        if not Absence.objects.covering(today).filter(person=absence.person).exists():
+            told += continuity.announce_return(absence)
+    return told
+
+
+def run_all(now: datetime.datetime | None = None) -> dict[str, int]:
+    now = now or timezone.now()
+    return {name: fn(now) for name, fn in REMINDERS.items()}
