@@ -3,7 +3,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from koordinator.views import auth, caseload, cases, consents, home, next_of_kin, partner, portal, service_users
+from koordinator.views import (
+    auth,
+    caseload,
+    cases,
+    consents,
+    continuity,
+    home,
+    next_of_kin,
+    notifications,
+    partner,
+    portal,
+    service_users,
+)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -38,6 +50,24 @@ urlpatterns = [
     path("min-side/opplysninger/", portal.edit_contact, name="my_contact_edit"),
     # The partner's home
     path("partner/", partner.home, name="partner_home"),
+    # Continuity: appointments, absences, deputies, handovers (issue 3)
+    path("avtaler/", continuity.appointments, name="appointments"),
+    path("saker/<int:pk>/avtaler/ny/", continuity.appointment_create, name="appointment_create"),
+    path("avtaler/<int:pk>/avlys/", continuity.appointment_cancel, name="appointment_cancel"),
+    path("avtaler/<int:pk>/flytt/", continuity.appointment_move, name="appointment_move"),
+    path("fravaer/", continuity.absences, name="absences"),
+    path("fravaer/ny/", continuity.absence_register, name="absence_register"),
+    path("fravaer/<int:pk>/slett/", continuity.absence_cancel, name="absence_cancel"),
+    path("overforing/", continuity.handover, name="handover"),
+    path("leder/stedfortredere/", continuity.deputies, name="deputies"),
+    path("leder/dekning/", continuity.coverage, name="coverage"),
+    path("saker/<int:pk>/ny-tillitsperson/", continuity.change_trust_person, name="change_trust_person"),
+    # Messages: the bell, the list, the letter print queue
+    path("varsler/", notifications.inbox, name="notifications"),
+    path("varsler/lest/", notifications.mark_read, name="notifications_mark_read"),
+    path("utskrift/", notifications.print_queue, name="print_queue"),
+    path("utskrift/brev.pdf", notifications.letters_pdf, name="letters_pdf"),
+    path("utskrift/sendt/", notifications.mark_printed, name="mark_printed"),
     # API and admin
     path("api/v1/", include("koordinator.api.urls")),
     path("admin/", admin.site.urls),

@@ -152,3 +152,78 @@ def notify(
             return None
         raise
     return notification
+
+
+# --- reading: the bell, the list, the print queue ------------------------------------------------------------
+
+
+def inbox(user):
+    """What a person sees under the bell: messages to them that are due, whatever channel they went by."""
+    return (
+        Notification.objects.for_recipient(user)
+        .filter(due_at__lte=timezone.now())
+        .exclude(state=Notification.State.CANCELLED)
+        .order_by("-due_at", "-pk")
+    )
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return inbox(user).filter(read_at__isnull=True).count()
+
+
+def mark_read(user, ids: list[int] | None = None) -> int:
+    """Mark the user's own messages read (all of them when ``ids`` is None). Others' ids are ignored."""
+    from simple_history.utils import bulk_update_with_history
+
+    qs = inbox(user).filter(read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    items = list(qs)
+    now = timezone.now()
+    for n in items:
+        n.read_at = now
+    if items:
+        bulk_update_with_history(items, Notification, ["read_at"], default_user=user,
+                                 default_change_reason="Lest")
+    return len(items)
+
+
+def print_queue(user):
+    """Letters waiting to be printed, for service users the staff member may act for."""
+    return (
+        Notification.objects.filter(
+            channel=Notification.Channel.LETTER,
+            state=Notification.State.PENDING,
+            due_at__lte=timezone.now(),
+            recipient_service_user__in=ServiceUser.objects.for_user(user, "change"),
+        )
+        .select_related("recipient_service_user")
+        .order_by("due_at", "pk")
+    )
+
+
+def mark_printed(user, ids: list[int]) -> int:
+    """Letters handed to the post: sent, with the printing recorded as the delivery attempt."""
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from koordinator.models.notifications import DeliveryAttempt
+
+    with transaction.atomic():
+        items = list(print_queue(user).filter(pk__in=ids).select_for_update(of=("self",)))
+        now = timezone.now()
+        for n in items:
+            n.state = Notification.State.SENT
+            n.sent_at = now
+            n.attempts += 1
+        if items:
+            bulk_update_with_history(items, Notification, ["state", "sent_at", "attempts"], default_user=user,
+                                     default_change_reason="Skrevet ut og sendt i posten")
+            bulk_create_with_history(
+                [DeliveryAttempt(notification=n, worker=f"utskrift:{user.username}", backend="letter", success=True)
+                 for n in items],
+                DeliveryAttempt,
+                default_user=user,
+            )
+    return len(items)

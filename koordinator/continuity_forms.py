@@ -1,0 +1,155 @@
+"""Forms for continuity: appointments, absences, standing deputies and change of trust person.
+
+They collect input; the rules live in ``koordinator.continuity``. Choices that list people come from the
+actor's own unit or municipality, never from ``.objects.all()``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koordinator import access, continuity
+from koordinator.forms import DateInput, StaffForm, UserChoiceField
+from koordinator.models import Absence, Appointment, FollowUp, Membership, User
+from koordinator.services import trust_persons_in_unit
+from koordinator.timeutil import at
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+def staff_of_leader(actor: User):
+    """Trust persons in the leader's municipalities."""
+    munis = access.actor_for(actor).leader_municipality_ids
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(
+            role=Membership.Role.TRUST_PERSON, organisation__municipality_id__in=munis
+        ).values("user_id"),
+    ).order_by("first_name", "last_name", "username")
+
+
+class AppointmentForm(StaffForm):
+    day = forms.DateField(label=_("Dato"), widget=DateInput)
+    time = forms.TimeField(label=_("Klokkeslett"), widget=TimeInput)
+    duration_minutes = forms.IntegerField(label=_("Varighet i minutter"), initial=60, min_value=5, max_value=480)
+    place = forms.ChoiceField(label=_("Hvor"), choices=Appointment.Place.choices, initial=Appointment.Place.HOME,
+                              widget=forms.RadioSelect)
+    place_detail = forms.CharField(label=_("Stedet nærmere"), max_length=200, required=False,
+                                   help_text=_("For eksempel navnet på kafeen."))
+    about = forms.CharField(label=_("Hva skal dere snakke om?"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].initial = timezone.localdate() + datetime.timedelta(days=1)
+        self.fields["time"].initial = datetime.time(10, 0)
+
+    def starts_at(self) -> datetime.datetime:
+        day, time = self.cleaned_data["day"], self.cleaned_data["time"]
+        return at(day, time.hour, time.minute)
+
+
+class MoveAppointmentForm(StaffForm):
+    day = forms.DateField(label=_("Ny dato"), widget=DateInput)
+    time = forms.TimeField(label=_("Nytt klokkeslett"), widget=TimeInput)
+    note = forms.CharField(label=_("Hvorfor flyttes avtalen?"), max_length=300, required=False)
+
+    def starts_at(self) -> datetime.datetime:
+        day, time = self.cleaned_data["day"], self.cleaned_data["time"]
+        return at(day, time.hour, time.minute)
+
+
+class CancelAppointmentForm(StaffForm):
+    note = forms.CharField(label=_("Hvorfor avlyses avtalen?"), max_length=300, required=False)
+
+
+class AbsenceForm(StaffForm):
+    person = UserChoiceField(label=_("Hvem er borte?"), queryset=User.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Type fravær"), choices=Absence.Kind.choices, widget=forms.RadioSelect)
+    starts_on = forms.DateField(label=_("Fra og med"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Til og med"), widget=DateInput)
+    note = forms.CharField(label=_("Merknad"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                           help_text=_("Vises bare for kolleger og leder, ikke for brukerne."))
+    announce_return = forms.BooleanField(label=_("Si fra til brukerne når fraværet er over"), required=False)
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.is_leader = bool(access.actor_for(actor).leader_municipality_ids)
+        if self.is_leader:
+            self.fields["person"].queryset = staff_of_leader(actor)
+            self.fields["person"].required = True
+        else:
+            del self.fields["person"]
+        today = timezone.localdate()
+        self.fields["starts_on"].initial = today
+        self.fields["ends_on"].initial = today
+
+    def chosen_person(self) -> User:
+        return self.cleaned_data.get("person") or self.actor
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("«Til og med» kan ikke være før «fra og med»."))
+        return data
+
+
+class DecisionField(forms.ChoiceField):
+    widget = forms.RadioSelect
+
+
+def add_decision_fields(form: forms.Form, appointments: list[Appointment]) -> None:
+    """One choice per appointment in the period: the deputy takes it, or it is cancelled."""
+    from koordinator.timeutil import no_datetime
+
+    for appointment in appointments:
+        form.fields[f"decision_{appointment.pk}"] = DecisionField(
+            label=_("%(when)s – %(user)s, %(place)s")
+            % {"when": no_datetime(appointment.starts_at), "user": appointment.service_user.full_name,
+               "place": appointment.place_text},
+            choices=[(continuity.DEPUTY, _("Stedfortreder tar avtalen")), (continuity.CANCEL, _("Avlys avtalen"))],
+            initial=continuity.DEPUTY,
+        )
+
+
+def decisions_from(form: forms.Form) -> dict[int, str]:
+    return {
+        int(name.removeprefix("decision_")): value
+        for name, value in form.cleaned_data.items()
+        if name.startswith("decision_")
+    }
+
+
+class StandingDeputyForm(StaffForm):
+    trust_person = UserChoiceField(label=_("Tillitsperson"), queryset=User.objects.none())
+    deputy = UserChoiceField(label=_("Fast stedfortreder"), queryset=User.objects.none(), required=False,
+                             empty_label=_("Ingen"))
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = staff_of_leader(actor)
+        self.fields["trust_person"].queryset = staff
+        self.fields["deputy"].queryset = staff
+
+
+class ChangeTrustPersonForm(StaffForm):
+    trust_person = UserChoiceField(label=_("Ny tillitsperson"), queryset=User.objects.none())
+    handover_note = forms.CharField(
+        label=_("Overføringsnotat"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Skriv det den nye tillitspersonen trenger å vite. Brukeren kan også lese notatet, så skriv "
+                    "med respekt og i vanlige ord."),
+    )
+
+    def __init__(self, *args, case: FollowUp, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trust_person"].queryset = trust_persons_in_unit(case.unit).exclude(pk=case.trust_person_id)
