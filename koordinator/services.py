@@ -318,6 +318,63 @@ def assign(actor: User, case: FollowUp, *, trust_person: User, deputy: User | No
     return case
 
 
+@transaction.atomic
+def open_follow_up(
+    actor: User,
+    service_user: ServiceUser,
+    *,
+    unit: Organisation,
+    trust_person: User,
+    referral_source: str,
+    deputy: User | None = None,
+    referral_agency: Organisation | None = None,
+    referral_agency_name: str = "",
+    referral_note: str = "",
+    started_on: datetime.date | None = None,
+) -> FollowUp:
+    """A new case for someone already registered, e.g. a new referral after an earlier case ended.
+
+    A person has at most one case that is not ended; an ended case is taken up again with
+    :func:`change_status` instead.
+    """
+    access.require_change(actor, service_user)
+    if not access.may_register_service_users(actor) or not units_for(actor).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    # Lock the person so two simultaneous requests cannot both open a case.
+    service_user = ServiceUser.objects.select_for_update().get(pk=service_user.pk)
+    if unit.municipality_id != service_user.municipality_id:
+        raise ServiceError(_("Enheten må ligge i kommunen der personen bor."), "unit")
+    if FollowUp.objects.filter(service_user=service_user).open().exists():
+        raise ServiceError(
+            _("%(name)s har allerede en oppfølging som ikke er avsluttet.") % {"name": service_user.full_name},
+            "service_user",
+        )
+    _check_staffing(unit, trust_person, deputy)
+    _check_referral(
+        {"referral_source": referral_source, "referral_agency": referral_agency,
+         "referral_agency_name": referral_agency_name}
+    )
+    case = _save(
+        FollowUp(
+            service_user=service_user,
+            municipality=unit.municipality,
+            unit=unit,
+            trust_person=trust_person,
+            deputy=deputy,
+            status=FollowUp.Status.INTAKE,
+            started_on=started_on or timezone.localdate(),
+            referral_source=referral_source,
+            referral_agency=referral_agency,
+            referral_agency_name=referral_agency_name,
+            referral_note=referral_note,
+        ),
+        actor,
+        _("Ny oppfølging"),
+    )
+    _ensure_inside_gate(actor, case)
+    return case
+
+
 # --- consent --------------------------------------------------------------------------------------------
 
 
@@ -383,6 +440,23 @@ def withdraw_consent(actor: User, consent: Consent, reason: str = "") -> Consent
     consent.withdrawn_reason = reason
     _save(consent, actor, _("Samtykke trukket tilbake"))
     return consent
+
+
+def consent_grantee_organisations(owner: ServiceUser | None = None):
+    """Services a consent may name: active partner services (the municipal unit already sees the case);
+    for a given owner, those in the owner's municipality or serving several (such as a DPS)."""
+    qs = Organisation.objects.filter(is_active=True).exclude(kind=Organisation.Kind.FOLLOW_UP_SERVICE)
+    if owner is not None:
+        qs = qs.filter(Q(municipality_id=owner.municipality_id) | Q(municipality__isnull=True))
+    return qs
+
+
+def consent_grantee_users(owner: ServiceUser | None = None):
+    """People a consent may name: active members of those partner services."""
+    memberships = Membership.objects.filter(
+        role=Membership.Role.PARTNER, organisation__in=consent_grantee_organisations(owner)
+    )
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
 
 
 # --- next of kin ---------------------------------------------------------------------------------------------

@@ -203,6 +203,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set that several fields share (--fail-on-warn stays clean).
+    "ENUM_NAME_OVERRIDES": {
+        "FollowUpStatusEnum": "koordinator.models.FollowUp.Status",
+        "EndingReasonEnum": "koordinator.models.FollowUp.EndingReason",
+        "ConsentScopeEnum": "koordinator.models.Consent.Scope",
+        "ConsentStateEnum": "koordinator.api.filters.CONSENT_STATES",
+    },
 }
 
 # --- E-mail -----------------------------------------------------------------

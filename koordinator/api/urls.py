@@ -1,7 +1,24 @@
+"""The API under /api/v1/. Names are prefixed ``api-``; the schema and docs are served from here too."""
+
+from __future__ import annotations
+
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from koordinator.api import viewsets
+
+router = SimpleRouter(use_regex_path=False)
+router.register("service-users", viewsets.ServiceUserViewSet, basename="api-service-user")
+router.register("follow-ups", viewsets.FollowUpViewSet, basename="api-follow-up")
+router.register("consents", viewsets.ConsentViewSet, basename="api-consent")
+router.register("next-of-kin", viewsets.NextOfKinViewSet, basename="api-next-of-kin")
+router.register("access-events", viewsets.AccessEventViewSet, basename="api-access-event")
 
 urlpatterns = [
+    path("me/", viewsets.MeView.as_view(), name="api-me"),
+    *router.urls,
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    # The split view serves its start-up script as a file, so the strict CSP (no inline scripts) holds.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
 ]

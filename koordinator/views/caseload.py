@@ -1,12 +1,44 @@
-"""Stub: to be written."""
+"""The trust person's *Min arbeidsliste* and the leader's case overview."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from koordinator import access, selectors
+from koordinator.forms import LeaderFilterForm
+
+LEADER_PAGE_SIZE = 50
 
 
-def worklist(request, *args, **kwargs):
-    return HttpResponse('todo')
+@login_required
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    # Only trust persons have a worklist; to anyone else the page does not exist.
+    if not access.actor_for(request.user).trust_person_unit_ids:
+        raise Http404
+    include_ended = request.GET.get("avsluttede") == "1"
+    context = {"worklist": selectors.worklist(request.user, include_ended=include_ended)}
+    return render(request, "koordinator/caseload/worklist.html", context)
 
 
-def leader_overview(request, *args, **kwargs):
-    return HttpResponse('todo')
-
+@login_required
+@require_GET
+def leader_overview(request: HttpRequest) -> HttpResponse:
+    if not access.actor_for(request.user).leader_municipality_ids:
+        raise Http404
+    caseload = selectors.caseload(request.user)
+    form = LeaderFilterForm(request.GET or None, trust_persons=selectors.trust_persons_for(request.user))
+    status, trust_person_id = "", None
+    # Filters that do not validate (a stale link, a hand-edited URL) are ignored, not a 500.
+    if form.is_bound and form.is_valid():
+        status = form.cleaned_data["status"]
+        trust_person = form.cleaned_data["trust_person"]
+        trust_person_id = trust_person.pk if trust_person else None
+    cases = selectors.leader_cases(request.user, status=status, trust_person_id=trust_person_id)
+    page = Paginator(cases, LEADER_PAGE_SIZE).get_page(request.GET.get("side"))
+    context = {"form": form, "page": page, "caseload": caseload, "is_filtered": bool(status or trust_person_id)}
+    return render(request, "koordinator/caseload/leader_overview.html", context)

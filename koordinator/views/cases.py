@@ -1,24 +1,135 @@
-"""Stub: to be written."""
+"""A follow-up case: its page, status changes, ending, assigning workers, and its history."""
 
-from django.http import HttpResponse
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from koordinator import access, selectors, services
+from koordinator.forms import AssignForm, EndFollowUpForm, StatusForm
+from koordinator.models import AccessEvent, FollowUp
+
+Status = FollowUp.Status
+
+# What the button says for each move: a verb, not a status name.
+TRANSITION_LABELS = {
+    (Status.INTAKE, Status.ACTIVE): gettext_lazy("Start oppfølgingen"),
+    (Status.ACTIVE, Status.DORMANT): gettext_lazy("Sett oppfølgingen på pause"),
+    (Status.DORMANT, Status.ACTIVE): gettext_lazy("Start oppfølgingen igjen"),
+    (Status.ENDED, Status.ACTIVE): gettext_lazy("Gjenåpne oppfølgingen"),
+}
+TIMELINE_PAGE_SIZE = 100
 
 
-def detail(request, *args, **kwargs):
-    return HttpResponse('todo')
+def _case_or_404(request: HttpRequest, pk: int) -> FollowUp:
+    qs = FollowUp.objects.select_related(
+        "service_user", "unit", "trust_person", "deputy", "referral_agency", "taken_over_by"
+    )
+    return access.get_visible_or_404(qs, request.user, pk=pk)
 
 
-def change_status(request, *args, **kwargs):
-    return HttpResponse('todo')
+def _is_leader_for(user, case: FollowUp) -> bool:
+    return case.municipality_id in access.actor_for(user).leader_municipality_ids
 
 
-def end(request, *args, **kwargs):
-    return HttpResponse('todo')
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    can_change = access.can_change(request.user, case)
+    transitions = [
+        (status, TRANSITION_LABELS.get((case.status, status), Status(status).label))
+        for status in case.allowed_transitions()
+        if status != Status.ENDED  # ending has its own page with its own facts
+    ]
+    access.record_access(request.user, [case.service_user], _("Oppfølgingssak"), AccessEvent.Channel.WEB)
+    context = {
+        "case": case,
+        "can_change": can_change,
+        "can_assign": can_change and _is_leader_for(request.user, case),
+        "transitions": transitions if can_change else [],
+    }
+    return render(request, "koordinator/cases/detail.html", context)
 
 
-def assign(request, *args, **kwargs):
-    return HttpResponse('todo')
+@login_required
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    access.require_change(request.user, case)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Velg en gyldig status."))
+        return redirect(case)
+    try:
+        case = services.change_status(request.user, case, form.cleaned_data["status"])
+    except services.ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Status er endret til «%(status)s».") % {"status": case.get_status_display()})
+    return redirect(case)
 
 
-def timeline(request, *args, **kwargs):
-    return HttpResponse('todo')
+@login_required
+@require_http_methods(["GET", "POST"])
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    access.require_change(request.user, case)
+    if request.method == "GET" and case.status == Status.ENDED:
+        messages.info(request, _("Oppfølgingen er allerede avsluttet."))
+        return redirect(case)
+    form = EndFollowUpForm(request.POST if request.method == "POST" else None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.end_follow_up(request.user, case, **form.service_kwargs())
+        except services.ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Oppfølgingen er avsluttet. Brukeren ser beskjeden på sin side."))
+            return redirect(case)
+    return render(request, "koordinator/cases/end.html", {"case": case, "form": form})
 
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    # Only a leader in the case's municipality assigns; others who can see the case are refused.
+    if not _is_leader_for(request.user, case):
+        raise PermissionDenied
+    access.require_change(request.user, case)
+    form = AssignForm(request.POST if request.method == "POST" else None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign(
+                request.user,
+                case,
+                trust_person=form.cleaned_data["trust_person"],
+                deputy=form.cleaned_data["deputy"],
+                note=form.cleaned_data["note"],
+            )
+        except services.ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Tillitsperson og stedfortreder er lagret."))
+            return redirect(case)
+    return render(request, "koordinator/cases/assign.html", {"case": case, "form": form})
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    entries = selectors.case_timeline(request.user, case)
+    page = Paginator(entries, TIMELINE_PAGE_SIZE).get_page(request.GET.get("side"))
+    access.record_access(
+        request.user, [case.service_user], _("Historikk for oppfølgingen"), AccessEvent.Channel.WEB
+    )
+    return render(request, "koordinator/cases/timeline.html", {"case": case, "page": page})

@@ -1,20 +1,314 @@
-"""Stub: to be written."""
+"""The service user's own pages: *Min side*, the access log, giving consent, and my contact details.
 
-from django.http import HttpResponse
+Only a logged-in service user has these pages; for anyone else they do not exist (404). Everything is
+read through the access gate and written through ``koordinator.services``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from collections import defaultdict
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from koordinator import access, services
+from koordinator.models import AccessEvent, Consent, FollowUp, Membership, Organisation, ServiceUser, User
+from koordinator.phone import display_phone
+
+ACCESS_LOG_PAGE_SIZE = 50
 
 
-def my_page(request, *args, **kwargs):
-    return HttpResponse('todo')
+def _own_service_user(request) -> ServiceUser:
+    """The logged-in user's own service-user record, through the gate; 404 for anyone without one."""
+    actor = access.actor_for(request.user)
+    if actor.service_user_id is None:
+        raise Http404
+    return access.get_visible_or_404(ServiceUser.objects, request.user, pk=actor.service_user_id)
 
 
-def access_log(request, *args, **kwargs):
-    return HttpResponse('todo')
+def _add_service_error(form: forms.BaseForm, error: services.ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
 
 
-def give_consent(request, *args, **kwargs):
-    return HttpResponse('todo')
+# --- Min side ---------------------------------------------------------------------------------------------
+
+# The case status as the user reads it: what it means for them, not the office's word for it.
+STATUS_TEXT = {
+    FollowUp.Status.INTAKE: _(
+        "Oppfølgingen din er i oppstart. Vi blir kjent og finner ut sammen hva du trenger."
+    ),
+    FollowUp.Status.ACTIVE: _("Du får oppfølging nå."),
+    FollowUp.Status.DORMANT: _(
+        "Oppfølgingen din er satt på pause. Du kan ta kontakt når du vil, så starter vi igjen."
+    ),
+    FollowUp.Status.ENDED: _("Oppfølgingen din er avsluttet."),
+}
+
+# Valid consents first: those are the ones the user may want to act on.
+_STATE_ORDER = {"valid": 0, "future": 1, "expired": 2, "withdrawn": 3}
 
 
-def edit_contact(request, *args, **kwargs):
-    return HttpResponse('todo')
+@require_safe
+@login_required
+def my_page(request):
+    service_user = _own_service_user(request)
+    cases = list(
+        FollowUp.objects.for_user(request.user)
+        .filter(service_user=service_user)
+        .select_related("trust_person", "deputy", "unit", "taken_over_by")
+        .order_by("-started_on", "-pk")
+    )
+    open_cases = [case for case in cases if case.status != FollowUp.Status.ENDED]
+    # With no open case, the most recently ended one still matters: its notice says who took over
+    # and how long the door stays open.
+    ended = sorted(
+        (case for case in cases if case.status == FollowUp.Status.ENDED),
+        key=lambda case: (case.ended_on or datetime.date.min, case.pk),
+        reverse=True,
+    )
+    shown_cases = open_cases or ended[:1]
+    consents = sorted(
+        Consent.objects.for_user(request.user)
+        .filter(owner=service_user)
+        .select_related("grantee_user", "grantee_organisation"),
+        key=lambda consent: (_STATE_ORDER[consent.state], consent.valid_until),
+    )
+    return render(
+        request,
+        "koordinator/portal/my_page.html",
+        {
+            "service_user": service_user,
+            "cases": [{"case": case, "status_text": STATUS_TEXT[case.status]} for case in shown_cases],
+            "consents": consents,
+        },
+    )
 
+
+# --- Hvem har sett opplysningene mine ------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def access_log(request):
+    _own_service_user(request)
+    events = AccessEvent.objects.for_user(request.user).order_by("-at", "-pk")
+    page = Paginator(events, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(request, "koordinator/portal/access_log.html", {"page": page})
+
+
+# --- Gi nytt samtykke ------------------------------------------------------------------------------------
+
+SCOPE_DESCRIPTIONS = {
+    Consent.Scope.PLAN: _("Målene dine, delmålene og hvem som gjør hva i planen din."),
+    Consent.Scope.CRISIS_PLAN: _(
+        "Hva som er varseltegn for deg, hva som hjelper, hvem som skal kontaktes, "
+        "og pårørende du har sagt at vi kan kontakte."
+    ),
+    Consent.Scope.MEETINGS: _("Når ansvarsgruppen din møtes, hva som skal tas opp, og referatene."),
+    Consent.Scope.FOLLOWUP_LOG: _("Hvem som følger deg opp, og notater fra samtaler, besøk og avtaler."),
+}
+
+
+def partner_organisations_for(service_user: ServiceUser):
+    """Partner services the user can choose: active, not the follow-up service itself, in the user's
+    municipality or serving several (such as a DPS). Keeps the list to what is near the user."""
+    return (
+        Organisation.objects.filter(is_active=True)
+        .exclude(kind=Organisation.Kind.FOLLOW_UP_SERVICE)
+        .filter(Q(municipality_id=service_user.municipality_id) | Q(municipality__isnull=True))
+        .order_by("name")
+    )
+
+
+class PortalConsentForm(forms.Form):
+    grantee_organisation = forms.TypedChoiceField(
+        label=_("En tjeneste"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Alle som jobber med deg i tjenesten, får se det du velger under."),
+    )
+    grantee_user = forms.TypedChoiceField(
+        label=_("Eller én bestemt person"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Bare denne personen får se det du velger under."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Hva får de se?"),
+        choices=Consent.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Alle du gir samtykke til, ser også navnet ditt og hvordan de kan nå deg."),
+        error_messages={"required": _("Velg minst én ting de får se.")},
+    )
+    valid_until = forms.DateField(
+        label=_("Gjelder til og med"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Skriv datoen som dd.mm.åååå. Du kan trekke samtykket tilbake før, når du vil."),
+        error_messages={
+            "required": _("Skriv hvor lenge samtykket skal gjelde."),
+            "invalid": _("Skriv datoen som dd.mm.åååå, for eksempel 23.11.2026."),
+        },
+    )
+
+    def __init__(self, *args, service_user: ServiceUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["scopes"].choice_descriptions = SCOPE_DESCRIPTIONS
+        self.fields["valid_until"].widget.attrs["min"] = today.isoformat()
+        self.fields["valid_until"].initial = today + datetime.timedelta(days=365)
+        self._organisations = {
+            pk: name for pk, name in partner_organisations_for(service_user).values_list("pk", "name")
+        }
+        self.fields["grantee_organisation"].choices = [
+            ("", _("Ingen tjeneste valgt")),
+            *self._organisations.items(),
+        ]
+        # One query for every partner person and their services, labelled «Navn (Tjeneste)».
+        people: dict[int, dict] = defaultdict(lambda: {"name": "", "orgs": []})
+        rows = (
+            Membership.objects.filter(
+                role=Membership.Role.PARTNER,
+                organisation_id__in=list(self._organisations),
+                user__is_active=True,
+            )
+            .order_by("user__first_name", "user__last_name", "user_id", "organisation__name")
+            .values_list(
+                "user_id", "user__first_name", "user__last_name", "user__username", "organisation__name"
+            )
+        )
+        for user_id, first, last, username, org_name in rows:
+            people[user_id]["name"] = f"{first} {last}".strip() or username
+            people[user_id]["orgs"].append(org_name)
+        self._people = {pk: f"{p['name']} ({', '.join(p['orgs'])})" for pk, p in people.items()}
+        self.fields["grantee_user"].choices = [("", _("Ingen person valgt")), *self._people.items()]
+
+    def clean(self):
+        data = super().clean()
+        organisation, person = data.get("grantee_organisation"), data.get("grantee_user")
+        if "grantee_organisation" in self.errors or "grantee_user" in self.errors:
+            return data
+        if organisation and person:
+            self.add_error("grantee_organisation", _("Velg enten en tjeneste eller en person, ikke begge."))
+        elif not organisation and not person:
+            self.add_error("grantee_organisation", _("Velg hvem som skal få se opplysningene."))
+        return data
+
+    def grantee_kwargs(self) -> dict:
+        organisation, person = (
+            self.cleaned_data.get("grantee_organisation"),
+            self.cleaned_data.get("grantee_user"),
+        )
+        return {
+            "grantee_organisation": Organisation.objects.get(pk=organisation) if organisation else None,
+            "grantee_user": User.objects.get(pk=person) if person else None,
+        }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def give_consent(request):
+    service_user = _own_service_user(request)
+    form = PortalConsentForm(request.POST or None, service_user=service_user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = services.give_consent(
+                request.user,
+                service_user,
+                scopes=form.cleaned_data["scopes"],
+                valid_until=form.cleaned_data["valid_until"],
+                given_how=Consent.GivenHow.PORTAL,
+                **form.grantee_kwargs(),
+            )
+        except services.ServiceError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Samtykket er lagret. %(who)s kan nå se det du valgte.") % {"who": consent.grantee_name},
+            )
+            return redirect("my_page")
+    return render(request, "koordinator/portal/give_consent.html", {"form": form})
+
+
+# --- Mine opplysninger --------------------------------------------------------------------------------------
+
+CHANNEL_DESCRIPTIONS = {
+    ServiceUser.Channel.SMS: _("Vi sender en tekstmelding til mobilen din."),
+    ServiceUser.Channel.EMAIL: _("Vi sender en e-post."),
+    ServiceUser.Channel.LETTER: _("Vi sender et brev i posten."),
+    ServiceUser.Channel.IN_APP: _("Du ser beskjeden her når du logger inn."),
+}
+
+
+class ContactForm(forms.ModelForm):
+    postal_code = forms.CharField(
+        label=_("Postnummer"),
+        required=False,
+        max_length=4,
+        validators=[RegexValidator(r"^\d{4}$", _("Postnummeret har fire sifre, for eksempel 7010."))],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+
+    class Meta:
+        model = ServiceUser
+        fields = services.OWNER_EDITABLE_FIELDS
+        labels = {
+            "phone": _("Mobilnummer"),
+            "email": _("E-post"),
+            "preferred_channel": _("Hvordan vil du helst få beskjeder?"),
+            "language": _("Språket du helst snakker"),
+            "interpreter_needed": _("Jeg trenger tolk"),
+            "interpreter_language": _("Hvilket språk skal tolken snakke?"),
+            "address": _("Adresse"),
+            "city": _("Poststed"),
+        }
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "preferred_channel": forms.RadioSelect,
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        }
+        error_messages = {
+            "email": {"invalid": _("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_channel"].choice_descriptions = CHANNEL_DESCRIPTIONS
+        self.fields["language"].required = False
+        if self.instance.phone and not self.is_bound:
+            self.initial["phone"] = display_phone(self.instance.phone)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def edit_contact(request):
+    service_user = _own_service_user(request)
+    # The form works on a copy, so a refused change never touches the object the service reads.
+    form = ContactForm(request.POST or None, instance=copy.copy(service_user))
+    if request.method == "POST" and form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in services.OWNER_EDITABLE_FIELDS}
+        changes["language"] = changes["language"] or service_user.language
+        try:
+            services.update_service_user(request.user, service_user, **changes)
+        except services.ServiceError as error:
+            _add_service_error(form, error)
+        else:
+            messages.success(request, _("Opplysningene dine er lagret."))
+            return redirect("my_page")
+    return render(request, "koordinator/portal/edit_contact.html", {"form": form})

@@ -1,0 +1,82 @@
+# koordinator: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the whole suite.
+#
+# Every step leaves a stamp file, so a second `make run` or `make test` skips what has not changed:
+#   .venv/.installed          Python packages, redone when pyproject.toml changes
+#   node_modules/.installed   npm packages, redone when package.json or package-lock.json changes
+#   static/vendor/*.css       Designsystemet's CSS, copied again when the npm packages change
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PIP_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+ASSETS := static/vendor/designsystemet.css static/vendor/designsystemet-theme.css
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# pip prints a warning for each index location on this machine that does not exist; they are noise.
+PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
+
+.PHONY: help install run test lint demo clean
+
+help:
+	@echo "make run    install, build assets, migrate, load demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test   install, build assets and run the whole test suite (SQLite)"
+	@echo "make lint   ruff"
+	@echo "make clean  remove the virtualenv, node_modules, built assets and the SQLite database"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(PIP_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | $(PIP_FILTER)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | $(PIP_FILTER)
+	@touch $@
+
+# `npm ci` installs exactly what package-lock.json says; without a lock, fall back to `npm install`.
+$(NODE_STAMP): package.json $(wildcard package-lock.json)
+	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	@touch $@
+
+$(ASSETS) &: $(NODE_STAMP) scripts/build_assets.js
+	npm run --silent build
+	@touch $(ASSETS)
+
+install: $(PIP_STAMP) $(ASSETS)
+
+demo: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+
+run: demo
+	@echo
+	@echo "Demo log-ins (password for all: demo-passord):"
+	@echo "  leder                 leader, Oppfølgingstjenesten Øst (Trondheim): saksoversikt, tildeling"
+	@echo "  tillit1 ... tillit6   trust persons: Min arbeidsliste"
+	@echo "  bruker1 ... bruker5   service users: Min side (bruker1 follows up with tillit1)"
+	@echo "  nav1, dps1, lege1     partners: the users who have consented to them"
+	@echo "  leder_malvik          leader in Malvik kommune: sees none of Trondheim's cases"
+	@echo "  admin                 administrator, Django admin at /admin/"
+	@echo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install
+	@if command -v msgfmt >/dev/null 2>&1; then \
+		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles >/dev/null; \
+	else \
+		echo "msgfmt (gettext) is missing: using the committed .mo files"; \
+	fi
+	@# Exit code 5 is pytest's "no tests collected", e.g. for a -k that matches nothing: not a failure.
+	$(PY) -m pytest $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] && echo "pytest collected no tests" || exit $$status; }
+
+lint: $(PIP_STAMP)
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var/*.sqlite3 *.egg-info

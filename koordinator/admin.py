@@ -1,0 +1,115 @@
+"""The administrator's pages: user accounts, municipalities and organisations, and nothing else.
+
+An administrator manages who can log in and in which role, but does not read plans, cases, consents
+or the access log, so no personal-data model is registered here (a test keeps it that way).
+
+Who may use the admin: Django superusers and staff as usual, and anyone with the administrator role
+(``Membership.Role.ADMIN``), which is how the service hands out the job without Django's permission
+tables. Only a superuser may make someone a superuser or hand out Django permissions.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from koordinator import access
+from koordinator.models import Membership, Municipality, Organisation, User
+
+
+def _is_role_admin(request) -> bool:
+    user = request.user
+    return user.is_active and access.actor_for(user).is_admin
+
+
+_default_has_permission = admin.site.has_permission
+
+
+def _has_permission(request) -> bool:
+    return _default_has_permission(request) or _is_role_admin(request)
+
+
+# The default site is used by the URL map; widening its door to the administrator role is the one change.
+admin.site.has_permission = _has_permission
+admin.site.site_header = _("Koordinator – administrasjon")
+admin.site.site_title = _("Koordinator – administrasjon")
+admin.site.index_title = _("Brukerkontoer og organisasjoner")
+
+
+class RoleAdminPermissions:
+    """Lets the administrator role view, add and change; deleting stays with superusers."""
+
+    def has_module_permission(self, request):
+        return _is_role_admin(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_role_admin(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return _is_role_admin(request) or super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_role_admin(request) or super().has_change_permission(request, obj)
+
+
+class MembershipInline(RoleAdminPermissions, admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a role is part of managing an account.
+        return _is_role_admin(request) or super().has_delete_permission(request, obj)
+
+
+@admin.register(User)
+class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
+    list_display = ["username", "first_name", "last_name", "title", "phone", "is_active"]
+    list_filter = ["is_active", "memberships__role", "memberships__organisation"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "phone", "title")}),
+        (_("Tilgang"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Datoer"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "phone",
+                    "title",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["last_login", "date_joined"]
+        if not request.user.is_superuser:
+            readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return readonly
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(RoleAdminPermissions, SimpleHistoryAdmin):
+    list_display = ["name", "number"]
+    search_fields = ["name", "number"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RoleAdminPermissions, SimpleHistoryAdmin):
+    list_display = ["name", "kind", "municipality", "phone", "is_active"]
+    list_filter = ["kind", "is_active", "municipality"]
+    search_fields = ["name"]

@@ -1,0 +1,402 @@
+"""Forms for the staff pages. They collect input; the rules live in ``koordinator.services``.
+
+Choice fields that list people or organisations are built from the gate or the services' helpers
+(``services.units_for``, ``services.trust_persons_in_unit``), never from ``.objects.all()``, so a
+drop-down never shows someone the user may not see.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from koordinator import services
+from koordinator.models import Consent, FollowUp, Membership, NextOfKin, Organisation, ServiceUser, User
+
+# Django's own messages, in plain words.
+REQUIRED = _("Dette feltet må fylles ut.")
+ERROR_MESSAGES = {
+    "required": REQUIRED,
+    "invalid": _("Skriv en gyldig verdi."),
+    "invalid_choice": _("Velg et av alternativene i listen."),
+}
+DATE_ERRORS = {**ERROR_MESSAGES, "invalid": _("Skriv en gyldig dato, for eksempel 23.11.2026.")}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, moved back to the month's last day when it does not exist."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has 28 days
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; works without JavaScript and on phones."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name
+
+
+def _default_messages(field_class: type[forms.Field]) -> dict:
+    messages: dict = {}
+    for klass in reversed(field_class.__mro__):
+        messages.update(getattr(klass, "default_error_messages", {}))
+    return messages
+
+
+class PartnerChoiceField(UserChoiceField):
+    """«Kari Lege (Legesenteret)»: two partners may share a name; their service tells them apart."""
+
+    def label_from_instance(self, obj: User) -> str:
+        service = getattr(obj, "service_name", "")
+        return f"{obj.display_name} ({service})" if service else obj.display_name
+
+
+class StaffForm(forms.Form):
+    """Plain Norwegian error messages, and service errors placed next to their field.
+
+    Templates render fields with ``{% form_field %}`` and ``{% error_summary %}`` from ``koordinator_tags``.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            plain = DATE_ERRORS if isinstance(f, forms.DateField) else ERROR_MESSAGES
+            defaults = _default_messages(type(f))
+            for key, message in plain.items():
+                # Replace Django's generic wording, never a message a field was given on purpose.
+                if key in f.error_messages and f.error_messages[key] == defaults.get(key):
+                    f.error_messages[key] = message
+
+    def add_service_error(self, error: services.ServiceError, field_map: dict[str, str] | None = None) -> None:
+        """A rule the service refused, shown next to the field it belongs to (or at the top)."""
+        name = (field_map or {}).get(error.field or "", error.field)
+        self.add_error(name if name in self.fields else None, error.message)
+
+
+# --- service users ---------------------------------------------------------------------------------------
+
+
+def partner_organisations_for(actor: User) -> QuerySet:
+    """Partner services a case in the actor's municipalities can name: local ones and regional ones."""
+    munis = services.units_for(actor).values("municipality_id")
+    return Organisation.objects.filter(is_active=True).exclude(kind=Organisation.Kind.FOLLOW_UP_SERVICE).filter(
+        Q(municipality_id__in=munis) | Q(municipality__isnull=True)
+    )
+
+
+def partner_people_for(actor: User) -> QuerySet:
+    """People in those partner services, who a consent may name, each with (one of) their services' name."""
+    memberships = Membership.objects.filter(
+        role=Membership.Role.PARTNER, organisation__in=partner_organisations_for(actor)
+    )
+    service_name = memberships.filter(user_id=OuterRef("pk")).order_by("organisation__name").values(
+        "organisation__name"
+    )[:1]
+    return (
+        User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+        .annotate(service_name=Subquery(service_name))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class PersonFieldsMixin(forms.Form):
+    first_name = forms.CharField(label=_("Fornavn"), max_length=100,
+                                 error_messages={"required": _("Skriv fornavnet.")})
+    last_name = forms.CharField(label=_("Etternavn"), max_length=100,
+                                error_messages={"required": _("Skriv etternavnet.")})
+    birth_date = forms.DateField(label=_("Fødselsdato"), required=False, widget=DateInput,
+                                 help_text=_("Kan stå tomt."))
+    phone = forms.CharField(label=_("Mobilnummer"), max_length=32, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
+    email = forms.EmailField(label=_("E-post"), required=False,
+                             error_messages={"invalid": _("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")})
+    preferred_channel = forms.ChoiceField(
+        label=_("Hvordan vil personen helst få beskjeder?"), choices=ServiceUser.Channel.choices,
+        initial=ServiceUser.Channel.SMS,
+    )
+    language = forms.CharField(label=_("Språk"), max_length=60, initial="norsk")
+    interpreter_needed = forms.BooleanField(label=_("Trenger tolk"), required=False)
+    interpreter_language = forms.CharField(label=_("Tolkespråk"), max_length=60, required=False,
+                                           help_text=_("Fyll ut hvis personen trenger tolk."))
+    address = forms.CharField(label=_("Adresse"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postnummer"), max_length=4, required=False,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    city = forms.CharField(label=_("Poststed"), max_length=80, required=False)
+
+    def clean_postal_code(self) -> str:
+        value = self.cleaned_data["postal_code"].strip()
+        if value and not (value.isdigit() and len(value) == 4):
+            raise forms.ValidationError(_("Postnummeret har fire sifre."))
+        return value
+
+
+class ServiceUserRegisterForm(StaffForm, PersonFieldsMixin):
+    """Intake: the person and their case, in one form."""
+
+    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=Organisation.objects.none(), empty_label=None,
+                                  error_messages={"required": _("Velg enhet.")})
+    trust_person = UserChoiceField(label=_("Tillitsperson"), queryset=User.objects.none(),
+                                   empty_label=_("Velg tillitsperson"),
+                                   error_messages={"required": _("Velg tillitsperson.")})
+    deputy = UserChoiceField(label=_("Stedfortreder"), queryset=User.objects.none(), required=False,
+                             empty_label=_("Ingen ennå"))
+    referral_source = forms.ChoiceField(
+        label=_("Hvordan kom personen til oss?"), choices=FollowUp.ReferralSource.choices,
+        widget=forms.RadioSelect, error_messages={"required": _("Velg hvordan personen kom til oss.")},
+    )
+    referral_agency = forms.ModelChoiceField(
+        label=_("Hvilken tjeneste henviste?"), queryset=Organisation.objects.none(), required=False,
+        empty_label=_("Velg tjeneste"), help_text=_("Bare hvis personen ble henvist fra en annen tjeneste."),
+    )
+    referral_agency_name = forms.CharField(
+        label=_("Tjenesten står ikke i listen – skriv navnet"), max_length=200, required=False,
+    )
+    referral_note = forms.CharField(label=_("Merknad til henvisningen"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+
+    PERSON_FIELDS = services.SERVICE_USER_FIELDS
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = services.units_for(actor)
+        self.fields["unit"].queryset = units
+        workers = User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(role=Membership.Role.TRUST_PERSON, organisation__in=units).values(
+                "user_id"
+            ),
+        ).order_by("first_name", "last_name", "username")
+        self.fields["trust_person"].queryset = workers
+        self.fields["deputy"].queryset = workers
+        self.fields["referral_agency"].queryset = partner_organisations_for(actor)
+        if not self.is_bound:
+            unit_ids = list(units.values_list("pk", flat=True)[:2])
+            if len(unit_ids) == 1:
+                self.initial.setdefault("unit", unit_ids[0])
+            if workers.filter(pk=actor.pk).exists():
+                self.initial.setdefault("trust_person", actor.pk)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {name: data[name] for name in self.PERSON_FIELDS}
+        kwargs.update(
+            unit=data["unit"],
+            trust_person=data["trust_person"],
+            deputy=data["deputy"],
+            referral_source=data["referral_source"],
+            referral_agency=data["referral_agency"] if data["referral_source"] == FollowUp.ReferralSource.AGENCY
+            else None,
+            referral_agency_name=data["referral_agency_name"].strip()
+            if data["referral_source"] == FollowUp.ReferralSource.AGENCY else "",
+            referral_note=data["referral_note"],
+        )
+        return kwargs
+
+
+class ServiceUserEditForm(StaffForm, PersonFieldsMixin):
+    """Staff edit all contact details; an owner who lands here may edit only what the portal lets them."""
+
+    def __init__(self, *args, fields: tuple[str, ...] = services.SERVICE_USER_FIELDS, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+# --- cases --------------------------------------------------------------------------------------------------
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=FollowUp.Status.choices)
+
+
+class EndFollowUpForm(StaffForm):
+    reason = forms.ChoiceField(
+        label=_("Hvorfor avsluttes oppfølgingen?"), choices=FollowUp.EndingReason.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Velg hvorfor oppfølgingen avsluttes.")},
+    )
+    note = forms.CharField(
+        label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Må fylles ut hvis grunnen er «Annet»."),
+    )
+    taken_over_by = forms.ModelChoiceField(
+        label=_("Hvem tar over koordineringen?"), queryset=Organisation.objects.none(), required=False,
+        empty_label=_("Ingen / ikke aktuelt"),
+    )
+    taken_over_by_name = forms.CharField(
+        label=_("Står ikke i listen – skriv hvem"), max_length=200, required=False,
+    )
+    open_door_until = forms.DateField(
+        label=_("Åpen dør til"), required=False, widget=DateInput,
+        help_text=_("Til denne datoen kan personen ta kontakt igjen og få oppfølging uten ny henvisning."),
+    )
+    ended_on = forms.DateField(label=_("Avsluttet dato"), widget=DateInput,
+                               error_messages={"required": _("Skriv datoen oppfølgingen ble avsluttet.")})
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["taken_over_by"].queryset = partner_organisations_for(actor)
+        today = timezone.localdate()
+        self.initial.setdefault("ended_on", today)
+        self.initial.setdefault("open_door_until", add_months(today, 3))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "reason": data["reason"],
+            "note": data["note"],
+            "taken_over_by": data["taken_over_by"],
+            "taken_over_by_name": data["taken_over_by_name"].strip(),
+            "open_door_until": data["open_door_until"],
+            "ended_on": data["ended_on"],
+        }
+
+
+class AssignForm(StaffForm):
+    trust_person = UserChoiceField(label=_("Tillitsperson"), queryset=User.objects.none(), empty_label=None,
+                                   error_messages={"required": _("Velg tillitsperson.")})
+    deputy = UserChoiceField(label=_("Stedfortreder"), queryset=User.objects.none(), required=False,
+                             empty_label=_("Ingen"))
+    note = forms.CharField(label=_("Merknad"), required=False, max_length=200,
+                           help_text=_("Vises i historikken, for eksempel «Permisjon fra 1. mars»."))
+
+    def __init__(self, *args, case: FollowUp, **kwargs):
+        super().__init__(*args, **kwargs)
+        workers = services.trust_persons_in_unit(case.unit).order_by("first_name", "last_name", "username")
+        self.fields["trust_person"].queryset = workers
+        self.fields["deputy"].queryset = workers
+        self.initial.setdefault("trust_person", case.trust_person_id)
+        self.initial.setdefault("deputy", case.deputy_id)
+
+
+class LeaderFilterForm(forms.Form):
+    """The overview's filters (GET). Invalid values are ignored rather than shown as errors."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Alle"))] + list(FollowUp.Status.choices))
+    trust_person = UserChoiceField(label=_("Tillitsperson"), queryset=User.objects.none(), required=False,
+                                   empty_label=_("Alle"))
+
+    def __init__(self, *args, trust_persons: QuerySet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trust_person"].queryset = trust_persons
+
+
+# --- consent ------------------------------------------------------------------------------------------------
+
+SCOPE_EXPLANATIONS = {
+    Consent.Scope.PLAN: _("Målene, tiltakene og hvem som gjør hva."),
+    Consent.Scope.CRISIS_PLAN: _(
+        "Varseltegn, hva som hjelper og hvem som skal kontaktes. Gir også navn og telefon til pårørende "
+        "som kan kontaktes – aldri til dem som skal holdes unna."
+    ),
+    Consent.Scope.MEETINGS: _("Tidspunkt for møtene, innkallinger og referater."),
+    Consent.Scope.FOLLOWUP_LOG: _("Saken hos oppfølgingstjenesten, kontaktloggen og hva som er avtalt."),
+}
+
+
+class ConsentForm(StaffForm):
+    """Staff record a consent the owner gave on paper or orally."""
+
+    given_how = forms.ChoiceField(
+        label=_("Hvordan ga personen samtykket?"),
+        choices=[(Consent.GivenHow.PAPER, Consent.GivenHow.PAPER.label),
+                 (Consent.GivenHow.ORAL, Consent.GivenHow.ORAL.label)],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Velg hvordan personen ga samtykket: på papir eller muntlig.")},
+    )
+    grantee_organisation = forms.ModelChoiceField(
+        label=_("Tjeneste som får se"), queryset=Organisation.objects.none(), required=False,
+        empty_label=_("Velg tjeneste"), help_text=_("Alle som jobber i tjenesten får se. Velg tjeneste eller person."),
+    )
+    grantee_user = PartnerChoiceField(
+        label=_("Eller én person som får se"), queryset=User.objects.none(), required=False,
+        empty_label=_("Velg person"),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Hva får de se?"),
+        choices=Consent.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Velg minst én ting samtykket gjelder.")},
+    )
+    valid_from = forms.DateField(label=_("Gjelder fra"), widget=DateInput,
+                                 error_messages={"required": _("Skriv datoen samtykket gjelder fra.")})
+    valid_until = forms.DateField(label=_("Gjelder til"), widget=DateInput,
+                                  error_messages={"required": _("Skriv datoen samtykket gjelder til.")},
+                                  help_text=_("Vanligvis ett år. Samtykket kan trekkes tilbake når som helst."))
+    note = forms.CharField(label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grantee_organisation"].queryset = partner_organisations_for(actor)
+        self.fields["grantee_user"].queryset = partner_people_for(actor)
+        # Read by the form_field tag: one line of plain words under each checkbox.
+        self.fields["scopes"].choice_descriptions = SCOPE_EXPLANATIONS
+        today = timezone.localdate()
+        self.initial.setdefault("valid_from", today)
+        self.initial.setdefault("valid_until", add_months(today, 12))
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("grantee_user")) == bool(data.get("grantee_organisation")) and not (
+            self.has_error("grantee_user") or self.has_error("grantee_organisation")
+        ):
+            self.add_error("grantee_organisation", _("Velg enten én tjeneste eller én person – ikke begge."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "given_how": data["given_how"],
+            "grantee_user": data["grantee_user"],
+            "grantee_organisation": data["grantee_organisation"],
+            "scopes": data["scopes"],
+            "valid_from": data["valid_from"],
+            "valid_until": data["valid_until"],
+            "note": data["note"],
+        }
+
+
+class WithdrawConsentForm(StaffForm):
+    reason = forms.CharField(label=_("Grunn (valgfritt)"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- next of kin ------------------------------------------------------------------------------------------
+
+
+class NextOfKinForm(StaffForm):
+    name = forms.CharField(label=_("Navn"), max_length=200, error_messages={"required": _("Skriv navnet.")})
+    relation = forms.CharField(label=_("Relasjon"), max_length=100, help_text=_("For eksempel mor, bror, verge."),
+                               error_messages={"required": _("Skriv relasjonen, for eksempel mor eller bror.")})
+    kind = forms.ChoiceField(label=_("Kan personen kontaktes?"), choices=NextOfKin.Kind.choices,
+                             widget=forms.RadioSelect, initial=NextOfKin.Kind.SUPPORTIVE)
+    is_guardian = forms.BooleanField(label=_("Er verge"), required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=32, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel"}))
+    email = forms.EmailField(label=_("E-post"), required=False,
+                             error_messages={"invalid": _("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")})
+    note = forms.CharField(label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in services.NEXT_OF_KIN_FIELDS}

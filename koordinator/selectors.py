@@ -1,0 +1,306 @@
+"""Reads for the staff pages: worklists, the leader's overview, the service user's page and the case timeline.
+
+Every function starts from a gated queryset (``Model.objects.for_user``), so nothing here can hand a page
+more than the access gate allows. Each one runs a fixed number of queries, however many rows come back:
+the pages built on them have query budgets asserted in tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Model, Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from koordinator import access, services
+from koordinator.models import (
+    Consent,
+    FollowUp,
+    Membership,
+    Municipality,
+    NextOfKin,
+    Organisation,
+    ServiceUser,
+    User,
+)
+
+CASE_RELATED = ("service_user", "unit", "trust_person", "deputy")
+
+
+# --- the trust person's worklist ---------------------------------------------------------------------------
+
+
+@dataclass
+class Worklist:
+    primary: list[FollowUp]
+    as_deputy: list[FollowUp]
+    include_ended: bool
+
+
+def worklist(user: User, *, include_ended: bool = False) -> Worklist:
+    """The cases ``user`` follows up: as primary trust person and, separately, as deputy. Two queries."""
+    base = FollowUp.objects.for_user(user).select_related(*CASE_RELATED).order_by(
+        "service_user__last_name", "service_user__first_name", "pk"
+    )
+    if not include_ended:
+        base = base.open()
+    return Worklist(
+        primary=list(base.filter(trust_person=user)),
+        as_deputy=list(base.filter(deputy=user)),
+        include_ended=include_ended,
+    )
+
+
+# --- the leader's overview ---------------------------------------------------------------------------------
+
+
+def trust_persons_for(user: User) -> QuerySet:
+    """Trust persons working in the follow-up units ``user`` may staff cases in (their choice lists)."""
+    units = services.units_for(user)
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(role=Membership.Role.TRUST_PERSON, organisation__in=units).values(
+            "user_id"
+        ),
+    ).order_by("first_name", "last_name", "username")
+
+
+def leader_cases(user: User, *, status: str = "", trust_person_id: int | None = None) -> QuerySet:
+    """Every case in the leader's municipalities, optionally narrowed by status and trust person."""
+    munis = access.actor_for(user).leader_municipality_ids
+    qs = (
+        FollowUp.objects.for_user(user)
+        .filter(municipality_id__in=munis)
+        .select_related(*CASE_RELATED)
+        .order_by("service_user__last_name", "service_user__first_name", "pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if trust_person_id:
+        qs = qs.filter(trust_person_id=trust_person_id)
+    return qs
+
+
+def caseload(user: User) -> list[User]:
+    """Trust persons in the leader's units with ``open_cases`` and ``open_deputy_cases`` counts. One query.
+
+    Counts are limited to the leader's municipalities, so a worker who also helps elsewhere is not
+    shown someone else's numbers.
+    """
+    munis = access.actor_for(user).leader_municipality_ids
+    in_muni_open = ~Q(primary_cases__status=FollowUp.Status.ENDED) & Q(primary_cases__municipality_id__in=munis)
+    deputy_open = ~Q(deputy_cases__status=FollowUp.Status.ENDED) & Q(deputy_cases__municipality_id__in=munis)
+    return list(
+        trust_persons_for(user).annotate(
+            open_cases=Count("primary_cases", filter=in_muni_open, distinct=True),
+            open_deputy_cases=Count("deputy_cases", filter=deputy_open, distinct=True),
+        )
+    )
+
+
+# --- the service user's page --------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonPage:
+    """What one viewer may see on a service user's page. ``None`` means the section is not shown at all."""
+
+    service_user: ServiceUser
+    can_change: bool
+    cases: list[FollowUp] | None
+    consents: list[Consent] | None
+    next_of_kin: list[NextOfKin] | None
+
+
+def person_page(user: User, service_user: ServiceUser) -> PersonPage:
+    can_change = access.can_change(user, service_user)
+    cases = list(
+        FollowUp.objects.for_user(user)
+        .filter(service_user=service_user)
+        .select_related("unit", "trust_person", "deputy", "referral_agency", "taken_over_by")
+    )
+    consents = list(
+        Consent.objects.for_user(user)
+        .filter(owner=service_user)
+        .select_related("grantee_user", "grantee_organisation")
+    )
+    kin = list(
+        NextOfKin.objects.for_user(user)
+        .filter(service_user=service_user, archived_at__isnull=True)
+        .order_by("-kind", "name", "pk")  # supportive first, then those to keep away
+    )
+    # Staff and the owner see every section, empty or not (so they can add to it). A read-only viewer sees
+    # only what the gate gave them: an empty section would hint at data they may not know about.
+    return PersonPage(
+        service_user=service_user,
+        can_change=can_change,
+        cases=cases if (can_change or cases) else None,
+        consents=consents if (can_change or consents) else None,
+        next_of_kin=kin if (can_change or kin) else None,
+    )
+
+
+# --- the case timeline ------------------------------------------------------------------------------------
+
+HISTORY_TYPES = {
+    "+": gettext_lazy("opprettet"),
+    "~": gettext_lazy("endret"),
+    "-": gettext_lazy("slettet"),
+}
+# Bookkeeping fields that say nothing a reader needs.
+TIMELINE_HIDDEN_FIELDS = {"id", "created_at", "user_notice_at"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime.datetime
+    who: str
+    what: str
+    subject: str
+    action: str
+    history_type: str
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def _history_rows(model: type[Model], **lookup) -> list:
+    return list(
+        model.history.filter(**lookup).select_related("history_user").order_by("history_date", "history_id")
+    )
+
+
+def _format_value(model_field, value, names: dict) -> str:
+    if value is None or value == "":
+        return _("(tomt)")
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), _("(ukjent, nr. %(pk)s)") % {"pk": value})
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nei")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), r"d.m.Y \k\l. H.i")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "d.m.Y")
+    return str(value)
+
+
+# Related models whose display name a timeline may show, and how to read it cheaply.
+_NAME_LOOKUPS: dict[type[Model], tuple[tuple[str, ...], object]] = {
+    User: (("first_name", "last_name", "username"), lambda r: f"{r[1]} {r[2]}".strip() or r[3]),
+    Organisation: (("name",), lambda r: r[1]),
+    Municipality: (("name",), lambda r: r[1]),
+    ServiceUser: (("first_name", "last_name"), lambda r: f"{r[1]} {r[2]}".strip()),
+}
+
+
+def _resolve_names(wanted: dict[type[Model], set]) -> dict:
+    """One query per related model (not per row) for the names of people and organisations in the diffs."""
+    names: dict = {}
+    for model, pks in wanted.items():
+        if not pks or model not in _NAME_LOOKUPS:
+            continue
+        columns, label = _NAME_LOOKUPS[model]
+        for row in model._default_manager.filter(pk__in=pks).values_list("pk", *columns):
+            names[(model, row[0])] = label(row)
+    return names
+
+
+def case_timeline(user: User, case: FollowUp) -> list[TimelineEntry]:
+    """Every historical record of the case, the person, their consents and next of kin, newest first.
+
+    Runs a fixed number of queries: one per model for the history rows (with the history user joined),
+    one per related model for names in the changes. Previous records are paired in memory by walking each
+    object's rows in order, instead of asking simple-history for ``prev_record`` (a query per row).
+    Consents and next of kin are limited to those the viewer may see through the gate.
+    """
+    su_id = case.service_user_id
+    sources = [
+        (FollowUp, _history_rows(FollowUp, id=case.pk)),
+        (ServiceUser, _history_rows(ServiceUser, id=su_id)),
+        (
+            Consent,
+            _history_rows(Consent, id__in=Consent.objects.for_user(user).filter(owner_id=su_id).values("pk")),
+        ),
+        (
+            NextOfKin,
+            _history_rows(
+                NextOfKin, id__in=NextOfKin.objects.for_user(user).filter(service_user_id=su_id).values("pk")
+            ),
+        ),
+    ]
+
+    pending: list[tuple[type[Model], object, object]] = []  # (model, record, delta or None)
+    wanted: dict[type[Model], set] = defaultdict(set)
+    for model, rows in sources:
+        previous: dict[int, object] = {}
+        for record in rows:
+            prev = previous.get(record.id)
+            delta = None
+            if prev is not None and record.history_type == "~":
+                delta = record.diff_against(prev, excluded_fields=TIMELINE_HIDDEN_FIELDS)
+                for change in delta.changes:
+                    model_field = model._meta.get_field(change.field)
+                    if model_field.is_relation:
+                        for value in (change.old, change.new):
+                            if value is not None:
+                                wanted[model_field.related_model].add(value)
+            if model is Consent:
+                # Which consent: named by whom it lets in.
+                if record.grantee_user_id:
+                    wanted[User].add(record.grantee_user_id)
+                if record.grantee_organisation_id:
+                    wanted[Organisation].add(record.grantee_organisation_id)
+            pending.append((model, record, delta))
+            previous[record.id] = record
+
+    names = _resolve_names(wanted)
+    entries: list[TimelineEntry] = []
+    for model, record, delta in pending:
+        changes = []
+        if delta is not None:
+            # In the order the fields are declared (the form's order), not simple-history's alphabetical one.
+            order = {f.name: i for i, f in enumerate(model._meta.get_fields())}
+            for change in sorted(delta.changes, key=lambda c: order.get(c.field, len(order))):
+                model_field = model._meta.get_field(change.field)
+                changes.append(
+                    FieldChange(
+                        label=str(model_field.verbose_name).capitalize(),
+                        old=_format_value(model_field, change.old, names),
+                        new=_format_value(model_field, change.new, names),
+                    )
+                )
+        who = record.history_user.display_name if record.history_user_id else _("System")
+        if model is Consent:
+            grantee = (User, record.grantee_user_id) if record.grantee_user_id else (
+                Organisation, record.grantee_organisation_id)
+            subject = _("til %(grantee)s") % {"grantee": names.get(grantee, "")}
+        elif model is NextOfKin:
+            subject = record.name
+        else:
+            subject = ""
+        entries.append(
+            TimelineEntry(
+                when=record.history_date,
+                who=who,
+                what=str(model._meta.verbose_name).capitalize(),
+                subject=subject,
+                action=str(HISTORY_TYPES.get(record.history_type, record.history_type)),
+                history_type=record.history_type,
+                reason=record.history_change_reason or "",
+                changes=changes,
+            )
+        )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

@@ -1,0 +1,119 @@
+"""Historikk: every change to the case, the person, their consents and next of kin, newest first."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from koordinator import services
+from koordinator.models import AccessEvent
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def url(world):
+    return reverse("followup_timeline", args=[world.case.pk])
+
+
+def test_it_shows_who_changed_what_with_old_and_new_values(client, world):
+    services.assign(world.leader, world.case, trust_person=world.other_trust_person, deputy=world.deputy)
+    response = login(client, world.leader).get(url(world))
+    assert response.status_code == 200
+    newest = response.context["page"].object_list[0]
+    assert newest.who == world.leader.display_name
+    assert newest.what == "Oppfølging"
+    assert newest.action == "endret"
+    assert newest.reason == "Tillitsperson og stedfortreder tildelt"
+    changes = {c.label: (c.old, c.new) for c in newest.changes}
+    assert changes["Tillitsperson"] == (world.trust_person.display_name, world.other_trust_person.display_name)
+    page = response.content.decode()
+    assert world.other_trust_person.display_name in page
+    assert newest.when.astimezone(timezone.get_current_timezone()).strftime("%d.%m.%Y kl. %H.%M") in page
+
+
+def test_it_uses_choice_labels_and_norwegian_dates(client, world):
+    door = datetime.date(2099, 3, 1)
+    services.end_follow_up(world.trust_person, world.case, reason="moved", open_door_until=door)
+    newest = login(client, world.trust_person).get(url(world)).context["page"].object_list[0]
+    changes = {c.label: (c.old, c.new) for c in newest.changes}
+    assert changes["Status"] == ("Aktiv", "Avsluttet")
+    assert changes["Grunn til avslutning"] == ("(tomt)", "Flyttet")
+    assert changes["Åpen dør til"] == ("(tomt)", "01.03.2099")
+
+
+def test_it_includes_the_person_consents_and_next_of_kin(client, world):
+    services.update_service_user(world.trust_person, world.owner_su, city="Trondheim")
+    services.withdraw_consent(world.owner, world.consent_org)
+    services.update_next_of_kin(world.trust_person, world.next_of_kin, relation="storesøster")
+    entries = login(client, world.trust_person).get(url(world)).context["page"].object_list
+    labels = [(e.what, e.action, e.who) for e in entries[:3]]
+    assert labels == [
+        ("Pårørende", "endret", world.trust_person.display_name),
+        ("Samtykke", "endret", world.owner.display_name),
+        ("Tjenestemottaker", "endret", world.trust_person.display_name),
+    ]
+    assert entries[1].subject == "til NAV Lerkendal"
+    assert {c.label for c in entries[1].changes} >= {"Trukket tilbake", "Trukket tilbake av"}
+    # Rows created by the test factories have no history user.
+    assert entries[-1].who == "System"
+    assert entries[-1].action == "opprettet"
+
+
+def test_it_is_newest_first(client, world):
+    services.change_status(world.trust_person, world.case, "dormant")
+    services.change_status(world.trust_person, world.case, "active")
+    whens = [e.when for e in login(client, world.trust_person).get(url(world)).context["page"].object_list]
+    assert whens == sorted(whens, reverse=True)
+
+
+def test_a_partner_does_not_see_history_of_next_of_kin_to_keep_away(client, world):
+    services.update_next_of_kin(world.trust_person, world.restricted_next_of_kin, note="Ring politiet")
+    entries = login(client, world.partner_valid).get(url(world)).context["page"].object_list
+    assert "Per Farlig" not in [e.subject for e in entries]
+    assert all(e.subject in ("", "til " + world.partner_valid.display_name, "Eva Nordmann") for e in entries)
+
+
+def test_it_records_an_access_event(client, world):
+    login(client, world.leader).get(url(world))
+    assert AccessEvent.objects.get().what == "Historikk for oppfølgingen"
+
+
+@pytest.mark.parametrize("persona", ["other_trust_person", "other_leader", "partner_none", "partner_wrong_scope",
+                                     "other_owner", "admin"])
+def test_it_is_a_404_for_outsiders(client, world, persona):
+    assert login(client, world.persona(persona)).get(url(world)).status_code == 404
+
+
+def test_it_refuses_post(client, world):
+    assert login(client, world.trust_person).post(url(world)).status_code == 405
+
+
+def _queries(client, world) -> int:
+    login(client, world.leader)
+    client.get(url(world))
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url(world)).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_history(client, world):
+    # The few-rows case already names a person and an organisation in its changes, like the many-rows case.
+    services.assign(world.leader, world.case, trust_person=world.other_trust_person, deputy=world.deputy)
+    services.withdraw_consent(world.owner, world.consent_org)
+    few = _queries(client, world)
+    rows_before = len(client.get(url(world)).context["page"].object_list)
+    for i in range(10):
+        services.change_status(world.leader, world.case, "dormant" if i % 2 == 0 else "active")
+        services.assign(world.leader, world.case, trust_person=world.trust_person if i % 2 else world.deputy,
+                        deputy=world.other_trust_person)
+        services.update_next_of_kin(world.leader, world.next_of_kin, note=f"Notat {i}")
+    many = _queries(client, world)
+    rows_after = len(client.get(url(world)).context["page"].object_list)
+    assert rows_after >= rows_before + 30
+    assert few == many
