@@ -59,7 +59,13 @@ class Login:
 
 
 STAFF = (
-    Login("leder", "Hilde", "Sandvik", "Avdelingsleder", "Leder: saksoversikt, tildeler tillitsperson og stedfortreder"),
+    Login(
+        "leder",
+        "Hilde",
+        "Sandvik",
+        "Avdelingsleder",
+        "Leder: saksoversikt, tildeler tillitsperson og stedfortreder",
+    ),
     Login("tillit1", "Sigrid", "Aune", "Tillitsperson", "Tillitsperson: Min arbeidsliste (har bruker1)"),
     Login("tillit2", "Jonas", "Lie", "Tillitsperson", "Tillitsperson: Min arbeidsliste"),
     Login("tillit3", "Ingrid", "Moe", "Tillitsperson", "Tillitsperson: Min arbeidsliste"),
@@ -97,22 +103,30 @@ def all_logins() -> tuple[Login, ...]:
 
 # --- fictional people -------------------------------------------------------------------------------------
 
-FIRST_NAMES = (
-    "Anders", "Anne", "Arild", "Astrid", "Bjørn", "Camilla", "Dag", "Elin", "Espen", "Frode", "Gunn", "Hans",
-    "Heidi", "Ivar", "Janne", "Jørgen", "Kjersti", "Kristian", "Linn", "Magnus", "Marit", "Morten", "Nina",
-    "Odd", "Petter", "Ragnhild", "Rune", "Siri", "Stian", "Terje", "Tone", "Trond", "Turid", "Vegard",
-    "Wenche", "Øystein", "Åse", "Mohammed", "Fatima", "Ahmed", "Tomasz", "Agnieszka", "Yonas", "Hodan",
+FIRST_NAMES = tuple(
+    (
+        "Anders Anne Arild Astrid Bjørn Camilla Dag Elin Espen Frode Gunn Hans Heidi Ivar Janne Jørgen "
+        "Kjersti Kristian Linn Magnus Marit Morten Nina Odd Petter Ragnhild Rune Siri Stian Terje Tone "
+        "Trond Turid Vegard Wenche Øystein Åse Mohammed Fatima Ahmed Tomasz Agnieszka Yonas Hodan"
+    ).split()
 )
-LAST_NAMES = (
-    "Andersen", "Berntsen", "Dahle", "Eide", "Fossum", "Gundersen", "Halvorsen", "Iversen", "Jakobsen",
-    "Karlsen", "Knutsen", "Larsen", "Martinsen", "Moen", "Nygård", "Pedersen", "Rasmussen", "Sæther",
-    "Tangen", "Ulvik", "Vold", "Wold", "Østby", "Aasen", "Brekke", "Hovde", "Lyng", "Rønning", "Sletten",
-    "Skjærvø", "Tiller", "Haugan", "Ali", "Kowalski", "Tesfay", "Warsame",
+LAST_NAMES = tuple(
+    (
+        "Andersen Berntsen Dahle Eide Fossum Gundersen Halvorsen Iversen Jakobsen Karlsen Knutsen Larsen "
+        "Martinsen Moen Nygård Pedersen Rasmussen Sæther Tangen Ulvik Vold Wold Østby Aasen Brekke Hovde "
+        "Lyng Rønning Sletten Skjærvø Tiller Haugan Ali Kowalski Tesfay Warsame"
+    ).split()
 )
 STREETS = (
-    ("Innherredsveien", "7042"), ("Lademoens gate", "7042"), ("Strindveien", "7034"),
-    ("Jonsvannsveien", "7051"), ("Bromstadveien", "7047"), ("Kong Øysteins vei", "7045"),
-    ("Lerkendalsveien", "7031"), ("Valøyvegen", "7054"), ("Ranheimsvegen", "7054"),
+    ("Innherredsveien", "7042"),
+    ("Lademoens gate", "7042"),
+    ("Strindveien", "7034"),
+    ("Jonsvannsveien", "7051"),
+    ("Bromstadveien", "7047"),
+    ("Kong Øysteins vei", "7045"),
+    ("Lerkendalsveien", "7031"),
+    ("Valøyvegen", "7054"),
+    ("Ranheimsvegen", "7054"),
 )
 INTERPRETER_LANGUAGES = ("arabisk", "somali", "tigrinja", "polsk")
 
@@ -187,7 +201,9 @@ class DemoBuilder:
         return user
 
     def member(self, username: str, organisation: Organisation, role: str) -> Membership:
-        return self.ensure(Membership, {"user": self.users[username], "organisation": organisation, "role": role})
+        return self.ensure(
+            Membership, {"user": self.users[username], "organisation": organisation, "role": role}
+        )
 
     @staticmethod
     def plan_rng(section: str) -> random.Random:
@@ -195,7 +211,9 @@ class DemoBuilder:
 
     def phone(self) -> str:
         # Norwegian mobile numbers start with 4 or 9, but 42, 43, 44 and 49 are not mobile series.
-        prefix = self.rng.choice(("40", "41", "45", "46", "47", "48", "90", "91", "92", "93", "94", "95", "97", "98"))
+        prefix = self.rng.choice(
+            ("40", "41", "45", "46", "47", "48", "90", "91", "92", "93", "94", "95", "97", "98")
+        )
         return f"+47{prefix}{self.rng.randrange(10**6):06d}"
 
     def days_ago(self, low: int, high: int) -> datetime.date:
@@ -232,10 +250,12 @@ class DemoBuilder:
                 {"municipality": municipality, "phone": phone, "duty_phone": duty, "is_active": True},
             )
 
-        self.unit = org("Oppfølgingstjenesten Øst", Kind.FOLLOW_UP_SERVICE, self.trondheim, "+4772540000",
-                        "+4791500100")
-        self.malvik_unit = org("Oppfølgingstjenesten Malvik", Kind.FOLLOW_UP_SERVICE, self.malvik, "+4773980000",
-                               "+4791500200")
+        self.unit = org(
+            "Oppfølgingstjenesten Øst", Kind.FOLLOW_UP_SERVICE, self.trondheim, "+4772540000", "+4791500100"
+        )
+        self.malvik_unit = org(
+            "Oppfølgingstjenesten Malvik", Kind.FOLLOW_UP_SERVICE, self.malvik, "+4773980000", "+4791500200"
+        )
         self.nav = org("NAV Lerkendal", Kind.NAV, self.trondheim, "+4755553333")
         self.dps = org("DPS Nidaros", Kind.SPECIALIST, None, "+4772820000")
         self.gp = org("Lerkendal legesenter", Kind.GP, self.trondheim, "+4773500000")
@@ -272,7 +292,9 @@ class DemoBuilder:
         data = {
             "first_name": first,
             "last_name": last,
-            "birth_date": datetime.date(self.rng.randint(1962, 2004), self.rng.randint(1, 12), self.rng.randint(1, 28)),
+            "birth_date": datetime.date(
+                self.rng.randint(1962, 2004), self.rng.randint(1, 12), self.rng.randint(1, 28)
+            ),
             "address": f"{street} {self.rng.randint(1, 120)}",
             "postal_code": postal_code,
             "city": "Trondheim",
@@ -283,7 +305,10 @@ class DemoBuilder:
         elif roll < 0.88:
             data.update(
                 phone=self.phone(),
-                email=f"{first}.{last}@example.com".lower().replace("ø", "o").replace("æ", "ae").replace("å", "a"),
+                email=f"{first}.{last}@example.com".lower()
+                .replace("ø", "o")
+                .replace("æ", "ae")
+                .replace("å", "a"),
                 preferred_channel=ServiceUser.Channel.EMAIL,
             )
         else:
@@ -307,7 +332,9 @@ class DemoBuilder:
     ) -> FollowUp:
         """One service user and their case, taken through intake and on to ``status`` by the trust person."""
         existing = FollowUp.objects.filter(
-            service_user__municipality=municipality, service_user__first_name=first, service_user__last_name=last
+            service_user__municipality=municipality,
+            service_user__first_name=first,
+            service_user__last_name=last,
         ).first()
         if existing is not None:
             return existing
@@ -335,7 +362,9 @@ class DemoBuilder:
             **referral,
             **person,
         )
-        if status in (Status.ACTIVE, Status.DORMANT) or (status == Status.ENDED and ending != Reason.DROPPED_OUT):
+        if status in (Status.ACTIVE, Status.DORMANT) or (
+            status == Status.ENDED and ending != Reason.DROPPED_OUT
+        ):
             case = services.change_status(actor, case, Status.ACTIVE)
         if status == Status.DORMANT:
             case = services.change_status(actor, case, Status.DORMANT, "Ønsker en pause fra oppfølgingen.")
@@ -367,8 +396,15 @@ class DemoBuilder:
         for username, first, last, trust_person, deputy, status, source in OWNERS:
             ending = Reason.HANDED_OVER if status == Status.ENDED else None
             case = self.follow_up(
-                unit=self.unit, municipality=self.trondheim, first=first, last=last, trust_person=trust_person,
-                deputy=deputy, status=status, source=source, ending=ending,
+                unit=self.unit,
+                municipality=self.trondheim,
+                first=first,
+                last=last,
+                trust_person=trust_person,
+                deputy=deputy,
+                status=status,
+                source=source,
+                ending=ending,
             )
             su = case.service_user
             if su.user_id != self.users[username].pk:
@@ -387,7 +423,8 @@ class DemoBuilder:
         rng.shuffle(statuses)
         # Every referral source appears; after that, roughly the trial's shares (66/23/8/3 %).
         sources = list(Source.values) + rng.choices(
-            [Source.AGENCY, Source.OUTREACH, Source.SELF, Source.RELATIVES], weights=(66, 23, 8, 3),
+            [Source.AGENCY, Source.OUTREACH, Source.SELF, Source.RELATIVES],
+            weights=(66, 23, 8, 3),
             k=GENERATED_TRONDHEIM - len(Source.values),
         )
         reasons = list(Reason.values)
@@ -405,8 +442,15 @@ class DemoBuilder:
                 ended += 1
             self.generated.append(
                 self.follow_up(
-                    unit=self.unit, municipality=self.trondheim, first=first, last=last,
-                    trust_person=trust_person, deputy=deputy, status=status, source=source, ending=ending,
+                    unit=self.unit,
+                    municipality=self.trondheim,
+                    first=first,
+                    last=last,
+                    trust_person=trust_person,
+                    deputy=deputy,
+                    status=status,
+                    source=source,
+                    ending=ending,
                 )
             )
 
@@ -418,8 +462,14 @@ class DemoBuilder:
             ("Tove", "Reitan", Status.DORMANT, Source.RELATIVES),
         ):
             self.follow_up(
-                unit=self.malvik_unit, municipality=self.malvik, first=first, last=last,
-                trust_person="tillit_malvik", deputy=None, status=status, source=source,
+                unit=self.malvik_unit,
+                municipality=self.malvik,
+                first=first,
+                last=last,
+                trust_person="tillit_malvik",
+                deputy=None,
+                status=status,
+                source=source,
             )
 
     # --- consent, next of kin, access log ----------------------------------------------------------------
@@ -478,8 +528,13 @@ class DemoBuilder:
         owner_cases = [by_name[(first, last)] for _, first, last, *_ in OWNERS]
         b1, b2, b3, b4, b5 = owner_cases
         # bruker1 gave NAV Lerkendal (nav1's office) a consent herself, in the portal.
-        self.consent(b1, scopes=[Scope.FOLLOWUP_LOG, Scope.MEETINGS, Scope.PLAN], state="valid",
-                     grantee_organisation=self.nav, given_by_owner=True)
+        self.consent(
+            b1,
+            scopes=[Scope.FOLLOWUP_LOG, Scope.MEETINGS, Scope.PLAN],
+            state="valid",
+            grantee_organisation=self.nav,
+            given_by_owner=True,
+        )
         self.consent(b1, scopes=[Scope.CRISIS_PLAN], state="valid", grantee_user="lege1")
         self.consent(b1, scopes=[Scope.PLAN, Scope.MEETINGS], state="withdrawn", grantee_user="dps1")
         self.consent(b1, scopes=[Scope.MEETINGS], state="expired", grantee_organisation=self.housing)
@@ -487,18 +542,33 @@ class DemoBuilder:
         self.consent(b2, scopes=[Scope.FOLLOWUP_LOG], state="expired", grantee_organisation=self.nav)
         self.consent(b3, scopes=[Scope.CRISIS_PLAN, Scope.MEETINGS], state="future", grantee_user="lege1")
         self.consent(b4, scopes=[Scope.FOLLOWUP_LOG], state="valid", grantee_organisation=self.user_org)
-        self.consent(b5, scopes=[Scope.PLAN, Scope.FOLLOWUP_LOG], state="valid", grantee_organisation=self.dps)
+        self.consent(
+            b5, scopes=[Scope.PLAN, Scope.FOLLOWUP_LOG], state="valid", grantee_organisation=self.dps
+        )
 
         # The generated users: every kind of grantee, state and scope, one consent each.
         plan = (
-            ("org", self.nav, "valid"), ("user", "lege1", "valid"), ("org", self.dps, "valid"),
-            ("user", "dps1", "expired"), ("org", self.housing, "valid"), ("user", "nav1", "withdrawn"),
-            ("org", self.probation, "future"), ("org", self.user_org, "valid"), ("user", "lege1", "expired"),
-            ("org", self.nav, "withdrawn"), ("user", "dps1", "valid"), ("org", self.gp, "valid"),
+            ("org", self.nav, "valid"),
+            ("user", "lege1", "valid"),
+            ("org", self.dps, "valid"),
+            ("user", "dps1", "expired"),
+            ("org", self.housing, "valid"),
+            ("user", "nav1", "withdrawn"),
+            ("org", self.probation, "future"),
+            ("org", self.user_org, "valid"),
+            ("user", "lege1", "expired"),
+            ("org", self.nav, "withdrawn"),
+            ("user", "dps1", "valid"),
+            ("org", self.gp, "valid"),
         )
         scope_sets = (
-            [Scope.FOLLOWUP_LOG], [Scope.CRISIS_PLAN], [Scope.PLAN, Scope.MEETINGS], [Scope.MEETINGS],
-            list(Consent.SCOPE_FIELDS), [Scope.PLAN], [Scope.FOLLOWUP_LOG, Scope.CRISIS_PLAN],
+            [Scope.FOLLOWUP_LOG],
+            [Scope.CRISIS_PLAN],
+            [Scope.PLAN, Scope.MEETINGS],
+            [Scope.MEETINGS],
+            list(Consent.SCOPE_FIELDS),
+            [Scope.PLAN],
+            [Scope.FOLLOWUP_LOG, Scope.CRISIS_PLAN],
         )
         for i, case in enumerate(self.generated[:24]):
             kind, grantee, state = plan[i % len(plan)]
@@ -515,13 +585,22 @@ class DemoBuilder:
         if existing is not None:
             return existing
         self.summary.count(NextOfKin)
-        return services.add_next_of_kin(case.trust_person, case.service_user, name=name, relation=relation, **extra)
+        return services.add_next_of_kin(
+            case.trust_person, case.service_user, name=name, relation=relation, **extra
+        )
 
     def next_of_kin(self) -> None:
-        b1 = FollowUp.objects.select_related("service_user", "trust_person").get(service_user__user__username="bruker1")
-        self.kin(b1, "Eva Nordmann", "søster", phone="+4790011223", note="Støtter Kari, kan ringes ved krise.")
+        b1 = FollowUp.objects.select_related("service_user", "trust_person").get(
+            service_user__user__username="bruker1"
+        )
         self.kin(
-            b1, "Tor Eriksen", "tidligere samboer", kind=NextOfKin.Kind.RESTRICTED,
+            b1, "Eva Nordmann", "søster", phone="+4790011223", note="Støtter Kari, kan ringes ved krise."
+        )
+        self.kin(
+            b1,
+            "Tor Eriksen",
+            "tidligere samboer",
+            kind=NextOfKin.Kind.RESTRICTED,
             note="Skal ikke kontaktes. Kari ønsker ikke at han får vite noe om henne.",
         )
         rng = self.plan_rng("kin")
@@ -532,7 +611,10 @@ class DemoBuilder:
                 self.kin(case, name, rng.choice(relations), phone=self.phone())
         self.kin(self.generated[1], "Advokat Nina Krogh", "verge", is_guardian=True, phone="+4773112233")
         self.kin(
-            self.generated[2], "Rolf Strøm", "far", kind=NextOfKin.Kind.RESTRICTED,
+            self.generated[2],
+            "Rolf Strøm",
+            "far",
+            kind=NextOfKin.Kind.RESTRICTED,
             note="Skal ikke kontaktes.",
         )
 

@@ -298,22 +298,33 @@ def ending_notice(case: FollowUp) -> str:
 
 
 @transaction.atomic
-def assign(actor: User, case: FollowUp, *, trust_person: User, deputy: User | None, note: str = "") -> FollowUp:
-    """The leader assigns the trust person and the case's deputy."""
+def assign(
+    actor: User,
+    case: FollowUp,
+    *,
+    trust_person: User,
+    deputy: User | None,
+    note: str = "",
+    handover_note: str = "",
+) -> FollowUp:
+    """The leader assigns the trust person and the case's own deputy.
+
+    A new trust person is a permanent change: it needs a handover note for the new worker, which the user
+    can read too, and the user is told the new name (``continuity.change_trust_person``).
+    """
+    from koordinator import continuity
+
     access.require_change(actor, case)
     if case.municipality_id not in access.actor_for(actor).leader_municipality_ids:
         raise PermissionDenied
     case = FollowUp.objects.select_for_update().get(pk=case.pk)
     _check_staffing(case.unit, trust_person, deputy)
-    changed_worker = case.trust_person_id != trust_person.pk
-    case.trust_person = trust_person
-    case.deputy = deputy
-    if changed_worker:
-        _notify_user(
-            case,
-            _("Du har fått ny kontaktperson: %(worker)s.") % {"worker": trust_person.display_name},
-        )
-    _save(case, actor, note or _("Tillitsperson og stedfortreder tildelt"))
+    if case.trust_person_id != trust_person.pk:
+        continuity.change_trust_person(actor, case, trust_person, handover_note)
+        case.refresh_from_db()
+    if case.deputy_id != (deputy.pk if deputy else None):
+        case.deputy = deputy
+        _save(case, actor, note or _("Stedfortreder for saken endret"))
     _ensure_inside_gate(actor, case, access.VIEW)
     return case
 

@@ -29,7 +29,9 @@ def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> 
     The CSP allows scripts from the page's own origin only, so axe is loaded as a same-origin URL that
     the test answers itself (``page.route``); the app's CSP stays on while axe checks the page.
     """
-    page.route(f"**{AXE_URL_PATH}", lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript"))
+    page.route(
+        f"**{AXE_URL_PATH}", lambda route: route.fulfill(path=str(AXE_JS), content_type="text/javascript")
+    )
     page.add_script_tag(url=AXE_URL_PATH)
     results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     return [v for v in results["violations"] if v.get("impact") in impacts]

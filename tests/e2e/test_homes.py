@@ -25,7 +25,9 @@ HOMES = {
     "bruker": Home("bruker1", "/min-side/", "Min side", "Sigrid Aune"),
     "partner": Home("nav1", "/partner/", "Mine brukere", "Kari Nordmann", hides="Lise Berg"),
     "administrator": Home("admin", "/admin/", "Brukerkontoer og organisasjoner", "Brukere av systemet"),
-    "leder_malvik": Home("leder_malvik", "/leder/", "Oversikt over saker", "Jan Fjeldstad", hides="Kari Nordmann"),
+    "leder_malvik": Home(
+        "leder_malvik", "/leder/", "Oversikt over saker", "Jan Fjeldstad", hides="Kari Nordmann"
+    ),
 }
 ROLES = list(HOMES)
 

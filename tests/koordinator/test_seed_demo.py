@@ -75,7 +75,9 @@ def test_each_login_has_the_role_it_is_listed_with():
     seed()
 
     def roles(username):
-        return set(Membership.objects.filter(user__username=username).values_list("role", "organisation__name"))
+        return set(
+            Membership.objects.filter(user__username=username).values_list("role", "organisation__name")
+        )
 
     assert roles("leder") == {(Membership.Role.LEADER, "Oppfølgingstjenesten Øst")}
     assert roles("tillit6") == {(Membership.Role.TRUST_PERSON, "Oppfølgingstjenesten Øst")}
@@ -96,7 +98,9 @@ def test_bruker1_follows_up_with_tillit1_and_has_let_nav_lerkendal_see_her_case(
     assert case.trust_person.username == "tillit1"
     assert case.status == FollowUp.Status.ACTIVE
     nav1 = User.objects.get(username="nav1")
-    consent = Consent.objects.valid_on().get(owner=case.service_user, grantee_organisation__name="NAV Lerkendal")
+    consent = Consent.objects.valid_on().get(
+        owner=case.service_user, grantee_organisation__name="NAV Lerkendal"
+    )
     assert consent.given_how == Consent.GivenHow.PORTAL
     assert FollowUp.objects.for_user(nav1).filter(pk=case.pk).exists()
     assert case.service_user.access_events.count() >= 3
@@ -154,5 +158,7 @@ def test_history_says_who_made_every_row():
     seed()
     for model in (FollowUp, ServiceUser, Consent, NextOfKin, Membership):
         assert not model.history.filter(history_user__isnull=True).exists(), model
-    first_case_version = FollowUp.history.filter(service_user__user__username="bruker1").earliest("history_date")
+    first_case_version = FollowUp.history.filter(service_user__user__username="bruker1").earliest(
+        "history_date"
+    )
     assert first_case_version.history_user.username == "tillit1"

@@ -265,7 +265,9 @@ def test_dates_and_times_are_shown_the_norwegian_way():
 def test_english_pages_keep_norwegian_style_dates():
     moment = timezone.make_aware(datetime.datetime(2026, 11, 23, 14, 0))
     with translation.override("en"):
-        rendered = Template('{{ d|date }}|{{ d|date:"SHORT_DATETIME_FORMAT" }}').render(Context({"d": moment}))
+        rendered = Template('{{ d|date }}|{{ d|date:"SHORT_DATETIME_FORMAT" }}').render(
+            Context({"d": moment})
+        )
     assert rendered == "23.11.2026|23.11.2026 14.00"
 
 
