@@ -35,7 +35,6 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(PIP_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | $(PIP_FILTER)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]' 2>&1 | $(PIP_FILTER)
 	@touch $@
 
@@ -56,21 +55,16 @@ demo: install
 
 run: demo
 	@echo
-	@echo "Demo log-ins (password for all: demo-passord):"
-	@echo "  leder                 leader, Oppfølgingstjenesten Øst (Trondheim): saksoversikt, tildeling"
-	@echo "  tillit1 ... tillit6   trust persons: Min arbeidsliste"
-	@echo "  bruker1 ... bruker5   service users: Min side (bruker1 follows up with tillit1)"
-	@echo "  nav1, dps1, lege1     partners: the users who have consented to them"
-	@echo "  leder_malvik          leader in Malvik kommune: sees none of Trondheim's cases"
-	@echo "  admin                 administrator, Django admin at /admin/"
+	@echo "koordinator: http://$(HOST):$(PORT)/  (log in with one of the users listed above, password demo-passord)"
 	@echo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
-	@if command -v msgfmt >/dev/null 2>&1; then \
-		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles >/dev/null; \
-	else \
+	@# The lead commits compiled .mo files; recompile only where gettext is installed and .po files exist.
+	@if ! command -v msgfmt >/dev/null 2>&1; then \
 		echo "msgfmt (gettext) is missing: using the committed .mo files"; \
+	elif [ -n "$$(find . -path ./.venv -prune -o -path ./node_modules -prune -o -name '*.po' -print -quit)" ]; then \
+		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles >/dev/null; \
 	fi
 	@# Exit code 5 is pytest's "no tests collected", e.g. for a -k that matches nothing: not a failure.
 	$(PY) -m pytest $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] && echo "pytest collected no tests" || exit $$status; }

@@ -273,19 +273,29 @@ class EndFollowUpForm(StaffForm):
 
 
 class AssignForm(StaffForm):
-    trust_person = UserChoiceField(label=_("Tillitsperson"), queryset=User.objects.none(), empty_label=None,
-                                   error_messages={"required": _("Velg tillitsperson.")})
-    deputy = UserChoiceField(label=_("Stedfortreder"), queryset=User.objects.none(), required=False,
-                             empty_label=_("Ingen"))
+    """The case's own deputy. A new trust person is a permanent change with its own page and a handover note
+    (``change_trust_person``), so this form never changes the trust person."""
+
+    deputy = UserChoiceField(label=_("Stedfortreder for saken"), queryset=User.objects.none(), required=False)
     note = forms.CharField(label=_("Merknad"), required=False, max_length=200,
                            help_text=_("Vises i historikken, for eksempel «Permisjon fra 1. mars»."))
 
-    def __init__(self, *args, case: FollowUp, **kwargs):
+    def __init__(self, *args, case: FollowUp, standing_deputy: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        workers = services.trust_persons_in_unit(case.unit).order_by("first_name", "last_name", "username")
-        self.fields["trust_person"].queryset = workers
-        self.fields["deputy"].queryset = workers
-        self.initial.setdefault("trust_person", case.trust_person_id)
+        workers = services.trust_persons_in_unit(case.unit).exclude(pk=case.trust_person_id)
+        field = self.fields["deputy"]
+        field.queryset = workers.order_by("first_name", "last_name", "username")
+        # Leaving it empty is not «nobody»: the trust person's standing deputy steps in. Say so.
+        if standing_deputy is not None:
+            field.empty_label = _("Ingen egen – den faste stedfortrederen (%(name)s) gjelder") % {
+                "name": standing_deputy.display_name
+            }
+        else:
+            field.empty_label = _("Ingen")
+        field.help_text = _(
+            "Velg en egen stedfortreder bare når saken trenger en annen enn den faste stedfortrederen til "
+            "tillitspersonen."
+        )
         self.initial.setdefault("deputy", case.deputy_id)
 
 

@@ -26,3 +26,20 @@ class IdleSessionTimeoutMiddleware:
             else:
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
+
+
+class IgnoreBrowserLanguageMiddleware:
+    """Pages are Norwegian unless the person chooses English in the footer.
+
+    Django's ``LocaleMiddleware`` would otherwise follow the browser's Accept-Language, and a phone set up in
+    English would get English pages nobody asked for. With the header gone only the language cookie (set by
+    the footer's switch) decides, and the default is ``LANGUAGE_CODE`` ("nb"). Must come before
+    ``LocaleMiddleware``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

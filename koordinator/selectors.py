@@ -16,10 +16,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from koordinator import access, services
+from koordinator import access, continuity, services
 from koordinator.models import (
+    Absence,
+    Appointment,
     Consent,
+    DeputyArrangement,
     FollowUp,
+    Handover,
     Membership,
     Municipality,
     NextOfKin,
@@ -27,8 +31,48 @@ from koordinator.models import (
     ServiceUser,
     User,
 )
+from koordinator.timeutil import day_bounds
 
 CASE_RELATED = ("service_user", "unit", "trust_person", "deputy")
+
+
+# --- who stands in: the effective deputy and today's absences, for a list of cases ---------------------------
+
+
+@dataclass
+class CaseRow:
+    """A case with its effective deputy (the case's own, else the trust person's standing deputy) and, when
+    asked for, the trust person's absence today."""
+
+    case: FollowUp
+    deputy: User | None
+    deputy_is_standing: bool
+    absence: Absence | None = None
+
+
+def case_rows(user: User, cases: list[FollowUp], *, with_absences: bool = False,
+              day: datetime.date | None = None) -> list[CaseRow]:
+    """One query for the standing deputies and (optionally) one for today's absences, however many cases."""
+    if not cases:
+        return []
+    trust_person_ids = {c.trust_person_id for c in cases}
+    standing = continuity.standing_deputies(trust_person_ids)
+    away: dict[int, Absence] = {}
+    if with_absences:
+        day = day or timezone.localdate()
+        away = {
+            a.person_id: a
+            for a in Absence.objects.for_user(user).covering(day).filter(person_id__in=trust_person_ids)
+        }
+    return [
+        CaseRow(
+            case=c,
+            deputy=continuity.effective_deputy(c, standing),
+            deputy_is_standing=not c.deputy_id and c.trust_person_id in standing,
+            absence=away.get(c.trust_person_id),
+        )
+        for c in cases
+    ]
 
 
 # --- the trust person's worklist ---------------------------------------------------------------------------
@@ -39,19 +83,33 @@ class Worklist:
     primary: list[FollowUp]
     as_deputy: list[FollowUp]
     include_ended: bool
+    # Today's appointments where the user is the one who meets (also those taken over for a colleague).
+    today: list[Appointment] = field(default_factory=list)
+    # Colleagues' absences the user covers as deputy, going on or starting within a week.
+    covering: list[Absence] = field(default_factory=list)
 
 
 def worklist(user: User, *, include_ended: bool = False) -> Worklist:
-    """The cases ``user`` follows up: as primary trust person and, separately, as deputy. Two queries."""
+    """The cases ``user`` follows up: as primary trust person and, separately, as deputy (the case's own deputy
+    or the standing deputy of its trust person); today's appointments; absences the user covers.
+
+    A fixed number of queries, however many cases and appointments.
+    """
     base = FollowUp.objects.for_user(user).select_related(*CASE_RELATED).order_by(
         "service_user__last_name", "service_user__first_name", "pk"
     )
     if not include_ended:
         base = base.open()
+    standing_for = DeputyArrangement.objects.filter(deputy=user).values("trust_person_id")
+    today, _rest_of_week = continuity.appointments_for_worker(user)
     return Worklist(
         primary=list(base.filter(trust_person=user)),
-        as_deputy=list(base.filter(deputy=user)),
+        as_deputy=list(
+            base.filter(Q(deputy=user) | Q(deputy__isnull=True, trust_person_id__in=standing_for))
+        ),
         include_ended=include_ended,
+        today=today,
+        covering=[absence for absence, _entries in continuity.handovers_for(user)],
     )
 
 
@@ -114,6 +172,10 @@ class PersonPage:
     cases: list[FollowUp] | None
     consents: list[Consent] | None
     next_of_kin: list[NextOfKin] | None
+    case_rows: list[CaseRow] = field(default_factory=list)
+    # Who the person should contact right now, for the newest open case (staff and the owner only).
+    contact: continuity.Contact | None = None
+    contact_case: FollowUp | None = None
 
 
 def person_page(user: User, service_user: ServiceUser) -> PersonPage:
@@ -133,6 +195,8 @@ def person_page(user: User, service_user: ServiceUser) -> PersonPage:
         .filter(service_user=service_user, archived_at__isnull=True)
         .order_by("-kind", "name", "pk")  # supportive first, then those to keep away
     )
+    open_cases = sorted((c for c in cases if c.status != FollowUp.Status.ENDED),
+                        key=lambda c: (c.started_on, c.pk), reverse=True)
     # Staff and the owner see every section, empty or not (so they can add to it). A read-only viewer sees
     # only what the gate gave them: an empty section would hint at data they may not know about.
     return PersonPage(
@@ -141,6 +205,50 @@ def person_page(user: User, service_user: ServiceUser) -> PersonPage:
         cases=cases if (can_change or cases) else None,
         consents=consents if (can_change or consents) else None,
         next_of_kin=kin if (can_change or kin) else None,
+        case_rows=case_rows(user, cases),
+        # The newest open case decides, as on the user's own page.
+        contact=continuity.contact_now(open_cases[0]) if (can_change and open_cases) else None,
+        contact_case=open_cases[0] if (can_change and open_cases) else None,
+    )
+
+
+# --- the case page ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseContinuity:
+    """Continuity on the case page. ``None`` means the section is not shown to this viewer."""
+
+    row: CaseRow
+    contact: continuity.Contact | None
+    appointments: list[Appointment] | None
+    handovers: list[Handover] | None
+
+
+def case_continuity(user: User, case: FollowUp, *, can_change: bool) -> CaseContinuity:
+    """Who to contact now, the effective deputy, upcoming appointments and handover notes. Fixed queries.
+
+    Staff who work on the case and the owner see the contact and the handover notes (the owner may read
+    the note by design). Appointments come through the gate, so a partner who sees the case sees none.
+    """
+    is_owner = access.actor_for(user).service_user_id == case.service_user_id
+    insider = can_change or is_owner
+    is_open = case.status != FollowUp.Status.ENDED
+    start_of_today = day_bounds(timezone.localdate())[0]
+    appointments = list(
+        Appointment.objects.for_user(user)
+        .upcoming()
+        .filter(follow_up=case, starts_at__gte=start_of_today)
+        .select_related("trust_person", "original_trust_person")
+        .order_by("starts_at", "pk")
+    )
+    return CaseContinuity(
+        row=case_rows(user, [case])[0],
+        contact=continuity.contact_now(case) if (insider and is_open) else None,
+        appointments=appointments if (appointments or can_change) else None,
+        handovers=(
+            list(case.handovers.select_related("from_person", "to_person", "created_by")) if insider else None
+        ),
     )
 
 
@@ -152,7 +260,7 @@ HISTORY_TYPES = {
     "-": gettext_lazy("slettet"),
 }
 # Bookkeeping fields that say nothing a reader needs.
-TIMELINE_HIDDEN_FIELDS = {"id", "created_at", "user_notice_at"}
+TIMELINE_HIDDEN_FIELDS = {"id", "created_at", "user_notice_at", "original_trust_person"}
 
 
 @dataclass
@@ -223,7 +331,8 @@ def case_timeline(user: User, case: FollowUp) -> list[TimelineEntry]:
     Runs a fixed number of queries: one per model for the history rows (with the history user joined),
     one per related model for names in the changes. Previous records are paired in memory by walking each
     object's rows in order, instead of asking simple-history for ``prev_record`` (a query per row).
-    Consents and next of kin are limited to those the viewer may see through the gate.
+    Consents, next of kin and appointments are limited to those the viewer may see through the gate.
+    A change of trust person shows as an «Overføring» (the note itself is on the case page, not here).
     """
     su_id = case.service_user_id
     sources = [
@@ -239,6 +348,13 @@ def case_timeline(user: User, case: FollowUp) -> list[TimelineEntry]:
                 NextOfKin, id__in=NextOfKin.objects.for_user(user).filter(service_user_id=su_id).values("pk")
             ),
         ),
+        (
+            Appointment,
+            _history_rows(
+                Appointment, id__in=Appointment.objects.for_user(user).filter(follow_up_id=case.pk).values("pk")
+            ),
+        ),
+        (Handover, _history_rows(Handover, follow_up_id=case.pk)),
     ]
 
     pending: list[tuple[type[Model], object, object]] = []  # (model, record, delta or None)
@@ -262,6 +378,8 @@ def case_timeline(user: User, case: FollowUp) -> list[TimelineEntry]:
                     wanted[User].add(record.grantee_user_id)
                 if record.grantee_organisation_id:
                     wanted[Organisation].add(record.grantee_organisation_id)
+            elif model is Handover:
+                wanted[User].add(record.to_person_id)
             pending.append((model, record, delta))
             previous[record.id] = record
 
@@ -288,6 +406,11 @@ def case_timeline(user: User, case: FollowUp) -> list[TimelineEntry]:
             subject = _("til %(grantee)s") % {"grantee": names.get(grantee, "")}
         elif model is NextOfKin:
             subject = record.name
+        elif model is Appointment:
+            local = timezone.localtime(record.starts_at)
+            subject = _("%(day)s kl. %(time)s") % {"day": f"{local:%d.%m.%Y}", "time": f"{local:%H.%M}"}
+        elif model is Handover:
+            subject = _("til %(name)s") % {"name": names.get((User, record.to_person_id), "")}
         else:
             subject = ""
         entries.append(

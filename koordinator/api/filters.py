@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from koordinator.models import AccessEvent, Consent, FollowUp, NextOfKin, ServiceUser
 
@@ -19,6 +21,7 @@ from koordinator.models import AccessEvent, Consent, FollowUp, NextOfKin, Servic
 MAX_ID = 2**63 - 1
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IdFilter(filters.NumberFilter):
     """A whole-number id: "abc", 1.5 or a number too large for the database is a 400 on the parameter."""
 

@@ -255,6 +255,11 @@ class FollowUpAssignSerializer(serializers.Serializer):
     trust_person = ChoiceRelatedField(User, trust_persons_for)
     deputy = ChoiceRelatedField(User, trust_persons_for, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    handover_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("Påkrevd ved ny tillitsperson: et notat til den nye, som brukeren også kan lese."),
+    )
 
 
 class FollowUpStatusSerializer(serializers.Serializer):

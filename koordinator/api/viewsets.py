@@ -169,6 +169,10 @@ class MeView(APIView):
     ),
 )
 class ServiceUserViewSet(GatedViewSet):
+    """Service users the caller may see. Staff register (intake) and change; the owner changes their own contact
+    details; a partner with any consent in force reads name and contact details. Reads by anyone but the
+    owner are written to the owner's access log."""
+
     model = ServiceUser
     owner_attr = "pk"
     access_what = _("Personopplysninger")
@@ -244,6 +248,9 @@ class ServiceUserViewSet(GatedViewSet):
     ),
 )
 class FollowUpViewSet(GatedViewSet):
+    """Follow-up cases. Staff on the case (trust person, deputy, leader) change status and end it; the leader
+    assigns workers; the owner and partners with the follow-up-log scope read it."""
+
     model = FollowUp
     access_what = _("Oppfølgingssak")
     serializer_class = s.FollowUpSerializer
@@ -285,6 +292,7 @@ class FollowUpViewSet(GatedViewSet):
             trust_person=data.get("trust_person", case.trust_person),
             deputy=data["deputy"] if "deputy" in data else case.deputy,
             note=data.get("note", ""),
+            handover_note=data.get("handover_note", ""),
         )
         return self._respond(case)
 
@@ -383,6 +391,9 @@ class ConsentViewSet(GatedViewSet):
     ),
 )
 class NextOfKinViewSet(GatedViewSet):
+    """Next of kin. Staff and the owner add and change them; partners with the crisis-plan scope read the
+    supportive ones, never the people the owner wants kept away. Nothing is deleted."""
+
     model = NextOfKin
     access_what = _("Pårørende")
     serializer_class = s.NextOfKinSerializer

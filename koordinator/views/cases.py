@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from koordinator import access, selectors, services
+from koordinator import access, continuity, selectors, services
 from koordinator.forms import AssignForm, EndFollowUpForm, StatusForm
 from koordinator.models import AccessEvent, FollowUp
 
@@ -50,11 +50,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if status != Status.ENDED  # ending has its own page with its own facts
     ]
     access.record_access(request.user, [case.service_user], _("Oppfølgingssak"), AccessEvent.Channel.WEB)
+    is_open = case.status != Status.ENDED
+    can_assign = can_change and _is_leader_for(request.user, case)
     context = {
         "case": case,
         "can_change": can_change,
-        "can_assign": can_change and _is_leader_for(request.user, case),
+        "can_assign": can_assign,
+        "can_change_trust_person": can_assign and is_open,
+        "can_add_appointment": can_change and is_open,
         "transitions": transitions if can_change else [],
+        "continuity": selectors.case_continuity(request.user, case, can_change=can_change),
     }
     return render(request, "koordinator/cases/detail.html", context)
 
@@ -100,27 +105,35 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's own deputy. A new trust person has its own page (``change_trust_person``): it is a
+    permanent change that needs a handover note, and mixing the two on one form hid that."""
     case = _case_or_404(request, pk)
     # Only a leader in the case's municipality assigns; others who can see the case are refused.
     if not _is_leader_for(request.user, case):
         raise PermissionDenied
     access.require_change(request.user, case)
-    form = AssignForm(request.POST if request.method == "POST" else None, case=case)
+    standing = continuity.standing_deputies([case.trust_person_id]).get(case.trust_person_id)
+    form = AssignForm(request.POST if request.method == "POST" else None, case=case, standing_deputy=standing)
     if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["deputy"] == case.deputy:
+            messages.info(request, _("Du endret ingenting."))
+            return redirect(case)
         try:
             services.assign(
                 request.user,
                 case,
-                trust_person=form.cleaned_data["trust_person"],
+                trust_person=case.trust_person,
                 deputy=form.cleaned_data["deputy"],
                 note=form.cleaned_data["note"],
             )
         except services.ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("Tillitsperson og stedfortreder er lagret."))
+            messages.success(request, _("Stedfortreder for saken er lagret."))
             return redirect(case)
-    return render(request, "koordinator/cases/assign.html", {"case": case, "form": form})
+    context = {"case": case, "form": form, "standing_deputy": standing,
+               "can_change_trust_person": case.status != Status.ENDED}
+    return render(request, "koordinator/cases/assign.html", context)
 
 
 @login_required

@@ -22,11 +22,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from koordinator import access, services
-from koordinator.models import AccessEvent, Consent, FollowUp, Membership, Organisation, ServiceUser, User
+from koordinator import access, continuity, outbox, services
+from koordinator.models import (
+    AccessEvent,
+    Appointment,
+    Consent,
+    FollowUp,
+    Handover,
+    Membership,
+    Organisation,
+    ServiceUser,
+    User,
+)
 from koordinator.phone import display_phone
+from koordinator.timeutil import day_bounds
 
 ACCESS_LOG_PAGE_SIZE = 50
+MY_PAGE_MESSAGES = 5  # the latest few; the rest are one click away on «Varsler»
 
 
 def _own_service_user(request) -> ServiceUser:
@@ -60,6 +72,48 @@ STATUS_TEXT = {
 _STATE_ORDER = {"valid": 0, "future": 1, "expired": 2, "withdrawn": 3}
 
 
+def _upcoming_appointments(user: User, service_user: ServiceUser) -> list[dict]:
+    """The user's live appointments from the start of today, each with a plain day word when it is near.
+
+    Today's stay on the list all day: a visit at 10.00 that a deputy took over is still worth seeing at 10.30.
+    """
+    today = timezone.localdate()
+    appointments = (
+        Appointment.objects.for_user(user)
+        .upcoming()
+        .filter(service_user=service_user, starts_at__gte=day_bounds(today)[0])
+        .select_related("trust_person", "original_trust_person")
+        .order_by("starts_at", "pk")
+    )
+    near = {today: _("I dag"), today + datetime.timedelta(days=1): _("I morgen")}
+    return [
+        {
+            "appointment": appointment,
+            "day": near.get(timezone.localtime(appointment.starts_at).date()),
+            # A deputy covering: the user is told who comes instead of whom.
+            "instead_of": appointment.original_trust_person
+            if appointment.original_trust_person_id
+            and appointment.original_trust_person_id != appointment.trust_person_id
+            else None,
+        }
+        for appointment in appointments
+    ]
+
+
+def _latest_handovers(cases: list[FollowUp]) -> dict[int, Handover]:
+    """The latest handover note of each case, in one query."""
+    if not cases:
+        return {}
+    latest: dict[int, Handover] = {}
+    for handover in (
+        Handover.objects.filter(follow_up__in=[case.pk for case in cases])
+        .select_related("created_by", "from_person", "to_person")
+        .order_by("-created_at", "-pk")
+    ):
+        latest.setdefault(handover.follow_up_id, handover)
+    return latest
+
+
 @require_safe
 @login_required
 def my_page(request):
@@ -79,6 +133,8 @@ def my_page(request):
         reverse=True,
     )
     shown_cases = open_cases or ended[:1]
+    standing = continuity.standing_deputies({case.trust_person_id for case in shown_cases}) if shown_cases else {}
+    handovers = _latest_handovers(shown_cases)
     consents = sorted(
         Consent.objects.for_user(request.user)
         .filter(owner=service_user)
@@ -90,7 +146,18 @@ def my_page(request):
         "koordinator/portal/my_page.html",
         {
             "service_user": service_user,
-            "cases": [{"case": case, "status_text": STATUS_TEXT[case.status]} for case in shown_cases],
+            "contact": continuity.my_contact_now(service_user),
+            "appointments": _upcoming_appointments(request.user, service_user),
+            "notes": list(outbox.inbox(request.user)[:MY_PAGE_MESSAGES]),
+            "cases": [
+                {
+                    "case": case,
+                    "status_text": STATUS_TEXT[case.status],
+                    "deputy": continuity.effective_deputy(case, standing),
+                    "handover": handovers.get(case.pk),
+                }
+                for case in shown_cases
+            ],
             "consents": consents,
         },
     )

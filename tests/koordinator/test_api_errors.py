@@ -136,8 +136,13 @@ def test_anonymous_gets_401_everywhere_and_no_redirect(world):
 
 def test_options_describes_an_endpoint_without_leaking_or_failing(world):
     client = login(APIClient(), world.partner_valid)
-    for url in ("/api/v1/service-users/", f"/api/v1/service-users/{world.owner_su.pk}/", "/api/v1/consents/",
-                f"/api/v1/follow-ups/{world.case.pk}/", f"/api/v1/follow-ups/{world.other_case.pk}/"):
+    for url in (
+        "/api/v1/service-users/",
+        f"/api/v1/service-users/{world.owner_su.pk}/",
+        "/api/v1/consents/",
+        f"/api/v1/follow-ups/{world.case.pk}/",
+        f"/api/v1/follow-ups/{world.other_case.pk}/",
+    ):
         response = client.options(url)
         assert response.status_code == 200, url
         # A partner may not write, so no write form is described.

@@ -134,14 +134,23 @@ def test_ending_twice_is_refused(world):
 
 
 def test_the_leader_assigns_a_new_trust_person_and_the_user_is_told(world):
-    response = client_for(world.leader).patch(
-        detail(world.case), {"trust_person": world.other_trust_person.pk, "deputy": None}, format="json"
-    )
+    payload = {"trust_person": world.other_trust_person.pk, "deputy": None, "handover_note": "Liker kafé."}
+    response = client_for(world.leader).patch(detail(world.case), payload, format="json")
     assert response.status_code == 200, response.json()
     data = response.json()
     assert data["trust_person"]["id"] == world.other_trust_person.pk
     assert data["deputy"] is None
     assert world.other_trust_person.display_name in data["user_notice"]
+
+
+def test_a_new_trust_person_needs_a_handover_note(world):
+    response = client_for(world.leader).patch(
+        detail(world.case), {"trust_person": world.other_trust_person.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert "handover_note" in response.json()["errors"]
+    world.case.refresh_from_db()
+    assert world.case.trust_person == world.trust_person
 
 
 def test_a_patch_that_leaves_out_the_trust_person_keeps_them(world):

@@ -282,7 +282,11 @@ RESOURCES: dict[str, tuple[str, Resource]] = {
                 "assign": (
                     "patch",
                     "",
-                    lambda w: {"trust_person": w.other_trust_person.pk, "deputy": w.deputy.pk},
+                    lambda w: {
+                        "trust_person": w.other_trust_person.pk,
+                        "deputy": w.deputy.pk,
+                        "handover_note": "Kari liker best å møtes på kafé.",
+                    },
                 ),
             },
         ),

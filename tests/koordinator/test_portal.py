@@ -6,14 +6,27 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from koordinator import access, services
-from koordinator.models import AccessEvent, Consent, FollowUp, Organisation, ServiceUser
+from koordinator import access, continuity, outbox, services
+from koordinator.models import (
+    Absence,
+    AccessEvent,
+    Appointment,
+    Consent,
+    DeputyArrangement,
+    FollowUp,
+    Handover,
+    Notification,
+    Organisation,
+    ServiceUser,
+)
 from koordinator.phone import display_phone
+from koordinator.timeutil import at
 from tests import factories as f
 from tests.conftest import login
 
@@ -33,6 +46,18 @@ def html_of(response) -> str:
 def main_of(response) -> str:
     html = html_of(response)
     return html[html.index("<main") : html.index("</main>")]
+
+
+def section_of(response, heading_id: str) -> str:
+    """One section of Min side, found by the id of its heading."""
+    page = main_of(response)
+    start = page.index(f'aria-labelledby="{heading_id}"')
+    return page[start : page.index("</section>", start)]
+
+
+def text_of(html: str) -> str:
+    """What a reader sees: tags dropped, white space collapsed."""
+    return re.sub(r" ([.,:])", r"\1", " ".join(re.sub(r"<[^>]+>", " ", html).split()))
 
 
 # --- who may open the portal -----------------------------------------------------------------------------
@@ -85,7 +110,7 @@ def test_my_page_shows_my_trust_person_and_deputy_with_phone(client, world):
     response = client.get(MY_PAGE)
     page = main_of(response)
     assert response.status_code == 200
-    assert "Min kontaktperson" in page
+    assert "Oppfølgingen din" in page
     assert world.trust_person.display_name in page
     assert display_phone("+4791234567") in page  # «91 23 45 67», not the stored +47 form
     assert 'href="tel:+4791234567"' in page
@@ -200,6 +225,244 @@ def test_my_page_query_count_does_not_grow_with_consents(client, world):
         f.ConsentFactory(owner=world.owner_su, grantee_user=partner, recorded_by=world.trust_person)
     with CaptureQueriesContext(connection) as many:
         client.get(MY_PAGE)
+    assert len(many) == len(few)
+
+
+# --- Min side: contact now, appointments, messages, handover note (issue 3) ---------------------------------
+
+
+@pytest.fixture
+def names(world):
+    """Readable names and numbers, so the tests can check whole sentences."""
+    for person, first, last, phone in (
+        (world.trust_person, "Tora", "Tillit", "+4790000010"),
+        (world.deputy, "Dag", "Hansen", "+4790000020"),
+        (world.other_trust_person, "Per", "Ny", "+4790000030"),
+    ):
+        person.first_name, person.last_name, person.phone = first, last, phone
+        person.save()
+    world.unit.duty_phone = "+4773000000"
+    world.unit.save()
+    return world
+
+
+def away(person, days: int = 2, kind: str = "sykmelding") -> Absence:
+    today = timezone.localdate()
+    return Absence.objects.create(
+        person=person, kind=kind, starts_on=today, ends_on=today + datetime.timedelta(days=days),
+        registered_by=person,
+    )
+
+
+def appointment(world, when, **extra) -> Appointment:
+    data = {
+        "follow_up": world.case, "service_user": world.owner_su, "trust_person": world.trust_person,
+        "starts_at": when, "place": Appointment.Place.HOME, "about": "Hjemmebesøk",
+        "created_by": world.trust_person,
+    }
+    data.update(extra)
+    return Appointment.objects.create(**data)
+
+
+def test_contact_now_comes_first_and_is_my_trust_person_with_a_phone_link(client, names):
+    login(client, names.owner)
+    response = client.get(MY_PAGE)
+    page = main_of(response)
+    assert page.index("Kontakten din nå") < page.index("Mine avtaler") < page.index("Beskjeder til deg")
+    assert page.index("Beskjeder til deg") < page.index("Oppfølgingen din") < page.index("Mine samtykker")
+    now = section_of(response, "kontakt-na-tittel")
+    assert "Kontaktpersonen din er Tora Tillit." in text_of(now)
+    assert 'href="tel:+4790000010"' in now and display_phone("+4790000010") in now
+    assert "borte" not in now
+
+
+def test_when_my_trust_person_is_away_the_deputy_is_my_contact_until_the_date(client, names):
+    absence = away(names.trust_person, days=2)
+    login(client, names.owner)
+    now = section_of(client.get(MY_PAGE), "kontakt-na-tittel")
+    until = absence.ends_on.strftime("%d.%m.%Y")
+    assert f"Tora er borte til og med {until}. Kontakt Dag Hansen på {display_phone('+4790000020')}." in text_of(now)
+    assert 'href="tel:+4790000020"' in now
+    assert 'href="tel:+4790000010"' not in now  # not the one who is away
+
+
+def test_a_standing_deputy_covers_when_the_case_has_none_of_its_own(client, names):
+    FollowUp.objects.filter(pk=names.case.pk).update(deputy=None)
+    DeputyArrangement.objects.create(trust_person=names.trust_person, deputy=names.other_trust_person,
+                                     unit=names.unit, set_by=names.leader)
+    away(names.trust_person)
+    login(client, names.owner)
+    response = client.get(MY_PAGE)
+    assert "Kontakt Per Ny på" in text_of(section_of(response, "kontakt-na-tittel"))
+    # «Oppfølgingen din» names the standing deputy as the one to call when the trust person is away.
+    assert "Per Ny" in section_of(response, "oppfolging-tittel")
+
+
+def test_when_trust_person_and_deputy_are_both_away_it_is_the_duty_phone(client, names):
+    absence = away(names.trust_person, days=3)
+    away(names.deputy, days=1)
+    login(client, names.owner)
+    now = text_of(section_of(client.get(MY_PAGE), "kontakt-na-tittel"))
+    assert "Både kontaktpersonen din og stedfortrederen er borte nå." in now
+    assert f"Kontaktpersonen din er borte til og med {absence.ends_on.strftime('%d.%m.%Y')}." in now
+    assert f"Ring Vakttelefonen, {names.unit.name}: {display_phone('+4773000000')}." in now
+    assert "Dag Hansen" not in now
+
+
+def test_without_an_open_case_there_is_no_contact_now(client, world):
+    services.end_follow_up(world.trust_person, world.case, reason=FollowUp.EndingReason.NO_LONGER_NEEDED)
+    login(client, world.owner)
+    now = section_of(client.get(MY_PAGE), "kontakt-na-tittel")
+    assert "Du har ingen kontaktperson hos oss nå." in now
+    assert "116 117" in now
+
+
+def test_my_appointments_show_time_place_and_who_comes(client, names):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    later = timezone.localdate() + datetime.timedelta(days=9)
+    appointment(names, at(tomorrow, 10), about="Gå gjennom planen")
+    appointment(names, at(later, 13, 30), place=Appointment.Place.CAFE, place_detail="Dromedar")
+    login(client, names.owner)
+    shown = text_of(section_of(client.get(MY_PAGE), "avtaler-tittel"))
+    assert "I morgen kl. 10.00 Hvor Hjemme hos deg Hvem kommer Tora Tillit Hva det gjelder Gå gjennom planen" in shown
+    weekday = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"][later.weekday()]
+    assert f"{weekday} {later.strftime('%d.%m.%Y')} kl. 13.30 Hvor På kafé: Dromedar" in shown
+    assert shown.index("I morgen") < shown.index(weekday)
+
+
+def test_an_appointment_a_deputy_took_over_says_who_comes_instead(client, names):
+    visit = appointment(names, at(timezone.localdate() + datetime.timedelta(days=1), 10))
+    Appointment.objects.filter(pk=visit.pk).update(
+        trust_person=names.deputy, original_trust_person=names.trust_person, status=Appointment.Status.COVERED
+    )
+    login(client, names.owner)
+    shown = text_of(section_of(client.get(MY_PAGE), "avtaler-tittel"))
+    assert "Dag Hansen kommer i stedet for Tora Tillit" in shown
+
+
+def test_cancelled_moved_done_and_past_appointments_are_not_listed(client, names):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    for status in (Appointment.Status.CANCELLED, Appointment.Status.MOVED, Appointment.Status.DONE):
+        appointment(names, at(tomorrow, 9), status=status, about=f"status {status}")
+    appointment(names, at(timezone.localdate() - datetime.timedelta(days=1), 9), about="i går")
+    login(client, names.owner)
+    shown = section_of(client.get(MY_PAGE), "avtaler-tittel")
+    assert "Du har ingen avtaler framover." in shown
+    assert "status" not in shown and "i går" not in shown
+
+
+def test_todays_appointment_stays_on_the_list_all_day(client, names):
+    with time_machine.travel(at(timezone.localdate(), 15), tick=False):
+        appointment(names, at(timezone.localdate(), 10), about="Formiddagsbesøk")
+        login(client, names.owner)
+        shown = text_of(section_of(client.get(MY_PAGE), "avtaler-tittel"))
+    assert "I dag kl. 10.00" in shown and "Formiddagsbesøk" in shown
+
+
+def test_i_never_see_another_users_appointments_or_messages(client, names):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    Appointment.objects.create(
+        follow_up=names.other_case, service_user=names.other_su, trust_person=names.other_trust_person,
+        starts_at=at(tomorrow, 11), place=Appointment.Place.OFFICE, about="Olas avtale",
+        created_by=names.other_trust_person,
+    )
+    outbox.notify(names.other_su, "Beskjed til Ola", "Hei Ola")
+    outbox.notify(names.trust_person, "Beskjed til Tora", "Hei Tora")
+    login(client, names.owner)
+    response = client.get(MY_PAGE)
+    page = main_of(response)
+    assert "Olas avtale" not in page and "Per Ny" not in page
+    assert "Beskjed til Ola" not in page and "Beskjed til Tora" not in page
+    assert "Du har ingen beskjeder." in section_of(response, "beskjeder-tittel")
+    assert "uleste varsler" not in html_of(response) and "ulest varsel" not in html_of(response)
+
+
+def test_the_latest_five_messages_are_shown_newest_first_with_unread_marked(client, world):
+    start = timezone.now() - datetime.timedelta(hours=10)
+    sent = [
+        outbox.notify(world.owner_su, f"Beskjed {i}", f"Tekst {i}", due_at=start + datetime.timedelta(hours=i))
+        for i in range(7)
+    ]
+    outbox.mark_read(world.owner, [sent[6].pk])
+    login(client, world.owner)
+    shown = section_of(client.get(MY_PAGE), "beskjeder-tittel")
+    subjects = re.findall(r"Beskjed \d", shown)
+    assert subjects == ["Beskjed 6", "Beskjed 5", "Beskjed 4", "Beskjed 3", "Beskjed 2"]
+    assert shown.count(">Ny</span>") == 4  # the one I have read is not marked
+    assert shown.count("notification--unread") == 4
+    assert f'href="{reverse("notifications")}"' in shown and "Se alle beskjedene dine" in shown
+
+
+MONDAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def monday_morning():
+    with time_machine.travel(at(MONDAY, 7, 30), tick=False):
+        yield MONDAY
+
+
+def test_sick_leave_registered_in_the_morning_shows_on_my_page_at_once(client, monday_morning, names):
+    visit = appointment(names, at(MONDAY, 10))
+    continuity.register_absence(
+        names.leader, names.trust_person, kind=Absence.Kind.SICK_LEAVE, starts_on=MONDAY, ends_on=MONDAY,
+        decisions={visit.pk: continuity.DEPUTY},
+    )
+    login(client, names.owner)
+    response = client.get(MY_PAGE)
+    now = text_of(section_of(response, "kontakt-na-tittel"))
+    assert "Tora er borte til og med 23.11.2026. Kontakt Dag Hansen på" in now
+    assert "I dag kl. 10.00" in text_of(section_of(response, "avtaler-tittel"))
+    assert "Dag Hansen kommer i stedet for Tora Tillit" in text_of(section_of(response, "avtaler-tittel"))
+    told = Notification.objects.filter(recipient_service_user=names.owner_su).count()
+    assert told >= 1
+    shown = section_of(response, "beskjeder-tittel")
+    assert shown.count(">Ny</span>") == told
+    assert "Dag Hansen" in shown
+    assert f"{told} uleste varsler" in html_of(response) or f"{told} ulest varsel" in html_of(response)
+
+
+def test_the_handover_note_from_a_change_of_trust_person_is_shown_with_who_wrote_it_and_when(client, names):
+    continuity.change_trust_person(names.leader, names.case, names.other_trust_person,
+                                   "Kari liker å møtes på kafé.\nHun vil ha SMS dagen før.")
+    handover = Handover.objects.get()
+    login(client, names.owner)
+    case_section = section_of(client.get(MY_PAGE), "oppfolging-tittel")
+    shown = text_of(case_section)
+    assert "Notat fra da du fikk ny kontaktperson" in shown
+    when = timezone.localtime(handover.created_at).strftime("%d.%m.%Y")
+    assert f"Skrevet av {names.leader.display_name} {when}, da Per Ny tok over etter Tora Tillit." in shown
+    assert "Kari liker å møtes på kafé.<br>Hun vil ha SMS dagen før." in case_section
+
+
+def test_without_a_handover_there_is_no_handover_note(client, world):
+    login(client, world.owner)
+    assert "Notat fra da du fikk ny kontaktperson" not in main_of(client.get(MY_PAGE))
+
+
+def test_my_page_query_count_does_not_grow_with_appointments_messages_or_handovers(client, names):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    def add(count: int) -> None:
+        for i in range(count):
+            visit = appointment(names, at(tomorrow, 8) + datetime.timedelta(minutes=30 * i))
+            Appointment.objects.filter(pk=visit.pk).update(
+                trust_person=names.deputy, original_trust_person=names.trust_person,
+                status=Appointment.Status.COVERED,
+            )
+            outbox.notify(names.owner_su, f"Beskjed {i}", "Tekst")
+            Handover.objects.create(follow_up=names.case, from_person=names.trust_person,
+                                    to_person=names.trust_person, note=f"Notat {i}", created_by=names.leader)
+
+    away(names.trust_person)  # the deputy is the contact now: the costlier path
+    add(1)
+    login(client, names.owner)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(MY_PAGE).status_code == 200
+    add(9)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(MY_PAGE)
+    assert len(section_of(response, "avtaler-tittel").split("card-list__item")) == 11
     assert len(many) == len(few)
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from koordinator import services
-from koordinator.models import Consent, FollowUp, NextOfKin, ServiceUser
+from koordinator.models import Consent, FollowUp, Handover, NextOfKin, Notification, ServiceUser
 from koordinator.services import ServiceError
 
 pytestmark = pytest.mark.django_db
@@ -189,9 +189,29 @@ def test_unknown_ending_reason_is_refused(world):
 
 
 def test_leader_assigns_and_the_user_is_told_about_a_new_worker(world):
-    case = services.assign(world.leader, world.case, trust_person=world.other_trust_person, deputy=world.deputy)
+    case = services.assign(world.leader, world.case, trust_person=world.other_trust_person, deputy=world.deputy,
+                           handover_note="Kari liker å møtes på kafé. Har time hos NAV 3. mars.")
     assert case.trust_person == world.other_trust_person
     assert world.other_trust_person.display_name in case.user_notice
+    handover = Handover.objects.get(follow_up=case)
+    assert (handover.from_person, handover.to_person, handover.created_by) == (
+        world.trust_person, world.other_trust_person, world.leader)
+    assert handover.note == "Kari liker å møtes på kafé. Har time hos NAV 3. mars."
+    told = Notification.objects.filter(recipient_service_user=world.owner_su)
+    assert [world.other_trust_person.display_name in n.body for n in told] == [True]
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_new_trust_person_without_a_handover_note_is_refused_and_nothing_is_saved(world, note):
+    history_before = world.case.history.count()
+    refused("handover_note", services.assign, world.leader, world.case, trust_person=world.other_trust_person,
+            deputy=world.other_trust_person if False else None, handover_note=note)
+    world.case.refresh_from_db()
+    assert (world.case.trust_person, world.case.deputy) == (world.trust_person, world.deputy)
+    assert world.case.user_notice == ""
+    assert world.case.history.count() == history_before
+    assert not Handover.objects.exists()
+    assert not Notification.objects.exists()
 
 
 def test_changing_only_the_deputy_sends_no_notice(world):

@@ -12,10 +12,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import resolve, reverse
 from django.utils import timezone, translation
 
+from koordinator import outbox
 from koordinator.context_processors import navigation
 from koordinator.models import (
     AccessEvent,
@@ -24,6 +26,7 @@ from koordinator.models import (
     Membership,
     Municipality,
     NextOfKin,
+    Notification,
     Organisation,
     ServiceUser,
     User,
@@ -37,7 +40,13 @@ pytestmark = pytest.mark.django_db
 ALL_NAV_LABELS = {
     "Min arbeidsliste",
     "Ny bruker",
+    "Mine avtaler",
+    "Fravær",
+    "Overføringsliste",
     "Saksoversikt",
+    "Dekning",
+    "Faste stedfortredere",
+    "Brev til utskrift",
     "Min side",
     "Hvem har sett opplysningene mine",
     "Mine brukere",
@@ -122,8 +131,11 @@ def test_every_page_has_exactly_one_h1(client, world):
 @pytest.mark.parametrize(
     ("persona", "expected"),
     [
-        ("trust_person", {"Min arbeidsliste", "Ny bruker"}),
-        ("leader", {"Saksoversikt"}),
+        (
+            "trust_person",
+            {"Min arbeidsliste", "Ny bruker", "Mine avtaler", "Fravær", "Overføringsliste", "Brev til utskrift"},
+        ),
+        ("leader", {"Saksoversikt", "Fravær", "Dekning", "Faste stedfortredere", "Brev til utskrift"}),
         ("owner", {"Min side", "Hvem har sett opplysningene mine"}),
         ("partner_valid", {"Mine brukere"}),
         ("admin", {"Brukerkontoer"}),
@@ -135,16 +147,55 @@ def test_the_navigation_shows_the_links_of_the_users_roles_and_no_others(client,
     labels = {text for text, _ in parse(response).nav_links}
     assert labels & ALL_NAV_LABELS == expected
     assert "Endre passord" in labels
+    assert "Varsler" in labels
     html = response.content.decode()
     assert re.search(r'<form class="site-nav__logout" method="post" action="/logg-ut/">', html)
     assert ">Logg ut</button>" in html
 
 
-def test_someone_with_two_roles_gets_both_sets_of_links(client, world):
+def test_someone_with_two_roles_gets_both_sets_of_links_each_once(client, world):
     f.MembershipFactory(user=world.trust_person, organisation=world.unit, role=Membership.Role.LEADER)
     login(client, world.trust_person)
-    labels = {text for text, _ in parse(client.get(reverse("password_change"))).nav_links}
-    assert {"Min arbeidsliste", "Ny bruker", "Saksoversikt"} <= labels
+    labels = [text for text, _ in parse(client.get(reverse("password_change"))).nav_links]
+    assert {"Min arbeidsliste", "Ny bruker", "Saksoversikt", "Overføringsliste", "Dekning"} <= set(labels)
+    assert labels.count("Fravær") == 1
+    assert labels.count("Brev til utskrift") == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "label"),
+    [
+        ("trust_person", "appointments", "Mine avtaler"),
+        ("trust_person", "absences", "Fravær"),
+        ("trust_person", "handover", "Overføringsliste"),
+        ("trust_person", "print_queue", "Brev til utskrift"),
+        ("leader", "absences", "Fravær"),
+        ("leader", "coverage", "Dekning"),
+        ("leader", "deputies", "Faste stedfortredere"),
+        ("leader", "print_queue", "Brev til utskrift"),
+    ],
+)
+def test_every_continuity_link_opens_its_page_and_is_marked_current_there(client, world, persona, name, label):
+    login(client, world.persona(persona))
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    links = parse(response).nav_links
+    current = [text for text, attrs in links if attrs.get("aria-current") == "page"]
+    assert current == [label]
+    assert dict(links)[label]["href"] == reverse(name)
+
+
+def test_the_links_fold_into_a_menu_that_opens_without_javascript(client, world):
+    login(client, world.trust_person)
+    html = client.get(reverse("worklist")).content.decode()
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    # The bell stays outside the menu, so the count is seen without opening it.
+    assert nav.index("site-nav__bell") < nav.index('<details class="site-menu">')
+    assert '<summary class="site-menu__toggle">Meny</summary>' in nav
+    menu = nav[nav.index("<details") : nav.index("</details>")]
+    assert 'href="/arbeidsliste/"' in menu and ">Logg ut</button>" in menu
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
+    assert "@supports selector(::details-content)" in css  # wide screens show the links unfolded
 
 
 def test_anonymous_gets_no_navigation_and_no_logout(client):
@@ -163,16 +214,30 @@ def test_the_current_page_is_marked_in_the_navigation(client, world):
     assert links["Endre passord"].get("aria-current") == "page"
 
 
-def test_the_navigation_costs_the_role_queries_once_per_request(world, django_assert_num_queries):
+def test_the_navigation_and_the_bell_cost_three_queries_once_per_request(world, django_assert_num_queries):
+    outbox.notify(world.owner_su, "Hei", "Tekst", channel=Notification.Channel.IN_APP)
     request = RequestFactory().get("/min-side/")
     request.user = User.objects.get(pk=world.owner.pk)
     request.resolver_match = resolve("/min-side/")
-    with django_assert_num_queries(2):  # memberships and the service-user link, then cached
+    # Memberships and the service-user link (then cached on the user), and one count for the bell.
+    with django_assert_num_queries(3):
         first = navigation(request)
         second = navigation(request)
+        header = render_to_string("partials/nav.html", first, request=request)
+        render_to_string("partials/nav.html", second, request=request)
+        assert first["bell"].unread == second["bell"].unread == 1
     assert [item.name for item in first["nav_items"]] == ["my_page", "my_access_log"]
     assert first["nav_items"] == second["nav_items"]
     assert first["nav_current"] == "my_page"
+    assert "1 ulest varsel" in header
+
+
+def test_the_bell_costs_nothing_until_a_page_shows_it(world, django_assert_num_queries):
+    request = RequestFactory().get("/min-side/")
+    request.user = User.objects.get(pk=world.owner.pk)
+    request.resolver_match = resolve("/min-side/")
+    with django_assert_num_queries(2):  # the roles only: a JSON response never renders the header
+        navigation(request)
 
 
 def test_the_navigation_costs_nothing_for_anonymous(django_assert_num_queries, db):
@@ -181,7 +246,9 @@ def test_the_navigation_costs_nothing_for_anonymous(django_assert_num_queries, d
     request = RequestFactory().get("/logg-inn/")
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
-        assert navigation(request)["nav_items"] == []
+        context = navigation(request)
+        assert context["nav_items"] == []
+        assert context["bell"] is None
 
 
 def test_the_footer_language_switch_works_without_javascript(client):
@@ -194,6 +261,78 @@ def test_the_footer_language_switch_works_without_javascript(client):
     assert response.status_code == 302
     assert response.url == reverse("login")
     assert parse(client.get(reverse("login"))).html_lang == "en"
+
+
+def test_pages_are_norwegian_even_when_the_browser_asks_for_english(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert parse(response).html_lang == "nb"
+    assert "Hopp til hovedinnholdet" in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="nb-NO,nb;q=0.9")
+    assert parse(response).html_lang == "en"  # the footer's choice wins, whatever the browser says
+
+
+def test_the_browser_language_is_ignored_before_the_locale_middleware_sees_it():
+    middleware = settings.MIDDLEWARE
+    ours = "koordinator.middleware.IgnoreBrowserLanguageMiddleware"
+    assert middleware.index(ours) < middleware.index("django.middleware.locale.LocaleMiddleware")
+
+
+# --- the bell ------------------------------------------------------------------------------------------
+
+
+def bell_of(response) -> tuple[str, dict]:
+    return next((text, attrs) for text, attrs in parse(response).nav_links if text.startswith("Varsler"))
+
+
+def test_the_bell_shows_the_unread_count_with_a_spoken_label_on_every_page(client, world):
+    for _ in range(3):
+        outbox.notify(world.owner_su, "Beskjed", "Tekst", channel=Notification.Channel.IN_APP)
+    login(client, world.owner)
+    for name in ("my_page", "my_access_log", "password_change"):
+        response = client.get(reverse(name))
+        text, attrs = bell_of(response)
+        assert attrs["href"] == reverse("notifications")
+        html = response.content.decode()
+        assert '<span class="site-nav__count" aria-hidden="true"> (3)</span>' in html, name
+        assert '<span class="ds-sr-only">, 3 uleste varsler</span>' in html, name
+        assert " ".join(text.split()) == "Varsler (3), 3 uleste varsler"
+
+
+def test_the_bell_count_goes_down_when_messages_are_read(client, world):
+    first = outbox.notify(world.owner_su, "En", "Tekst", channel=Notification.Channel.IN_APP)
+    outbox.notify(world.owner_su, "To", "Tekst", channel=Notification.Channel.IN_APP)
+    login(client, world.owner)
+    assert "2 uleste varsler" in client.get(reverse("my_page")).content.decode()
+    client.post(reverse("notifications_mark_read"), {"id": [first.pk]})
+    assert "1 ulest varsel<" in client.get(reverse("my_page")).content.decode()
+    client.post(reverse("notifications_mark_read"), {"all": "1"})
+    text, _ = bell_of(client.get(reverse("my_page")))
+    assert text == "Varsler"  # no count and no «0 uleste» to read out
+
+
+def test_the_bell_counts_only_my_own_messages_that_are_due(client, world):
+    outbox.notify(world.other_su, "Til Ola", "Tekst")
+    outbox.notify(world.trust_person, "Til tillitspersonen", "Tekst")
+    outbox.notify(world.owner_su, "Senere", "Tekst", due_at=timezone.now() + datetime.timedelta(days=1))
+    outbox.notify(world.owner_su, "Min", "Tekst")
+    login(client, world.owner)
+    assert "1 ulest varsel<" in client.get(reverse("my_page")).content.decode()
+    login(client, world.trust_person)
+    assert "1 ulest varsel<" in client.get(reverse("worklist")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["trust_person", "leader", "owner", "partner_valid", "admin"])
+def test_everyone_logged_in_has_the_bell_and_it_is_current_on_the_inbox(client, world, persona):
+    login(client, world.persona(persona))
+    _, attrs = bell_of(client.get(reverse("notifications")))
+    assert attrs.get("aria-current") == "page"
+    _, attrs = bell_of(client.get(reverse("password_change")))
+    assert "aria-current" not in attrs
+
+
+def test_anonymous_has_no_bell(client):
+    assert "Varsler" not in client.get(reverse("login")).content.decode()
 
 
 def test_the_stylesheets_are_designsystemet_and_ours(client):
