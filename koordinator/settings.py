@@ -211,6 +211,11 @@ SPECTACULAR_SETTINGS = {
         "EndingReasonEnum": "koordinator.models.FollowUp.EndingReason",
         "ConsentScopeEnum": "koordinator.models.Consent.Scope",
         "ConsentStateEnum": "koordinator.api.filters.CONSENT_STATES",
+        "AbsenceKindEnum": "koordinator.models.Absence.Kind",
+        "NextOfKinKindEnum": "koordinator.models.NextOfKin.Kind",
+        "ContactRoleEnum": "koordinator.api.serializers.CONTACT_ROLES",
+        # A service user's preferred channel and a notification's channel are the same set.
+        "ChannelEnum": "koordinator.models.Notification.Channel",
     },
 }
 

@@ -7,6 +7,8 @@ telling the caller whether that person or case exists.
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -15,7 +17,17 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from koordinator.models import AccessEvent, Consent, FollowUp, NextOfKin, ServiceUser
+from koordinator.models import (
+    Absence,
+    AccessEvent,
+    Appointment,
+    Consent,
+    FollowUp,
+    NextOfKin,
+    Notification,
+    ServiceUser,
+)
+from koordinator.timeutil import day_bounds
 
 # The largest id a 64-bit integer column holds: a larger number is a 400, not an overflow in the database.
 MAX_ID = 2**63 - 1
@@ -114,3 +126,74 @@ class AccessEventFilter(filters.FilterSet):
     class Meta:
         model = AccessEvent
         fields = ["channel"]
+
+
+# --- continuity ----------------------------------------------------------------------------------------------
+
+
+def _named(filterset: type[filters.FilterSet], **renames: str) -> type[filters.FilterSet]:
+    """Give filters public names that are Python keywords («from»): django-filter names a parameter after the
+    attribute, and ``from`` cannot be one."""
+    for attribute, public in renames.items():
+        filterset.base_filters[public] = filterset.base_filters.pop(attribute)
+    return filterset
+
+
+class AppointmentFilter(filters.FilterSet):
+    """``from`` and ``to`` are days (inclusive), in Norwegian time."""
+
+    from_ = filters.DateFilter(method="filter_from", label=_("fra og med dato"))
+    to = filters.DateFilter(method="filter_to", label=_("til og med dato"))
+    follow_up = IdFilter(field_name="follow_up_id", label=_("sak"))
+    service_user = IdFilter(field_name="service_user_id", label=_("tjenestemottaker"))
+    trust_person = IdFilter(field_name="trust_person_id", label=_("hvem møter"))
+    status = filters.ChoiceFilter(choices=Appointment.Status.choices, label=_("status"))
+
+    class Meta:
+        model = Appointment
+        fields = ["follow_up", "service_user", "trust_person", "status"]
+
+    def filter_from(self, queryset, name, value):
+        # The first days of the calendar mean «no bound» (and no overflow when converting to UTC).
+        if value <= datetime.date.min + datetime.timedelta(days=1):
+            return queryset
+        return queryset.filter(starts_at__gte=day_bounds(value)[0])
+
+    def filter_to(self, queryset, name, value):
+        if value >= datetime.date.max - datetime.timedelta(days=1):
+            return queryset
+        return queryset.filter(starts_at__lt=day_bounds(value)[1])
+
+
+_named(AppointmentFilter, from_="from")
+
+
+class AbsenceFilter(filters.FilterSet):
+    """``from`` and ``to`` select absences that overlap the period."""
+
+    from_ = filters.DateFilter(field_name="ends_on", lookup_expr="gte", label=_("fra og med dato"))
+    to = filters.DateFilter(field_name="starts_on", lookup_expr="lte", label=_("til og med dato"))
+    person = IdFilter(field_name="person_id", label=_("hvem er borte"))
+    kind = filters.ChoiceFilter(choices=Absence.Kind.choices, label=_("type fravær"))
+    cancelled = StrictBooleanFilter(method="filter_cancelled", label=_("slettet"))
+
+    class Meta:
+        model = Absence
+        fields = ["person", "kind", "cancelled"]
+
+    def filter_cancelled(self, queryset, name, value):
+        return queryset.filter(cancelled_at__isnull=(value != "true"))
+
+
+_named(AbsenceFilter, from_="from")
+
+
+class NotificationFilter(filters.FilterSet):
+    unread = StrictBooleanFilter(method="filter_unread", label=_("ulest"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=(value == "true"))

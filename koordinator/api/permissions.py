@@ -52,3 +52,8 @@ def is_staff_worker(actor: access.Actor) -> bool:
 def is_staff_or_service_user(actor: access.Actor) -> bool:
     """Consents and next of kin are recorded by staff, or by the owner themselves."""
     return actor.is_staff_worker or actor.service_user_id is not None
+
+
+def is_leader(actor: access.Actor) -> bool:
+    """Standing deputies are the leader's to set."""
+    return bool(actor.leader_municipality_ids)

@@ -14,6 +14,10 @@ router.register("follow-ups", viewsets.FollowUpViewSet, basename="api-follow-up"
 router.register("consents", viewsets.ConsentViewSet, basename="api-consent")
 router.register("next-of-kin", viewsets.NextOfKinViewSet, basename="api-next-of-kin")
 router.register("access-events", viewsets.AccessEventViewSet, basename="api-access-event")
+router.register("appointments", viewsets.AppointmentViewSet, basename="api-appointment")
+router.register("absences", viewsets.AbsenceViewSet, basename="api-absence")
+router.register("deputies", viewsets.DeputyViewSet, basename="api-deputy")
+router.register("notifications", viewsets.NotificationViewSet, basename="api-notification")
 
 urlpatterns = [
     path("me/", viewsets.MeView.as_view(), name="api-me"),

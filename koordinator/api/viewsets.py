@@ -8,21 +8,25 @@ Nothing is deleted through the API: DELETE is not an allowed method anywhere (40
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from koordinator import access, services
+from koordinator import access, continuity, outbox, services
 from koordinator.api import filters, permissions
 from koordinator.api import serializers as s
 from koordinator.models import (
+    Absence,
     AccessEvent,
+    Appointment,
     Consent,
+    DeputyArrangement,
     FollowUp,
     Municipality,
     NextOfKin,
@@ -101,7 +105,8 @@ class GatedViewSet(viewsets.GenericViewSet):
 
 
 class MeView(APIView):
-    """Who am I: roles, and for a service user, who their contact is now."""
+    """Who am I: roles; for a service user, who their contact is now; for staff, whether they are away today
+    and who their standing deputy is."""
 
     authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
@@ -116,15 +121,28 @@ class MeView(APIView):
             "partner_organisations": Organisation.objects.filter(pk__in=actor.partner_organisation_ids),
             "is_admin": actor.is_admin,
         }
-        service_user = None
+        service_user = contact_now = None
         if actor.service_user_id is not None:
             service_user = self._service_user(user, actor.service_user_id)
+            contact = continuity.my_contact_now(actor.service_user_id)
+            contact_now = contact.as_dict() if contact else None
+        absent_today = standing_deputy = None
+        if actor.is_staff_worker:
+            absent_today = Absence.objects.covering(timezone.localdate()).filter(person_id=user.pk).exists()
+            arrangement = (
+                DeputyArrangement.objects.filter(trust_person_id=user.pk).select_related("deputy").first()
+            )
+            standing_deputy = arrangement.deputy if arrangement else None
         data = {
             "id": user.pk,
             "username": user.get_username(),
             "name": user.display_name,
             "roles": roles,
             "service_user": service_user,
+            "contact_now": contact_now,
+            "absent_today": absent_today,
+            "standing_deputy": standing_deputy,
+            "unread_notifications": outbox.unread_count(user),
         }
         return Response(s.MeSerializer(data).data)
 
@@ -445,3 +463,305 @@ class AccessEventViewSet(GatedViewSet):
     def record(self, objects, what) -> None:
         # Reading one's own access log is not itself logged (and only the owner can read it).
         return None
+
+
+# --- appointments -----------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.AppointmentSerializer(many=True), 401: ERRORS[401]}),
+    retrieve=extend_schema(responses=read_responses(s.AppointmentSerializer)),
+    create=extend_schema(
+        request=s.AppointmentCreateSerializer,
+        responses=write_responses(s.AppointmentSerializer, 201),
+        description=_("Ny avtale i en sak du kan endre. Brukeren får en påminnelse kvelden før."),
+    ),
+)
+class AppointmentViewSet(GatedViewSet):
+    """Appointments between a trust person and a user. Staff on the case book, move and cancel them (the user
+    is told); the user reads their own. A change of time is ``move/``, never a PATCH (405)."""
+
+    model = Appointment
+    access_what = _("Avtaler")
+    serializer_class = s.AppointmentSerializer
+    filterset_class = filters.AppointmentFilter
+    may_create = staticmethod(permissions.is_staff_worker)
+    http_method_names = ["get", "post", "head", "options"]
+
+    def optimise(self, qs):
+        return qs.select_related("service_user", "trust_person", "original_trust_person")
+
+    def get_serializer_class(self):
+        return {
+            "create": s.AppointmentCreateSerializer,
+            "cancel": s.AppointmentCancelSerializer,
+            "move": s.AppointmentMoveSerializer,
+        }.get(self.action, s.AppointmentSerializer)
+
+    def _respond(self, appointment, code=status.HTTP_200_OK):
+        return Response(s.AppointmentSerializer(self.reload(appointment.pk)).data, status=code)
+
+    def _live(self) -> Appointment:
+        # As the web page: a cancelled or finished appointment is neither cancelled again nor moved.
+        appointment = self.get_object()
+        if appointment.status not in Appointment.LIVE_STATUSES:
+            raise services.ServiceError(_("Avtalen er allerede avlyst eller gjennomført."), "status")
+        return appointment
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        appointment = continuity.create_appointment(request.user, data.pop("follow_up"), **data)
+        return self._respond(appointment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AppointmentCancelSerializer, responses=write_responses(s.AppointmentSerializer))
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        appointment = self._live()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        continuity.cancel_appointment(request.user, appointment, serializer.validated_data.get("note", ""))
+        return self._respond(appointment)
+
+    @extend_schema(request=s.AppointmentMoveSerializer, responses=write_responses(s.AppointmentSerializer))
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        appointment = self._live()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        continuity.move_appointment(request.user, appointment, data["starts_at"], data.get("note", ""))
+        return self._respond(appointment)
+
+
+# --- absences ---------------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.AbsenceSerializer(many=True), 401: ERRORS[401]}),
+    retrieve=extend_schema(responses=read_responses(s.AbsenceSerializer)),
+    create=extend_schema(
+        request=s.AbsenceCreateSerializer,
+        responses=write_responses(s.AbsenceResultSerializer, 201),
+        description=_(
+            "Registrer fravær for deg selv, eller som leder for en tillitsperson. Avtaler i perioden gis til "
+            "stedfortrederen eller avlyses; brukerne får beskjed (i dag: med en gang, ellers dagen før)."
+        ),
+    ),
+)
+class AbsenceViewSet(GatedViewSet):
+    """Absences of trust persons: one's own, and a leader's staff. Colleagues in the unit see who is away."""
+
+    model = Absence
+    serializer_class = s.AbsenceSerializer
+    filterset_class = filters.AbsenceFilter
+    may_create = staticmethod(permissions.is_staff_worker)
+    http_method_names = ["get", "post", "head", "options"]
+
+    def optimise(self, qs):
+        return qs.select_related("person", "registered_by")
+
+    def record(self, objects, what) -> None:
+        # An absence is about a worker, not about a service user: nothing for anyone's access log.
+        return None
+
+    def get_serializer_class(self):
+        return s.AbsenceCreateSerializer if self.action == "create" else s.AbsenceSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        person = data.pop("person", request.user)
+        result = continuity.register_absence(request.user, person, **data)
+        payload = {
+            "absence": self.reload(result.absence.pk),
+            "gaps": result.gaps,
+            "covered": [a.pk for a in result.covered],
+            "cancelled": [a.pk for a in result.cancelled],
+            "announced": result.announced,
+        }
+        return Response(s.AbsenceResultSerializer(payload).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=write_responses(s.AbsenceSerializer))
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        absence = self.get_object()
+        if absence.cancelled_at is not None:
+            raise services.ServiceError(_("Fraværet er allerede slettet."))
+        continuity.cancel_absence(request.user, absence)
+        return Response(s.AbsenceSerializer(self.reload(absence.pk)).data)
+
+    @extend_schema(
+        parameters=[s.AbsencePreviewQuerySerializer],
+        responses={200: s.AbsencePreviewSerializer, **ERRORS},
+        description=_(
+            "Hva et fravær vil berøre, før det registreres: brukere uten dekning og avtalene i perioden."
+        ),
+    )
+    @action(detail=False, methods=["get"])
+    def preview(self, request):
+        query = s.AbsencePreviewQuerySerializer(
+            data=request.query_params, context=self.get_serializer_context()
+        )
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        gaps, appointments = continuity.preview_absence(
+            request.user, data.get("person", request.user), data["starts_on"], data["ends_on"]
+        )
+        access.record_access(
+            request.user,
+            [a.service_user_id for a in appointments],
+            str(_("Avtaler (før registrering av fravær)")),
+            AccessEvent.Channel.API,
+        )
+        return Response(s.AbsencePreviewSerializer({"gaps": gaps, "appointments": appointments}).data)
+
+
+# --- standing deputies ------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.DeputyArrangementSerializer(many=True), 401: ERRORS[401]}),
+    retrieve=extend_schema(responses=read_responses(s.DeputyArrangementSerializer)),
+    create=extend_schema(
+        request=s.DeputyCreateSerializer,
+        responses={
+            201: s.DeputyArrangementSerializer,
+            200: s.DeputyArrangementSerializer,
+            204: OpenApiResponse(description=_("Den faste stedfortrederen er fjernet.")),
+            **ERRORS,
+        },
+        description=_(
+            "Lederen setter fast stedfortreder for en tillitsperson: 201 når den er ny, 200 når den erstatter "
+            "en annen, 204 når «deputy» er null og den fjernes."
+        ),
+    ),
+    update=extend_schema(
+        request=s.DeputyUpdateSerializer,
+        responses={
+            200: s.DeputyArrangementSerializer,
+            204: OpenApiResponse(description=_("Den faste stedfortrederen er fjernet.")),
+            **ERRORS,
+        },
+    ),
+    partial_update=extend_schema(
+        request=s.DeputyUpdateSerializer,
+        responses={
+            200: s.DeputyArrangementSerializer,
+            204: OpenApiResponse(description=_("Den faste stedfortrederen er fjernet.")),
+            **ERRORS,
+        },
+    ),
+)
+class DeputyViewSet(GatedViewSet):
+    """The leader's standing deputies: one per trust person in the leader's municipalities. Anyone else sees an
+    empty list. A case's own deputy (``follow-ups/``) overrides the standing one."""
+
+    model = DeputyArrangement
+    serializer_class = s.DeputyArrangementSerializer
+    # The queryset is the leader's own staff, and the leader may change all of it: no separate change gate.
+    permission_classes = [IsAuthenticated, permissions.MayCreate]
+    may_create = staticmethod(permissions.is_leader)
+
+    def get_queryset(self):
+        staff = s.leader_staff(self.request.user).values("pk")
+        return (
+            DeputyArrangement.objects.filter(trust_person__in=staff)
+            .select_related("trust_person", "deputy", "unit", "set_by")
+            .order_by("trust_person__first_name", "trust_person__last_name", "pk")
+        )
+
+    def record(self, objects, what) -> None:
+        # Who covers for whom is about staff, not about service users.
+        return None
+
+    def get_serializer_class(self):
+        return {
+            "create": s.DeputyCreateSerializer,
+            "update": s.DeputyUpdateSerializer,
+            "partial_update": s.DeputyUpdateSerializer,
+        }.get(self.action, s.DeputyArrangementSerializer)
+
+    def _set(self, trust_person, deputy, existed: bool):
+        arrangement = continuity.set_standing_deputy(self.request.user, trust_person, deputy)
+        if arrangement is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(s.DeputyArrangementSerializer(self.reload(arrangement.pk)).data, status=code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        trust_person = serializer.validated_data["trust_person"]
+        existed = DeputyArrangement.objects.filter(trust_person=trust_person).exists()
+        return self._set(trust_person, serializer.validated_data["deputy"], existed)
+
+    def update(self, request, *args, **kwargs):
+        arrangement = self.get_object()
+        serializer = self.get_serializer(data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        deputy = serializer.validated_data.get("deputy", arrangement.deputy)
+        return self._set(arrangement.trust_person, deputy, existed=True)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(
+        responses={200: s.CoverageSerializer, 401: ERRORS[401], 403: ERRORS[403]},
+        description=_(
+            "Dekningshull de neste 60 dagene: brukere der tillitspersonen og stedfortrederen er borte samtidig, "
+            "og tillitspersoner uten fast stedfortreder. Bare for ledere."
+        ),
+    )
+    @action(detail=False, methods=["get"])
+    def coverage(self, request):
+        report = continuity.coverage_gaps(request.user)
+        access.record_access(
+            request.user,
+            [case.service_user_id for case, _mine, _theirs in report.uncovered],
+            str(_("Dekningsoversikt")),
+            AccessEvent.Channel.API,
+        )
+        uncovered = [
+            {"case": case, "trust_person_absence": mine, "deputy_absence": theirs}
+            for case, mine, theirs in report.uncovered
+        ]
+        data = {"uncovered": uncovered, "without_deputy": report.without_deputy}
+        return Response(s.CoverageSerializer(data).data)
+
+
+# --- notifications ---------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: s.NotificationSerializer(many=True), 401: ERRORS[401]}),
+    retrieve=extend_schema(responses=read_responses(s.NotificationSerializer)),
+)
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """My messages (the bell): only ever the caller's own, whatever channel they went by. Someone else's id is
+    a 404. Nothing but «read» changes here."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.NotificationSerializer
+    filterset_class = filters.NotificationFilter
+    lookup_value_converter = "int"
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        # The outbox's own «mine» is the gate for notifications.
+        return outbox.inbox(self.request.user)
+
+    @extend_schema(request=None, responses=read_responses(s.NotificationSerializer))
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        outbox.mark_read(request.user, [notification.pk])
+        return Response(s.NotificationSerializer(self.get_queryset().get(pk=notification.pk)).data)
+
+    @extend_schema(request=None, responses={200: s.MarkedReadSerializer, 401: ERRORS[401]})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response(s.MarkedReadSerializer({"marked": outbox.mark_read(request.user)}).data)

@@ -171,14 +171,14 @@ class ServiceUser(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("service_user_detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 class NextOfKinQuerySet(GatedQuerySet):

@@ -133,8 +133,14 @@ def my_page(request):
         reverse=True,
     )
     shown_cases = open_cases or ended[:1]
-    standing = continuity.standing_deputies({case.trust_person_id for case in shown_cases}) if shown_cases else {}
+    standing = (
+        continuity.standing_deputies({case.trust_person_id for case in shown_cases}) if shown_cases else {}
+    )
     handovers = _latest_handovers(shown_cases)
+    contact = continuity.my_contact_now(service_user)
+    # A deputy with no phone of their own is reached through the service, as the absence notice says.
+    unit = open_cases[0].unit if open_cases else None
+    service_phone = (unit.duty_phone or unit.phone) if unit else ""
     consents = sorted(
         Consent.objects.for_user(request.user)
         .filter(owner=service_user)
@@ -146,7 +152,8 @@ def my_page(request):
         "koordinator/portal/my_page.html",
         {
             "service_user": service_user,
-            "contact": continuity.my_contact_now(service_user),
+            "contact": contact,
+            "service_phone": service_phone,
             "appointments": _upcoming_appointments(request.user, service_user),
             "notes": list(outbox.inbox(request.user)[:MY_PAGE_MESSAGES]),
             "cases": [

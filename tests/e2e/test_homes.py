@@ -15,18 +15,25 @@ class Home:
     username: str
     path: str
     h1: str
-    shows: str  # a name or text the home must show with the demo data
-    hides: str | None = None  # something this role must not see
+    shows: str  # a name the home shows with the demo data (on its first page)
+    hides: tuple[str, ...] = ()  # names this role must not see
 
 
 HOMES = {
     "tillitsperson": Home("tillit1", "/arbeidsliste/", "Min arbeidsliste", "Kari Nordmann"),
-    "leder": Home("leder", "/leder/", "Oversikt over saker", "Kari Nordmann", hides="Jan Fjeldstad"),
+    # The leader's case list is paginated; the caseload table always names every trust person.
+    "leder": Home(
+        "leder", "/leder/", "Oversikt over saker", "Sigrid Aune", hides=("Jan Fjeldstad", "Ole Vik")
+    ),
     "bruker": Home("bruker1", "/min-side/", "Min side", "Sigrid Aune"),
-    "partner": Home("nav1", "/partner/", "Mine brukere", "Kari Nordmann", hides="Lise Berg"),
+    "partner": Home("nav1", "/partner/", "Mine brukere", "Kari Nordmann", hides=("Lise Berg",)),
     "administrator": Home("admin", "/admin/", "Brukerkontoer og organisasjoner", "Brukere av systemet"),
     "leder_malvik": Home(
-        "leder_malvik", "/leder/", "Oversikt over saker", "Jan Fjeldstad", hides="Kari Nordmann"
+        "leder_malvik",
+        "/leder/",
+        "Oversikt over saker",
+        "Jan Fjeldstad",
+        hides=("Kari Nordmann", "Sigrid Aune"),
     ),
 }
 ROLES = list(HOMES)
@@ -44,8 +51,8 @@ def test_each_role_logs_in_through_the_form_and_lands_on_its_home(page, role):
     assert h1_text(page) == home.h1
     body = page.locator("body").inner_text()
     assert home.shows in body
-    if home.hides:
-        assert home.hides not in body
+    for name in home.hides:
+        assert name not in body, f"{home.username} must not see {name}"
 
 
 def test_a_wrong_password_shows_an_error_and_stays_on_the_log_in_page(page):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from koordinator import outbox
+from koordinator.models import Absence, Appointment, DeputyArrangement
+from koordinator.timeutil import at
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +27,46 @@ BAD_BODIES = [
     {"phone": "\x00", "first_name": "A\x00B", "name": "x" * 10_000, "relation": ["mor"]},
     {"valid_until": "2026-02-30", "started_on": "0000-00-00", "ended_on": 20260101, "open_door_until": []},
     {"birth_date": "9999-99-99", "valid_from": "10000-01-01", "email": "@", "postal_code": 1234},
+    # Continuity: times at the edge of the calendar, numbers too large, decisions of the wrong shape.
+    {"starts_at": "9999-12-31T23:59:59-05:00", "starts_on": "9999-12-31", "ends_on": "0001-01-01"},
+    {"follow_up": 1, "starts_at": "0001-01-01T00:00:00+05:00", "place": "home", "duration_minutes": 10**30},
+    {"decisions": {"abc": "x", "1": None}, "kind": [], "person": "meg", "deputy": {"id": 1}, "note": None},
+    {"decisions": "alle", "announce_return": "kanskje", "starts_at": 1e308, "trust_person": "x" * 300},
+    {
+        "kind": "ferie",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-01-02",
+        "decisions": {"99999999999999999999": 1},
+    },
 ]
 
 
+def continuity_objects(world) -> tuple[Appointment, Absence, DeputyArrangement, int]:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    appointment = Appointment.objects.create(
+        follow_up=world.case,
+        service_user=world.owner_su,
+        trust_person=world.trust_person,
+        starts_at=at(tomorrow, 10),
+        place=Appointment.Place.HOME,
+        created_by=world.trust_person,
+    )
+    absence = Absence.objects.create(
+        person=world.trust_person,
+        kind="ferie",
+        starts_on=tomorrow,
+        ends_on=tomorrow,
+        registered_by=world.leader,
+    )
+    arrangement = DeputyArrangement.objects.create(
+        trust_person=world.trust_person, deputy=world.deputy, unit=world.unit, set_by=world.leader
+    )
+    message = outbox.notify(world.leader, "Hei", "Tekst")
+    return appointment, absence, arrangement, message.pk
+
+
 def endpoints(world) -> list[tuple[str, str]]:
+    appointment, absence, arrangement, message = continuity_objects(world)
     return [
         ("post", "/api/v1/service-users/"),
         ("patch", f"/api/v1/service-users/{world.owner_su.pk}/"),
@@ -40,6 +81,16 @@ def endpoints(world) -> list[tuple[str, str]]:
         ("post", "/api/v1/next-of-kin/"),
         ("patch", f"/api/v1/next-of-kin/{world.next_of_kin.pk}/"),
         ("put", f"/api/v1/next-of-kin/{world.next_of_kin.pk}/"),
+        ("post", "/api/v1/appointments/"),
+        ("post", f"/api/v1/appointments/{appointment.pk}/move/"),
+        ("post", f"/api/v1/appointments/{appointment.pk}/cancel/"),
+        ("post", "/api/v1/absences/"),
+        ("post", f"/api/v1/absences/{absence.pk}/cancel/"),
+        ("post", "/api/v1/deputies/"),
+        ("patch", f"/api/v1/deputies/{arrangement.pk}/"),
+        ("put", f"/api/v1/deputies/{arrangement.pk}/"),
+        ("post", f"/api/v1/notifications/{message}/read/"),
+        ("post", "/api/v1/notifications/read-all/"),
     ]
 
 
@@ -83,6 +134,13 @@ def test_form_encoded_bodies_work_too(world):
         "/api/v1/access-events/999999/",
         "/api/v1/service-users/?page=999",
         "/api/v1/service-users/?page=tre",
+        "/api/v1/appointments/999999/",
+        "/api/v1/appointments/?page=999",
+        "/api/v1/absences/abc/",
+        "/api/v1/absences/99999999999999999999999/",
+        "/api/v1/deputies/0/",
+        "/api/v1/notifications/-1/",
+        "/api/v1/notifications/99999999999999999999999/",
     ],
 )
 def test_unknown_ids_and_pages_are_404(world, url):
@@ -108,6 +166,33 @@ def test_bad_filters_are_400_or_empty_never_500(world, params):
         assert set(response.json()["errors"]) == set(params)
 
 
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/appointments/", {"from": "0000-00-00", "to": "i morgen"}),
+        ("/api/v1/appointments/", {"from": "0001-01-01", "to": "9999-12-31"}),
+        ("/api/v1/appointments/", {"follow_up": "99999999999999999999", "status": "\x00"}),
+        ("/api/v1/absences/", {"from": "10000-01-01", "person": "-5", "kind": "fri", "cancelled": "1"}),
+        ("/api/v1/absences/", {"from": "0001-01-01", "to": "9999-12-31"}),
+        ("/api/v1/notifications/", {"unread": "ja"}),
+        ("/api/v1/absences/preview/", {}),
+        ("/api/v1/absences/preview/", {"starts_on": "0001-01-01", "ends_on": "9999-12-31"}),
+        ("/api/v1/absences/preview/", {"starts_on": "9999-12-31", "ends_on": "9999-12-31", "person": "0"}),
+        (
+            "/api/v1/absences/preview/",
+            {"starts_on": "2026-01-02", "ends_on": "2026-01-01", "person": "x" * 100},
+        ),
+    ],
+)
+@pytest.mark.parametrize("persona", ["leader", "trust_person", "owner"])
+def test_bad_queries_on_the_continuity_endpoints_never_give_a_500(world, url, params, persona):
+    response = login(APIClient(), world.persona(persona)).get(url, params)
+    assert response.status_code < 500
+    if response.status_code == 400:
+        assert isinstance(response.json()["errors"], dict)
+        assert response.json()["detail"]
+
+
 def test_a_403_and_a_404_are_json_with_a_plain_message(world):
     partner = login(APIClient(), world.partner_valid)
     forbidden = partner.patch(f"/api/v1/service-users/{world.owner_su.pk}/", {"city": "Oslo"}, format="json")
@@ -126,6 +211,13 @@ def test_anonymous_gets_401_everywhere_and_no_redirect(world):
         "/api/v1/consents/",
         "/api/v1/next-of-kin/",
         "/api/v1/access-events/",
+        "/api/v1/appointments/",
+        "/api/v1/absences/",
+        "/api/v1/absences/preview/",
+        "/api/v1/deputies/",
+        "/api/v1/deputies/coverage/",
+        "/api/v1/notifications/",
+        "/api/v1/notifications/read-all/",
         f"/api/v1/service-users/{world.owner_su.pk}/",
     ):
         for method in ("get", "post", "patch"):

@@ -1,13 +1,17 @@
-"""Query budget: the list endpoints use the same number of queries for 1 case as for 30 (no N+1)."""
+"""Query budget: the list endpoints use the same number of queries for 1 row as for 30 (no N+1)."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from koordinator.models import FollowUp, Membership, Organisation
+from koordinator import outbox
+from koordinator.models import Appointment, FollowUp, Membership, Organisation
 from tests import factories as f
 from tests.conftest import login
 
@@ -38,6 +42,32 @@ def trust_person_with(n: int):
     return worker
 
 
+def trust_person_with_appointments(n: int):
+    """A trust person with ``n`` users, one appointment each; every other one taken over from a colleague."""
+    worker = trust_person_with(n)
+    colleague = f.UserFactory(username=f"kollega_{n}")
+    start = timezone.now() + datetime.timedelta(days=1)
+    for i, case in enumerate(FollowUp.objects.filter(trust_person=worker).select_related("service_user")):
+        Appointment.objects.create(
+            follow_up=case,
+            service_user=case.service_user,
+            trust_person=worker,
+            original_trust_person=colleague if i % 2 else None,
+            starts_at=start + datetime.timedelta(hours=i),
+            place=Appointment.Place.HOME,
+            created_by=worker,
+        )
+    return worker
+
+
+def user_with_notifications(n: int):
+    """A staff member with ``n`` messages, each about a different case (so ``about`` differs row by row)."""
+    worker = trust_person_with(n)
+    for case in FollowUp.objects.filter(trust_person=worker):
+        outbox.notify(worker, "Ny sak", "Du har fått en ny sak.", about=case)
+    return worker
+
+
 def queries_for(worker, url: str, expected_count: int) -> int:
     client = login(APIClient(), worker)
     client.get(url)  # warm up: the session and anything cached once per process
@@ -53,4 +83,16 @@ def queries_for(worker, url: str, expected_count: int) -> int:
 )
 def test_a_list_costs_the_same_for_1_and_30_cases(url):
     small, large = trust_person_with(1), trust_person_with(30)
+    assert queries_for(small, url, 1) == queries_for(large, url, 30)
+
+
+def test_the_appointment_list_costs_the_same_for_1_and_30_appointments():
+    small, large = trust_person_with_appointments(1), trust_person_with_appointments(30)
+    url = "/api/v1/appointments/"
+    assert queries_for(small, url, 1) == queries_for(large, url, 30)
+
+
+def test_the_notification_list_costs_the_same_for_1_and_30_messages():
+    small, large = user_with_notifications(1), user_with_notifications(30)
+    url = "/api/v1/notifications/"
     assert queries_for(small, url, 1) == queries_for(large, url, 30)

@@ -24,6 +24,28 @@ ENDPOINTS = {
     "/api/v1/next-of-kin/{id}/": {"get", "put", "patch"},
     "/api/v1/access-events/": {"get"},
     "/api/v1/access-events/{id}/": {"get"},
+    "/api/v1/appointments/": {"get", "post"},
+    "/api/v1/appointments/{id}/": {"get"},
+    "/api/v1/appointments/{id}/cancel/": {"post"},
+    "/api/v1/appointments/{id}/move/": {"post"},
+    "/api/v1/absences/": {"get", "post"},
+    "/api/v1/absences/{id}/": {"get"},
+    "/api/v1/absences/{id}/cancel/": {"post"},
+    "/api/v1/absences/preview/": {"get"},
+    "/api/v1/deputies/": {"get", "post"},
+    "/api/v1/deputies/{id}/": {"get", "put", "patch"},
+    "/api/v1/deputies/coverage/": {"get"},
+    "/api/v1/notifications/": {"get"},
+    "/api/v1/notifications/{id}/": {"get"},
+    "/api/v1/notifications/{id}/read/": {"post"},
+    "/api/v1/notifications/read-all/": {"post"},
+}
+
+# Actions that take no input at all: the URL says everything.
+BODILESS = {
+    ("/api/v1/absences/{id}/cancel/", "post"),
+    ("/api/v1/notifications/{id}/read/", "post"),
+    ("/api/v1/notifications/read-all/", "post"),
 }
 
 
@@ -48,10 +70,31 @@ def test_every_operation_has_a_response_body_and_every_write_a_request_body(sche
             ok = [code for code in operation["responses"] if code.startswith("2")]
             assert ok, (path, method)
             assert "application/json" in operation["responses"][ok[0]]["content"], (path, method)
-            if method in ("post", "put", "patch"):
+            if (path, method) in BODILESS:
+                assert "requestBody" not in operation, (path, method)
+            elif method in ("post", "put", "patch"):
                 body = operation["requestBody"]["content"]["application/json"]["schema"]
                 assert body["$ref"].startswith("#/components/schemas/"), (path, method)
                 assert "400" in operation["responses"], (path, method)
+
+
+def test_the_new_lists_are_paginated_and_filterable(schema):
+    def names(path: str) -> set[str]:
+        return {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+
+    assert {"page", "from", "to", "follow_up", "status"} <= names("/api/v1/appointments/")
+    assert {"page", "from", "to", "person", "kind", "cancelled"} <= names("/api/v1/absences/")
+    assert {"page", "unread"} <= names("/api/v1/notifications/")
+    assert {"person", "starts_on", "ends_on"} <= names("/api/v1/absences/preview/")
+    response = schema["paths"]["/api/v1/notifications/"]["get"]["responses"]["200"]
+    assert response["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedNotificationList")
+
+
+def test_me_documents_contact_now_and_the_staff_fields(schema):
+    me = schema["components"]["schemas"]["Me"]["properties"]
+    assert {"contact_now", "absent_today", "standing_deputy", "unread_notifications"} <= set(me)
+    roles = schema["components"]["schemas"]["ContactRoleEnum"]["enum"]
+    assert roles == ["primary", "deputy", "duty"]
 
 
 def test_list_operations_are_paginated_and_filterable(schema):

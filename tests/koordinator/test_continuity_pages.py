@@ -11,7 +11,15 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from koordinator import outbox
-from koordinator.models import Absence, AccessEvent, Appointment, DeputyArrangement, FollowUp, Handover, Notification
+from koordinator.models import (
+    Absence,
+    AccessEvent,
+    Appointment,
+    DeputyArrangement,
+    FollowUp,
+    Handover,
+    Notification,
+)
 from koordinator.timeutil import at
 from tests.conftest import login
 

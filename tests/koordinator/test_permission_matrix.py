@@ -15,8 +15,13 @@ Cell values:
   exist; a 403 after that is the service refusing (e.g. a colleague may not register a case that would land
   outside their own caseload).
 * ``change`` — the status code of changing the owner's object: PATCH the phone number (service users, next
-  of kin), POST ``status/`` to «dormant» (follow-up cases), POST ``withdraw/`` (consents).
+  of kin), POST ``status/`` to «dormant» (follow-up cases), POST ``withdraw/`` (consents), POST ``cancel/``
+  (appointments, absences).
 * ``assign`` — follow-up cases only: PATCH ``trust_person``/``deputy`` (only the leader assigns).
+
+Absences are the exception to «the owner's object»: the object is the trust person's own absence.
+Further down: the standing deputy (a deputy through the trust person, not through the case), and
+notifications, where everyone sees exactly their own.
 
 New resources (plans, meetings) add a table here.
 """
@@ -34,8 +39,18 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from koordinator import access, services
-from koordinator.models import AccessEvent, Consent, FollowUp, NextOfKin, ServiceUser
+from koordinator import access, outbox, services
+from koordinator.models import (
+    Absence,
+    AccessEvent,
+    Appointment,
+    Consent,
+    DeputyArrangement,
+    FollowUp,
+    NextOfKin,
+    ServiceUser,
+)
+from koordinator.timeutil import at
 from tests.conftest import World, login
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +195,50 @@ ACCESS_EVENTS = """
     anonymous            401   401     401     401
 """
 
+# An upcoming home visit in the owner's case. Only staff on the case book and cancel; the owner reads it; partners
+# see no appointments at all, whatever their consent. create: a new one in the owner's case (an id outside the
+# caller's change gate is a 400 on ``follow_up``).
+APPOINTMENTS = """
+    persona              list  detail  create  change
+    trust_person         yes   200     201     200
+    other_trust_person   no    404     400     404
+    deputy               yes   200     201     200
+    leader               yes   200     201     200
+    other_leader         no    404     400     404
+    partner_valid        no    404     403     404
+    partner_org_member   no    404     403     404
+    partner_none         no    404     403     404
+    partner_expired      no    404     403     404
+    partner_withdrawn    no    404     403     404
+    partner_wrong_scope  no    404     403     404
+    owner                yes   200     403     403
+    other_owner          no    404     403     404
+    admin                no    404     403     404
+    anonymous            401   401     401     401
+"""
+
+# The trust person's holiday. Colleagues in the unit see who is away but change only their own; the leader
+# registers and cancels for her staff. create: another absence for the trust person (naming someone you may not
+# register for is a 400 on ``person``). Nobody outside the staff sees absences.
+ABSENCES = """
+    persona              list  detail  create  change
+    trust_person         yes   200     201     200
+    other_trust_person   yes   200     400     403
+    deputy               yes   200     400     403
+    leader               yes   200     201     200
+    other_leader         no    404     400     404
+    partner_valid        no    404     403     404
+    partner_org_member   no    404     403     404
+    partner_none         no    404     403     404
+    partner_expired      no    404     403     404
+    partner_withdrawn    no    404     403     404
+    partner_wrong_scope  no    404     403     404
+    owner                no    404     403     404
+    other_owner          no    404     403     404
+    admin                no    404     403     404
+    anonymous            401   401     401     401
+"""
+
 # The web pages for the same personas: the same gate, so the same answers (anonymous → the log-in page).
 UI_PAGES = """
     persona              service_user_detail  followup_detail
@@ -201,13 +260,13 @@ UI_PAGES = """
 """
 
 
-def parse(table: str) -> dict[str, dict[str, str]]:
+def parse(table: str, personas: list[str] = PERSONAS) -> dict[str, dict[str, str]]:
     """A table as {persona: {action: expected}}; every persona must have exactly one row."""
     lines = [line.split() for line in textwrap.dedent(table).strip().splitlines() if line.strip()]
     header, rows = lines[0], lines[1:]
     assert header[0] == "persona"
     parsed = {row[0]: dict(zip(header[1:], row[1:], strict=True)) for row in rows}
-    assert list(parsed) == PERSONAS, "every persona, once, in the usual order"
+    assert list(parsed) == personas, "every persona, once, in the usual order"
     return parsed
 
 
@@ -233,6 +292,8 @@ class Resource:
     # action name → (HTTP method, path under the object, payload)
     changes: dict[str, tuple[str, str, Callable[[World], dict]]]
     before_create: Callable[[World], None] | None = None
+    # Reads of a service user's data go in their access log; an absence is about a worker.
+    logs_reads: bool = True
 
     def detail_url(self, obj) -> str:
         return f"/api/v1/{self.endpoint}/{obj.pk}/"
@@ -244,6 +305,28 @@ class Resource:
 def _access_event(world: World) -> AccessEvent:
     access.record_access(world.trust_person, [world.owner_su], "Personopplysninger", AccessEvent.Channel.WEB)
     return AccessEvent.objects.filter(service_user=world.owner_su).latest("pk")
+
+
+def _appointment(world: World) -> Appointment:
+    return Appointment.objects.create(
+        follow_up=world.case,
+        service_user=world.owner_su,
+        trust_person=world.trust_person,
+        starts_at=at(timezone.localdate() + datetime.timedelta(days=1), 10),
+        place=Appointment.Place.HOME,
+        created_by=world.trust_person,
+    )
+
+
+def _absence(world: World) -> Absence:
+    today = timezone.localdate()
+    return Absence.objects.create(
+        person=world.trust_person,
+        kind=Absence.Kind.HOLIDAY,
+        starts_on=today + datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=12),
+        registered_by=world.trust_person,
+    )
 
 
 RESOURCES: dict[str, tuple[str, Resource]] = {
@@ -344,6 +427,34 @@ RESOURCES: dict[str, tuple[str, Resource]] = {
             changes={"change": ("patch", "", lambda w: {"what": "Ingenting"})},
         ),
     ),
+    "appointments": (
+        APPOINTMENTS,
+        Resource(
+            endpoint="appointments",
+            target=_appointment,
+            create=lambda w: {
+                "follow_up": w.case.pk,
+                "starts_at": at(timezone.localdate() + datetime.timedelta(days=2), 14).isoformat(),
+                "place": Appointment.Place.CAFE,
+            },
+            changes={"change": ("post", "cancel/", lambda w: {"note": "Syk"})},
+        ),
+    ),
+    "absences": (
+        ABSENCES,
+        Resource(
+            endpoint="absences",
+            target=_absence,
+            create=lambda w: {
+                "person": w.trust_person.pk,
+                "kind": Absence.Kind.COURSE,
+                "starts_on": _in(20),
+                "ends_on": _in(21),
+            },
+            changes={"change": ("post", "cancel/", lambda w: {})},
+            logs_reads=False,
+        ),
+    ),
 }
 
 CELLS = [
@@ -385,7 +496,7 @@ def test_api_permission_matrix(world, resource, persona, action, expected):
         # A read by anyone but the owner is in the owner's access log; a refused read is not.
         logged = AccessEvent.objects.filter(channel=AccessEvent.Channel.API).count() - events_before
         reads_others_data = expected == "200" and persona != "owner"
-        assert logged == (1 if reads_others_data and resource != "access_events" else 0)
+        assert logged == (1 if reads_others_data and resource != "access_events" and spec.logs_reads else 0)
 
     elif action == "create":
         if spec.before_create:
@@ -480,4 +591,104 @@ def test_the_matrix_covers_every_persona_in_the_world(world):
         Consent,
         NextOfKin,
         AccessEvent,
+        Appointment,
+        Absence,
     }
+
+
+# --- the standing deputy -------------------------------------------------------------------------------------
+
+# The leader has made «deputy» the standing deputy of the trust person. When the case names no deputy of its
+# own, the standing deputy is inside the gate like a case deputy (and may change it); a colleague who is nobody's
+# deputy is not; and when the case names its own deputy, the standing deputy is out again.
+# change: POST follow-ups/{id}/status/ to «dormant».
+STANDING_DEPUTY = """
+    persona                     service_user  follow_up  next_of_kin  appointment  change  web_case
+    standing_deputy             200           200        200          200          200     200
+    colleague                   404           404        404          404          404     404
+    overridden_standing_deputy  404           404        404          404          404     404
+    case_deputy_instead         200           200        200          200          200     200
+"""
+
+# persona → (who asks, the case's own deputy)
+STANDING_SCENARIOS: dict[str, tuple[Callable[[World], object], Callable[[World], object]]] = {
+    "standing_deputy": (lambda w: w.deputy, lambda w: None),
+    "colleague": (lambda w: w.other_trust_person, lambda w: None),
+    "overridden_standing_deputy": (lambda w: w.deputy, lambda w: w.other_trust_person),
+    "case_deputy_instead": (lambda w: w.other_trust_person, lambda w: w.other_trust_person),
+}
+
+
+@pytest.fixture
+def standing_deputy_world(world: World) -> World:
+    """The world, but the case has no deputy of its own and «deputy» is the trust person's standing deputy."""
+    FollowUp.objects.filter(pk=world.case.pk).update(deputy=None)
+    world.case.refresh_from_db()
+    DeputyArrangement.objects.create(
+        trust_person=world.trust_person, deputy=world.deputy, unit=world.unit, set_by=world.leader
+    )
+    return world
+
+
+STANDING_CELLS = [
+    pytest.param(persona, column, expected, id=f"standing-{persona}-{column}")
+    for persona, row in parse(STANDING_DEPUTY, list(STANDING_SCENARIOS)).items()
+    for column, expected in row.items()
+]
+
+
+@pytest.mark.parametrize(("persona", "column", "expected"), STANDING_CELLS)
+def test_standing_deputy_matrix(standing_deputy_world, persona, column, expected):
+    world = standing_deputy_world
+    who, case_deputy = STANDING_SCENARIOS[persona]
+    FollowUp.objects.filter(pk=world.case.pk).update(deputy=case_deputy(world))
+    user = who(world)
+    client = login(APIClient(), user)
+    if column == "service_user":
+        response = client.get(f"/api/v1/service-users/{world.owner_su.pk}/")
+    elif column == "follow_up":
+        response = client.get(f"/api/v1/follow-ups/{world.case.pk}/")
+    elif column == "next_of_kin":
+        response = client.get(f"/api/v1/next-of-kin/{world.next_of_kin.pk}/")
+    elif column == "appointment":
+        response = client.get(f"/api/v1/appointments/{_appointment(world).pk}/")
+    elif column == "change":
+        response = client.post(
+            f"/api/v1/follow-ups/{world.case.pk}/status/", {"status": "dormant"}, format="json"
+        )
+        changed = FollowUp.objects.get(pk=world.case.pk).status == FollowUp.Status.DORMANT
+        assert changed == (expected == "200")
+    else:
+        response = login(Client(), user).get(reverse("followup_detail", args=[world.case.pk]))
+    assert str(response.status_code) == expected
+
+
+# --- notifications: everyone sees exactly their own ---------------------------------------------------------
+
+
+def _recipient(world: World, persona: str):
+    # A service user's messages are addressed to their service-user record (they may have no login at all).
+    return {"owner": world.owner_su, "other_owner": world.other_su}.get(persona) or world.persona(persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_sees_only_their_own_notifications(world, persona):
+    mine = {}
+    for name in PERSONAS:
+        if name != "anonymous":
+            mine[name] = outbox.notify(_recipient(world, name), f"Til {name}", "Tekst").pk
+    client = _client(world, persona)
+    if persona == "anonymous":
+        assert client.get("/api/v1/notifications/").status_code == 401
+        return
+    listed = [n["id"] for n in client.get("/api/v1/notifications/").json()["results"]]
+    assert listed == [mine[persona]]
+    assert client.get(f"/api/v1/notifications/{mine[persona]}/").status_code == 200
+    for name, pk in mine.items():
+        if name != persona:
+            assert client.get(f"/api/v1/notifications/{pk}/").status_code == 404, name
+            assert client.post(f"/api/v1/notifications/{pk}/read/").status_code == 404, name
+    client.post("/api/v1/notifications/read-all/")
+    assert outbox.unread_count(world.persona(persona)) == 0
+    unread_elsewhere = [name for name in mine if name != persona and outbox.unread_count(world.persona(name))]
+    assert len(unread_elsewhere) == len(mine) - 1

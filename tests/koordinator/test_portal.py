@@ -249,15 +249,22 @@ def names(world):
 def away(person, days: int = 2, kind: str = "sykmelding") -> Absence:
     today = timezone.localdate()
     return Absence.objects.create(
-        person=person, kind=kind, starts_on=today, ends_on=today + datetime.timedelta(days=days),
+        person=person,
+        kind=kind,
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=days),
         registered_by=person,
     )
 
 
 def appointment(world, when, **extra) -> Appointment:
     data = {
-        "follow_up": world.case, "service_user": world.owner_su, "trust_person": world.trust_person,
-        "starts_at": when, "place": Appointment.Place.HOME, "about": "Hjemmebesøk",
+        "follow_up": world.case,
+        "service_user": world.owner_su,
+        "trust_person": world.trust_person,
+        "starts_at": when,
+        "place": Appointment.Place.HOME,
+        "about": "Hjemmebesøk",
         "created_by": world.trust_person,
     }
     data.update(extra)
@@ -281,15 +288,29 @@ def test_when_my_trust_person_is_away_the_deputy_is_my_contact_until_the_date(cl
     login(client, names.owner)
     now = section_of(client.get(MY_PAGE), "kontakt-na-tittel")
     until = absence.ends_on.strftime("%d.%m.%Y")
-    assert f"Tora er borte til og med {until}. Kontakt Dag Hansen på {display_phone('+4790000020')}." in text_of(now)
+    assert (
+        f"Tora er borte til og med {until}. Kontakt Dag Hansen på {display_phone('+4790000020')}."
+        in text_of(now)
+    )
     assert 'href="tel:+4790000020"' in now
     assert 'href="tel:+4790000010"' not in now  # not the one who is away
 
 
+def test_a_deputy_without_a_phone_of_their_own_is_reached_through_the_service(client, names):
+    names.deputy.phone = ""
+    names.deputy.save()
+    away(names.trust_person)
+    login(client, names.owner)
+    now = section_of(client.get(MY_PAGE), "kontakt-na-tittel")
+    assert f"Kontakt Dag Hansen gjennom tjenesten på {display_phone('+4773000000')}." in text_of(now)
+    assert 'href="tel:+4773000000"' in now
+
+
 def test_a_standing_deputy_covers_when_the_case_has_none_of_its_own(client, names):
     FollowUp.objects.filter(pk=names.case.pk).update(deputy=None)
-    DeputyArrangement.objects.create(trust_person=names.trust_person, deputy=names.other_trust_person,
-                                     unit=names.unit, set_by=names.leader)
+    DeputyArrangement.objects.create(
+        trust_person=names.trust_person, deputy=names.other_trust_person, unit=names.unit, set_by=names.leader
+    )
     away(names.trust_person)
     login(client, names.owner)
     response = client.get(MY_PAGE)
@@ -324,7 +345,10 @@ def test_my_appointments_show_time_place_and_who_comes(client, names):
     appointment(names, at(later, 13, 30), place=Appointment.Place.CAFE, place_detail="Dromedar")
     login(client, names.owner)
     shown = text_of(section_of(client.get(MY_PAGE), "avtaler-tittel"))
-    assert "I morgen kl. 10.00 Hvor Hjemme hos deg Hvem kommer Tora Tillit Hva det gjelder Gå gjennom planen" in shown
+    assert (
+        "I morgen kl. 10.00 Hvor Hjemme hos deg Hvem kommer Tora Tillit Hva det gjelder Gå gjennom planen"
+        in shown
+    )
     weekday = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"][later.weekday()]
     assert f"{weekday} {later.strftime('%d.%m.%Y')} kl. 13.30 Hvor På kafé: Dromedar" in shown
     assert shown.index("I morgen") < shown.index(weekday)
@@ -362,8 +386,12 @@ def test_todays_appointment_stays_on_the_list_all_day(client, names):
 def test_i_never_see_another_users_appointments_or_messages(client, names):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     Appointment.objects.create(
-        follow_up=names.other_case, service_user=names.other_su, trust_person=names.other_trust_person,
-        starts_at=at(tomorrow, 11), place=Appointment.Place.OFFICE, about="Olas avtale",
+        follow_up=names.other_case,
+        service_user=names.other_su,
+        trust_person=names.other_trust_person,
+        starts_at=at(tomorrow, 11),
+        place=Appointment.Place.OFFICE,
+        about="Olas avtale",
         created_by=names.other_trust_person,
     )
     outbox.notify(names.other_su, "Beskjed til Ola", "Hei Ola")
@@ -380,7 +408,9 @@ def test_i_never_see_another_users_appointments_or_messages(client, names):
 def test_the_latest_five_messages_are_shown_newest_first_with_unread_marked(client, world):
     start = timezone.now() - datetime.timedelta(hours=10)
     sent = [
-        outbox.notify(world.owner_su, f"Beskjed {i}", f"Tekst {i}", due_at=start + datetime.timedelta(hours=i))
+        outbox.notify(
+            world.owner_su, f"Beskjed {i}", f"Tekst {i}", due_at=start + datetime.timedelta(hours=i)
+        )
         for i in range(7)
     ]
     outbox.mark_read(world.owner, [sent[6].pk])
@@ -405,7 +435,11 @@ def monday_morning():
 def test_sick_leave_registered_in_the_morning_shows_on_my_page_at_once(client, monday_morning, names):
     visit = appointment(names, at(MONDAY, 10))
     continuity.register_absence(
-        names.leader, names.trust_person, kind=Absence.Kind.SICK_LEAVE, starts_on=MONDAY, ends_on=MONDAY,
+        names.leader,
+        names.trust_person,
+        kind=Absence.Kind.SICK_LEAVE,
+        starts_on=MONDAY,
+        ends_on=MONDAY,
         decisions={visit.pk: continuity.DEPUTY},
     )
     login(client, names.owner)
@@ -423,8 +457,12 @@ def test_sick_leave_registered_in_the_morning_shows_on_my_page_at_once(client, m
 
 
 def test_the_handover_note_from_a_change_of_trust_person_is_shown_with_who_wrote_it_and_when(client, names):
-    continuity.change_trust_person(names.leader, names.case, names.other_trust_person,
-                                   "Kari liker å møtes på kafé.\nHun vil ha SMS dagen før.")
+    continuity.change_trust_person(
+        names.leader,
+        names.case,
+        names.other_trust_person,
+        "Kari liker å møtes på kafé.\nHun vil ha SMS dagen før.",
+    )
     handover = Handover.objects.get()
     login(client, names.owner)
     case_section = section_of(client.get(MY_PAGE), "oppfolging-tittel")
@@ -447,12 +485,18 @@ def test_my_page_query_count_does_not_grow_with_appointments_messages_or_handove
         for i in range(count):
             visit = appointment(names, at(tomorrow, 8) + datetime.timedelta(minutes=30 * i))
             Appointment.objects.filter(pk=visit.pk).update(
-                trust_person=names.deputy, original_trust_person=names.trust_person,
+                trust_person=names.deputy,
+                original_trust_person=names.trust_person,
                 status=Appointment.Status.COVERED,
             )
             outbox.notify(names.owner_su, f"Beskjed {i}", "Tekst")
-            Handover.objects.create(follow_up=names.case, from_person=names.trust_person,
-                                    to_person=names.trust_person, note=f"Notat {i}", created_by=names.leader)
+            Handover.objects.create(
+                follow_up=names.case,
+                from_person=names.trust_person,
+                to_person=names.trust_person,
+                note=f"Notat {i}",
+                created_by=names.leader,
+            )
 
     away(names.trust_person)  # the deputy is the contact now: the costlier path
     add(1)

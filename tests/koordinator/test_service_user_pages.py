@@ -1,12 +1,15 @@
-"""Service users, staff side: intake (register), the person's page, and editing contact details."""
+"""Service users, staff side: intake (register), the person's page (with «Kontakt nå»), and editing contact
+details."""
 
 from __future__ import annotations
+
+import datetime
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from koordinator.models import AccessEvent, FollowUp, ServiceUser
+from koordinator.models import Absence, AccessEvent, DeputyArrangement, FollowUp, ServiceUser
 from tests import factories as f
 from tests.conftest import login
 
@@ -187,6 +190,69 @@ def test_detail_is_a_404_for_outsiders(client, world, persona):
 
 def test_detail_refuses_post(client, world):
     assert login(client, world.trust_person).post(detail_url(world)).status_code == 405
+
+
+# --- «Kontakt nå» and the effective deputy on the person's page ---------------------------------------------
+
+
+def _away(world, person, days: int = 2) -> Absence:
+    today = timezone.localdate()
+    return Absence.objects.create(person=person, kind="sykmelding", starts_on=today,
+                                  ends_on=today + datetime.timedelta(days=days - 1), registered_by=world.leader)
+
+
+@pytest.mark.parametrize("persona", ["trust_person", "deputy", "leader"])
+def test_detail_shows_contact_now_to_staff(client, world, persona):
+    world.trust_person.phone = "+4790000010"
+    world.trust_person.save()
+    response = login(client, world.persona(persona)).get(detail_url(world))
+    contact = response.context["page"].contact
+    assert (contact.role, contact.person) == ("primary", world.trust_person)
+    page = response.content.decode()
+    assert "Kontakt nå" in page and 'href="tel:+4790000010"' in page
+
+
+def test_contact_now_on_the_person_page_names_the_deputy_while_the_trust_person_is_away(client, world):
+    _away(world, world.trust_person, days=3)
+    response = login(client, world.leader).get(detail_url(world))
+    assert response.context["page"].contact.person == world.deputy
+    until = (timezone.localdate() + datetime.timedelta(days=2)).strftime("%d.%m.%Y")
+    assert f"{world.trust_person.display_name} er borte til og med {until}." in response.content.decode()
+
+
+def test_contact_now_follows_the_newest_open_case(client, world):
+    world.case.status = FollowUp.Status.ENDED
+    world.case.save()
+    newer = f.FollowUpFactory(service_user=world.owner_su, unit=world.unit, trust_person=world.other_trust_person,
+                              deputy=None)
+    response = login(client, world.leader).get(detail_url(world))
+    assert response.context["page"].contact_case == newer
+    assert response.context["page"].contact.person == world.other_trust_person
+
+
+def test_no_contact_now_without_an_open_case(client, world):
+    world.case.status = FollowUp.Status.ENDED
+    world.case.save()
+    response = login(client, world.trust_person).get(detail_url(world))
+    assert response.context["page"].contact is None
+    assert "Kontakt nå" not in response.content.decode()
+
+
+def test_a_partner_gets_no_contact_now_on_the_person_page(client, world):
+    response = login(client, world.partner_valid).get(detail_url(world))
+    assert response.context["page"].contact is None
+    assert "Kontakt nå" not in response.content.decode()
+
+
+def test_the_person_page_labels_a_standing_deputy(client, world):
+    world.case.deputy = None
+    world.case.save()
+    DeputyArrangement.objects.create(trust_person=world.trust_person, deputy=world.other_trust_person,
+                                     unit=world.unit, set_by=world.leader)
+    response = login(client, world.trust_person).get(detail_url(world))
+    [row] = response.context["page"].case_rows
+    assert (row.deputy, row.deputy_is_standing) == (world.other_trust_person, True)
+    assert "fast stedfortreder" in response.content.decode()
 
 
 # --- edit -------------------------------------------------------------------------------------------------

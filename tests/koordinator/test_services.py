@@ -205,7 +205,7 @@ def test_leader_assigns_and_the_user_is_told_about_a_new_worker(world):
 def test_a_new_trust_person_without_a_handover_note_is_refused_and_nothing_is_saved(world, note):
     history_before = world.case.history.count()
     refused("handover_note", services.assign, world.leader, world.case, trust_person=world.other_trust_person,
-            deputy=world.other_trust_person if False else None, handover_note=note)
+            deputy=None, handover_note=note)
     world.case.refresh_from_db()
     assert (world.case.trust_person, world.case.deputy) == (world.trust_person, world.deputy)
     assert world.case.user_notice == ""

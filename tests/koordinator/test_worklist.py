@@ -1,19 +1,48 @@
-"""Min arbeidsliste: the trust person's open cases, as primary and as deputy."""
+"""Min arbeidsliste: today's appointments, the absences I cover, and my open cases, as primary and as deputy."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from koordinator.models import FollowUp
+from koordinator.models import Absence, Appointment, DeputyArrangement, FollowUp
 from koordinator.phone import display_phone
+from koordinator.timeutil import at
 from tests import factories as f
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 URL = reverse("worklist")
+MONDAY = datetime.date(2026, 11, 23)
+TUESDAY = MONDAY + datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(at(MONDAY, 7, 30), tick=False) as traveller:
+        yield traveller
+
+
+def appointment(case, when, **extra) -> Appointment:
+    data = {"follow_up": case, "service_user": case.service_user, "trust_person": case.trust_person,
+            "starts_at": when, "place": Appointment.Place.HOME, "created_by": case.trust_person, **extra}
+    return Appointment.objects.create(**data)
+
+
+def away(world, person, first=MONDAY, days=3) -> Absence:
+    return Absence.objects.create(person=person, kind="sykmelding", starts_on=first,
+                                  ends_on=first + datetime.timedelta(days=days - 1), registered_by=world.leader)
+
+
+def main(response) -> str:
+    """The page without the site menu (which links to every page)."""
+    page = response.content.decode()
+    return page[page.index("<main"):page.index("</main>")]
 
 
 def test_it_lists_my_cases_with_name_phone_status_and_start(client, world):
@@ -68,14 +97,98 @@ def _queries_for(client, user) -> int:
     return len(ctx.captured_queries)
 
 
-def test_query_count_does_not_grow_with_the_caseload(client, world):
+def test_query_count_does_not_grow_with_the_caseload(client, world, clock):
     def add_cases(n: int):
-        for _ in range(n):
-            f.FollowUpFactory(unit=world.unit, trust_person=world.other_trust_person, deputy=world.trust_person,
-                              service_user=f.ServiceUserFactory(municipality=world.municipality))
+        for i in range(n):
+            case = f.FollowUpFactory(unit=world.unit, trust_person=world.other_trust_person,
+                                     deputy=world.trust_person,
+                                     service_user=f.ServiceUserFactory(municipality=world.municipality))
+            appointment(case, at(MONDAY, 8 + i % 12, 30),
+                        original_trust_person=world.trust_person if i % 2 else None)
+            appointment(case, at(TUESDAY, 9), trust_person=world.trust_person,  # not today: not listed
+                        original_trust_person=world.other_trust_person)
 
-    one = _queries_for(client, world.other_trust_person)  # one case: other_case
+    # A colleague of mine is away and I cover, so the handover part of the page runs as well.
+    DeputyArrangement.objects.create(trust_person=world.trust_person, deputy=world.other_trust_person,
+                                     unit=world.unit, set_by=world.leader)
+    world.case.deputy = None
+    world.case.save()
+    away(world, world.trust_person)
+    appointment(world.other_case, at(MONDAY, 9), original_trust_person=world.trust_person)
+    one = _queries_for(client, world.other_trust_person)  # one case of my own: other_case
     add_cases(29)
     thirty = _queries_for(client, world.other_trust_person)
     assert FollowUp.objects.filter(trust_person=world.other_trust_person).count() == 30
+    response = client.get(URL)
+    assert len(response.context["worklist"].today) == 30
+    assert len(response.context["worklist"].covering) == 1
     assert one == thirty
+
+
+# --- today, covering for a colleague, and the links to the continuity pages ------------------------------------
+
+
+def test_today_lists_only_todays_live_appointments_where_i_meet_with_links_to_the_case(client, world, clock):
+    ten = appointment(world.case, at(MONDAY, 10), about="Hjemmebesøk")
+    eight = appointment(world.case, at(MONDAY, 8))
+    appointment(world.case, at(MONDAY, 12), status=Appointment.Status.CANCELLED, about="Avlyst besøk")
+    appointment(world.case, at(TUESDAY, 10), about="I morgen")
+    appointment(world.other_case, at(MONDAY, 11), about="Kollegaens avtale")
+    response = login(client, world.trust_person).get(URL)
+    assert response.context["worklist"].today == [eight, ten]
+    page = response.content.decode()
+    today = page[page.index('id="i-dag"'):page.index('id="mine-saker"')]
+    assert "kl. 10.00" in today and "Hjemmebesøk" in today
+    assert reverse("followup_detail", args=[world.case.pk]) in today
+    for absent in ("Avlyst besøk", "I morgen", "Kollegaens avtale"):
+        assert absent not in page
+
+
+def test_today_says_when_i_cover_for_an_absent_colleague(client, world, clock):
+    appointment(world.case, at(MONDAY, 10), trust_person=world.deputy, original_trust_person=world.trust_person,
+                status=Appointment.Status.COVERED)
+    response = login(client, world.deputy).get(URL)
+    assert len(response.context["worklist"].today) == 1
+    assert f"Du dekker for {world.trust_person.display_name}" in response.content.decode()
+    # The absent trust person no longer has it on their list.
+    assert login(client, world.trust_person).get(URL).context["worklist"].today == []
+
+
+def test_no_appointments_today_says_so(client, world, clock):
+    assert "Ingen avtaler i dag." in login(client, world.trust_person).get(URL).content.decode()
+
+
+def test_it_links_to_my_appointments_and_absences(client, world, clock):
+    page = main(login(client, world.trust_person).get(URL))
+    assert reverse("appointments") in page
+    assert reverse("absences") in page
+    assert reverse("handover") not in page  # I cover nobody
+
+
+def test_it_links_to_the_handover_list_while_i_cover_for_someone(client, world, clock):
+    away(world, world.trust_person, first=MONDAY + datetime.timedelta(days=3))  # starts within a week
+    response = login(client, world.deputy).get(URL)
+    assert [a.person for a in response.context["worklist"].covering] == [world.trust_person]
+    page = main(response)
+    assert reverse("handover") in page
+    assert f"Du er stedfortreder mens {world.trust_person.display_name} er borte, 26.11.2026" in page
+
+
+def test_an_absence_more_than_a_week_ahead_gives_no_handover_link_yet(client, world, clock):
+    away(world, world.trust_person, first=MONDAY + datetime.timedelta(days=10))
+    response = login(client, world.deputy).get(URL)
+    assert response.context["worklist"].covering == []
+    assert reverse("handover") not in main(response)
+
+
+def test_cases_where_i_am_the_standing_deputy_are_on_my_deputy_list_and_marked(client, world):
+    DeputyArrangement.objects.create(trust_person=world.other_trust_person, deputy=world.deputy,
+                                     unit=world.unit, set_by=world.leader)
+    response = login(client, world.deputy).get(URL)
+    assert response.context["worklist"].as_deputy == [world.other_case, world.case]  # Hansen, Nordmann
+    page = response.content.decode()
+    assert f"fast stedfortreder for {world.other_trust_person.display_name}" in page
+    # A case that names its own deputy is that deputy's, not the standing deputy's.
+    world.other_case.deputy = world.trust_person
+    world.other_case.save()
+    assert login(client, world.deputy).get(URL).context["worklist"].as_deputy == [world.case]
