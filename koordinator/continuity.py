@@ -266,13 +266,13 @@ def appointment_notice(appointment: Appointment, what: str, *, urgent: bool, abs
             "absent": (absent.display_name if absent else _("Kontaktpersonen din")),
             "when": when,
             "deputy": appointment.trust_person.display_name,
-            "place": appointment.place_text,
-            "phone": display_phone(appointment.trust_person.phone),
+            "place": appointment.place_for_user,
+            "phone": display_phone(appointment.trust_person.phone or appointment.follow_up.unit.duty_phone),
         }
         subject = _("Endring: %(deputy)s kommer i stedet") % {"deputy": appointment.trust_person.display_name}
     elif what == "moved":
         body = _("Hei %(name)s. Avtalen din er flyttet til %(when)s (%(place)s).") % {
-            "name": su.first_name, "when": when, "place": appointment.place_text
+            "name": su.first_name, "when": when, "place": appointment.place_for_user
         }
         subject = _("Avtalen din er flyttet")
     else:
@@ -530,7 +530,7 @@ def announce_absence(absence: Absence, cases: list[FollowUp] | None = None) -> i
         if deputy is not None and deputy.pk not in deputies_away:
             lines.append(
                 _("Da kan du ta kontakt med %(deputy)s på %(phone)s.")
-                % {"deputy": deputy.display_name, "phone": display_phone(deputy.phone) or case.unit.duty_phone}
+                % {"deputy": deputy.display_name, "phone": display_phone(deputy.phone or case.unit.duty_phone)}
             )
             by_deputy[deputy.pk].append(case)
         else:
@@ -584,7 +584,7 @@ def announce_return(absence: Absence) -> int:
             _("%(worker)s er tilbake") % {"worker": absence.person.display_name},
             _("Hei %(name)s. %(worker)s er tilbake på jobb og er kontaktpersonen din igjen. Telefon: %(phone)s.")
             % {"name": case.service_user.first_name, "worker": absence.person.display_name,
-               "phone": display_phone(absence.person.phone) or case.unit.duty_phone},
+               "phone": display_phone(absence.person.phone or case.unit.duty_phone)},
             about=absence,
             dedupe_key=f"absence:{absence.pk}:return:{case.service_user_id}",
         ):
@@ -771,7 +771,7 @@ def change_trust_person(actor: User, case: FollowUp, new_trust_person: User, han
         _("Du har fått ny kontaktperson"),
         _("Hei %(name)s. Fra nå er %(new)s kontaktpersonen din, i stedet for %(old)s. Telefon: %(phone)s.")
         % {"name": su.first_name, "new": new_trust_person.display_name, "old": old.display_name,
-           "phone": display_phone(new_trust_person.phone) or case.unit.duty_phone},
+           "phone": display_phone(new_trust_person.phone or case.unit.duty_phone)},
         about=case,
     )
     outbox.notify(
@@ -820,7 +820,7 @@ def reminder_text(appointment: Appointment) -> tuple[str, str]:
           "%(phone)s.")
         % {"name": su.first_name, "worker": appointment.trust_person.display_name,
            "day": no_date(timezone.localtime(appointment.starts_at).date()), "time": no_time(appointment.starts_at),
-           "place": appointment.place_text.lower(),
-           "phone": display_phone(appointment.trust_person.phone) or appointment.follow_up.unit.duty_phone},
+           "place": appointment.place_for_user,
+           "phone": display_phone(appointment.trust_person.phone or appointment.follow_up.unit.duty_phone)},
     )
 

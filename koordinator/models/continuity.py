@@ -125,12 +125,22 @@ class AppointmentQuerySet(GatedQuerySet):
         return self.filter(starts_at__gte=day_bounds(first)[0], starts_at__lt=day_bounds(last)[1])
 
 
+# Places as the user reads them (the choice labels are written for staff).
+USER_PLACES = {
+    "office": _("på kontoret"),
+    "home": _("hjemme hos deg"),
+    "cafe": _("på kafé"),
+    "phone": _("på telefon"),
+    "other": _("et annet sted"),
+}
+
+
 class Appointment(models.Model):
     """A meeting between a trust person and a user: a home visit, a café, a phone call …"""
 
     class Place(models.TextChoices):
         OFFICE = "office", _("På kontoret")
-        HOME = "home", _("Hjemme hos deg")
+        HOME = "home", _("Hjemme hos brukeren")
         CAFE = "cafe", _("På kafé")
         PHONE = "phone", _("På telefon")
         OTHER = "other", _("Annet sted")
@@ -185,6 +195,12 @@ class Appointment(models.Model):
     @property
     def place_text(self) -> str:
         return f"{self.get_place_display()}{': ' + self.place_detail if self.place_detail else ''}"
+
+    @property
+    def place_for_user(self) -> str:
+        """The place as the user reads it in a message to them: «hjemme hos deg», «på kafé: Dromedar»."""
+        label = str(USER_PLACES.get(self.place, self.get_place_display()))
+        return f"{label}{': ' + self.place_detail if self.place_detail else ''}"
 
 
 class Handover(models.Model):

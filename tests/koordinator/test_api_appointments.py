@@ -64,7 +64,7 @@ def test_an_appointment_shows_who_comes_when_and_where(world):
     assert data["trust_person"]["id"] == world.trust_person.pk
     assert data["original_trust_person"] is None
     assert data["place"] == "home"
-    assert data["place_display"] == "Hjemme hos deg: Inngang B"
+    assert data["place_display"] == "Hjemme hos brukeren: Inngang B"
     assert data["status"] == "planned"
     assert data["status_display"] == "Avtalt"
     starts = datetime.datetime.fromisoformat(data["starts_at"])
