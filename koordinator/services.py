@@ -148,13 +148,24 @@ def register_service_user(
     person.setdefault("preferred_channel", ServiceUser.Channel.SMS if person.get("phone") else
                       ServiceUser.Channel.LETTER)
     _validate_contact(person)
+    service_user = _save(
+        ServiceUser(municipality=unit.municipality, **person), actor, _("Registrert ved inntak")
+    )
+    return _new_case(actor, service_user, unit=unit, trust_person=trust_person, deputy=deputy,
+                     referral_source=referral_source, referral_agency=referral_agency,
+                     referral_agency_name=referral_agency_name, referral_note=referral_note,
+                     started_on=started_on, reason=_("Inntak"))
+
+
+def _new_case(actor: User, service_user: ServiceUser, *, unit: Organisation, trust_person: User,
+              deputy: User | None, referral_source: str, referral_agency: Organisation | None,
+              referral_agency_name: str, referral_note: str, started_on: datetime.date | None,
+              reason: str) -> FollowUp:
+    """A case in status *inntak*, checked for staffing and referral, and inside the writer's gate."""
     _check_staffing(unit, trust_person, deputy)
     _check_referral(
         {"referral_source": referral_source, "referral_agency": referral_agency,
          "referral_agency_name": referral_agency_name}
-    )
-    service_user = _save(
-        ServiceUser(municipality=unit.municipality, **person), actor, _("Registrert ved inntak")
     )
     case = _save(
         FollowUp(
@@ -171,7 +182,7 @@ def register_service_user(
             referral_note=referral_note,
         ),
         actor,
-        _("Inntak"),
+        reason,
     )
     _ensure_inside_gate(actor, case)
     return case
@@ -360,30 +371,10 @@ def open_follow_up(
             _("%(name)s har allerede en oppfølging som ikke er avsluttet.") % {"name": service_user.full_name},
             "service_user",
         )
-    _check_staffing(unit, trust_person, deputy)
-    _check_referral(
-        {"referral_source": referral_source, "referral_agency": referral_agency,
-         "referral_agency_name": referral_agency_name}
-    )
-    case = _save(
-        FollowUp(
-            service_user=service_user,
-            municipality=unit.municipality,
-            unit=unit,
-            trust_person=trust_person,
-            deputy=deputy,
-            status=FollowUp.Status.INTAKE,
-            started_on=started_on or timezone.localdate(),
-            referral_source=referral_source,
-            referral_agency=referral_agency,
-            referral_agency_name=referral_agency_name,
-            referral_note=referral_note,
-        ),
-        actor,
-        _("Ny oppfølging"),
-    )
-    _ensure_inside_gate(actor, case)
-    return case
+    return _new_case(actor, service_user, unit=unit, trust_person=trust_person, deputy=deputy,
+                     referral_source=referral_source, referral_agency=referral_agency,
+                     referral_agency_name=referral_agency_name, referral_note=referral_note,
+                     started_on=started_on, reason=_("Ny oppfølging"))
 
 
 # --- consent --------------------------------------------------------------------------------------------

@@ -128,21 +128,10 @@ def notify(
 
     With a ``dedupe_key`` a second call for the same event writes nothing and returns ``None``.
     """
-    channel = channel or choose_channel(recipient)
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    notification = Notification(
-        recipient_user=recipient if isinstance(recipient, User) else None,
-        recipient_service_user=recipient if isinstance(recipient, ServiceUser) else None,
-        channel=channel,
-        address=address_for(recipient, channel),
-        subject=subject[:200],
-        body=body,
-        about_type=ContentType.objects.get_for_model(about) if about is not None else None,
-        about_id=about.pk if about is not None else None,
-        due_at=due_at or timezone.now(),
-        dedupe_key=dedupe_key,
-    )
+    notification = build(recipient, subject, body, about=about, due_at=due_at, channel=channel,
+                         dedupe_key=dedupe_key)
     try:
         # A savepoint, so a lost race on the dedupe key does not spoil the caller's transaction.
         with transaction.atomic():
