@@ -596,9 +596,49 @@ def announce_return(absence: Absence) -> int:
 
 @transaction.atomic
 def cancel_absence(actor: User, absence: Absence) -> Absence:
+    """Take back an absence (registered by mistake, or the person came back early).
+
+    Appointments still ahead that a deputy had taken over go back to the person, and users who had been
+    told about the absence are told it no longer applies. Cancelled appointments stay cancelled: the user
+    has been told, and a new time is agreed with them.
+    """
     _check_absence_rights(actor, absence.person)
+    if absence.cancelled_at is not None:
+        raise ServiceError(_("Fraværet er allerede slettet."))
+    person = absence.person
     absence.cancelled_at = timezone.now()
-    return _save(absence, actor, _("Fravær slettet"))
+    _save(absence, actor, _("Fravær slettet"))
+    handed_back = list(
+        Appointment.objects.filter(original_trust_person=person, status=Appointment.Status.COVERED,
+                                   starts_at__gt=timezone.now())
+        .between(absence.starts_on, absence.ends_on)
+        .select_related("service_user")
+    )
+    for appointment in handed_back:
+        appointment.trust_person = person
+        appointment.original_trust_person = None
+        appointment.status = Appointment.Status.PLANNED
+        appointment.status_note = _("Tilbake hos %(name)s") % {"name": person.display_name}
+    if handed_back:
+        bulk_update_with_history(
+            handed_back, Appointment, ["trust_person", "original_trust_person", "status", "status_note"],
+            default_user=actor, default_change_reason=_("Fraværet er slettet"),
+        )
+        _cancel_pending_reminders_many(handed_back)
+    if absence.announced_at is not None:
+        outbox.notify_many([
+            outbox.build(
+                case.service_user,
+                _("%(worker)s er likevel på jobb") % {"worker": person.display_name},
+                _("Hei %(name)s. %(worker)s er likevel ikke borte, og er kontaktpersonen din som vanlig. "
+                  "Avtaler som ikke ble avlyst, blir som først avtalt.")
+                % {"name": case.service_user.first_name, "worker": person.display_name},
+                about=absence,
+                dedupe_key=f"absence:{absence.pk}:withdrawn:{case.service_user_id}",
+            )
+            for case in _cases_of(person)
+        ])
+    return absence
 
 
 # --- the deputy's handover list -------------------------------------------------------------------------------

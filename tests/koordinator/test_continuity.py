@@ -327,3 +327,22 @@ def test_registering_an_absence_takes_the_same_number_of_queries_for_1_or_20_use
     assert Notification.objects.filter(subject__contains="er borte").count() == 22
     assert Appointment.objects.filter(status="covered").count() == 16
     assert q_small == q_large
+
+
+def test_cancelling_an_absence_gives_covered_appointments_back_and_tells_the_users(team, sms):
+    w = team
+    with time_machine.travel(at(MONDAY, 7, 30), tick=False):
+        later = home_visit(w, at(MONDAY, 14))
+        result = continuity.register_absence(w.leader, w.trust_person, kind="sykmelding", starts_on=MONDAY,
+                                             ends_on=MONDAY)
+        later.refresh_from_db()
+        assert later.trust_person == w.deputy
+        continuity.cancel_absence(w.leader, result.absence)
+        later.refresh_from_db()
+        assert later.trust_person == w.trust_person and later.status == "planned"
+        assert later.original_trust_person is None
+        assert Notification.objects.filter(recipient_service_user=w.owner_su,
+                                           subject__contains="likevel på jobb").count() == 1
+        assert continuity.contact_now(FollowUp.objects.get(pk=w.case.pk)).role == "primary"
+        with pytest.raises(ServiceError):
+            continuity.cancel_absence(w.leader, result.absence)
