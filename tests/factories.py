@@ -39,7 +39,8 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Kommune {n}")
-    number = factory.Sequence(lambda n: f"{9000 + n:04d}")
+    # Kommunenummer has four digits; the 9xxx range is not used by the fixed fixtures (5001, 4601 …).
+    number = factory.Sequence(lambda n: f"9{n % 1000:03d}")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
