@@ -847,9 +847,13 @@ def appointments_for_worker(user: User, day: datetime.date | None = None):
 
 
 def reminder_due_at(appointment: Appointment) -> datetime.datetime:
-    """The evening before at 18.00, or at once if that has passed."""
-    day_before = timezone.localtime(appointment.starts_at).date() - datetime.timedelta(days=1)
-    return max(at(day_before, 18), timezone.now())
+    """By default the evening before at 18.00 (settings.APPOINTMENT_REMINDER_*), or at once if that has passed."""
+    from django.conf import settings
+
+    day = timezone.localtime(appointment.starts_at).date() - datetime.timedelta(
+        days=settings.APPOINTMENT_REMINDER_DAYS_BEFORE
+    )
+    return max(at(day, settings.APPOINTMENT_REMINDER_HOUR), timezone.now())
 
 
 def reminder_text(appointment: Appointment) -> tuple[str, str]:

@@ -8,6 +8,13 @@ Cases, consents and next of kin are made through ``koordinator.services`` by the
 the case, so the history and the case timeline read as they would in real use. What the services do not
 cover (municipalities, organisations, accounts, memberships) is saved directly with the ``system`` user as
 history user. Names are fictional; a seeded random generator keeps them the same on every run.
+
+Continuity (issue 3) is relative to the day the seed runs: standing deputies, appointments this week and
+next, ``tillit3`` off sick today (their 10:00 home visit with ``bruker4`` handed to the deputy ``tillit4``,
+every user told at once) and ``tillit2`` on holiday from next Monday for two weeks (announced by
+``run_reminders`` the day before). These go through ``koordinator.continuity`` as a leader or the trust
+person would, so the outbox holds the notifications those events write. They are left *pending*: in-app
+ones show under the bell at once; ``manage.py send_notifications --once`` delivers the SMS and e-mail.
 """
 
 from __future__ import annotations
@@ -22,18 +29,23 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from koordinator import access, services
+from koordinator import access, continuity, services
 from koordinator.models import (
+    Absence,
     AccessEvent,
+    Appointment,
     Consent,
+    DeputyArrangement,
     FollowUp,
     Membership,
     Municipality,
     NextOfKin,
+    Notification,
     Organisation,
     ServiceUser,
     User,
 )
+from koordinator.timeutil import at
 
 PASSWORD = "demo-passord"
 SYSTEM_USERNAME = "system"
@@ -56,6 +68,8 @@ class Login:
     last_name: str
     title: str
     what: str  # one line for the printed list and the README
+    # A fictional Norwegian mobile number (the users are told to call their contact on it).
+    phone: str = ""
 
 
 STAFF = (
@@ -64,14 +78,33 @@ STAFF = (
         "Hilde",
         "Sandvik",
         "Avdelingsleder",
-        "Leder: saksoversikt, tildeler tillitsperson og stedfortreder",
+        "Leder: saksoversikt, fravær, dekning og faste stedfortredere",
+        "+4791000100",
     ),
-    Login("tillit1", "Sigrid", "Aune", "Tillitsperson", "Tillitsperson: Min arbeidsliste (har bruker1)"),
-    Login("tillit2", "Jonas", "Lie", "Tillitsperson", "Tillitsperson: Min arbeidsliste"),
-    Login("tillit3", "Ingrid", "Moe", "Tillitsperson", "Tillitsperson: Min arbeidsliste"),
-    Login("tillit4", "Thomas", "Bakken", "Tillitsperson", "Tillitsperson: Min arbeidsliste"),
-    Login("tillit5", "Amina", "Hussein", "Tillitsperson", "Tillitsperson: Min arbeidsliste"),
-    Login("tillit6", "Erik", "Strand", "Tillitsperson", "Tillitsperson: Min arbeidsliste"),
+    Login(
+        "tillit1",
+        "Sigrid",
+        "Aune",
+        "Tillitsperson",
+        "Tillitsperson: Min arbeidsliste (har bruker1), dekker for tillit2",
+        "+4791000111",
+    ),
+    Login(
+        "tillit2", "Jonas", "Lie", "Tillitsperson", "Tillitsperson: ferie i to uker fra neste mandag", "+4791000112"
+    ),
+    Login("tillit3", "Ingrid", "Moe", "Tillitsperson", "Tillitsperson: sykmeldt i dag", "+4791000113"),
+    Login(
+        "tillit4",
+        "Thomas",
+        "Bakken",
+        "Tillitsperson",
+        "Tillitsperson: dekker for tillit3 i dag (Overføringsliste)",
+        "+4791000114",
+    ),
+    Login("tillit5", "Amina", "Hussein", "Tillitsperson", "Tillitsperson: Min arbeidsliste", "+4791000115"),
+    Login(
+        "tillit6", "Erik", "Strand", "Tillitsperson", "Tillitsperson: har ingen fast stedfortreder", "+4791000116"
+    ),
 )
 PARTNERS = (
     Login("nav1", "Per", "Olsen", "Veileder", "NAV Lerkendal: brukerne som har samtykket"),
@@ -92,8 +125,10 @@ OWNERS = (
     ("bruker4", "Geir", "Solberg", "tillit3", None, Status.DORMANT, Source.RELATIVES),
     ("bruker5", "Hanne", "Johansen", "tillit4", "tillit5", Status.ENDED, Source.AGENCY),
 )
+OWNER_NOTES = {"bruker4": ", som er syk i dag: se beskjeden og «Kontakten din nå»"}
 OWNER_LOGINS = tuple(
-    Login(u, f, last, "", f"Tjenestemottaker: Min side (tillitsperson {tp})") for u, f, last, tp, *_ in OWNERS
+    Login(u, f, last, "", f"Tjenestemottaker: Min side (tillitsperson {tp}{OWNER_NOTES.get(u, '')})")
+    for u, f, last, tp, *_ in OWNERS
 )
 
 
@@ -188,6 +223,7 @@ class DemoBuilder:
             "last_name": login.last_name,
             "title": login.title,
             "email": f"{login.username}@example.com",
+            "phone": login.phone,
             "is_staff": is_staff,
             "is_superuser": is_superuser,
             "is_active": True,
@@ -237,6 +273,9 @@ class DemoBuilder:
         self.consents()
         self.next_of_kin()
         self.access_events()
+        self.standing_deputies()
+        self.appointments()
+        self.absences()
         return self.summary
 
     def organisations(self) -> None:
@@ -641,6 +680,151 @@ class DemoBuilder:
             AccessEvent.objects.filter(pk=event.pk).update(at=at)
             AccessEvent.history.filter(id=event.pk).update(at=at)
             self.summary.count(AccessEvent)
+
+    # --- continuity: standing deputies, appointments, absences (issue 3) ---------------------------------
+
+    def standing_deputies(self) -> None:
+        """Set by the leader. ``tillit6`` is left without one, so «Dekning» has something to show."""
+        leader = self.users["leder"]
+        for trust_person, deputy in STANDING_DEPUTIES:
+            tp, dep = self.users[trust_person], self.users[deputy]
+            if DeputyArrangement.objects.filter(trust_person=tp, deputy=dep).exists():
+                continue
+            continuity.set_standing_deputy(leader, tp, dep)
+            self.summary.count(DeputyArrangement)
+
+    def _case_of(self, username: str) -> FollowUp:
+        return FollowUp.objects.select_related("service_user", "trust_person").get(
+            service_user__user__username=username
+        )
+
+    def _generated_case(self, trust_person: str, nth: int = 0) -> FollowUp:
+        """The ``nth`` active generated case of a trust person (the same one on every run)."""
+        cases = [
+            c
+            for c in self.generated
+            if c.trust_person_id == self.users[trust_person].pk and c.status == Status.ACTIVE
+        ]
+        return cases[nth]
+
+    def appointment(
+        self,
+        case: FollowUp,
+        day: datetime.date,
+        hour: int,
+        *,
+        place: str,
+        place_detail: str = "",
+        about: str = "",
+        duration_minutes: int = 60,
+    ) -> Appointment:
+        """An appointment booked by the case's trust person; looked up by user and time on a rerun."""
+        starts_at = at(day, hour)
+        existing = Appointment.objects.filter(service_user=case.service_user, starts_at=starts_at).first()
+        if existing is not None:
+            return existing
+        actor = case.trust_person
+        fields = {
+            "place": place,
+            "place_detail": place_detail,
+            "about": about,
+            "duration_minutes": duration_minutes,
+        }
+        if starts_at > timezone.now():
+            appointment = continuity.create_appointment(actor, case, starts_at=starts_at, **fields)
+        else:
+            # Today's 10:00 home visit when the seed runs after 10:00: create_appointment refuses a time that
+            # has passed, so it is saved as the trust person would have booked it earlier — the same fields,
+            # with the trust person as history user. register_absence still hands it to the deputy (it acts
+            # on every live appointment of the day) and tells the user.
+            appointment = Appointment(
+                follow_up=case,
+                service_user=case.service_user,
+                trust_person=actor,
+                starts_at=starts_at,
+                created_by=actor,
+                **fields,
+            )
+            services._save(appointment, actor, "Avtale opprettet")
+        self.summary.count(Appointment)
+        return appointment
+
+    def appointments(self) -> None:
+        today = self.today
+        day = datetime.timedelta(days=1)
+        next_monday = self.next_monday()
+        Place = Appointment.Place
+        b1, b2, b4 = self._case_of("bruker1"), self._case_of("bruker2"), self._case_of("bruker4")
+        # tillit3's day: the home visit at 10:00 with bruker4 (who has a log-in) and a call tomorrow.
+        self.home_visit = self.appointment(
+            b4, today, 10, place=Place.HOME, about="Hvordan går pausen? Kort besøk, som avtalt sist."
+        )
+        self.tillit3_call = self.appointment(
+            self._generated_case("tillit3"), today + day, 13, place=Place.PHONE, duration_minutes=30,
+            about="Høre hvordan det gikk hos NAV.",
+        )
+        self.appointment(
+            b1, today + day, 10, place=Place.CAFE, place_detail="Dromedar Kaffebar, Bakklandet",
+            about="Prate om boligsøknaden.",
+        )
+        self.appointment(
+            b1, today + 3 * day, 13, place=Place.OFFICE, about="Gå gjennom brevet fra NAV sammen."
+        )
+        # bruker2's is in tillit2's holiday: registering it hands the meeting to the case's deputy, tillit1.
+        self.appointment(b2, next_monday + day, 11, place=Place.OFFICE, about="Plan for jobbpraksis.")
+        self.appointment(
+            self._generated_case("tillit4"), today + 2 * day, 9, place=Place.HOME, about="Hjemmebesøk."
+        )
+        self.appointment(
+            self._generated_case("tillit5"), next_monday + 2 * day, 14, place=Place.OFFICE,
+            about="Søknad om bostøtte.",
+        )
+        self.appointment(
+            self._generated_case("tillit6"), today + 4 * day, 11, place=Place.OTHER,
+            place_detail="Biblioteket på Moholt", about="Øve til intervju.",
+        )
+
+    def next_monday(self) -> datetime.date:
+        return self.today + datetime.timedelta(days=7 - self.today.weekday())
+
+    def absences(self) -> None:
+        """tillit3 off sick today (users told at once); tillit2 on holiday from next Monday for two weeks."""
+        tillit2, tillit3 = self.users["tillit2"], self.users["tillit3"]
+        sick_until = self.today + datetime.timedelta(days=2)
+        if not Absence.objects.overlapping(self.today, sick_until).filter(person=tillit3).exists():
+            self._register(
+                self.users["leder"],
+                tillit3,
+                kind=Absence.Kind.SICK_LEAVE,
+                starts_on=self.today,
+                ends_on=sick_until,
+                note="Ringte inn syk i dag tidlig.",
+                # The home visit goes to the deputy; tomorrow's phone call is cancelled (a new time is agreed).
+                decisions={self.home_visit.pk: continuity.DEPUTY, self.tillit3_call.pk: continuity.CANCEL},
+            )
+        first, last = self.next_monday(), self.next_monday() + datetime.timedelta(days=13)
+        if not Absence.objects.overlapping(first, last).filter(person=tillit2).exists():
+            self._register(
+                tillit2, tillit2, kind=Absence.Kind.HOLIDAY, starts_on=first, ends_on=last,
+                note="Ferie.", announce_return=True,
+            )
+
+    def _register(self, actor: User, person: User, **kwargs) -> None:
+        before = Notification.objects.count()
+        continuity.register_absence(actor, person, **kwargs)
+        self.summary.count(Absence)
+        for _ in range(Notification.objects.count() - before):
+            self.summary.count(Notification)
+
+
+# Trust person → standing deputy, set by the leader. tillit6 has none (a gap on «Dekning»).
+STANDING_DEPUTIES = (
+    ("tillit1", "tillit2"),
+    ("tillit2", "tillit1"),
+    ("tillit3", "tillit4"),
+    ("tillit4", "tillit3"),
+    ("tillit5", "tillit6"),
+)
 
 
 def seed(today: datetime.date | None = None) -> Summary:

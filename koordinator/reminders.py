@@ -31,11 +31,12 @@ def register_reminder(name: str):
 
 @register_reminder("avtaler")
 def appointment_reminders(now: datetime.datetime) -> int:
-    """A reminder to the user before each appointment in the next two days (default the evening before, 18.00)."""
+    """A reminder to the user before each appointment (default the evening before, 18.00)."""
     written = 0
+    horizon = datetime.timedelta(days=settings.APPOINTMENT_REMINDER_DAYS_BEFORE + 1)
     upcoming = (
         Appointment.objects.upcoming()
-        .filter(starts_at__gt=now, starts_at__lte=now + datetime.timedelta(days=2))
+        .filter(starts_at__gt=now, starts_at__lte=now + horizon)
         .select_related("service_user", "trust_person", "follow_up__unit")
     )
     for appointment in upcoming:

@@ -239,6 +239,9 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 # A claim older than this (seconds) belongs to a worker that died; the row is picked up again.
 NOTIFICATION_CLAIM_LEASE = env.int("NOTIFICATION_CLAIM_LEASE", default=600)
 
+# Appointment reminders go to the user this many days before, at this hour (default: the evening before, 18.00).
+APPOINTMENT_REMINDER_DAYS_BEFORE = env.int("APPOINTMENT_REMINDER_DAYS_BEFORE", default=1)
+APPOINTMENT_REMINDER_HOUR = env.int("APPOINTMENT_REMINDER_HOUR", default=18)
 # Future absences are announced to users the day before, from this hour; returns the morning after.
 ABSENCE_ANNOUNCE_HOUR = env.int("ABSENCE_ANNOUNCE_HOUR", default=12)
 RETURN_ANNOUNCE_HOUR = env.int("RETURN_ANNOUNCE_HOUR", default=8)

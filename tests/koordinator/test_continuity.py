@@ -346,3 +346,13 @@ def test_cancelling_an_absence_gives_covered_appointments_back_and_tells_the_use
         assert continuity.contact_now(FollowUp.objects.get(pk=w.case.pk)).role == "primary"
         with pytest.raises(ServiceError):
             continuity.cancel_absence(w.leader, result.absence)
+
+
+def test_the_reminder_time_is_a_setting(team, sms, settings):
+    settings.APPOINTMENT_REMINDER_DAYS_BEFORE = 2
+    settings.APPOINTMENT_REMINDER_HOUR = 12
+    with time_machine.travel(at(MONDAY, 9), tick=False):
+        home_visit(team, at(MONDAY + datetime.timedelta(days=3), 10))
+        call_command("run_reminders")
+        [reminder] = Notification.objects.filter(subject__startswith="Påminnelse")
+    assert reminder.due_at == at(MONDAY + datetime.timedelta(days=1), 12)
