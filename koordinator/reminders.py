@@ -33,7 +33,7 @@ def register_reminder(name: str):
 def appointment_reminders(now: datetime.datetime) -> int:
     """A reminder to the user before each appointment (default the evening before, 18.00)."""
     written = 0
-    horizon = datetime.timedelta(days=settings.APPOINTMENT_REMINDER_DAYS_BEFORE + 1)
+    horizon = datetime.timedelta(days=settings.APPOINTMENT_REMINDER_DAYS_BEFORE + 2)
     upcoming = (
         Appointment.objects.upcoming()
         .filter(starts_at__gt=now, starts_at__lte=now + horizon)
