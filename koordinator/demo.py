@@ -827,5 +827,14 @@ STANDING_DEPUTIES = (
 )
 
 
+def waiting_to_be_sent() -> int:
+    """SMS and e-mail in the outbox that ``send_notifications`` has not delivered yet (for seed_demo's output)."""
+    return Notification.objects.filter(
+        state=Notification.State.PENDING,
+        channel__in=[Notification.Channel.SMS, Notification.Channel.EMAIL],
+        due_at__lte=timezone.now(),
+    ).count()
+
+
 def seed(today: datetime.date | None = None) -> Summary:
     return DemoBuilder(today=today).build()

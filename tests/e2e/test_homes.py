@@ -137,3 +137,22 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, where
     assert page.locator("a[href='#main']").is_visible()  # visible when focused
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+def test_text_is_set_in_a_sans_serif_font_not_the_serif_fallback(page):
+    """The theme names Inter, which we do not ship: app.css falls back to the system's sans-serif."""
+    login(page, "tillit1")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    used = {}
+    for selector in ("h1", "main p", "nav a", "button.ds-button"):
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        assert node, selector
+        # The text of an element is in its child text node; the platform fonts are reported for the element.
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        used[selector] = [font["familyName"] for font in fonts]
+    for selector, families in used.items():
+        assert families, selector
+        assert not any("serif" in family.lower() for family in families), f"{selector}: {families}"

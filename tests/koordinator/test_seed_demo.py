@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import datetime
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
+from django.utils import timezone
 
-from koordinator import demo
-from koordinator.models import Consent, FollowUp, Membership, NextOfKin, ServiceUser, User
+from koordinator import continuity, demo, outbox
+from koordinator.models import (
+    Absence,
+    Appointment,
+    Consent,
+    DeputyArrangement,
+    FollowUp,
+    Membership,
+    NextOfKin,
+    Notification,
+    ServiceUser,
+    User,
+)
+from koordinator.phone import normalise_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +44,161 @@ def row_counts() -> dict[str, int]:
     return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
 
+CONTINUITY_TABLES = (
+    "koordinator.Notification",
+    "koordinator.HistoricalNotification",
+    "koordinator.Absence",
+    "koordinator.HistoricalAbsence",
+    "koordinator.Appointment",
+    "koordinator.HistoricalAppointment",
+    "koordinator.DeputyArrangement",
+    "koordinator.HistoricalDeputyArrangement",
+)
+
+
 def test_running_it_twice_adds_no_row_to_any_table_history_included():
     seed()
     first = row_counts()
     assert first["koordinator.HistoricalFollowUp"] > 0
+    for table in CONTINUITY_TABLES:
+        assert first[table] > 0, table  # so the comparison below covers the continuity data too
     output = seed()
     assert row_counts() == first
     assert "ingenting ble endret" in output
+
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 11, 24, 7, 30, tzinfo=OSLO),  # a Tuesday before the 10:00 visit
+        datetime.datetime(2026, 11, 28, 14, 0, tzinfo=OSLO),  # a Saturday afternoon, after it
+    ],
+    ids=["tuesday-morning", "saturday-afternoon"],
+)
+def test_running_it_twice_on_any_day_and_hour_adds_no_row(moment):
+    with time_machine.travel(moment, tick=False):
+        seed()
+        first = row_counts()
+        seed()
+        assert row_counts() == first
+        assert Absence.objects.covering(timezone.localdate()).filter(person__username="tillit3").exists()
+        visit = Appointment.objects.get(service_user__user__username="bruker4")
+        assert timezone.localtime(visit.starts_at) == datetime.datetime.combine(
+            moment.date(), datetime.time(10), tzinfo=OSLO
+        )
+        assert visit.status == Appointment.Status.COVERED
+
+
+def test_the_leader_and_every_trust_person_have_a_norwegian_mobile_number():
+    seed()
+    numbers = dict(
+        User.objects.filter(username__in=["leder"] + [f"tillit{i}" for i in range(1, 7)]).values_list(
+            "username", "phone"
+        )
+    )
+    assert len(numbers) == 7
+    for username, phone in numbers.items():
+        assert normalise_phone(phone) == phone, username
+        assert phone[3] in "49", f"{username}: {phone} is not a mobile number"
+    assert len(set(numbers.values())) == 7
+
+
+def test_the_leader_gave_tillit1_to_tillit5_a_standing_deputy_and_tillit6_none():
+    seed()
+    pairs = set(DeputyArrangement.objects.values_list("trust_person__username", "deputy__username"))
+    assert pairs == {
+        ("tillit1", "tillit2"),
+        ("tillit2", "tillit1"),
+        ("tillit3", "tillit4"),
+        ("tillit4", "tillit3"),
+        ("tillit5", "tillit6"),
+    }
+    assert set(DeputyArrangement.history.values_list("history_user__username", flat=True)) == {"leder"}
+    report = continuity.coverage_gaps(User.objects.get(username="leder"))
+    assert [u.username for u in report.without_deputy] == ["tillit6"]
+
+
+def test_tillit3_is_off_sick_today_and_the_home_visit_at_ten_goes_to_the_deputy():
+    seed()
+    today = timezone.localdate()
+    absence = Absence.objects.covering(today).get(person__username="tillit3")
+    assert absence.kind == Absence.Kind.SICK_LEAVE
+    assert absence.registered_by.username == "leder"
+    assert (absence.starts_on, absence.ends_on) == (today, today + datetime.timedelta(days=2))
+    assert absence.announced_at is not None  # begun today, so every user was told at once
+    visit = Appointment.objects.get(service_user__user__username="bruker4")
+    assert timezone.localtime(visit.starts_at).date() == today
+    assert timezone.localtime(visit.starts_at).time() == datetime.time(10)
+    assert visit.place == Appointment.Place.HOME
+    assert (visit.trust_person.username, visit.original_trust_person.username) == ("tillit4", "tillit3")
+    assert visit.status == Appointment.Status.COVERED
+    assert visit.history.earliest("history_date").history_user.username == "tillit3"
+    # tillit4 (the standing deputy) has the handover list for tillit3's users.
+    handovers = continuity.handovers_for(User.objects.get(username="tillit4"))
+    assert absence.pk in [a.pk for a, _ in handovers]
+    # Every one of tillit3's users has been told who to contact instead.
+    users = FollowUp.objects.open().filter(trust_person__username="tillit3").values_list("service_user", flat=True)
+    told = Notification.objects.filter(dedupe_key__startswith=f"absence:{absence.pk}:user:")
+    assert set(told.values_list("recipient_service_user", flat=True)) == set(users)
+
+
+def test_tillit3s_user_with_a_login_sees_the_notice_and_the_deputy_as_contact_now():
+    seed()
+    bruker4 = User.objects.get(username="bruker4")
+    su = ServiceUser.objects.get(user=bruker4)
+    contact = continuity.my_contact_now(su)
+    assert (contact.role, contact.person.username) == ("deputy", "tillit4")
+    subjects = list(outbox.inbox(bruker4).values_list("subject", flat=True))
+    assert "Ingrid Moe er borte – dette er kontakten din" in subjects
+    assert "Endring: Thomas Bakken kommer i stedet" in subjects
+    assert outbox.unread_count(bruker4) >= 2
+    # The deputy sees the handover in the bell at once.
+    assert outbox.unread_count(User.objects.get(username="tillit4")) >= 1
+
+
+def test_tillit2_is_on_holiday_from_next_monday_for_two_weeks_announced_the_day_before():
+    seed()
+    today = timezone.localdate()
+    holiday = Absence.objects.get(person__username="tillit2")
+    assert holiday.kind == Absence.Kind.HOLIDAY
+    assert holiday.registered_by.username == "tillit2"
+    assert holiday.starts_on.weekday() == 0 and today < holiday.starts_on <= today + datetime.timedelta(days=7)
+    assert holiday.ends_on == holiday.starts_on + datetime.timedelta(days=13)
+    assert holiday.announce_return
+    assert holiday.announced_at is None  # run_reminders tells the users the day before
+    assert not Notification.objects.filter(dedupe_key__startswith=f"absence:{holiday.pk}:").exists()
+    # bruker2's meeting in the holiday was handed to the case's deputy when the holiday was registered.
+    meeting = Appointment.objects.get(service_user__user__username="bruker2")
+    assert holiday.starts_on <= timezone.localtime(meeting.starts_at).date() <= holiday.ends_on
+    assert (meeting.trust_person.username, meeting.status) == ("tillit1", Appointment.Status.COVERED)
+
+
+def test_appointments_this_week_and_next_include_bruker1_at_a_cafe_with_tillit1_tomorrow():
+    seed()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    cafe = Appointment.objects.get(service_user__user__username="bruker1", place=Appointment.Place.CAFE)
+    assert timezone.localtime(cafe.starts_at).date() == tomorrow
+    assert timezone.localtime(cafe.starts_at).time() == datetime.time(10)
+    assert cafe.trust_person.username == "tillit1"
+    assert Appointment.objects.filter(service_user__user__username="bruker1").count() == 2
+    assert Appointment.objects.values("trust_person").distinct().count() >= 5
+    # Booked by the trust person through the service, so the history says who.
+    assert cafe.history.earliest("history_date").history_user.username == "tillit1"
+
+
+def test_sms_and_email_wait_in_the_outbox_for_send_notifications():
+    seed()
+    waiting = Notification.objects.filter(
+        state=Notification.State.PENDING, channel__in=[Notification.Channel.SMS, Notification.Channel.EMAIL]
+    )
+    assert waiting.filter(channel=Notification.Channel.SMS).exists()
+    assert not Notification.objects.exclude(state=Notification.State.PENDING).exists()
+    out = io.StringIO()
+    call_command("send_notifications", once=True, stdout=out)
+    assert not waiting.exists()
 
 
 def test_it_refuses_to_run_when_debug_is_off(settings):

@@ -41,3 +41,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Innlogging (passord for alle: {demo.PASSWORD}):")
         for login in demo.all_logins():
             self.stdout.write(f"  {login.username:14s} {login.what}")
+        waiting = demo.waiting_to_be_sent()
+        if waiting:
+            self.stdout.write("")
+            self.stdout.write(
+                f"{waiting} varsler på SMS og e-post venter i utboksen. Send dem med "
+                "`manage.py send_notifications --once` (i utvikling skrives de ut i terminalen)."
+            )
