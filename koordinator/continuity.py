@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from koordinator import access, outbox
@@ -556,9 +557,12 @@ def announce_absence(absence: Absence, cases: list[FollowUp] | None = None) -> i
     for deputy_id, deputy_cases in by_deputy.items():
         deputy = next(effective_deputy(c, standing) for c in deputy_cases)
         names = ", ".join(c.service_user.full_name for c in deputy_cases)
-        body = _(
+        body = ngettext(
+            "%(worker)s er borte fra %(start)s til og med %(end)s. Du er stedfortreder for %(count)s bruker: "
+            "%(names)s. Se overføringslisten i koordinator.",
             "%(worker)s er borte fra %(start)s til og med %(end)s. Du er stedfortreder for %(count)s brukere: "
-            "%(names)s. Se overføringslisten i koordinator."
+            "%(names)s. Se overføringslisten i koordinator.",
+            len(deputy_cases),
         ) % {"worker": person.display_name, "start": no_date(absence.starts_on), "end": no_date(absence.ends_on),
              "count": len(deputy_cases), "names": names}
         subject = _("Overføring: du dekker for %(worker)s") % {"worker": person.display_name}

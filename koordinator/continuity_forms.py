@@ -111,6 +111,11 @@ def add_decision_fields(form: forms.Form, appointments: list[Appointment]) -> No
     """One choice per appointment in the period: the deputy takes it, or it is cancelled."""
     from koordinator.timeutil import no_datetime
 
+    # The first time step two is shown, nothing has been chosen yet: pre-select «the deputy takes it».
+    if form.is_bound and any(f"decision_{a.pk}" not in form.data for a in appointments):
+        form.data = form.data.copy()
+        for appointment in appointments:
+            form.data.setdefault(f"decision_{appointment.pk}", continuity.DEPUTY)
     for appointment in appointments:
         form.fields[f"decision_{appointment.pk}"] = DecisionField(
             label=_("%(when)s – %(user)s, %(place)s")
@@ -119,6 +124,8 @@ def add_decision_fields(form: forms.Form, appointments: list[Appointment]) -> No
             choices=[(continuity.DEPUTY, _("Stedfortreder tar avtalen")), (continuity.CANCEL, _("Avlys avtalen"))],
             initial=continuity.DEPUTY,
         )
+    if form.is_bound:
+        form.full_clean()  # the new fields must be cleaned too, or their choices would be ignored
 
 
 def decisions_from(form: forms.Form) -> dict[int, str]:

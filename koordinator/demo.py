@@ -90,7 +90,12 @@ STAFF = (
         "+4791000111",
     ),
     Login(
-        "tillit2", "Jonas", "Lie", "Tillitsperson", "Tillitsperson: ferie i to uker fra neste mandag", "+4791000112"
+        "tillit2",
+        "Jonas",
+        "Lie",
+        "Tillitsperson",
+        "Tillitsperson: ferie i to uker fra neste mandag",
+        "+4791000112",
     ),
     Login("tillit3", "Ingrid", "Moe", "Tillitsperson", "Tillitsperson: sykmeldt i dag", "+4791000113"),
     Login(
@@ -103,7 +108,12 @@ STAFF = (
     ),
     Login("tillit5", "Amina", "Hussein", "Tillitsperson", "Tillitsperson: Min arbeidsliste", "+4791000115"),
     Login(
-        "tillit6", "Erik", "Strand", "Tillitsperson", "Tillitsperson: har ingen fast stedfortreder", "+4791000116"
+        "tillit6",
+        "Erik",
+        "Strand",
+        "Tillitsperson",
+        "Tillitsperson: har ingen fast stedfortreder",
+        "+4791000116",
     ),
 )
 PARTNERS = (
@@ -760,11 +770,19 @@ class DemoBuilder:
             b4, today, 10, place=Place.HOME, about="Hvordan går pausen? Kort besøk, som avtalt sist."
         )
         self.tillit3_call = self.appointment(
-            self._generated_case("tillit3"), today + day, 13, place=Place.PHONE, duration_minutes=30,
+            self._generated_case("tillit3"),
+            today + day,
+            13,
+            place=Place.PHONE,
+            duration_minutes=30,
             about="Høre hvordan det gikk hos NAV.",
         )
         self.appointment(
-            b1, today + day, 10, place=Place.CAFE, place_detail="Dromedar Kaffebar, Bakklandet",
+            b1,
+            today + day,
+            10,
+            place=Place.CAFE,
+            place_detail="Dromedar Kaffebar, Bakklandet",
             about="Prate om boligsøknaden.",
         )
         self.appointment(
@@ -776,13 +794,41 @@ class DemoBuilder:
             self._generated_case("tillit4"), today + 2 * day, 9, place=Place.HOME, about="Hjemmebesøk."
         )
         self.appointment(
-            self._generated_case("tillit5"), next_monday + 2 * day, 14, place=Place.OFFICE,
+            self._generated_case("tillit5"),
+            next_monday + 2 * day,
+            14,
+            place=Place.OFFICE,
             about="Søknad om bostøtte.",
         )
         self.appointment(
-            self._generated_case("tillit6"), today + 4 * day, 11, place=Place.OTHER,
-            place_detail="Biblioteket på Moholt", about="Øve til intervju.",
+            self._generated_case("tillit6"),
+            today + 4 * day,
+            11,
+            place=Place.OTHER,
+            place_detail="Biblioteket på Moholt",
+            about="Øve til intervju.",
         )
+        self.cancelled_by_letter(today + 2 * day)
+
+    def cancelled_by_letter(self, day: datetime.date) -> None:
+        """A meeting tillit2 cancels with a user who has no phone: the notice waits in «Brev til utskrift»."""
+        tillit2 = self.users["tillit2"]
+        case = next(
+            (
+                c
+                for c in self.generated
+                if c.trust_person_id == tillit2.pk
+                and c.status != Status.ENDED
+                and c.service_user.preferred_channel == ServiceUser.Channel.LETTER
+            ),
+            None,
+        )
+        if case is None:
+            return
+        meeting = self.appointment(case, day, 12, place=Appointment.Place.OFFICE, about="Søknad om bostøtte.")
+        if meeting.status in Appointment.LIVE_STATUSES:
+            continuity.cancel_appointment(tillit2, meeting, "Jonas må i et møte som ikke kan flyttes.")
+            self.summary.count(Notification)
 
     def next_monday(self) -> datetime.date:
         return self.today + datetime.timedelta(days=7 - self.today.weekday())
@@ -805,8 +851,13 @@ class DemoBuilder:
         first, last = self.next_monday(), self.next_monday() + datetime.timedelta(days=13)
         if not Absence.objects.overlapping(first, last).filter(person=tillit2).exists():
             self._register(
-                tillit2, tillit2, kind=Absence.Kind.HOLIDAY, starts_on=first, ends_on=last,
-                note="Ferie.", announce_return=True,
+                tillit2,
+                tillit2,
+                kind=Absence.Kind.HOLIDAY,
+                starts_on=first,
+                ends_on=last,
+                note="Ferie.",
+                announce_return=True,
             )
 
     def _register(self, actor: User, person: User, **kwargs) -> None:

@@ -73,8 +73,14 @@ def assert_accessible(page) -> None:
     assert not violations, describe(violations)
 
 
-def fill_absence(page, *, person: str, kind: str, starts_on: datetime.date | None = None,
-                 ends_on: datetime.date | None = None) -> None:
+def fill_absence(
+    page,
+    *,
+    person: str,
+    kind: str,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+) -> None:
     page.goto("/fravaer/ny/")
     main = page.locator("main")
     main.get_by_label("Hvem er borte?").select_option(label=person)
@@ -87,7 +93,9 @@ def fill_absence(page, *, person: str, kind: str, starts_on: datetime.date | Non
     page.wait_for_load_state()
 
 
-def test_the_leader_registers_sick_leave_and_the_user_sees_the_notice_and_the_deputy(new_page, home_visit_today):
+def test_the_leader_registers_sick_leave_and_the_user_sees_the_notice_and_the_deputy(
+    new_page, home_visit_today
+):
     # Before: bruker1 has tillit1 as her contact, and no message about an absence.
     user_page = new_page()
     login(user_page, "bruker1")
@@ -103,7 +111,9 @@ def test_the_leader_registers_sick_leave_and_the_user_sees_the_notice_and_the_de
 
     # Step 2: who is affected. The home visit is listed with its two choices; the leader lets the deputy take it.
     affected = section(leader, "Dette skjer når du lagrer")
-    visit = affected.get_by_role("group", name=re.compile(r"kl\. 10\.00 – Kari Nordmann, Hjemme hos brukeren"))
+    visit = affected.get_by_role(
+        "group", name=re.compile(r"kl\. 10\.00 – Kari Nordmann, Hjemme hos brukeren")
+    )
     visit.get_by_label("Stedfortreder tar avtalen").check()
     assert visit.get_by_label("Avlys avtalen").is_visible()
     # bruker3's case has tillit3 as deputy, who is off sick too (demo data): the leader is warned.
@@ -204,19 +214,19 @@ def next_week() -> tuple[datetime.date, datetime.date]:
     return monday, monday + datetime.timedelta(days=4)
 
 
-@pytest.mark.xfail(strict=True, reason="views/continuity.py: the bound form renders the new decision fields "
-                   "without their initial value, so no choice is selected in step 2")
 def test_step_two_has_the_deputy_taking_the_appointment_selected_already(new_page):
     page = new_page()
     login(page, "leder")
     monday, friday = next_week()
     fill_absence(page, person="Amina Hussein", kind="Kurs", starts_on=monday, ends_on=friday)
-    assert section(page, "Dette skjer når du lagrer").get_by_label("Stedfortreder tar avtalen").first.is_checked()
+    assert (
+        section(page, "Dette skjer når du lagrer")
+        .get_by_label("Stedfortreder tar avtalen")
+        .first.is_checked()
+    )
 
 
 # Last in the module: it saves an absence for tillit5 (the tests above only preview one).
-@pytest.mark.xfail(strict=True, reason="views/continuity.py: form.is_valid() keeps the errors cached before "
-                   "add_decision_fields, so the decisions are never cleaned and «Avlys avtalen» is ignored")
 def test_choosing_to_cancel_an_appointment_cancels_it(new_page):
     from koordinator.models import Appointment
 
@@ -229,6 +239,7 @@ def test_choosing_to_cancel_an_appointment_cancels_it(new_page):
     page.locator("main").get_by_role("button", name="Lagre fraværet og varsle").click()
     page.wait_for_url(re.compile(r"/fravaer/$"))
     assert "0 avtaler er gitt til stedfortreder, 1 er avlyst" in page.locator("body").inner_text()
-    appointment = Appointment.objects.get(original_trust_person__isnull=True, trust_person__username="tillit5",
-                                          starts_at__date__gte=monday)
+    appointment = Appointment.objects.get(
+        original_trust_person__isnull=True, trust_person__username="tillit5", starts_at__date__gte=monday
+    )
     assert appointment.status == Appointment.Status.CANCELLED

@@ -229,3 +229,17 @@ def test_letters_are_printed_as_pdf_and_marked_sent(client, world):
     client.post(reverse("mark_printed"), {"id": [other.pk]})
     other.refresh_from_db()
     assert other.state == "pending"
+
+
+def test_step_two_preselects_the_deputy_and_honours_a_cancel_choice(client, world, clock):
+    appointment = visit(world, at(MONDAY, 10))
+    login(client, world.leader)
+    url = reverse("absence_register")
+    first = client.post(url, absence_post(person=world.trust_person.pk)).content.decode()
+    assert f'name="decision_{appointment.pk}" value="deputy"' in first
+    checked = first.split(f'name="decision_{appointment.pk}" value="deputy"')[1].split(">")[0]
+    assert "checked" in checked
+    client.post(url, absence_post(person=world.trust_person.pk, confirm="1",
+                                  **{f"decision_{appointment.pk}": "cancel"}))
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"

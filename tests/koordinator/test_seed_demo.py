@@ -140,7 +140,11 @@ def test_tillit3_is_off_sick_today_and_the_home_visit_at_ten_goes_to_the_deputy(
     handovers = continuity.handovers_for(User.objects.get(username="tillit4"))
     assert absence.pk in [a.pk for a, _ in handovers]
     # Every one of tillit3's users has been told who to contact instead.
-    users = FollowUp.objects.open().filter(trust_person__username="tillit3").values_list("service_user", flat=True)
+    users = (
+        FollowUp.objects.open()
+        .filter(trust_person__username="tillit3")
+        .values_list("service_user", flat=True)
+    )
     told = Notification.objects.filter(dedupe_key__startswith=f"absence:{absence.pk}:user:")
     assert set(told.values_list("recipient_service_user", flat=True)) == set(users)
 
@@ -165,7 +169,9 @@ def test_tillit2_is_on_holiday_from_next_monday_for_two_weeks_announced_the_day_
     holiday = Absence.objects.get(person__username="tillit2")
     assert holiday.kind == Absence.Kind.HOLIDAY
     assert holiday.registered_by.username == "tillit2"
-    assert holiday.starts_on.weekday() == 0 and today < holiday.starts_on <= today + datetime.timedelta(days=7)
+    assert holiday.starts_on.weekday() == 0 and today < holiday.starts_on <= today + datetime.timedelta(
+        days=7
+    )
     assert holiday.ends_on == holiday.starts_on + datetime.timedelta(days=13)
     assert holiday.announce_return
     assert holiday.announced_at is None  # run_reminders tells the users the day before
@@ -326,3 +332,11 @@ def test_history_says_who_made_every_row():
         "history_date"
     )
     assert first_case_version.history_user.username == "tillit1"
+
+
+def test_a_cancelled_meeting_with_a_user_without_a_phone_waits_in_the_print_queue():
+    seed()
+    [letter] = outbox.print_queue(User.objects.get(username="tillit2"))
+    assert letter.subject == "Avtalen din er avlyst"
+    assert letter.recipient_service_user.preferred_channel == ServiceUser.Channel.LETTER
+    assert letter.address.startswith(letter.recipient_service_user.full_name)
