@@ -246,6 +246,14 @@ APPOINTMENT_REMINDER_HOUR = env.int("APPOINTMENT_REMINDER_HOUR", default=18)
 ABSENCE_ANNOUNCE_HOUR = env.int("ABSENCE_ANNOUNCE_HOUR", default=12)
 RETURN_ANNOUNCE_HOUR = env.int("RETURN_ANNOUNCE_HOUR", default=8)
 
+# --- Individual plans -------------------------------------------------------------
+# A step due further out than this gets a friendly suggestion to split it.
+PLAN_STEP_HORIZON_WEEKS = env.int("PLAN_STEP_HORIZON_WEEKS", default=12)
+# When a plan is taken into use without a revision date, the next revision is this far ahead.
+PLAN_REVISION_WEEKS = env.int("PLAN_REVISION_WEEKS", default=12)
+# Step reminders are not sent before this hour.
+PLAN_STEP_REMINDER_HOUR = env.int("PLAN_STEP_REMINDER_HOUR", default=10)
+
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,

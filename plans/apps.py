@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PlansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "plans"
+    verbose_name = _("Individuelle planer")
+
+    def ready(self) -> None:
+        # The plans' resources join the access gate, the reminders and the deputy's handover list.
+        from plans import access, handover, reminders  # noqa: F401
+
+        access.register()

@@ -1,0 +1,67 @@
+"""The plans' part of the deputy's handover list (registered with ``koordinator.continuity``).
+
+When a trust person is away, the deputy's list shows, for each user they cover, the steps due during the
+absence and a plan revision that falls in it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from koordinator.continuity import HandoverItem, register_handover_section
+from koordinator.models import Absence, FollowUp
+from koordinator.timeutil import no_date
+from plans.models import Plan, Step
+from plans.selectors import responsible_label
+
+
+def _plan_url(plan_id: int) -> str:
+    # The plan page is added by a later helper; until then the item simply has no link.
+    try:
+        return reverse("plan_detail", args=[plan_id])
+    except NoReverseMatch:
+        return ""
+
+
+@register_handover_section
+def plan_section(absence: Absence, cases: list[FollowUp]) -> dict[int, list[HandoverItem]]:
+    """Two queries however many cases: steps due in the period, and revisions due in it."""
+    by_id = {c.pk: c for c in cases}
+    items: dict[int, list[HandoverItem]] = defaultdict(list)
+    if not by_id:
+        return items
+    steps = (
+        Step.objects.live()
+        .open()
+        .filter(
+            goal__plan__follow_up_id__in=by_id,
+            goal__plan__status=Plan.Status.ACTIVE,
+            due_on__gte=absence.starts_on,
+            due_on__lte=absence.ends_on,
+        )
+        .select_related("goal__plan", "who_organisation", "who_person")
+        .order_by("due_on", "pk")
+    )
+    for step in steps:
+        plan = step.goal.plan
+        case = by_id[plan.follow_up_id]
+        items[case.pk].append(HandoverItem(
+            "step",
+            step.due_on,
+            _("Delmål med frist %(date)s: «%(what)s» (%(who)s)")
+            % {"date": no_date(step.due_on), "what": step.what, "who": responsible_label(step, case)},
+            _plan_url(plan.pk),
+        ))
+    for plan in Plan.objects.active().filter(
+        follow_up_id__in=by_id, next_revision_on__gte=absence.starts_on, next_revision_on__lte=absence.ends_on
+    ):
+        items[plan.follow_up_id].append(HandoverItem(
+            "plan_revision",
+            plan.next_revision_on,
+            _("Planen skal revideres %(date)s") % {"date": no_date(plan.next_revision_on)},
+            _plan_url(plan.pk),
+        ))
+    return items

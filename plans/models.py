@@ -1,1 +1,0 @@
-"""Models of the plans app (added by later issues)."""

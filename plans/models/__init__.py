@@ -1,0 +1,17 @@
+"""Models of the plans app. Import from here: ``from plans.models import Plan, Goal, Step``."""
+
+from plans.models.content import Goal, LifeArea, Measure, Step, default_due_on
+from plans.models.notes import Comment, ProgressNote
+from plans.models.plan import Plan, PlanRevision
+
+__all__ = [
+    "Comment",
+    "Goal",
+    "LifeArea",
+    "Measure",
+    "Plan",
+    "PlanRevision",
+    "ProgressNote",
+    "Step",
+    "default_due_on",
+]

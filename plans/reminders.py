@@ -1,0 +1,152 @@
+"""The plans' reminders for ``manage.py run_reminders`` (registered with ``koordinator.reminders``).
+
+Both are idempotent: every notification carries a dedupe key (the step and its due date; the plan and its
+revision date), so running the command twice sends nothing twice, and a new due date gives a new reminder.
+The wording is calm: reminders help people with memory problems, they must never sound like a threat.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from koordinator import outbox
+from koordinator.models import Consent, FollowUp, Membership
+from koordinator.reminders import register_reminder
+from koordinator.timeutil import at, no_date
+from plans.models import Plan, Step
+
+STEP_REMINDER_DAYS_BEFORE = 2
+
+
+def step_reminder_hour() -> int:
+    """Reminders are not sent at night: they wait until this hour (settings.PLAN_STEP_REMINDER_HOUR)."""
+    return int(getattr(settings, "PLAN_STEP_REMINDER_HOUR", 10))
+
+
+def step_reminder_key(step: Step) -> str:
+    return f"step:{step.pk}:due:{step.due_on.isoformat()}"
+
+
+def revision_reminder_key(plan: Plan) -> str:
+    return f"plan:{plan.pk}:revision:{plan.next_revision_on.isoformat()}"
+
+
+def _day_text(day: datetime.date) -> str:
+    """«torsdag 26.11.2026»."""
+    return f"{formats.date_format(day, 'l')} {no_date(day)}"
+
+
+def _partners_with_consent(steps: list[Step], today: datetime.date) -> set[tuple[int, int]]:
+    """(owner id, person id) pairs where the responsible partner may see the plan today. Two queries."""
+    owner_ids = {s.goal.plan.follow_up.service_user_id for s in steps}
+    person_ids = {s.who_person_id for s in steps}
+    if not steps:
+        return set()
+    to_people: set[tuple[int, int]] = set()
+    to_orgs: dict[int, set[int]] = defaultdict(set)
+    for owner_id, user_id, org_id in (
+        Consent.objects.valid_on(today)
+        .filter(owner_id__in=owner_ids, scope_plan=True)
+        .values_list("owner_id", "grantee_user_id", "grantee_organisation_id")
+    ):
+        if user_id:
+            to_people.add((owner_id, user_id))
+        if org_id:
+            to_orgs[owner_id].add(org_id)
+    orgs_of: dict[int, set[int]] = defaultdict(set)
+    for user_id, org_id in Membership.objects.filter(
+        user_id__in=person_ids, role=Membership.Role.PARTNER
+    ).values_list("user_id", "organisation_id"):
+        orgs_of[user_id].add(org_id)
+    allowed = set()
+    for s in steps:
+        pair = (s.goal.plan.follow_up.service_user_id, s.who_person_id)
+        if pair in to_people or orgs_of[s.who_person_id] & to_orgs[pair[0]]:
+            allowed.add(pair)
+    return allowed
+
+
+@register_reminder("delmål")
+def step_reminders(now: datetime.datetime) -> int:
+    """Steps due within two days: a reminder to whoever does it, once per step and due date.
+
+    The user gets it by the channel they prefer; the trust person and a responsible partner in the app (a
+    partner only while the owner's plan-scope consent is in force). Steps a whole service is responsible for
+    have no one person to remind; they show on the trust person's list instead.
+    """
+    today = timezone.localdate(now)
+    steps = list(
+        Step.objects.live()
+        .open()
+        .filter(
+            due_on__gt=today,
+            due_on__lte=today + datetime.timedelta(days=STEP_REMINDER_DAYS_BEFORE),
+            goal__plan__status=Plan.Status.ACTIVE,
+            who_kind__in=(Step.Who.USER, Step.Who.TRUST_PERSON, Step.Who.PERSON),
+        )
+        .exclude(goal__plan__follow_up__status=FollowUp.Status.ENDED)
+        .select_related("goal__plan__follow_up__service_user", "goal__plan__follow_up__trust_person", "who_person")
+        .order_by("due_on", "pk")
+    )
+    partners = _partners_with_consent([s for s in steps if s.who_kind == Step.Who.PERSON], today)
+    hour = step_reminder_hour()
+    drafts = []
+    for step in steps:
+        case = step.goal.plan.follow_up
+        su = case.service_user
+        reminder_day = max(step.due_on - datetime.timedelta(days=STEP_REMINDER_DAYS_BEFORE), today)
+        due_at = max(at(reminder_day, hour), now)
+        what = step.what if len(step.what) <= 160 else step.what[:159] + "…"
+        when = _day_text(step.due_on)
+        if step.who_kind == Step.Who.USER:
+            drafts.append(outbox.build(
+                su,
+                _("Påminnelse om et delmål"),
+                _("Hei %(name)s. En vennlig påminnelse: «%(what)s» står i planen din med frist %(when)s. Rekker du "
+                  "det ikke, går det helt fint: si fra til %(worker)s, så finner dere en ny dato sammen.")
+                % {"name": su.first_name, "what": what, "when": when, "worker": case.trust_person.display_name},
+                about=step, due_at=due_at, dedupe_key=step_reminder_key(step),
+            ))
+        else:
+            if step.who_kind == Step.Who.TRUST_PERSON:
+                recipient = case.trust_person
+            elif (su.pk, step.who_person_id) in partners:
+                recipient = step.who_person
+            else:
+                continue
+            drafts.append(outbox.build(
+                recipient,
+                _("Delmål med frist %(date)s: %(name)s") % {"date": no_date(step.due_on), "name": su.full_name},
+                _("«%(what)s» i planen til %(name)s har frist %(when)s. Du står som ansvarlig.")
+                % {"what": what, "name": su.full_name, "when": when},
+                about=step, due_at=due_at, channel=outbox.Channel.IN_APP, dedupe_key=step_reminder_key(step),
+            ))
+    return len(outbox.notify_many(drafts))
+
+
+@register_reminder("planrevisjon")
+def revision_reminders(now: datetime.datetime) -> int:
+    """Plans whose revision date is today or has passed: the trust person is reminded in the app, once per date."""
+    today = timezone.localdate(now)
+    plans = (
+        Plan.objects.revision_due(today)
+        .exclude(follow_up__status=FollowUp.Status.ENDED)
+        .select_related("follow_up__service_user", "follow_up__trust_person")
+        .order_by("next_revision_on", "pk")
+    )
+    drafts = []
+    for plan in plans:
+        su = plan.follow_up.service_user
+        drafts.append(outbox.build(
+            plan.follow_up.trust_person,
+            _("Tid for å revidere planen til %(name)s") % {"name": su.full_name},
+            _("Planen til %(name)s skulle gås gjennom %(date)s. Avtal gjerne en tid med %(first)s, så ser dere på "
+              "den sammen.") % {"name": su.full_name, "date": no_date(plan.next_revision_on), "first": su.first_name},
+            about=plan, channel=outbox.Channel.IN_APP, dedupe_key=revision_reminder_key(plan),
+        ))
+    return len(outbox.notify_many(drafts))
