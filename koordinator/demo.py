@@ -188,6 +188,16 @@ class Summary:
         self.created[model._meta.verbose_name_plural] += 1
 
 
+# Other apps add their demo data here: ``fn(builder)`` runs at the end of ``DemoBuilder.build`` inside the same
+# transaction, with ``builder.users``, ``builder.today``, ``builder.ensure`` and ``builder.system`` at hand.
+DEMO_SECTIONS: list[Callable[[DemoBuilder], None]] = []
+
+
+def register_demo_section(fn):
+    DEMO_SECTIONS.append(fn)
+    return fn
+
+
 class DemoBuilder:
     """Builds the demo world step by step; every step is safe to repeat."""
 
@@ -286,6 +296,9 @@ class DemoBuilder:
         self.standing_deputies()
         self.appointments()
         self.absences()
+        # Other apps' demo data (plans, meetings), in the order they registered; each must be safe to repeat.
+        for section in DEMO_SECTIONS:
+            section(self)
         return self.summary
 
     def organisations(self) -> None:

@@ -54,8 +54,8 @@ def styles(large: bool = False) -> dict[str, ParagraphStyle]:
     }
 
 
-def numbered_canvas(footer_left: str):
-    """A canvas class that writes «Side N av M» and ``footer_left`` on every page."""
+def numbered_canvas(footer_left: str, size: int = 8):
+    """A canvas class that writes «Side N av M» and ``footer_left`` on every page (``size``: the footer's font)."""
 
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -70,7 +70,7 @@ def numbered_canvas(footer_left: str):
             total = len(self._saved_pages)
             for state in self._saved_pages:
                 self.__dict__.update(state)
-                self.setFont(FONT, 8)
+                self.setFont(FONT, size)
                 self.drawString(20 * mm, 12 * mm, footer_left)
                 self.drawRightString(A4[0] - 20 * mm, 12 * mm, f"Side {self._pageNumber} av {total}")
                 super().showPage()

@@ -113,6 +113,39 @@ def worklist(user: User, *, include_ended: bool = False) -> Worklist:
     )
 
 
+# Other apps put what needs the trust person's attention on *Min arbeidsliste* (plan steps overdue, revisions
+# due, …): ``fn(user, day) -> WorklistSection | None``. Each must run a fixed number of queries.
+
+
+@dataclass
+class WorklistItem:
+    text: str
+    url: str = ""
+    # Past its date: shown with a warning tag (and the word, not only the colour).
+    overdue: bool = False
+
+
+@dataclass
+class WorklistSection:
+    key: str
+    title: str
+    items: list[WorklistItem]
+    empty_text: str = ""
+
+
+WORKLIST_SECTIONS: list = []
+
+
+def register_worklist_section(fn):
+    WORKLIST_SECTIONS.append(fn)
+    return fn
+
+
+def worklist_sections(user: User, day: datetime.date | None = None) -> list[WorklistSection]:
+    day = day or timezone.localdate()
+    return [section for fn in WORKLIST_SECTIONS if (section := fn(user, day)) is not None]
+
+
 # --- the leader's overview ---------------------------------------------------------------------------------
 
 

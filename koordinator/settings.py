@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
         "ContactRoleEnum": "koordinator.api.serializers.CONTACT_ROLES",
         # A service user's preferred channel and a notification's channel are the same set.
         "ChannelEnum": "koordinator.models.Notification.Channel",
+        # How a consent was given: to a partner (Consent) and to the plan itself (Plan.consent_given_how).
+        "GivenHowEnum": "koordinator.models.Consent.GivenHow",
     },
 }
 

@@ -68,6 +68,8 @@ urlpatterns = [
     path("utskrift/", notifications.print_queue, name="print_queue"),
     path("utskrift/brev.pdf", notifications.letters_pdf, name="letters_pdf"),
     path("utskrift/sendt/", notifications.mark_printed, name="mark_printed"),
+    # Individual plans (issue 4)
+    path("planer/", include("plans.urls")),
     # API and admin
     path("api/v1/", include("koordinator.api.urls")),
     path("admin/", admin.site.urls),

@@ -9,6 +9,6 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # The plans' resources join the access gate, the reminders and the deputy's handover list.
-        from plans import access, handover, reminders  # noqa: F401
+        from plans import access, handover, reminders, worklist  # noqa: F401
 
         access.register()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from koordinator.continuity import HandoverItem, register_handover_section
@@ -19,11 +19,7 @@ from plans.selectors import responsible_label
 
 
 def _plan_url(plan_id: int) -> str:
-    # The plan page is added by a later helper; until then the item simply has no link.
-    try:
-        return reverse("plan_detail", args=[plan_id])
-    except NoReverseMatch:
-        return ""
+    return reverse("plan_detail", args=[plan_id])
 
 
 @register_handover_section

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -22,6 +22,8 @@ router.register("notifications", viewsets.NotificationViewSet, basename="api-not
 urlpatterns = [
     path("me/", viewsets.MeView.as_view(), name="api-me"),
     *router.urls,
+    # Individual plans (issue 4): plans, goals, steps, measures, progress notes, comments.
+    path("", include("plans.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the strict CSP (no inline scripts) holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

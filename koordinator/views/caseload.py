@@ -21,7 +21,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if not access.actor_for(request.user).trust_person_unit_ids:
         raise Http404
     include_ended = request.GET.get("avsluttede") == "1"
-    context = {"worklist": selectors.worklist(request.user, include_ended=include_ended)}
+    context = {
+        "worklist": selectors.worklist(request.user, include_ended=include_ended),
+        "sections": selectors.worklist_sections(request.user),
+    }
     return render(request, "koordinator/caseload/worklist.html", context)
 
 

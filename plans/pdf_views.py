@@ -1,0 +1,30 @@
+"""The plan as a PDF, normal and large print. Outside the gate is a 404 (``selectors.plan_page``)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from plans.pdf import render_plan_pdf
+
+
+def _respond(request: HttpRequest, pk: int, *, large: bool) -> HttpResponse:
+    filename, mimetype, content = render_plan_pdf(request.user, pk, large=large)
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Personal data: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond(request, pk, large=False)
+
+
+@login_required
+@require_GET
+def plan_pdf_large(request: HttpRequest, pk: int) -> HttpResponse:
+    return _respond(request, pk, large=True)
