@@ -10,8 +10,9 @@ Rules, in plain words:
 * The **owner** (the service user with a login) sees everything about themselves and may change their own
   contact details, consents and next of kin.
 * A **partner** sees only what the owner has consented to, only while the consent is in force: any consent
-  shows the person's name and contact details; the *follow-up log* scope shows the case; the *crisis plan*
-  scope shows the supportive next of kin (never the people the user wants kept away). Partners change nothing.
+  shows the person's name and contact details; the *follow-up log* scope shows the case and its log; the
+  *crisis plan* scope shows the supportive next of kin (never the people the user wants kept away). Partners
+  change nothing.
 * An **administrator** manages accounts and organisations, and reads no personal data.
 * **Anonymous** gets nothing.
 
@@ -234,6 +235,21 @@ def _appointments(actor: Actor, action: str) -> Q:
     return q
 
 
+def _followup_entries(actor: Actor, action: str) -> Q:
+    """The follow-up log: the case's staff read and write it; the owner reads every live entry about them
+    (innsyn); a partner reads live entries while a consent with the follow-up-log scope is in force.
+    Archived entries are out of the record for everyone but the staff."""
+    from koordinator.models import Consent, FollowUp
+
+    q = Q(follow_up_id__in=FollowUp.objects.filter(case_staff_q(actor)).values("pk"))
+    if action == VIEW:
+        readers = Q(service_user_id__in=consented_owner_ids(actor, Consent.Scope.FOLLOWUP_LOG))
+        if actor.service_user_id is not None:
+            readers |= Q(service_user_id=actor.service_user_id)
+        q |= Q(follow_up_id__in=FollowUp.objects.filter(readers).values("pk"), archived_at__isnull=True)
+    return q
+
+
 POLICIES: dict[str, Callable[[Actor, str], Q]] = {
     "service_users": _service_users,
     "follow_ups": _follow_ups,
@@ -242,6 +258,7 @@ POLICIES: dict[str, Callable[[Actor, str], Q]] = {
     "access_events": _access_events,
     "absences": _absences,
     "appointments": _appointments,
+    "followup_entries": _followup_entries,
 }
 
 

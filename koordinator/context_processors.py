@@ -42,6 +42,8 @@ _ITEMS = (
     ("my_page", _("Min side"), lambda a: a.service_user_id is not None),
     ("my_access_log", _("Hvem har sett opplysningene mine"), lambda a: a.service_user_id is not None),
     ("partner_home", _("Mine brukere"), lambda a: a.is_partner),
+    ("my_groups", _("Mine ansvarsgrupper"), lambda a: a.is_partner),
+    ("my_action_items", _("Mine oppgaver"), lambda a: a.is_partner),
     ("admin:index", _("Brukerkontoer"), lambda a: a.is_admin),
 )
 

@@ -86,7 +86,7 @@ STAFF = (
         "Sigrid",
         "Aune",
         "Tillitsperson",
-        "Tillitsperson: Min arbeidsliste (har bruker1), dekker for tillit2",
+        "Tillitsperson: Min arbeidsliste (har bruker1, og én bruker uten kontakt på tre uker), dekker for tillit2",
         "+4791000111",
     ),
     Login(
@@ -120,6 +120,8 @@ PARTNERS = (
     Login("nav1", "Per", "Olsen", "Veileder", "NAV Lerkendal: brukerne som har samtykket"),
     Login("dps1", "Marte", "Nilsen", "Psykologspesialist", "DPS Nidaros: brukerne som har samtykket"),
     Login("lege1", "Knut", "Haugen", "Fastlege", "Lerkendal legesenter: brukerne som har samtykket"),
+    # Made with its organisation and membership by the crisis-plan section (plans/crisis_demo.py).
+    Login("legevakt1", "Line", "Øien", "Lege", "Trondheim legevakt: kriseplan med nødtilgang (oppgi grunn)"),
 )
 ADMIN = Login("admin", "Silje", "Dahl", "Systemansvarlig", "Administrator: brukerkontoer og Django-admin")
 MALVIK_STAFF = (
@@ -296,6 +298,7 @@ class DemoBuilder:
         self.standing_deputies()
         self.appointments()
         self.absences()
+        self.followup_log()
         # Other apps' demo data (plans, meetings), in the order they registered; each must be safe to repeat.
         for section in DEMO_SECTIONS:
             section(self)
@@ -332,7 +335,7 @@ class DemoBuilder:
         self.member("leder", self.unit, Role.LEADER)
         for login in STAFF[1:]:
             self.member(login.username, self.unit, Role.TRUST_PERSON)
-        for login, org in zip(PARTNERS, (self.nav, self.dps, self.gp), strict=True):
+        for login, org in zip(PARTNERS[:3], (self.nav, self.dps, self.gp), strict=True):
             self.account(login)
             self.member(login.username, org, Role.PARTNER)
         self.account(ADMIN, is_staff=True, is_superuser=True)
@@ -872,6 +875,15 @@ class DemoBuilder:
                 note="Ferie.",
                 announce_return=True,
             )
+
+    # --- the follow-up log (issue 5) --------------------------------------------------------------------------
+
+    def followup_log(self) -> None:
+        """About five months of log entries for every caseload, and one user on tillit1's list nobody has had
+        contact with for three weeks (``koordinator/demo_followup_log.py``)."""
+        from koordinator.demo_followup_log import add_log_entries
+
+        add_log_entries(self)
 
     def _register(self, actor: User, person: User, **kwargs) -> None:
         before = Notification.objects.count()

@@ -84,6 +84,14 @@ def return_announcements(now: datetime.datetime) -> int:
     return told
 
 
+@register_reminder("stille brukere")
+def quiet_user_reminders(now: datetime.datetime) -> int:
+    """One reminder to the trust person per quiet spell: no contact logged for FOLLOWUP_QUIET_DAYS days."""
+    from koordinator import followup_log
+
+    return followup_log.quiet_reminders(now)
+
+
 def run_all(now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     return {name: fn(now) for name, fn in REMINDERS.items()}

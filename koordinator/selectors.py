@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from koordinator import access, continuity, services
+from koordinator import access, continuity, followup_log, services
 from koordinator.models import (
     Absence,
     Appointment,
@@ -102,11 +102,13 @@ def worklist(user: User, *, include_ended: bool = False) -> Worklist:
         base = base.open()
     standing_for = DeputyArrangement.objects.filter(deputy=user).values("trust_person_id")
     today, _rest_of_week = continuity.appointments_for_worker(user)
+    primary = list(base.filter(trust_person=user))
+    as_deputy = list(base.filter(Q(deputy=user) | Q(deputy__isnull=True, trust_person_id__in=standing_for)))
+    # «Ingen kontakt på N dager»: ``case.quiet`` on every case in both lists, in one query.
+    followup_log.mark_quiet(user, primary + as_deputy)
     return Worklist(
-        primary=list(base.filter(trust_person=user)),
-        as_deputy=list(
-            base.filter(Q(deputy=user) | Q(deputy__isnull=True, trust_person_id__in=standing_for))
-        ),
+        primary=primary,
+        as_deputy=as_deputy,
         include_ended=include_ended,
         today=today,
         covering=[absence for absence, _entries in continuity.handovers_for(user)],

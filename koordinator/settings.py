@@ -218,6 +218,23 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "koordinator.models.Notification.Channel",
         # How a consent was given: to a partner (Consent) and to the plan itself (Plan.consent_given_how).
         "GivenHowEnum": "koordinator.models.Consent.GivenHow",
+        # The follow-up log (issue 5): its kinds, and the life areas it shares with the plans' goals.
+        "FollowUpEntryKindEnum": "koordinator.models.FollowUpEntry.Kind",
+        "LifeAreaEnum": "koordinator.models.LifeArea",
+        # Crisis plans (issue 5): the plan's status.
+        "CrisisPlanStatusEnum": "plans.models.CrisisPlan.Status",
+        # Responsibility groups (issue 6): statuses, kinds and places of the meetings models.
+        "GroupStatusEnum": "meetings.models.Group.Status",
+        "GroupMemberKindEnum": "meetings.models.GroupMember.Kind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MeetingPlaceEnum": "meetings.models.Meeting.Place",
+        "AttendanceStatusEnum": "meetings.models.Attendance.Status",
+        "AgendaItemKindEnum": "meetings.models.AgendaItem.Kind",
+        "MinutesStatusEnum": "meetings.models.Minutes.Status",
+        "ActionItemStatusEnum": "meetings.models.ActionItem.Status",
+        # The names these had before the meetings' «place» and «how» fields came (kept for existing clients).
+        "PlaceEnum": "koordinator.models.Appointment.Place",
+        "HowEnum": "plans.models.CrisisSignOff.How",
     },
 }
 
@@ -248,6 +265,11 @@ APPOINTMENT_REMINDER_HOUR = env.int("APPOINTMENT_REMINDER_HOUR", default=18)
 ABSENCE_ANNOUNCE_HOUR = env.int("ABSENCE_ANNOUNCE_HOUR", default=12)
 RETURN_ANNOUNCE_HOUR = env.int("RETURN_ANNOUNCE_HOUR", default=8)
 
+# --- The follow-up log --------------------------------------------------------------
+# An open case with no contact logged for this many days is marked on «Min arbeidsliste», and the trust person
+# gets one reminder (``run_reminders``). «Tried, but did not meet» does not count as contact.
+FOLLOWUP_QUIET_DAYS = env.int("FOLLOWUP_QUIET_DAYS", default=14)
+
 # --- Individual plans -------------------------------------------------------------
 # A step due further out than this gets a friendly suggestion to split it.
 PLAN_STEP_HORIZON_WEEKS = env.int("PLAN_STEP_HORIZON_WEEKS", default=12)
@@ -255,6 +277,12 @@ PLAN_STEP_HORIZON_WEEKS = env.int("PLAN_STEP_HORIZON_WEEKS", default=12)
 PLAN_REVISION_WEEKS = env.int("PLAN_REVISION_WEEKS", default=12)
 # Step reminders are not sent before this hour.
 PLAN_STEP_REMINDER_HOUR = env.int("PLAN_STEP_REMINDER_HOUR", default=10)
+
+# The address people reach the service at, for links in e-mail and SMS (the apology link in a meeting invitation).
+# Without it those links are paths; set it in production, e.g. SITE_URL=https://koordinator.kommune.no
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Emergency access to a crisis plan (a legevakt member who states a reason) lasts this many hours.
+CRISIS_EMERGENCY_ACCESS_HOURS = env.int("CRISIS_EMERGENCY_ACCESS_HOURS", default=12)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

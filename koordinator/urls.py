@@ -9,6 +9,7 @@ from koordinator.views import (
     cases,
     consents,
     continuity,
+    followup_log,
     home,
     next_of_kin,
     notifications,
@@ -62,6 +63,14 @@ urlpatterns = [
     path("leder/stedfortredere/", continuity.deputies, name="deputies"),
     path("leder/dekning/", continuity.coverage, name="coverage"),
     path("saker/<int:pk>/ny-tillitsperson/", continuity.change_trust_person, name="change_trust_person"),
+    # The follow-up log (issue 5): the case's log, quick and full entry, edit, archive; innsyn; the leader's figures
+    path("saker/<int:pk>/logg/", followup_log.case_log, name="followup_log"),
+    path("saker/<int:pk>/logg/ny/", followup_log.entry_quick, name="followup_entry_quick"),
+    path("saker/<int:pk>/logg/ny/detaljer/", followup_log.entry_create, name="followup_entry_create"),
+    path("logg/<int:pk>/endre/", followup_log.entry_edit, name="followup_entry_edit"),
+    path("logg/<int:pk>/arkiver/", followup_log.entry_archive, name="followup_entry_archive"),
+    path("min-side/logg/", followup_log.my_log, name="my_log"),
+    path("leder/aktivitet/", followup_log.leader_activity, name="leader_activity"),
     # Messages: the bell, the list, the letter print queue
     path("varsler/", notifications.inbox, name="notifications"),
     path("varsler/lest/", notifications.mark_read, name="notifications_mark_read"),
@@ -70,6 +79,7 @@ urlpatterns = [
     path("utskrift/sendt/", notifications.mark_printed, name="mark_printed"),
     # Individual plans (issue 4)
     path("planer/", include("plans.urls")),
+    path("ansvarsgrupper/", include("meetings.urls")),  # Responsibility groups (issue 6)
     # API and admin
     path("api/v1/", include("koordinator.api.urls")),
     path("admin/", admin.site.urls),

@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
+    verbose_name = _("Ansvarsgrupper og møter")
+
+    def ready(self) -> None:
+        # The meetings' resources join the access gate, the reminders, the deputy's handover list and Min arbeidsliste;
+        # e-mails about a meeting carry its calendar invitation. ``demo`` adds the groups to the demo data.
+        from koordinator import outbox
+        from meetings import access, demo, handover, ics, reminders, worklist  # noqa: F401
+        from meetings.models import Meeting
+
+        access.register()
+        outbox.register_attachments(Meeting, ics.attachments_for_meeting)

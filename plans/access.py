@@ -81,6 +81,76 @@ def steps_policy(actor: Actor, action: str) -> Q:
     return q
 
 
+# --- crisis plans -----------------------------------------------------------------------------------------------
+#
+# A crisis plan belongs to the service user and follows them across cases. Who sees it: the staff of the user's
+# open case (trust person, deputy, standing deputy, leader in the municipality), the owner, partners while the
+# owner's consent with the *crisis plan* scope is in force, and a member of an emergency service (legevakt) who
+# has stated a reason, until the grant expires (``EmergencyAccess``; the crisis plan only). Who changes it: the
+# staff and the owner (``plans.crisis.services`` decides the finer rules).
+
+
+def emergency_organisation_ids(actor: Actor):
+    """Sub-query: the active emergency services (organisation kind *legevakt / akuttjeneste*) the actor works in."""
+    from koordinator.models import Membership, Organisation
+
+    return Membership.objects.filter(
+        user_id=actor.user_id,
+        role=Membership.Role.PARTNER,
+        organisation__kind=Organisation.Kind.EMERGENCY,
+        organisation__is_active=True,
+    ).values("organisation_id")
+
+
+def emergency_owner_ids(actor: Actor):
+    """Sub-query: service users whose crisis plan the actor may open now under an emergency grant."""
+    from plans.models import EmergencyAccess
+
+    return (
+        EmergencyAccess.objects.active()
+        .filter(person_id=actor.user_id, organisation_id__in=emergency_organisation_ids(actor))
+        .values("service_user_id")
+    )
+
+
+def crisis_owner_q(actor: Actor, action: str, field: str = "service_user_id") -> Q:
+    """The service users whose crisis plan ``actor`` may ``action``, as a ``Q`` on ``field``."""
+    from koordinator.models import Consent, FollowUp
+
+    staff_of_open_case = FollowUp.objects.open().filter(case_staff_q(actor)).values("service_user_id")
+    q = Q(**{f"{field}__in": staff_of_open_case})
+    if actor.service_user_id is not None:
+        q |= Q(**{field: actor.service_user_id})
+    if action == VIEW:
+        q |= Q(**{f"{field}__in": consented_owner_ids(actor, Consent.Scope.CRISIS_PLAN)})
+        q |= Q(**{f"{field}__in": emergency_owner_ids(actor)})
+    return q
+
+
+def crisis_plans_policy(actor: Actor, action: str) -> Q:
+    return crisis_owner_q(actor, action)
+
+
+def crisis_children_policy(actor: Actor, action: str) -> Q:
+    """Contacts and sign-offs: whoever reaches the crisis plan."""
+    from plans.models import CrisisPlan
+
+    return Q(crisis_plan_id__in=CrisisPlan.objects.filter(crisis_owner_q(actor, action)).values("pk"))
+
+
+def emergency_accesses_policy(actor: Actor, action: str) -> Q:
+    """The grants: the emergency worker sees their own, the owner and the case's staff see the owner's."""
+    from koordinator.models import FollowUp
+
+    if action != VIEW:
+        return Q(pk__in=[])
+    q = Q(person_id=actor.user_id)
+    q |= Q(service_user_id__in=FollowUp.objects.open().filter(case_staff_q(actor)).values("service_user_id"))
+    if actor.service_user_id is not None:
+        q |= Q(service_user_id=actor.service_user_id)
+    return q
+
+
 POLICIES = {
     "plans": plans_policy,
     "goals": goals_policy,
@@ -89,6 +159,10 @@ POLICIES = {
     "progress_notes": progress_notes_policy,
     "plan_comments": comments_policy,
     "plan_revisions": revisions_policy,
+    "crisis_plans": crisis_plans_policy,
+    "crisis_contacts": crisis_children_policy,
+    "crisis_sign_offs": crisis_children_policy,
+    "emergency_accesses": emergency_accesses_policy,
 }
 
 

@@ -37,7 +37,7 @@ What the services can only do as of today is moved back in three places, and now
 2. *Dates the services refuse in the past, or set to today*: a step's due date before today (done and overdue
    steps), a step's ``closed_on`` (``close_step`` sets today) and a revision date already passed (plans that
    have slid). The service is given today (or tomorrow), and right after the call the date is corrected on the
-   row and on the history row that call wrote (:func:`_correct`). Nothing has read those rows in between.
+   row and on the history row that call wrote (:func:`correct`). Nothing has read those rows in between.
 3. *Messages*. Notifications the services wrote about events back then would have been delivered back then.
    In-app ones from the last week (the owner's step and comment, a partner's note: news for the trust person)
    are kept and dated to their event; the rest (SMS, e-mail and letters about a plan made months ago) are removed
@@ -63,6 +63,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.signals import post_init
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
@@ -470,28 +471,41 @@ TRONDHEIM_ONLY = ("nav", "housing", "probation", "gp")
 # --- dating things back ---------------------------------------------------------------------------------------
 
 
-class _Clock:
-    """Dates the history rows an event writes to the event's moment (simple-history's documented hook)."""
+class Clock:
+    """Dates the history rows an event writes to the event's moment (simple-history's documented hook).
 
-    def __init__(self) -> None:
+    ``models``: whose history rows (and the notifications') it dates; other demo sections pass their own
+    (``meetings/demo.py``), with their own ``uid``.
+    """
+
+    def __init__(self, models=PLAN_MODELS, uid: str = "plans-demo-clock") -> None:
         self.moment: datetime.datetime | None = None
         self.thread = threading.get_ident()
-        self.senders = {model.history.model for model in PLAN_MODELS} | {Notification.history.model}
+        self.senders = {model.history.model for model in models} | {Notification.history.model}
+        self.uid = uid
 
     def __call__(self, sender, history_instance, **kwargs) -> None:
         if self.moment is not None and sender in self.senders and threading.get_ident() == self.thread:
             history_instance.history_date = self.moment
 
-    def __enter__(self) -> _Clock:
-        pre_create_historical_record.connect(self, weak=False, dispatch_uid="plans-demo-clock")
+    def date_bulk(self, sender, instance, **kwargs) -> None:
+        """Notifications written in bulk (``outbox.notify_many``) get no signal: simple-history takes their
+        history date from ``_history_date``, set here as they are made."""
+        if self.moment is not None and threading.get_ident() == self.thread:
+            instance._history_date = self.moment
+
+    def __enter__(self) -> Clock:
+        pre_create_historical_record.connect(self, weak=False, dispatch_uid=self.uid)
+        post_init.connect(self.date_bulk, sender=Notification, weak=False, dispatch_uid=self.uid)
         return self
 
     def __exit__(self, *exc) -> None:
-        pre_create_historical_record.disconnect(dispatch_uid="plans-demo-clock")
+        pre_create_historical_record.disconnect(dispatch_uid=self.uid)
+        post_init.disconnect(sender=Notification, dispatch_uid=self.uid)
         self.moment = None
 
 
-def _correct(obj, **values) -> None:
+def correct(obj, **values) -> None:
     """Set dates the service would only take as today or later: on the row and the history row just written."""
     model = type(obj)
     model._default_manager.filter(pk=obj.pk).update(**values)
@@ -502,6 +516,21 @@ def _correct(obj, **values) -> None:
 
 
 # --- the section ----------------------------------------------------------------------------------------------
+
+# The partner who logs in for a service in the demo (``koordinator.demo.PARTNERS``), by the scripts' keys.
+PARTNER_LOGINS = {"nav": "nav1", "dps": "dps1", "gp": "lege1"}
+
+
+def partner_services(builder: DemoBuilder) -> dict[str, Organisation]:
+    """The partner services by the keys the scripts use (the meetings' demo uses them too)."""
+    return {
+        "nav": builder.nav,
+        "dps": builder.dps,
+        "gp": builder.gp,
+        "housing": builder.housing,
+        "probation": builder.probation,
+        "user_org": builder.user_org,
+    }
 
 
 class _Section:
@@ -516,17 +545,10 @@ class _Section:
         self.marks[Notification] = (
             Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         )
-        self.clock = _Clock()
-        self.orgs = {
-            "nav": builder.nav,
-            "dps": builder.dps,
-            "gp": builder.gp,
-            "housing": builder.housing,
-            "probation": builder.probation,
-            "user_org": builder.user_org,
-        }
-        self.partner_orgs = {builder.nav.pk: "nav1", builder.dps.pk: "dps1", builder.gp.pk: "lege1"}
-        self.org_of_partner = {"nav1": builder.nav, "dps1": builder.dps, "lege1": builder.gp}
+        self.clock = Clock()
+        self.orgs = partner_services(builder)
+        self.org_of_partner = {username: self.orgs[key] for key, username in PARTNER_LOGINS.items()}
+        self.partner_orgs = {org.pk: username for username, org in self.org_of_partner.items()}
 
     # --- time
 
@@ -593,32 +615,33 @@ class _Section:
             .values("history_date")[:1]
         )
         Plan._default_manager.filter(pk__in=changed.values("id")).update(updated_at=Subquery(latest))
-        self._settle_messages()
+        settle_messages(self.builder, self.marks[Notification])
 
-    def _settle_messages(self) -> None:
-        written = list(
-            Notification.objects.filter(pk__gt=self.marks[Notification]).values_list("pk", "channel")
+
+def settle_messages(builder: DemoBuilder, after_pk: int) -> None:
+    """The notifications written since ``after_pk``: this week's in-app ones are kept and dated to their event
+    (their history date, set by :class:`Clock`); the rest were delivered back then and are removed."""
+    written = list(Notification.objects.filter(pk__gt=after_pk).values_list("pk", "channel"))
+    if not written:
+        return
+    when = dict(
+        Notification.history.filter(id__in=[pk for pk, _ in written], history_type="+").values_list(
+            "id", "history_date"
         )
-        if not written:
-            return
-        when = dict(
-            Notification.history.filter(id__in=[pk for pk, _ in written], history_type="+").values_list(
-                "id", "history_date"
-            )
-        )
-        cutoff = timezone.now() - datetime.timedelta(days=KEEP_MESSAGES_DAYS)
-        keep = [
-            pk
-            for pk, channel in written
-            if channel == Notification.Channel.IN_APP and pk in when and when[pk] >= cutoff
-        ]
-        drop = [pk for pk, _ in written if pk not in keep]
-        Notification.history.filter(id__in=drop).delete()
-        Notification.objects.filter(pk__in=drop).delete()
-        for pk in keep:
-            Notification.objects.filter(pk=pk).update(due_at=when[pk], created_at=when[pk])
-            Notification.history.filter(id=pk).update(due_at=when[pk], created_at=when[pk])
-            self.builder.summary.count(Notification)
+    )
+    cutoff = timezone.now() - datetime.timedelta(days=KEEP_MESSAGES_DAYS)
+    keep = [
+        pk
+        for pk, channel in written
+        if channel == Notification.Channel.IN_APP and pk in when and when[pk] >= cutoff
+    ]
+    drop = [pk for pk, _ in written if pk not in keep]
+    Notification.history.filter(id__in=drop).delete()
+    Notification.objects.filter(pk__in=drop).delete()
+    for pk in keep:
+        Notification.objects.filter(pk=pk).update(due_at=when[pk], created_at=when[pk])
+        Notification.history.filter(id=pk).update(due_at=when[pk], created_at=when[pk])
+        builder.summary.count(Notification)
 
 
 # --- playing one plan -----------------------------------------------------------------------------------------
@@ -734,7 +757,7 @@ class _Play:
             next_revision_on=self.s.not_before_today(next_revision),
         )
         if plan.next_revision_on != next_revision:
-            _correct(plan, next_revision_on=next_revision)
+            correct(plan, next_revision_on=next_revision)
 
     def revise(self, script: RevisionScript) -> None:
         if not self.plan_is_new:
@@ -749,8 +772,8 @@ class _Play:
             next_revision_on=self.s.not_before_today(next_revision, days=1),
         )
         if revision.next_revision_on != next_revision:
-            _correct(revision, next_revision_on=next_revision)
-            _correct(revision.plan, next_revision_on=next_revision)
+            correct(revision, next_revision_on=next_revision)
+            correct(revision.plan, next_revision_on=next_revision)
         self.count(PlanRevision)
 
     def decline(self) -> None:
@@ -800,7 +823,7 @@ class _Play:
             due_on=self.s.not_before_today(due),
         )
         if step.due_on != due:
-            _correct(step, due_on=due)
+            correct(step, due_on=due)
         self.steps[script] = step
         self.new.add(script)
         self.count(Step)
@@ -814,7 +837,7 @@ class _Play:
             return
         actor = self.owner if script.by_owner else self.tp
         step = services.close_step(actor, self.steps[script], script.status, script.how)
-        _correct(step, closed_on=self.s.day(script.closed))
+        correct(step, closed_on=self.s.day(script.closed))
 
     def comment(self, script: GoalScript) -> None:
         if script in self.new and self.owner is not None:

@@ -32,11 +32,39 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 # --- the plan's texts -------------------------------------------------------------------------------------------
 
 
-class PlanTextForm(StaffForm):
+class VersionedTextForm(StaffForm):
+    """The text parts of a living document (the plan, the crisis plan) with the version the editor started from.
+
+    Subclasses declare the fields and set ``all_fields`` (what staff edit) and ``owner_fields`` (what the owner
+    edits); the others are left out of the owner's form. ``text_names`` and ``changes()`` feed the service and the
+    conflict page.
+    """
+
+    all_fields: tuple[str, ...] = ()
+    owner_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, document, staff: bool, **kwargs):
+        kwargs.setdefault("initial", {name: getattr(document, name) for name in self.all_fields})
+        kwargs["initial"].setdefault("version", document.version)
+        super().__init__(*args, **kwargs)
+        allowed = self.all_fields if staff else self.owner_fields
+        for name in self.all_fields:
+            if name not in allowed:
+                del self.fields[name]
+        self.text_names = [name for name in self.all_fields if name in self.fields]
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.text_names}
+
+
+class PlanTextForm(VersionedTextForm):
     """The plan's text parts, period and revision date, with the version the editor started from.
 
     The owner gets only the parts written in their own words (``services.OWNER_PLAN_FIELDS``).
     """
+
+    all_fields = services.PLAN_FIELDS
+    owner_fields = services.OWNER_PLAN_FIELDS
 
     own_words = forms.CharField(label=_("Med mine ord: hva er viktig for meg"), required=False,
                                 widget=_textarea(), help_text=_("Skrevet slik brukeren selv sier det."))
@@ -57,17 +85,7 @@ class PlanTextForm(StaffForm):
                                                  "min_value": _("Siden mangler versjonen. Last siden på nytt.")})
 
     def __init__(self, *args, plan: Plan, staff: bool, **kwargs):
-        kwargs.setdefault("initial", {name: getattr(plan, name) for name in services.PLAN_FIELDS})
-        kwargs["initial"].setdefault("version", plan.version)
-        super().__init__(*args, **kwargs)
-        allowed = services.PLAN_FIELDS if staff else services.OWNER_PLAN_FIELDS
-        for name in services.PLAN_FIELDS:
-            if name not in allowed:
-                del self.fields[name]
-        self.text_names = [name for name in services.PLAN_FIELDS if name in self.fields]
-
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.text_names}
+        super().__init__(*args, document=plan, staff=staff, **kwargs)
 
 
 # --- status: consent, activate, decline, end, revise ---------------------------------------------------------------

@@ -9,13 +9,17 @@ from django.views.decorators.http import require_GET
 from plans.pdf import render_plan_pdf
 
 
-def _respond(request: HttpRequest, pk: int, *, large: bool) -> HttpResponse:
-    filename, mimetype, content = render_plan_pdf(request.user, pk, large=large)
+def pdf_response(filename: str, mimetype: str, content: bytes) -> HttpResponse:
+    """A rendered PDF (plan, crisis plan) shown in the browser."""
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     # Personal data: never kept by a shared cache or the browser's back-forward cache.
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _respond(request: HttpRequest, pk: int, *, large: bool) -> HttpResponse:
+    return pdf_response(*render_plan_pdf(request.user, pk, large=large))
 
 
 @login_required

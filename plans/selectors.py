@@ -414,6 +414,7 @@ class PlanVersion:
     what: str
     changed_fields: list[str]
     restorable: bool
+    restore_url: str = ""  # set by the timeline page
 
 
 def plan_timeline(user: User, plan: Plan | int) -> list[PlanVersion]:
@@ -423,16 +424,25 @@ def plan_timeline(user: User, plan: Plan | int) -> list[PlanVersion]:
     new plan version with a plain reason («Delmål lagt til: …»), so the plan's own history is the timeline.
     ``restorable`` marks versions whose texts differ from the current ones (staff may restore them).
     """
-    plan = _get_visible_plan(user, plan)
-    rows = list(plan.history.select_related("history_user").order_by("history_date", "history_id"))
+    return document_timeline(_get_visible_plan(user, plan), Plan.RESTORABLE_FIELDS)
+
+
+def document_timeline(document: Model, fields: tuple[str, ...]) -> list[PlanVersion]:
+    """The versions of a living document (a plan, a crisis plan) from its own history, newest first.
+
+    The caller has checked that the reader may see ``document``. One query for the history rows and their
+    users; ``changed_fields`` and ``restorable`` compare ``fields`` with the previous and the current values.
+    """
+    model = type(document)
+    rows = list(document.history.select_related("history_user").order_by("history_date", "history_id"))
     versions: list[PlanVersion] = []
     previous = None
     for record in rows:
         changed = []
         if previous is not None:
             changed = [
-                str(Plan._meta.get_field(name).verbose_name)
-                for name in Plan.RESTORABLE_FIELDS
+                str(model._meta.get_field(name).verbose_name)
+                for name in fields
                 if getattr(previous, name) != getattr(record, name)
             ]
         who = record.history_user.display_name if record.history_user is not None else _("Systemet")
@@ -443,7 +453,7 @@ def plan_timeline(user: User, plan: Plan | int) -> list[PlanVersion]:
             who=who,
             what=record.history_change_reason or "",
             changed_fields=changed,
-            restorable=any(getattr(plan, name) != getattr(record, name) for name in Plan.RESTORABLE_FIELDS),
+            restorable=any(getattr(document, name) != getattr(record, name) for name in fields),
         ))
         previous = record
     versions.reverse()
@@ -452,11 +462,15 @@ def plan_timeline(user: User, plan: Plan | int) -> list[PlanVersion]:
 
 def plan_version_values(user: User, plan: Plan | int, history_id: int) -> dict | None:
     """The plan's own texts as they were in one version (for showing it before a restore)."""
-    plan = _get_visible_plan(user, plan)
-    record = plan.history.filter(history_id=history_id).first()
+    return document_version_values(_get_visible_plan(user, plan), history_id, Plan.RESTORABLE_FIELDS)
+
+
+def document_version_values(document: Model, history_id: int, fields: tuple[str, ...]) -> dict | None:
+    """``fields`` of a living document as they were in one version, and that version's number."""
+    record = document.history.filter(history_id=history_id).first()
     if record is None:
         return None
-    return {name: getattr(record, name) for name in Plan.RESTORABLE_FIELDS} | {"version": record.version}
+    return {name: getattr(record, name) for name in fields} | {"version": record.version}
 
 
 def responsible_choices(plan: Plan) -> tuple[list, list[User]]:
@@ -481,6 +495,8 @@ __all__ = [
     "Progress",
     "StepView",
     "current_plan",
+    "document_timeline",
+    "document_version_values",
     "flagged_measures",
     "overdue_revisions",
     "overdue_steps",

@@ -101,21 +101,28 @@ def revision_interval_weeks() -> int:
 # --- the conflict ---------------------------------------------------------------------------------------------
 
 
-class PlanConflict(ServiceError):
-    """A save based on an old version of the plan. Nothing was saved, and nothing typed is lost.
+class VersionConflict(ServiceError):
+    """A save based on an old version of a living document (a plan, minutes …). Nothing was saved, and nothing
+    typed is lost.
 
     ``submitted`` holds what the caller sent, ``current`` the values now stored for the same fields, so a
-    merge page (or a 409/412 response) can show both texts side by side.
+    merge page (or a 409/412 response) can show both texts side by side. A subclass names its document in
+    ``template`` (and ``bad_version``); ``document`` is the stored object at ``current_version``.
     """
 
-    def __init__(self, plan: Plan, based_on_version: int, submitted: dict, current: dict, changed_by: str = ""):
-        message = _(
-            "Planen ble endret av %(who)s mens du skrev (du startet fra versjon %(base)s, nå er den versjon "
-            "%(current)s). Det du skrev er tatt vare på: se over begge tekstene og lagre på nytt."
-        ) % {"who": changed_by or _("noen andre"), "base": based_on_version, "current": plan.version}
+    template = gettext_lazy(
+        "Dokumentet ble endret av %(who)s mens du skrev (du startet fra versjon %(base)s, nå er det versjon "
+        "%(current)s). Det du skrev er tatt vare på: se over begge tekstene og lagre på nytt."
+    )
+    bad_version = gettext_lazy("Oppgi hvilken versjon endringen bygger på.")
+
+    def __init__(self, document: Model, based_on_version: int, submitted: dict, current: dict, changed_by: str = ""):
+        message = str(self.template) % {
+            "who": changed_by or _("noen andre"), "base": based_on_version, "current": document.version
+        }
         super().__init__(message, "version")
-        self.plan = plan
-        self.current_version = plan.version
+        self.document = document
+        self.current_version = document.version
         self.based_on_version = based_on_version
         self.submitted = dict(submitted)
         self.current = dict(current)
@@ -126,25 +133,45 @@ class PlanConflict(ServiceError):
         return [name for name, value in self.submitted.items() if self.current.get(name) != value]
 
 
-def _version(value, field: str = "version") -> int:
+class PlanConflict(VersionConflict):
+    """A save based on an old version of the plan."""
+
+    template = gettext_lazy(
+        "Planen ble endret av %(who)s mens du skrev (du startet fra versjon %(base)s, nå er den versjon "
+        "%(current)s). Det du skrev er tatt vare på: se over begge tekstene og lagre på nytt."
+    )
+    bad_version = MESSAGES["bad_version"]
+
+    @property
+    def plan(self) -> Plan:
+        return self.document
+
+
+def _version(value, field: str = "version", message=None) -> int:
+    message = str(message or MESSAGES["bad_version"])
     try:
         version = int(value)
     except (TypeError, ValueError):
-        raise ServiceError(str(MESSAGES["bad_version"]), field) from None
+        raise ServiceError(message, field) from None
     if version < 1:
-        raise ServiceError(str(MESSAGES["bad_version"]), field)
+        raise ServiceError(message, field)
     return version
 
 
-def _check_version(plan: Plan, based_on_version, submitted: dict, current: dict) -> None:
-    """Refuse a save based on another version than the stored one (``None``: the caller did not ask)."""
+def _check_version(document: Model, based_on_version, submitted: dict, current: dict,
+                   conflict: type[VersionConflict] = PlanConflict) -> None:
+    """Refuse a save based on another version than the stored one (``None``: the caller did not ask).
+
+    ``document`` is a living document with ``version`` and a history (a plan by default; ``conflict`` is the
+    error to raise for another kind, e.g. the minutes' ``MinutesConflict``).
+    """
     if based_on_version is None:
         return
-    based_on = _version(based_on_version)
-    if based_on != plan.version:
-        last = plan.history.select_related("history_user").order_by("-history_date", "-history_id").first()
+    based_on = _version(based_on_version, message=conflict.bad_version)
+    if based_on != document.version:
+        last = document.history.select_related("history_user").order_by("-history_date", "-history_id").first()
         who = last.history_user.display_name if last is not None and last.history_user is not None else ""
-        raise PlanConflict(plan, based_on, submitted, current, who)
+        raise conflict(document, based_on, submitted, current, who)
 
 
 # --- small helpers ----------------------------------------------------------------------------------------------
@@ -258,16 +285,21 @@ def _tell_owner(plan: Plan, subject: str, body: str, *, channel: str | None = No
     outbox.notify(plan.follow_up.service_user, subject, body, about=plan, channel=channel)
 
 
-def _tell_coordinator(plan: Plan, subject: str, body: str) -> None:
-    """An in-app message to the coordinator, and to the deputy as well when the coordinator is away today."""
-    case = plan.follow_up
+def tell_case_staff(case: FollowUp, about: Model, subject: str, body: str) -> None:
+    """An in-app message to the case's trust person, and to the deputy as well when the trust person is away
+    today (used for plans and crisis plans)."""
     recipients = [case.trust_person]
     if continuity.absences_on([case.trust_person_id], timezone.localdate()):
         deputy = continuity.effective_deputy(case)
         if deputy is not None:
             recipients.append(deputy)
     for person in recipients:
-        outbox.notify(person, subject, body, about=plan, channel=outbox.Channel.IN_APP)
+        outbox.notify(person, subject, body, about=about, channel=outbox.Channel.IN_APP)
+
+
+def _tell_coordinator(plan: Plan, subject: str, body: str) -> None:
+    """An in-app message to the coordinator, and to the deputy as well when the coordinator is away today."""
+    tell_case_staff(plan.follow_up, plan, subject, body)
 
 
 def _owner_name(plan: Plan) -> str:
@@ -563,20 +595,30 @@ def restore_plan_version(actor: User, plan: Plan, history_id, *, based_on_versio
     plan = _lock(plan)
     _require_editable(plan)
     _check_version(plan, based_on_version, {}, {})
+    return restore_fields(actor, plan, history_id, Plan.RESTORABLE_FIELDS)
+
+
+def restore_fields(actor: User, document: Model, history_id, fields: Iterable[str], *, not_found: str = "",
+                   unchanged: str = "") -> Model:
+    """Bring back ``fields`` of a versioned document (a plan, a crisis plan, minutes) from one of its history records.
+
+    The caller has locked the row and checked the rights and the version. The restore is itself a new version,
+    saved with who and why, so nothing in between is lost from the history. ``not_found`` and ``unchanged`` name
+    another document than the plan in the error messages.
+    """
     try:
         history_id = int(history_id)
     except (TypeError, ValueError):
         raise ServiceError(_("Velg en versjon å gjenopprette."), "history_id") from None
-    record = plan.history.filter(history_id=history_id).first()
+    record = document.history.filter(history_id=history_id).first()
     if record is None:
-        raise ServiceError(_("Fant ikke den versjonen av planen."), "history_id")
-    changed = [name for name in Plan.RESTORABLE_FIELDS if getattr(plan, name) != getattr(record, name)]
+        raise ServiceError(not_found or _("Fant ikke den versjonen av planen."), "history_id")
+    changed = [name for name in fields if getattr(document, name) != getattr(record, name)]
     if not changed:
-        raise ServiceError(_("Planen er allerede lik denne versjonen."), "history_id")
+        raise ServiceError(unchanged or _("Planen er allerede lik denne versjonen."), "history_id")
     for name in changed:
-        setattr(plan, name, getattr(record, name))
-    _bump(plan, actor, _("Gjenopprettet fra versjon %(version)s") % {"version": record.version})
-    return plan
+        setattr(document, name, getattr(record, name))
+    return _bump(document, actor, _("Gjenopprettet fra versjon %(version)s") % {"version": record.version})
 
 
 # --- goals -----------------------------------------------------------------------------------------------------

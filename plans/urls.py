@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from plans import pdf_views
-from plans.views import content, history, notes, pages
+from plans.views import content, crisis, history, notes, pages
 
 urlpatterns = [
     # The plan itself
@@ -45,4 +45,23 @@ urlpatterns = [
     path("tiltak/<int:pk>/notat/", notes.measure_note, name="measure_note"),
     path("mal/<int:pk>/kommentar/", notes.goal_comment, name="goal_comment"),
     path("delmal/<int:pk>/kommentar/", notes.step_comment, name="step_comment"),
+    # Crisis plans (issue 5): the plan, contacts, sign-offs, PDFs, history, and emergency access
+    path("kriseplan/bruker/<int:pk>/", crisis.crisis_plan_for_user, name="crisis_plan_for_user"),
+    path("kriseplan/min/", crisis.my_crisis_plan, name="my_crisis_plan"),
+    path("kriseplan/<int:pk>/", crisis.crisis_plan_detail, name="crisis_plan_detail"),
+    path("kriseplan/<int:pk>/endre/", crisis.crisis_plan_edit, name="crisis_plan_edit"),
+    path("kriseplan/<int:pk>/kontakt/ny/", crisis.contact_create, name="crisis_contact_create"),
+    path("kriseplan/kontakt/<int:pk>/endre/", crisis.contact_edit, name="crisis_contact_edit"),
+    path("kriseplan/kontakt/<int:pk>/flytt-<str:direction>/", crisis.contact_move, name="crisis_contact_move"),
+    path("kriseplan/kontakt/<int:pk>/fjern/", crisis.contact_remove, name="crisis_contact_remove"),
+    path("kriseplan/<int:pk>/bekreft/", crisis.crisis_sign_off, name="crisis_sign_off"),
+    path("kriseplan/<int:pk>/papir/", crisis.crisis_paper_sign_off, name="crisis_paper_sign_off"),
+    path("kriseplan/<int:pk>/arkiver/", crisis.crisis_plan_archive, name="crisis_plan_archive"),
+    path("kriseplan/<int:pk>/kriseplan.pdf", crisis.crisis_plan_pdf, name="crisis_plan_pdf"),
+    path("kriseplan/<int:pk>/lommekort.pdf", crisis.crisis_pocket_pdf, name="crisis_pocket_pdf"),
+    path("kriseplan/<int:pk>/historikk/", crisis.crisis_plan_timeline, name="crisis_plan_timeline"),
+    path("kriseplan/<int:pk>/historikk/<int:history_id>/gjenopprett/", crisis.crisis_plan_restore,
+         name="crisis_plan_restore"),
+    path("kriseplan/nodtilgang/", crisis.emergency_search, name="crisis_emergency_search"),
+    path("kriseplan/nodtilgang/apne/", crisis.emergency_open, name="crisis_emergency_open"),
 ]

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from koordinator.api import viewsets
+from koordinator.api import followup_log, viewsets
 
 router = SimpleRouter(use_regex_path=False)
 router.register("service-users", viewsets.ServiceUserViewSet, basename="api-service-user")
@@ -18,12 +18,15 @@ router.register("appointments", viewsets.AppointmentViewSet, basename="api-appoi
 router.register("absences", viewsets.AbsenceViewSet, basename="api-absence")
 router.register("deputies", viewsets.DeputyViewSet, basename="api-deputy")
 router.register("notifications", viewsets.NotificationViewSet, basename="api-notification")
+# The follow-up log (issue 5)
+router.register("followup-entries", followup_log.FollowUpEntryViewSet, basename="api-followup-entry")
 
 urlpatterns = [
     path("me/", viewsets.MeView.as_view(), name="api-me"),
     *router.urls,
     # Individual plans (issue 4): plans, goals, steps, measures, progress notes, comments.
     path("", include("plans.api.urls")),
+    path("", include("meetings.api.urls")),  # Responsibility groups (issue 6): meetings/api/urls.py.
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the strict CSP (no inline scripts) holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -3,6 +3,8 @@
 from koordinator.models.access_log import AccessEvent
 from koordinator.models.cases import Consent, FollowUp
 from koordinator.models.continuity import Absence, Appointment, DeputyArrangement, Handover
+from koordinator.models.followup_log import FollowUpEntry
+from koordinator.models.life_areas import LifeArea
 from koordinator.models.notifications import DeliveryAttempt, Notification
 from koordinator.models.people import Membership, Municipality, NextOfKin, Organisation, ServiceUser, User
 
@@ -16,6 +18,8 @@ __all__ = [
     "DeliveryAttempt",
     "Notification",
     "FollowUp",
+    "FollowUpEntry",
+    "LifeArea",
     "Membership",
     "Municipality",
     "NextOfKin",

@@ -135,8 +135,34 @@ USER_PLACES = {
 }
 
 
-class Appointment(models.Model):
+class TimeAndPlace:
+    """When it ends and where it is, in words for staff and for the user (appointments and group meetings).
+
+    The model has ``starts_at``, ``duration_minutes``, ``place`` (choices) and ``place_detail``; ``USER_PLACES`` maps
+    a place to how the user reads it in a message to them.
+    """
+
+    USER_PLACES: dict = {}
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def place_text(self) -> str:
+        return f"{self.get_place_display()}{': ' + self.place_detail if self.place_detail else ''}"
+
+    @property
+    def place_for_user(self) -> str:
+        """The place as the user reads it in a message to them: «hjemme hos deg», «på kafé: Dromedar»."""
+        label = str(self.USER_PLACES.get(self.place, self.get_place_display()))
+        return f"{label}{': ' + self.place_detail if self.place_detail else ''}"
+
+
+class Appointment(TimeAndPlace, models.Model):
     """A meeting between a trust person and a user: a home visit, a café, a phone call …"""
+
+    USER_PLACES = USER_PLACES
 
     class Place(models.TextChoices):
         OFFICE = "office", _("På kontoret")
@@ -188,19 +214,6 @@ class Appointment(models.Model):
     def __str__(self) -> str:
         return f"{self.service_user} {timezone.localtime(self.starts_at):%d.%m.%Y %H.%M}"
 
-    @property
-    def ends_at(self) -> datetime.datetime:
-        return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
-
-    @property
-    def place_text(self) -> str:
-        return f"{self.get_place_display()}{': ' + self.place_detail if self.place_detail else ''}"
-
-    @property
-    def place_for_user(self) -> str:
-        """The place as the user reads it in a message to them: «hjemme hos deg», «på kafé: Dromedar»."""
-        label = str(USER_PLACES.get(self.place, self.get_place_display()))
-        return f"{label}{': ' + self.place_detail if self.place_detail else ''}"
 
 
 class Handover(models.Model):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -141,6 +142,35 @@ def notify(
             return None
         raise
     return notification
+
+
+# --- attachments ----------------------------------------------------------------------------------------------
+#
+# An e-mail may carry attachments made from what the notification is ``about`` (a meeting's calendar invitation).
+# They are built when the e-mail is delivered, by a function another app registers for its model, so the outbox
+# stores no files and an e-mail delivered late carries the object as it stands then.
+
+# (filename, content, mimetype)
+Attachment = tuple[str, bytes | str, str]
+AttachmentBuilder = Callable[[Notification, Model], list[Attachment]]
+ATTACHMENT_BUILDERS: dict[str, AttachmentBuilder] = {}
+
+
+def register_attachments(model: type[Model], builder: AttachmentBuilder) -> None:
+    """E-mails about an instance of ``model`` get ``builder(notification, instance)`` as attachments."""
+    ATTACHMENT_BUILDERS[model._meta.label_lower] = builder
+
+
+def attachments_for(notification: Notification) -> list[Attachment]:
+    """The attachments of an e-mail notification (none for other channels, or when nothing is registered)."""
+    if notification.channel != Channel.EMAIL or notification.about_type_id is None:
+        return []
+    about_type = ContentType.objects.get_for_id(notification.about_type_id)
+    builder = ATTACHMENT_BUILDERS.get(f"{about_type.app_label}.{about_type.model}")
+    if builder is None:
+        return []
+    about = about_type.model_class()._default_manager.filter(pk=notification.about_id).first()
+    return builder(notification, about) if about is not None else []
 
 
 # --- reading: the bell, the list, the print queue ------------------------------------------------------------

@@ -72,8 +72,11 @@ def get_sms_backend() -> BaseSmsBackend:
     return import_string(settings.SMS_BACKEND)()
 
 
-def send_email(to: str, subject: str, body: str, idempotency_key: str) -> None:
-    """Through Django's e-mail backend; the Message-ID carries the key so a mail system can drop repeats."""
+def send_email(to: str, subject: str, body: str, idempotency_key: str, attachments=()) -> None:
+    """Through Django's e-mail backend; the Message-ID carries the key so a mail system can drop repeats.
+
+    ``attachments`` are ``(filename, content, mimetype)`` tuples (``koordinator.outbox.attachments_for``).
+    """
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
     message = EmailMessage(
         subject=subject,
@@ -81,4 +84,6 @@ def send_email(to: str, subject: str, body: str, idempotency_key: str) -> None:
         to=[to],
         headers={"Message-ID": f"<{idempotency_key}@{domain}>"},
     )
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send(fail_silently=False)

@@ -31,6 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from koordinator.models.notifications import DeliveryAttempt, Notification
+from koordinator.outbox import attachments_for
 from koordinator.outbox.backends import DeliveryError, get_sms_backend, send_email
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,8 @@ def _deliver_through_channel(notification: Notification) -> str:
         backend.send(notification.address, notification.body, key)
         return type(backend).__name__
     if notification.channel == Channel.EMAIL:
-        send_email(notification.address, notification.subject, notification.body, key)
+        send_email(notification.address, notification.subject, notification.body, key,
+                   attachments_for(notification))
         return "email"
     raise DeliveryError(f"Kanalen {notification.channel} sendes ikke herfra")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from koordinator import access, continuity, selectors, services
+from koordinator import access, continuity, followup_log, selectors, services
 from koordinator.forms import AssignForm, EndFollowUpForm, StatusForm
 from koordinator.models import AccessEvent, FollowUp
 
@@ -60,6 +60,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_appointment": can_change and is_open,
         "transitions": transitions if can_change else [],
         "continuity": selectors.case_continuity(request.user, case, can_change=can_change),
+        # The «Logg» section: the latest entries, the quick-entry link, contacts per month (issue 5).
+        "log": followup_log.case_log(request.user, case, can_change=can_change),
     }
     return render(request, "koordinator/cases/detail.html", context)
 

@@ -59,8 +59,8 @@ def step_people(user):
     return core_services.consent_grantee_users()
 
 
-def version_field(required: bool = False) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, required=required, help_text=VERSION_HELP)
+def version_field(required: bool = False, help_text=VERSION_HELP) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, required=required, help_text=help_text)
 
 
 class VersionSerializer(serializers.Serializer):
@@ -210,8 +210,9 @@ class PlanRevisionSerializer(serializers.Serializer):
     plan_version = serializers.IntegerField(read_only=True)
 
 
-class PlanConflictSerializer(serializers.Serializer):
-    """412: the write was based on an older version. Nothing was saved; both texts are here."""
+class ConflictSerializer(serializers.Serializer):
+    """412: the write was based on an older version. Nothing was saved; both texts are here (the plan's and the
+    crisis plan's conflicts add the document as it is now)."""
 
     detail = serializers.CharField(read_only=True)
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), read_only=True)
@@ -220,6 +221,9 @@ class PlanConflictSerializer(serializers.Serializer):
     changed_by = serializers.CharField(read_only=True)
     submitted = serializers.DictField(read_only=True, help_text=_("Det du sendte."))
     current = serializers.DictField(read_only=True, help_text=_("Det som er lagret nå, for de samme feltene."))
+
+
+class PlanConflictSerializer(ConflictSerializer):
     plan = PlanSerializer(read_only=True)
 
 

@@ -40,7 +40,13 @@ from plans.api import filters
 from plans.api import serializers as s
 from plans.models import Comment, Goal, Measure, Plan, ProgressNote, Step
 
-ETAG = re.compile(r'^(?:W/)?"plan-(\d+)-v(\d+)"$')
+
+def etag_pattern(prefix: str) -> re.Pattern:
+    """The ETag of a living document: ``"<prefix>-<id>-v<version>"`` (weak or strong)."""
+    return re.compile(rf'^(?:W/)?"{re.escape(prefix)}-(\d+)-v(\d+)"$')
+
+
+ETAG = etag_pattern("plan")
 
 CONFLICT = OpenApiResponse(
     s.PlanConflictSerializer,
@@ -55,12 +61,18 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-def with_conflict(serializer, code: int = 200) -> dict:
-    return {**write_responses(serializer, code), 412: CONFLICT}
+def with_conflict(serializer, code: int = 200, conflict: OpenApiResponse = CONFLICT) -> dict:
+    """The responses of a write to a living document: the usual ones, and 412 with ``conflict``'s body."""
+    return {**write_responses(serializer, code), 412: conflict}
 
 
 def _jsonable(value):
-    """A value as a client can read it: dates as ISO strings, related objects as their id."""
+    """A value as a client can read it: dates as ISO strings, related objects as their id, mappings (such as the
+    minutes' notes per agenda point) and lists item by item."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -95,6 +107,16 @@ class PlanContentViewSet(GatedViewSet):
     owner_path = "plan.follow_up.service_user_id"
     # Goals, steps and measures are changed with PATCH and archived with an action; never PUT or DELETE.
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # The versioned document the writes are checked against (the crisis plan's viewset sets its own).
+    document_model = Plan
+    etag = ETAG
+    etag_example = '"plan-%(id)s-v3"'
+    # The error a stale write raises (the minutes' viewset sets its own), and the 400 for an If-Match that is not
+    # this document's ETag.
+    conflict_class = services.PlanConflict
+    if_match_message = gettext_lazy(
+        "«If-Match» må være planens ETag, slik den kom i svaret, for eksempel «%(example)s»."
+    )
 
     def record(self, objects, what) -> None:
         owner = attrgetter(self.owner_path)
@@ -110,42 +132,51 @@ class PlanContentViewSet(GatedViewSet):
         if not header or header == "*":
             return None
         for tag in header.split(","):
-            match = ETAG.match(tag.strip())
+            match = self.etag.match(tag.strip())
             if match and int(match[1]) == plan_id:
                 return int(match[2])
-        raise ServiceError(
-            _("«If-Match» må være planens ETag, slik den kom i svaret, for eksempel «\"plan-%(id)s-v3\"».")
-            % {"id": plan_id},
-            "version",
-        )
+        raise ServiceError(str(self.if_match_message) % {"example": self.etag_example % {"id": plan_id}}, "version")
 
     def checked_write(self, plan_id: int, version: int | None, submitted: dict, current: Callable[[], dict],
                       write: Callable[[], object]):
         """Run ``write`` with the plan locked, after checking it is still at ``version`` (when one was given)."""
         with transaction.atomic():
             if version is not None:
-                plan = Plan.objects.select_for_update(of=("self",)).get(pk=plan_id)
-                services._check_version(plan, version, submitted, current())
+                plan = self.document_model.objects.select_for_update(of=("self",)).get(pk=plan_id)
+                services._check_version(plan, version, submitted, current(), conflict=self.conflict_class)
             return write()
 
+    def _body(self) -> dict:
+        """The request body, checked by the action's serializer (a 400 with field errors otherwise)."""
+        serializer = self.get_serializer(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
     def handle_exception(self, exc):
-        if isinstance(exc, services.PlanConflict):
+        if isinstance(exc, self.conflict_class):
             return self.conflict_response(exc)
         return super().handle_exception(exc)
 
-    def conflict_response(self, exc: services.PlanConflict) -> Response:
-        plan = plans_with_counts(Plan.objects.for_user(self.request.user, access.VIEW)).get(pk=exc.plan.pk)
+    def conflict_response(self, exc: services.VersionConflict) -> Response:
+        """412 with both texts and the document as it is now (the plan; the crisis plan's and the minutes' viewsets
+        their own)."""
+        key, document = self.conflict_document(exc.document.pk)
         data = {
             "detail": str(exc.message),
             "errors": {"version": [str(exc.message)]},
-            "current_version": plan.version,
+            "current_version": document["version"],
             "based_on_version": exc.based_on_version,
             "changed_by": exc.changed_by,
             "submitted": {k: _jsonable(v) for k, v in exc.submitted.items()},
             "current": {k: _jsonable(v) for k, v in exc.current.items()},
-            "plan": s.PlanSerializer(plan).data,
+            key: document,
         }
-        return Response(data, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": plan.etag})
+        return Response(data, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": document["etag"]})
+
+    def conflict_document(self, pk: int) -> tuple[str, dict]:
+        """The key and the serialized current document for a 412 body."""
+        plan = plans_with_counts(Plan.objects.for_user(self.request.user, access.VIEW)).get(pk=pk)
+        return "plan", s.PlanSerializer(plan).data
 
 
 def _fields(data: dict, exclude=("version",)) -> dict:
@@ -439,11 +470,6 @@ class StepViewSet(PlanContentViewSet):
         fresh.warnings = list(warnings)
         return Response(s.StepSerializer(fresh).data, status=code)
 
-    def _body(self) -> dict:
-        serializer = self.get_serializer(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
     def create(self, request, *args, **kwargs):
         data = self._body()
         goal = data.pop("goal")
@@ -552,11 +578,6 @@ class MeasureViewSet(PlanContentViewSet):
 
     def _respond(self, measure, code=status.HTTP_200_OK) -> Response:
         return Response(s.MeasureSerializer(self.reload(measure.pk)).data, status=code)
-
-    def _body(self) -> dict:
-        serializer = self.get_serializer(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
 
     def create(self, request, *args, **kwargs):
         data = self._body()

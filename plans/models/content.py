@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from koordinator.models import Organisation, User
+from koordinator.models import LifeArea, Organisation, User
 from koordinator.models.base import GatedQuerySet
 from plans.models.plan import Plan
 
@@ -27,20 +27,7 @@ def default_due_on() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(weeks=DEFAULT_STEP_WEEKS)
 
 
-class LifeArea(models.TextChoices):
-    """*Livsområder* (DOMAIN.md), used for goals and, later, for log entries and reports."""
-
-    HOUSING = "bolig", _("Bolig")
-    WORK = "arbeid", _("Arbeid, utdanning og aktivitet")
-    ECONOMY = "okonomi", _("Økonomi og gjeld")
-    PHYSICAL_HEALTH = "fysisk_helse", _("Fysisk helse")
-    MENTAL_HEALTH = "psykisk_helse", _("Psykisk helse")
-    DENTAL_HEALTH = "tannhelse", _("Tannhelse")
-    SUBSTANCE_USE = "rusmestring", _("Rusmestring")
-    FAMILY = "familie", _("Familie og nettverk")
-    LEISURE = "fritid", _("Fritid")
-    SAFETY = "trygghet", _("Trygghet")
-    LEGAL = "juridisk", _("Juridiske forhold")
+# ``LifeArea`` (livsområder) lives in the core app, shared with the follow-up log; ``plans.models`` re-exports it.
 
 
 # --- goals ---------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -152,14 +153,25 @@ def _shown(value) -> str:
 
 
 def _conflict_page(request: HttpRequest, conflict: services.PlanConflict, staff: bool, form) -> HttpResponse:
-    """Both texts side by side; nothing typed is lost.
+    plan = conflict.plan
+    return conflict_page(
+        request, conflict, form,
+        make_form=lambda initial: forms.PlanTextForm(plan=plan, staff=staff, initial=initial),
+        back_url=reverse("plan_detail", args=[plan.pk]), action_url=reverse("plan_edit", args=[plan.pk]),
+    )
+
+
+def conflict_page(request: HttpRequest, conflict: services.PlanConflict, form, *, make_form, back_url: str,
+                  action_url: str) -> HttpResponse:
+    """Both texts side by side; nothing typed is lost (the plan and the crisis plan use the same page).
 
     A three-way merge against the version the editor started from: a part only one of the two changed takes
     that change; a part both changed keeps the stored text in the form, and the editor's own text stands next
-    to it in a box to copy from.
+    to it in a box to copy from. ``make_form(initial)`` builds the form to save again.
     """
-    plan = conflict.plan
-    base = plan.history.filter(version=conflict.based_on_version).order_by("-history_date", "-history_id").first()
+    document = conflict.plan
+    base = document.history.filter(version=conflict.based_on_version).order_by(
+        "-history_date", "-history_id").first()
     merged, rows = {}, []
     for name in form.text_names:
         mine, stored = conflict.submitted.get(name), conflict.current.get(name)
@@ -178,8 +190,9 @@ def _conflict_page(request: HttpRequest, conflict: services.PlanConflict, staff:
                 "stored": _shown(stored),
                 "both_changed": base is None or (stored != before and mine != before),
             })
-    merge_form = forms.PlanTextForm(plan=plan, staff=staff, initial={**merged, "version": conflict.current_version})
-    context = {"plan": plan, "conflict": conflict, "rows": rows, "form": merge_form}
+    merge_form = make_form({**merged, "version": conflict.current_version})
+    context = {"plan": document, "conflict": conflict, "rows": rows, "form": merge_form, "back_url": back_url,
+               "action_url": action_url}
     return render(request, "plans/conflict.html", context, status=409)
 
 

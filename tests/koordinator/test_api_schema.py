@@ -39,6 +39,10 @@ ENDPOINTS = {
     "/api/v1/notifications/{id}/": {"get"},
     "/api/v1/notifications/{id}/read/": {"post"},
     "/api/v1/notifications/read-all/": {"post"},
+    # The follow-up log (issue 5)
+    "/api/v1/followup-entries/": {"get", "post"},
+    "/api/v1/followup-entries/{id}/": {"get", "patch"},
+    "/api/v1/followup-entries/{id}/archive/": {"post"},
     # Individual plans (issue 4): the plans router (plans/api/urls.py).
     "/api/v1/plans/": {"get", "post"},
     "/api/v1/plans/{id}/": {"get", "patch"},
@@ -67,6 +71,37 @@ ENDPOINTS = {
     "/api/v1/progress-notes/{id}/": {"get"},
     "/api/v1/plan-comments/": {"get", "post"},
     "/api/v1/plan-comments/{id}/": {"get"},
+    # Crisis plans (issue 5): plans/api/crisis.py.
+    "/api/v1/crisis-plans/": {"get", "post"},
+    "/api/v1/crisis-plans/{id}/": {"get", "patch"},
+    "/api/v1/crisis-plans/{id}/sign-off/": {"post"},
+    "/api/v1/crisis-plans/{id}/restore/": {"post"},
+    "/api/v1/crisis-plans/{id}/archive/": {"post"},
+    "/api/v1/crisis-plans/{id}/history/": {"get"},
+    "/api/v1/crisis-plans/emergency-access/": {"post"},
+    # Responsibility groups (issue 6): meetings/api/.
+    "/api/v1/groups/": {"get", "post"},
+    "/api/v1/groups/{id}/": {"get", "patch"},
+    "/api/v1/groups/{id}/status/": {"post"},
+    "/api/v1/group-members/": {"get", "post"},
+    "/api/v1/group-members/{id}/": {"get", "patch"},
+    "/api/v1/group-members/{id}/archive/": {"post"},
+    "/api/v1/meetings/": {"get", "post"},
+    "/api/v1/meetings/{id}/": {"get", "patch"},
+    "/api/v1/meetings/{id}/cancel/": {"post"},
+    "/api/v1/meetings/{id}/apologies/": {"post"},
+    "/api/v1/attendance/": {"get", "post"},
+    "/api/v1/attendance/{id}/": {"get", "patch"},
+    "/api/v1/minutes/": {"get", "post"},
+    "/api/v1/minutes/{id}/": {"get", "patch"},
+    "/api/v1/minutes/{id}/ready/": {"post"},
+    "/api/v1/minutes/{id}/approve/": {"post"},
+    "/api/v1/minutes/{id}/disagree/": {"post"},
+    "/api/v1/minutes/{id}/restore/": {"post"},
+    "/api/v1/minutes/{id}/history/": {"get"},
+    "/api/v1/minutes/{id}/changes-since-read/": {"get"},
+    "/api/v1/action-items/": {"get", "post"},
+    "/api/v1/action-items/{id}/": {"get", "patch"},
 }
 
 # Actions that take no input at all: the URL says everything.

@@ -50,6 +50,8 @@ ALL_NAV_LABELS = {
     "Min side",
     "Hvem har sett opplysningene mine",
     "Mine brukere",
+    "Mine ansvarsgrupper",
+    "Mine oppgaver",
     "Brukerkontoer",
 }
 
@@ -153,7 +155,7 @@ def test_every_page_has_exactly_one_h1(client, world):
         ),
         ("leader", {"Saksoversikt", "Fravær", "Dekning", "Faste stedfortredere", "Brev til utskrift"}),
         ("owner", {"Min side", "Hvem har sett opplysningene mine"}),
-        ("partner_valid", {"Mine brukere"}),
+        ("partner_valid", {"Mine brukere", "Mine ansvarsgrupper", "Mine oppgaver"}),
         ("admin", {"Brukerkontoer"}),
     ],
 )

@@ -1,1 +1,0 @@
-"""Models of the meetings app (added by later issues)."""

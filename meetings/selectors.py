@@ -1,0 +1,952 @@
+"""Reads for the meetings pages, lists, the PDF and the API.
+
+Every function starts from a gated queryset (``Model.objects.for_user``), so nothing here hands a caller more than
+the access gate allows; a single object outside the gate is a ``Http404``. The page selectors run a fixed number of
+queries however many members, agenda points, action items or comments there are (asserted in
+``tests/meetings/test_query_budgets.py``).
+
+Selectors never write. A page that shows the minutes calls ``meetings.services.mark_minutes_read`` after
+:func:`meeting_page` (which reports what changed since the reader last read them).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from koordinator import access, continuity
+from koordinator.models import Absence, FollowUp, Membership, Organisation, ServiceUser, User
+from koordinator.timeutil import no_date
+from meetings import notices
+from meetings.access import group_ids, owner_member_ids, partner_member_ids
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Comment,
+    Group,
+    GroupMember,
+    Meeting,
+    Minutes,
+    MinutesRead,
+)
+from plans.models import Plan, PlanRevision, Step
+from plans.selectors import PlanVersion, document_timeline, document_version_values
+
+CASE_RELATED = ("follow_up__service_user", "follow_up__trust_person", "follow_up__deputy", "follow_up__unit")
+GROUP_RELATED = CASE_RELATED
+MEETING_RELATED = tuple(f"group__{r}" for r in CASE_RELATED) + ("chair_person",)
+MEMBER_RELATED = ("person", "organisation")
+ITEM_RELATED = ("responsible__person", "responsible__organisation", "meeting")
+
+
+def _get(qs: QuerySet, obj: Model | int) -> Model:
+    pk = obj.pk if isinstance(obj, Model) else obj
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+# --- lists ----------------------------------------------------------------------------------------------------------
+
+
+def visible_groups(user: User, action: str = access.VIEW) -> QuerySet:
+    """The groups ``user`` may see (or change), with the case and its people joined in."""
+    return Group.objects.for_user(user, action).select_related(*GROUP_RELATED)
+
+
+def groups_for_case(user: User, follow_up: FollowUp) -> list[Group]:
+    """The case's groups, the open one first, then closed ones (newest first)."""
+    groups = list(visible_groups(user).filter(follow_up=follow_up).order_by("-created_at", "-pk"))
+    return sorted(groups, key=lambda g: g.status == Group.Status.CLOSED)
+
+
+def current_group(user: User, follow_up: FollowUp) -> Group | None:
+    """The case's group that is not closed, if ``user`` may see it."""
+    return visible_groups(user).filter(follow_up=follow_up).open().first()
+
+
+def visible_meetings(user: User, action: str = access.VIEW) -> QuerySet:
+    return Meeting.objects.for_user(user, action).select_related(*MEETING_RELATED)
+
+
+def next_meeting_for_owner(user: User) -> Meeting | None:
+    """The logged-in user's next planned meeting in their own group (for *Min plan*)."""
+    a = access.actor_for(user)
+    if a.service_user_id is None:
+        return None
+    return (
+        visible_meetings(user).upcoming().filter(group__follow_up__service_user_id=a.service_user_id)
+        .order_by("starts_at", "pk").first()
+    )
+
+
+def action_items(user: User, *, group: Group | None = None, status: str | None = None, overdue: bool = False,
+                 day: datetime.date | None = None) -> QuerySet:
+    """Action items ``user`` may see, with who, the meeting and the user joined in (the list endpoint's query).
+
+    ``overdue`` keeps open items whose due date has passed.
+    """
+    qs = ActionItem.objects.for_user(user).select_related(
+        *ITEM_RELATED, *(f"group__{r}" for r in CASE_RELATED)
+    )
+    if group is not None:
+        qs = qs.filter(group=group)
+    if status is not None:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.overdue(day)
+    return qs.order_by("due_on", "pk")
+
+
+def my_action_items(user: User, *, include_closed: bool = False) -> QuerySet:
+    """*«Mine oppgaver»*: the items ``user`` is responsible for across all their groups — as a partner (personally
+    or for their service, while the consent is in force), as the user, or as the coordinator. Open ones first by
+    due date. Without ``include_closed``, only open items in groups that are not closed."""
+    a = access.actor_for(user)
+    mine = Q(responsible_id__in=partner_member_ids(a)) | Q(responsible_id__in=owner_member_ids(a))
+    mine |= Q(responsible__kind=GroupMember.Kind.COORDINATOR, group__follow_up__trust_person_id=a.user_id)
+    qs = action_items(user).filter(mine)
+    if not include_closed:
+        qs = qs.open().exclude(group__status=Group.Status.CLOSED)
+    return qs.order_by("status", "due_on", "pk")
+
+
+@dataclass
+class GroupSummary:
+    """One line of *«Mine ansvarsgrupper»*."""
+
+    group: Group
+    next_meeting: Meeting | None
+    open_items: int
+    overdue_items: int
+
+
+def my_groups(user: User, *, day: datetime.date | None = None) -> list[GroupSummary]:
+    """The open groups ``user`` takes part in as a member (a partner while consent is in force, the user, the
+    coordinator), with the next meeting and how many of their own items are open and overdue. Three queries."""
+    day = day or timezone.localdate()
+    a = access.actor_for(user)
+    member_of = GroupMember.objects.current().filter(
+        Q(pk__in=partner_member_ids(a)) | Q(pk__in=owner_member_ids(a))
+        | Q(kind=GroupMember.Kind.COORDINATOR, group__follow_up__trust_person_id=a.user_id)
+    )
+    groups = list(visible_groups(user).open().filter(pk__in=member_of.values("group_id")).order_by("pk"))
+    upcoming = visible_meetings(user).upcoming().filter(group__in=groups).order_by("starts_at", "pk")
+    next_of: dict[int, Meeting] = {}
+    for meeting in upcoming:
+        next_of.setdefault(meeting.group_id, meeting)
+    open_items, overdue = defaultdict(int), defaultdict(int)
+    for group_id, due_on in my_action_items(user).filter(group__in=groups).values_list("group_id", "due_on"):
+        open_items[group_id] += 1
+        overdue[group_id] += due_on < day
+    summaries = [GroupSummary(g, next_of.get(g.pk), open_items[g.pk], overdue[g.pk]) for g in groups]
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    return sorted(summaries, key=lambda s: (s.next_meeting.starts_at if s.next_meeting else far, s.group.pk))
+
+
+# --- consent of members ---------------------------------------------------------------------------------------------
+
+
+def consent_in_force(group: Group, members: list[GroupMember], day: datetime.date | None = None) -> dict[int, bool]:
+    """For each member: may they see the group now (the user and coordinator always; staff always)? Three queries
+    at most, however many members."""
+    people, services = notices.consent_reach(group.follow_up.service_user_id, day)
+    staff = notices.staff_ids(group)
+    person_ids = [m.person_id for m in members if m.kind == GroupMember.Kind.PERSON]
+    through_service = set()
+    if services and person_ids:
+        through_service = set(
+            Membership.objects.filter(role=Membership.Role.PARTNER, organisation_id__in=services,
+                                      user_id__in=person_ids).values_list("user_id", flat=True)
+        )
+    result = {}
+    for m in members:
+        if m.kind in GroupMember.ALWAYS:
+            result[m.pk] = True
+        elif m.kind == GroupMember.Kind.PERSON:
+            result[m.pk] = m.person_id in staff or m.person_id in people or m.person_id in through_service
+        else:
+            result[m.pk] = m.organisation_id in services
+    return result
+
+
+# --- the agenda -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AgendaPoint:
+    """One point on the agenda, in plain words. ``item`` is the stored row (always for proposals; for generated
+    points once the agenda is locked); ``action_item``, ``step`` and ``plan`` link to what it is about, so a page
+    can show its state now."""
+
+    kind: str
+    title: str
+    detail: str = ""
+    item: AgendaItem | None = None
+    action_item: ActionItem | None = None
+    step: Step | None = None
+    plan: Plan | None = None
+    proposed_by: str = ""
+    note: str = ""  # the minutes' note for this point (filled by meeting_page)
+
+    @property
+    def kind_label(self) -> str:
+        return str(AgendaItem.Kind(self.kind).label)
+
+    @property
+    def is_generated(self) -> bool:
+        return self.kind in AgendaItem.GENERATED
+
+
+def _action_title(item: ActionItem, case: FollowUp) -> str:
+    return _("Oppgave: «%(what)s» – %(who)s, frist %(due)s") % {
+        "what": item.what, "who": item.responsible.name_in(case), "due": no_date(item.due_on)}
+
+
+def _step_title(step: Step) -> str:
+    return _("Delmål: «%(what)s», frist %(due)s (%(status)s)") % {
+        "what": step.what, "due": no_date(step.due_on), "status": step.get_status_display().lower()}
+
+
+def generated_points(meeting: Meeting, *, reader: User | None = None) -> list[AgendaPoint]:
+    """The points the agenda gets by itself, in order: every open action item from earlier meetings of the group,
+    the plan's steps that came due since the last meeting, and the plan revision if it is due by the meeting.
+
+    «Since the last meeting» is after the group's previous meeting that was not cancelled, up to and including the
+    meeting's day; before a group's first meeting it is the plan's open steps due by then. With ``reader``, steps
+    and the plan are read through the gate (a partner without the plan scope does not get them); without, it is
+    the services' view (for locking the agenda). Four queries (six with a reader).
+    """
+    group = meeting.group
+    case = group.follow_up
+    day = meeting.local_date
+    points: list[AgendaPoint] = []
+    earlier = (
+        ActionItem.objects.open()
+        .filter(group_id=group.pk, meeting__starts_at__lt=meeting.starts_at)
+        .select_related(*ITEM_RELATED)
+        .order_by("due_on", "pk")
+    )
+    for item in earlier:
+        points.append(AgendaPoint(
+            AgendaItem.Kind.ACTION_ITEM, _action_title(item, case),
+            _("Fra møtet %(date)s") % {"date": no_date(item.meeting.local_date)}, action_item=item,
+        ))
+    plans = Plan.objects.for_user(reader) if reader is not None else Plan.objects.all()
+    plan = plans.filter(follow_up_id=case.pk).active().first()
+    if plan is None:
+        return points
+    previous = (
+        Meeting.objects.filter(group_id=group.pk, starts_at__lt=meeting.starts_at).not_cancelled()
+        .order_by("-starts_at").values_list("starts_at", flat=True).first()
+    )
+    steps = (Step.objects.for_user(reader) if reader is not None else Step.objects.all()).live().filter(
+        goal__plan=plan, due_on__lte=day
+    )
+    if previous is not None:
+        steps = steps.filter(due_on__gt=timezone.localtime(previous).date())
+    else:
+        steps = steps.open()
+    for step in steps.select_related("who_person", "who_organisation").order_by("due_on", "pk"):
+        points.append(AgendaPoint(AgendaItem.Kind.PLAN_STEP, _step_title(step), step=step, plan=plan))
+    if plan.next_revision_on is not None and plan.next_revision_on <= day:
+        points.append(AgendaPoint(
+            AgendaItem.Kind.PLAN_REVISION,
+            _("Revidere planen (skulle revideres %(date)s)") % {"date": no_date(plan.next_revision_on)},
+            plan=plan,
+        ))
+    return points
+
+
+def _stored_points(meeting: Meeting, reader: User, case: FollowUp) -> list[AgendaPoint]:
+    """The meeting's stored points; plan points only for a reader who may see the plan. Three queries."""
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting).live()
+        .select_related("proposed_by_member__person", "proposed_by_member__organisation",
+                        "action_item__responsible__person", "action_item__responsible__organisation", "step")
+    )
+    step_ids = {i.step_id for i in items if i.step_id}
+    visible_steps = set(Step.objects.for_user(reader).filter(pk__in=step_ids).values_list("pk", flat=True)) \
+        if step_ids else set()
+    plan = None
+    if any(i.kind == AgendaItem.Kind.PLAN_REVISION for i in items):
+        plan = Plan.objects.for_user(reader).filter(follow_up_id=case.pk).active().first()
+    points = []
+    for i in items:
+        if i.kind == AgendaItem.Kind.PLAN_STEP and i.step_id not in visible_steps:
+            continue
+        if i.kind == AgendaItem.Kind.PLAN_REVISION and plan is None:
+            continue
+        points.append(AgendaPoint(
+            i.kind, i.title, i.text, item=i, action_item=i.action_item, step=i.step,
+            plan=plan if i.kind == AgendaItem.Kind.PLAN_REVISION else None,
+            proposed_by=i.proposed_by_member.name_in(case) if i.proposed_by_member_id else "",
+        ))
+    return points
+
+
+def _ordered(points: list[AgendaPoint]) -> list[AgendaPoint]:
+    order = {kind: n for n, kind in enumerate(AgendaItem.ORDER)}
+    # Stable: generated points keep their computed order; stored ones their position.
+    return sorted(points, key=lambda p: (order[p.kind], p.item.position if p.item else 0, p.item.pk if p.item else 0))
+
+
+def _agenda(meeting: Meeting, reader: User) -> list[AgendaPoint]:
+    case = meeting.group.follow_up
+    points = _stored_points(meeting, reader, case)
+    if not meeting.agenda_is_frozen and meeting.status == Meeting.Status.PLANNED:
+        points = [p for p in points if not p.is_generated] + generated_points(meeting, reader=reader)
+    return _ordered(points)
+
+
+def agenda(user: User, meeting: Meeting | int) -> list[AgendaPoint]:
+    """The meeting's agenda as ``user`` may read it, built for the group (DOMAIN.md, *ansvarsgruppe*):
+
+    1. the user's own points («Brukerens ord»);
+    2. every open action item from earlier meetings of the group;
+    3. the plan's steps that came due since the last meeting;
+    4. the plan revision, if it is due;
+    5. the points members proposed.
+
+    While the meeting is planned the generated points (2–4) are computed, so an item closed before the meeting
+    leaves the agenda; once the agenda is locked (the minutes are started or the meeting is held) the stored points
+    are shown, so a past meeting keeps the agenda it had.
+    """
+    return _agenda(_get(visible_meetings(user), meeting), user)
+
+
+# --- the meeting page ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    member: GroupMember
+    name: str
+    role: str
+    attendance: Attendance | None
+    consent_in_force: bool
+
+    @property
+    def attendance_label(self) -> str:
+        return str(self.attendance.get_status_display()) if self.attendance else ""
+
+
+@dataclass
+class SectionChange:
+    """One section of the minutes that differs between two versions, with a line diff (``difflib``)."""
+
+    key: str
+    label: str
+    before: str
+    after: str
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        """``(op, line)``: ``"+"`` added, ``"-"`` removed, ``" "`` unchanged (no colour needed to tell them apart)."""
+        result = []
+        for line in difflib.ndiff(self.before.splitlines(), self.after.splitlines()):
+            if line.startswith("? "):
+                continue
+            result.append((line[0], line[2:]))
+        return result
+
+
+@dataclass
+class SinceRead:
+    """What changed in the minutes since the reader last read them."""
+
+    last_read_version: int | None
+    current_version: int
+    changes: list[SectionChange] = field(default_factory=list)
+
+    @property
+    def first_time(self) -> bool:
+        return self.last_read_version is None
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+
+@dataclass
+class MeetingPage:
+    """Everything the meeting page shows, for one reader, in a fixed number of queries."""
+
+    meeting: Meeting
+    group: Group
+    case: FollowUp
+    owner: ServiceUser
+    chair_name: str
+    chair_absence: Absence | None
+    members: list[MemberRow]
+    agenda: list[AgendaPoint]
+    minutes: Minutes | None
+    since_read: SinceRead | None
+    comments: list[Comment]
+    action_items: list[ActionItem]
+    plan_revisions: list[PlanRevision]
+    my_member: GroupMember | None
+    is_staff: bool
+    is_owner: bool
+    can_manage: bool
+    can_write_minutes: bool
+
+    @property
+    def my_attendance(self) -> Attendance | None:
+        if self.my_member is None:
+            return None
+        return next((r.attendance for r in self.members if r.member.pk == self.my_member.pk), None)
+
+    @property
+    def can_send_apologies(self) -> bool:
+        return self.my_member is not None and self.meeting.is_planned and not self.meeting.has_started()
+
+    @property
+    def can_propose(self) -> bool:
+        return self.meeting.is_planned and (self.my_member is not None or self.can_write_minutes)
+
+    @property
+    def can_respond(self) -> bool:
+        """Approve or disagree: the user (or staff recording the user's answer) once the minutes are ready."""
+        return self.minutes is not None and not self.minutes.is_draft and (self.is_owner or self.is_staff)
+
+    @property
+    def can_comment(self) -> bool:
+        return self.minutes is not None and (self.my_member is not None or self.is_staff)
+
+    @property
+    def version(self) -> int | None:
+        return self.minutes.version if self.minutes else None
+
+
+def _flatten(values: dict, titles: dict[int, str]) -> dict[str, tuple[str, str]]:
+    """The sections of one version as ``key -> (label, text)``, in the document's order."""
+    labels = {name: capfirst(str(Minutes._meta.get_field(name).verbose_name)) for name in Minutes.TEXT_SECTIONS}
+    flat = {"situation": (labels["situation"], values.get("situation") or ""),
+            "user_words": (labels["user_words"], values.get("user_words") or "")}
+    for key, text in sorted((values.get("point_notes") or {}).items(), key=lambda kv: int(kv[0])):
+        flat[f"point:{key}"] = (_("Punkt: %(title)s") % {"title": titles.get(int(key), "–")}, text or "")
+    flat["decisions"] = (labels["decisions"], values.get("decisions") or "")
+    return flat
+
+
+def diff_sections(before: dict, after: dict, titles: dict[int, str]) -> list[SectionChange]:
+    """The sections that differ between two versions' values (``Minutes.SECTION_FIELDS``)."""
+    old, new = _flatten(before, titles), _flatten(after, titles)
+    keys = list(old) + [k for k in new if k not in old]
+    changes = []
+    for key in keys:
+        label, text_before = old.get(key, (new.get(key, ("", ""))[0], ""))
+        text_after = new.get(key, (label, ""))[1]
+        if text_before != text_after:
+            changes.append(SectionChange(key, new.get(key, (label,))[0], text_before, text_after))
+    return changes
+
+
+def _values(record) -> dict:
+    return {name: getattr(record, name) for name in Minutes.SECTION_FIELDS}
+
+
+def _versions(minutes: Minutes, versions: list[int]) -> dict[int, dict]:
+    """The sections as they were at each of ``versions`` (the last history row of each). One query."""
+    found = {}
+    for record in minutes.history.filter(version__in=versions).order_by("history_date", "history_id"):
+        found[record.version] = _values(record)
+    return found
+
+
+def _titles(meeting_id: int) -> dict[int, str]:
+    return dict(AgendaItem.objects.filter(meeting_id=meeting_id).values_list("pk", "title"))
+
+
+def _since_read(user: User, minutes: Minutes, titles: dict[int, str]) -> SinceRead:
+    read = MinutesRead.objects.filter(minutes=minutes, reader_id=getattr(user, "pk", None)).first()
+    if read is None or read.version >= minutes.version:
+        return SinceRead(read.version if read else None, minutes.version)
+    old = _versions(minutes, [read.version]).get(read.version, {})
+    return SinceRead(read.version, minutes.version, diff_sections(old, _values(minutes), titles))
+
+
+def changes_since_last_read(user: User, minutes: Minutes | int) -> SinceRead:
+    """What changed in the minutes since ``user`` last read them (empty the first time, and when nothing did)."""
+    minutes = _get(Minutes.objects.for_user(user), minutes)
+    return _since_read(user, minutes, _titles(minutes.meeting_id))
+
+
+def _may(user: User, group: Group) -> tuple[bool, bool, bool]:
+    """(staff, owner, manages the group)."""
+    a = access.actor_for(user)
+    staff = FollowUp.objects.filter(access.case_staff_q(a), pk=group.follow_up_id).exists()
+    owner = a.service_user_id is not None and a.service_user_id == group.follow_up.service_user_id
+    return staff, owner, staff or (owner and group.user_chairs)
+
+
+def chair_name(meeting: Meeting) -> str:
+    if meeting.chair_person_id:
+        return meeting.chair_person.display_name
+    case = meeting.group.follow_up
+    return case.service_user.full_name if meeting.group.user_chairs else case.trust_person.display_name
+
+
+def _chair_id(meeting: Meeting) -> int | None:
+    if meeting.chair_person_id:
+        return meeting.chair_person_id
+    if meeting.group.user_chairs:
+        return meeting.group.follow_up.service_user.user_id
+    return meeting.group.follow_up.trust_person_id
+
+
+def meeting_page(user: User, meeting: Meeting | int) -> MeetingPage:
+    """The meeting for one reader: members with attendance and whether their consent is in force, the agenda with
+    the minutes' note for each point, the minutes and what changed since the reader last read them, comments, the
+    action items decided here, and the plan revision made in the meeting. 404 outside the gate."""
+    meeting = _get(visible_meetings(user), meeting)
+    group = meeting.group
+    case = group.follow_up
+    staff, owner, manage = _may(user, group)
+    chair_id = _chair_id(meeting)
+    write = manage or (chair_id is not None and chair_id == getattr(user, "pk", None))
+
+    members = list(
+        GroupMember.objects.for_user(user).filter(group=group)
+        .filter(Q(removed_at__isnull=True) | Q(attendance__meeting=meeting)).distinct()
+        .select_related(*MEMBER_RELATED).order_by("added_at", "pk")
+    )
+    for m in members:
+        m.group = group
+    attendance = {a.member_id: a for a in Attendance.objects.for_user(user).filter(meeting=meeting)}
+    consent = consent_in_force(group, members)
+    rows = [MemberRow(m, m.name_in(case), m.role_display, attendance.get(m.pk), consent[m.pk]) for m in members]
+
+    a = access.actor_for(user)
+    if owner:
+        my_member = next((m for m in members if m.kind == GroupMember.Kind.USER and m.removed_at is None), None)
+    elif case.trust_person_id == a.user_id:
+        my_member = next((m for m in members if m.kind == GroupMember.Kind.COORDINATOR), None)
+    else:
+        mine = set(GroupMember.objects.filter(group=group, pk__in=partner_member_ids(a)).values_list("pk", flat=True))
+        candidates = [m for m in members if m.pk in mine]
+        candidates.sort(key=lambda m: m.kind != GroupMember.Kind.PERSON)
+        my_member = candidates[0] if candidates else None
+
+    points = _agenda(meeting, user)
+    minutes = Minutes.objects.for_user(user).filter(meeting=meeting).select_related("ready_by",
+                                                                                    "user_response_by").first()
+    since, comments = None, []
+    if minutes is not None:
+        titles = {p.item.pk: p.item.title for p in points if p.item}
+        for p in points:
+            if p.item:
+                p.note = minutes.note_for(p.item.pk)
+        since = _since_read(user, minutes, titles)
+        comments = list(Comment.objects.for_user(user).filter(minutes=minutes).live().select_related(
+            "author", "member__person", "member__organisation").order_by("created_at", "pk"))
+    items = list(ActionItem.objects.for_user(user).filter(meeting=meeting).select_related(*ITEM_RELATED)
+                 .order_by("due_on", "pk"))
+    revisions = list(
+        PlanRevision.objects.for_user(user)
+        .filter(meeting_type=ContentType.objects.get_for_model(Meeting), meeting_id=meeting.pk)
+        .select_related("created_by").order_by("-revised_on", "-pk")
+    )
+    chair_absence = None
+    if chair_id is not None and meeting.is_planned:
+        chair_absence = continuity.absences_on([chair_id], meeting.local_date).get(chair_id)
+    return MeetingPage(
+        meeting=meeting, group=group, case=case, owner=case.service_user, chair_name=chair_name(meeting),
+        chair_absence=chair_absence, members=rows, agenda=points, minutes=minutes, since_read=since,
+        comments=comments, action_items=items, plan_revisions=revisions, my_member=my_member, is_staff=staff,
+        is_owner=owner, can_manage=manage, can_write_minutes=write,
+    )
+
+
+# --- the group page --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupPage:
+    group: Group
+    case: FollowUp
+    members: list[MemberRow]
+    upcoming: list[Meeting]
+    past: list[Meeting]
+    minutes_status: dict[int, str]  # meeting id -> the minutes' status label
+    open_items: list[ActionItem]
+    is_staff: bool
+    is_owner: bool
+    can_manage: bool
+
+
+def group_page(user: User, group: Group | int) -> GroupPage:
+    """The group: current members (and whether each one's consent is in force), meetings ahead and past with the
+    minutes' status, and the open action items. A fixed number of queries; 404 outside the gate."""
+    group = _get(visible_groups(user), group)
+    case = group.follow_up
+    staff, owner, manage = _may(user, group)
+    members = list(GroupMember.objects.for_user(user).filter(group=group).current().select_related(*MEMBER_RELATED)
+                   .order_by("added_at", "pk"))
+    consent = consent_in_force(group, members)
+    rows = [MemberRow(m, m.name_in(case), m.role_display, None, consent[m.pk]) for m in members]
+    meetings = list(Meeting.objects.for_user(user).filter(group=group).select_related("chair_person")
+                    .order_by("starts_at", "pk"))
+    now = timezone.now()
+    upcoming = [m for m in meetings if m.is_planned and m.starts_at >= now]
+    past = [m for m in reversed(meetings) if m not in upcoming]
+    statuses = {
+        meeting_id: str(Minutes.Status(status).label)
+        for meeting_id, status in Minutes.objects.for_user(user).filter(meeting__group=group)
+        .values_list("meeting_id", "status")
+    }
+    items = list(action_items(user, group=group, status=ActionItem.Status.OPEN))
+    return GroupPage(group, case, rows, upcoming, past, statuses, items, staff, owner, manage)
+
+
+# --- the minutes' history --------------------------------------------------------------------------------------------
+
+
+def minutes_timeline(user: User, minutes: Minutes | int) -> list[PlanVersion]:
+    """Every version of the minutes, newest first, with who, when and why (the plans' timeline, reused)."""
+    return document_timeline(_get(Minutes.objects.for_user(user), minutes), Minutes.SECTION_FIELDS)
+
+
+def minutes_version_values(user: User, minutes: Minutes | int, history_id: int) -> dict | None:
+    """The sections as they were in one version (for showing it before a restore)."""
+    return document_version_values(_get(Minutes.objects.for_user(user), minutes), history_id, Minutes.SECTION_FIELDS)
+
+
+@dataclass
+class Amendment:
+    """A change after the minutes were marked ready: shown as a visible change with its reason."""
+
+    version: int
+    when: datetime.datetime
+    who: str
+    reason: str
+    changes: list[SectionChange]
+
+
+def minutes_amendments(user: User, minutes: Minutes | int) -> list[Amendment]:
+    """The changes made after the minutes were marked ready, oldest first, each with a section diff. Two queries."""
+    minutes = _get(Minutes.objects.for_user(user), minutes)
+    titles = _titles(minutes.meeting_id)
+    amendments = []
+    previous = None
+    for record in minutes.history.select_related("history_user").order_by("history_date", "history_id"):
+        if previous is not None and record.version > previous.version and record.amendment_reason:
+            amendments.append(Amendment(
+                version=record.version,
+                when=record.history_date,
+                who=record.history_user.display_name if record.history_user else _("Systemet"),
+                reason=record.amendment_reason,
+                changes=diff_sections(_values(previous), _values(record), titles),
+            ))
+        previous = record
+    return amendments
+
+
+# --- for the leader --------------------------------------------------------------------------------------------------
+
+
+def _leader_groups(user: User):
+    munis = access.actor_for(user).leader_municipality_ids
+    if not munis:
+        raise PermissionDenied
+    return Group.objects.for_user(user).filter(follow_up__municipality_id__in=munis).values("pk")
+
+
+@dataclass
+class OrganisationAttendance:
+    """How often a partner service came to the meetings it was expected at («NAV Lerkendal: 4 av 9 møter»)."""
+
+    organisation: Organisation
+    meetings: int = 0
+    present: int = 0
+    apologies: int = 0
+    absent: int = 0
+    not_recorded: int = 0
+
+    @property
+    def label(self) -> str:
+        return _("%(name)s: %(present)s av %(total)s møter") % {
+            "name": self.organisation.name, "present": self.present, "total": self.meetings}
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.present / self.meetings) if self.meetings else 0
+
+
+# Which attendance counts when a service had several members at one meeting.
+_RANK = {Attendance.Status.PRESENT: 3, Attendance.Status.APOLOGIES: 2, Attendance.Status.ABSENT: 1}
+
+
+def attendance_by_organisation(user: User, *, since: datetime.date | None = None,
+                               until: datetime.date | None = None) -> list[OrganisationAttendance]:
+    """For a leader: per partner service, across every group in their municipalities, in how many held meetings it
+    was present, sent apologies, was absent without notice, or nothing was recorded. A service is expected at a
+    meeting when it had a member in the group then (a person from it, or the service itself). Lowest attendance
+    first. Four queries."""
+    groups = _leader_groups(user)
+    members = list(
+        GroupMember.objects.filter(group_id__in=groups, organisation__isnull=False)
+        .values_list("pk", "group_id", "organisation_id", "added_at", "removed_at")
+    )
+    meetings = Meeting.objects.filter(group_id__in=groups, status=Meeting.Status.HELD)
+    if since:
+        meetings = meetings.filter(starts_at__date__gte=since)
+    if until:
+        meetings = meetings.filter(starts_at__date__lte=until)
+    statuses = {
+        (meeting_id, member_id): status
+        for meeting_id, member_id, status in Attendance.objects.filter(
+            meeting_id__in=meetings.values("pk"), member__organisation__isnull=False
+        ).values_list("meeting_id", "member_id", "status")
+    }
+    meetings = list(meetings.values_list("pk", "group_id", "starts_at"))
+    by_group = defaultdict(list)
+    for member in members:
+        by_group[member[1]].append(member)
+    counts: dict[int, OrganisationAttendance] = {}
+    organisations = Organisation.objects.in_bulk({m[2] for m in members})
+    for meeting_id, group_id, starts_at in meetings:
+        best: dict[int, str | None] = {}
+        for member_id, _group, org_id, added_at, removed_at in by_group[group_id]:
+            if added_at > starts_at or (removed_at is not None and removed_at <= starts_at):
+                continue
+            status = statuses.get((meeting_id, member_id))
+            if org_id not in best or _RANK.get(status, 0) > _RANK.get(best[org_id], 0):
+                best[org_id] = status
+        for org_id, status in best.items():
+            row = counts.setdefault(org_id, OrganisationAttendance(organisations[org_id]))
+            row.meetings += 1
+            if status == Attendance.Status.PRESENT:
+                row.present += 1
+            elif status == Attendance.Status.APOLOGIES:
+                row.apologies += 1
+            elif status == Attendance.Status.ABSENT:
+                row.absent += 1
+            else:
+                row.not_recorded += 1
+    return sorted(counts.values(), key=lambda r: (r.percent, r.organisation.name))
+
+
+@dataclass
+class OrganisationOverdue:
+    organisation: Organisation
+    items: list[ActionItem]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def overdue_by_organisation(user: User, *, day: datetime.date | None = None) -> list[OrganisationOverdue]:
+    """For a leader: open action items past their due date, per partner service responsible (a person from it, or
+    the service itself), most first. One query."""
+    groups = _leader_groups(user)
+    items = (
+        action_items(user, overdue=True, day=day)
+        .filter(group_id__in=groups, responsible__organisation__isnull=False)
+    )
+    by_org: dict[int, OrganisationOverdue] = {}
+    for item in items:
+        org = item.responsible.organisation
+        by_org.setdefault(org.pk, OrganisationOverdue(org, [])).items.append(item)
+    return sorted(by_org.values(), key=lambda r: (-r.count, r.organisation.name))
+
+
+@dataclass
+class ChairGap:
+    """A planned meeting whose chair is away that day: the leader moves it or hands the chair on."""
+
+    meeting: Meeting
+    chair: User
+    absence: Absence
+
+
+def meetings_needing_a_chair(user: User, *, day: datetime.date | None = None, horizon_days: int = 60
+                             ) -> list[ChairGap]:
+    """Planned meetings in the cases ``user`` works on (a leader: the municipality) from ``day`` up to
+    ``horizon_days`` ahead, whose chair (the coordinator, or the person the chair was handed to) is away on the
+    meeting's day. Two queries."""
+    day = day or timezone.localdate()
+    a = access.actor_for(user)
+    if not a.is_authenticated:
+        return []
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    meetings = list(
+        Meeting.objects.filter(group_id__in=group_ids(a, access.CHANGE, owner=False, members=False))
+        .planned()
+        .filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=horizon_days + 1))
+        .select_related(*MEETING_RELATED)
+        .order_by("starts_at", "pk")
+    )
+    chairs = {m.pk: (m.chair_person if m.chair_person_id else m.group.follow_up.trust_person) for m in meetings
+              if m.chair_person_id or not m.group.user_chairs}
+    absences = list(
+        Absence.objects.overlapping(day, day + datetime.timedelta(days=horizon_days))
+        .filter(person_id__in={c.pk for c in chairs.values()})
+    )
+    gaps = []
+    for meeting in meetings:
+        chair = chairs.get(meeting.pk)
+        if chair is None:
+            continue
+        absence = next((x for x in absences if x.person_id == chair.pk and x.covers(meeting.local_date)), None)
+        if absence is not None:
+            gaps.append(ChairGap(meeting, chair, absence))
+    return gaps
+
+
+
+# --- for the pages: who I am in a group, who may chair, what waits for whom ------------------------------------------
+
+
+def my_member_ids(user: User, group: Group) -> set[int]:
+    """The members ``user`` acts as in ``group``: the owner the user member, the trust person the coordinator, a
+    partner their person member and their service's member while the consent is in force. For showing «Oppdater»
+    on the action items they are responsible for without a query per item. One query at most."""
+    a = access.actor_for(user)
+    if not a.is_authenticated:
+        return set()
+    q = Q(pk__in=partner_member_ids(a)) | Q(pk__in=owner_member_ids(a))
+    if group.follow_up.trust_person_id == a.user_id:
+        q |= Q(kind=GroupMember.Kind.COORDINATOR)
+    return set(GroupMember.objects.filter(q, group=group).values_list("pk", flat=True))
+
+
+@dataclass
+class ChairCandidate:
+    """Someone who may chair a meeting instead (staff on the case), and whether they are away that day."""
+
+    person: User
+    role: str
+    absence: Absence | None = None
+
+
+def chair_candidates(user: User, meeting: Meeting | int) -> list[ChairCandidate]:
+    """Who the chair of a meeting can be handed to (``services.hand_over_chair`` accepts staff on the case): the
+    case's deputy (own or standing) and the leaders in the case's municipality, each with their absence on the
+    meeting's day. Not the trust person (the chair handed back is «the group's own»). Four queries."""
+    meeting = _get(visible_meetings(user), meeting)
+    case = meeting.group.follow_up
+    people: dict[int, tuple[User, str]] = {}
+    deputy = continuity.effective_deputy(case)
+    if deputy is not None and deputy.is_active:
+        people[deputy.pk] = (deputy, _("stedfortreder"))
+    leaders = User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(
+            role=Membership.Role.LEADER, organisation__municipality_id=case.municipality_id
+        ).values("user_id"),
+    ).order_by("first_name", "last_name", "username")
+    for leader in leaders:
+        people.setdefault(leader.pk, (leader, _("leder")))
+    people.pop(case.trust_person_id, None)
+    away = continuity.absences_on(people, meeting.local_date)
+    return [ChairCandidate(person, role, away.get(pk)) for pk, (person, role) in people.items()]
+
+
+def minutes_awaiting_owner(user: User) -> list[Minutes]:
+    """The owner's minutes marked ready and waiting for their answer (approve, or say what they disagree with),
+    oldest meeting first. One query."""
+    a = access.actor_for(user)
+    if a.service_user_id is None:
+        return []
+    return list(
+        Minutes.objects.for_user(user)
+        .filter(status=Minutes.Status.READY, meeting__group__follow_up__service_user_id=a.service_user_id)
+        .select_related("meeting").order_by("meeting__starts_at", "pk")
+    )
+
+
+@dataclass
+class ChairWork:
+    """What waits for a trust person in the groups of the cases they follow up (for *Min arbeidsliste*)."""
+
+    this_week: list[Meeting]
+    minutes_waiting: list[Meeting]  # started, not cancelled, minutes missing or not marked ready
+    disputed: list[Minutes]  # the user disagrees with something
+    overdue_items: list[ActionItem]
+
+
+def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.datetime | None = None
+               ) -> ChairWork:
+    """For the trust person: in the open groups of the cases they are trust person for (and meetings whose chair
+    was handed to them), the planned meetings left this week, meetings whose minutes are not marked ready yet,
+    minutes the user disagrees with, and overdue open action items. Four queries however many groups."""
+    day = day or timezone.localdate()
+    now = now or timezone.now()
+    a = access.actor_for(user)
+    if not a.is_authenticated:
+        return ChairWork([], [], [], [])
+    groups = Group.objects.for_user(user).open().filter(follow_up__trust_person_id=a.user_id).values("pk")
+    mine = Q(group_id__in=groups) | Q(chair_person_id=a.user_id)
+    meetings = Meeting.objects.for_user(user).filter(mine).select_related(*MEETING_RELATED)
+    week_end = datetime.datetime.combine(day - datetime.timedelta(days=day.weekday()) + datetime.timedelta(days=7),
+                                         datetime.time.min, tzinfo=timezone.get_current_timezone())
+    this_week = list(meetings.planned().filter(starts_at__gte=now, starts_at__lt=week_end)
+                     .order_by("starts_at", "pk"))
+    waiting = list(
+        meetings.not_cancelled().filter(starts_at__lte=now)
+        .filter(Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT))
+        .order_by("starts_at", "pk")
+    )
+    disputed = list(
+        Minutes.objects.for_user(user).filter(status=Minutes.Status.DISPUTED, meeting__group_id__in=groups)
+        .select_related(*(f"meeting__{r}" for r in MEETING_RELATED)).order_by("meeting__starts_at", "pk")
+    )
+    overdue = list(action_items(user, overdue=True, day=day).filter(group_id__in=groups))
+    return ChairWork(this_week, waiting, disputed, overdue)
+
+__all__ = [
+    "AgendaPoint",
+    "Amendment",
+    "ChairCandidate",
+    "ChairGap",
+    "ChairWork",
+    "GroupPage",
+    "GroupSummary",
+    "MeetingPage",
+    "MemberRow",
+    "OrganisationAttendance",
+    "OrganisationOverdue",
+    "SectionChange",
+    "SinceRead",
+    "action_items",
+    "agenda",
+    "attendance_by_organisation",
+    "chair_candidates",
+    "chair_name",
+    "chair_work",
+    "changes_since_last_read",
+    "consent_in_force",
+    "current_group",
+    "diff_sections",
+    "generated_points",
+    "group_page",
+    "groups_for_case",
+    "meeting_page",
+    "meetings_needing_a_chair",
+    "minutes_amendments",
+    "minutes_awaiting_owner",
+    "minutes_timeline",
+    "minutes_version_values",
+    "my_action_items",
+    "my_member_ids",
+    "my_groups",
+    "next_meeting_for_owner",
+    "overdue_by_organisation",
+    "visible_groups",
+    "visible_meetings",
+]

@@ -1,0 +1,60 @@
+"""The crisis-plan demo data: Trondheim legevakt with ``legevakt1``, crisis plans for about half the users with
+signed versions, bruker1's and bruker4's (whose trust person is sick today, so the deputy is the contact now)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from koordinator import demo
+from koordinator.models import Membership, Organisation, ServiceUser, User
+from plans.crisis import selectors, services
+from plans.models import CrisisPlan, CrisisSignOff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+
+
+def test_about_half_the_users_have_a_signed_crisis_plan(seeded):
+    users = ServiceUser.objects.count()
+    plans = CrisisPlan.objects.current()
+    assert abs(plans.count() - users // 2) <= 2
+    assert not plans.filter(sign_offs__isnull=True).exists()
+    assert CrisisSignOff.objects.filter(how=CrisisSignOff.How.PAPER).exists()
+    assert CrisisSignOff.objects.filter(how=CrisisSignOff.How.PORTAL).exists()
+    # Some were changed after they were signed.
+    changed = [p for p in plans if not p.sign_offs.filter(plan_version=p.version).exists()]
+    assert changed
+    assert not CrisisPlan.history.filter(history_user__isnull=True).exists()
+
+
+def test_bruker1_has_signed_her_plan_with_tillit1_and_lege1(seeded):
+    plan = CrisisPlan.objects.current().get(service_user__user__username="bruker1")
+    signers = set(plan.sign_offs.values_list("person__username", flat=True))
+    assert {"tillit1", "bruker1", "lege1"} <= signers
+    assert plan.status == CrisisPlan.Status.ACTIVE and plan.contacts.live().count() >= 2
+
+
+def test_bruker4s_plan_shows_the_deputy_while_tillit3_is_sick(seeded):
+    bruker4 = User.objects.get(username="bruker4")
+    plan = CrisisPlan.objects.current().get(service_user__user=bruker4)
+    now = selectors.crisis_plan_page(bruker4, plan.pk).contact_now
+    assert now.name == User.objects.get(username="tillit4").display_name
+
+
+def test_legevakt1_works_at_trondheim_legevakt_and_can_log_in(seeded):
+    user = authenticate(RequestFactory().post("/logg-inn/"), username="legevakt1", password=demo.PASSWORD)
+    assert user is not None
+    membership = Membership.objects.get(user=user)
+    assert (membership.organisation.name, membership.organisation.kind, membership.role) == (
+        "Trondheim legevakt", Organisation.Kind.EMERGENCY, Membership.Role.PARTNER)
+    assert services.is_emergency_member(user)
+    assert not CrisisPlan.objects.for_user(user).exists()
