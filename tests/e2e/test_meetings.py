@@ -8,7 +8,8 @@ checked with axe, at 375 px too, and the minutes PDF is fetched.
 
 The live server's clock cannot be moved, and a meeting must have started before its attendance and minutes are
 signed off: between the apologies and the attendance the test moves the meeting two hours back through the ORM
-(test set-up, as ``tests/meetings/conftest.py::move_to_past`` does). Everything else goes through the pages; the ORM
+(test set-up, as ``tests/meetings/conftest.py::move_to_past`` does), committed at once so the server sees it on
+PostgreSQL too (``write_for_the_server``). Everything else goes through the pages; the ORM
 only looks up ids and checks what the pages did.
 
 The apology link test uses the link an invitation carries (``meetings.tokens``), without logging in.
@@ -22,7 +23,7 @@ import re
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.browser import login
+from tests.e2e.browser import login, write_for_the_server
 from tests.e2e.test_plans import (
     PHONE,
     assert_accessible,
@@ -138,7 +139,9 @@ def test_a_meeting_is_scheduled_a_partner_sends_apologies_minutes_written_and_ap
     expect(attendance_cell(staff, "Per Olsen")).to_contain_text(APOLOGIES)
 
     # 3. The meeting has taken place (test set-up: two hours back), and the coordinator records who came.
-    Meeting.objects.filter(pk=pk).update(starts_at=timezone.now() - datetime.timedelta(hours=2))
+    write_for_the_server(
+        lambda: Meeting.objects.filter(pk=pk).update(starts_at=timezone.now() - datetime.timedelta(hours=2))
+    )
     held_on = Meeting.objects.get(pk=pk).local_date
     staff.reload()
     main(staff).get_by_role("link", name="Registrer oppmøte").click()
