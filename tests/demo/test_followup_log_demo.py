@@ -16,10 +16,9 @@ Kind = FollowUpEntry.Kind
 
 
 def test_the_demo_log_spans_months_spreads_over_kinds_and_has_exactly_one_quiet_user():
-    summary = demo.DemoBuilder().build()
     today = timezone.localdate()
     entries = list(FollowUpEntry.objects.select_related("follow_up", "written_by"))
-    assert summary.created["loggføringer"] == len(entries) > 1000
+    assert len(entries) > 1000
 
     # About five months back, nothing in the future.
     days = {timezone.localtime(e.started_at).date() for e in entries}

@@ -1,8 +1,7 @@
 """The plans' demo data (plans/demo.py): plans on two thirds of the open cases, bruker1's plan with progress.
 
-The demo is loaded once for the module (seeding takes seconds) and the tests only read it; the idempotency test
-seeds again inside its own transaction, which is rolled back. The module's teardown flushes the database so the
-other tests start empty (as the browser tests do).
+The demo is loaded once for the package (``tests/demo/conftest.py``) and the tests only read it; the idempotency
+test seeds again inside its own transaction, which is rolled back.
 """
 
 from __future__ import annotations
@@ -10,9 +9,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Q
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from koordinator import access, demo
@@ -20,27 +17,9 @@ from koordinator.models import Consent, FollowUp, Notification, User
 from plans import selectors
 from plans.demo import PLAN_MODELS
 from plans.models import Goal, Measure, Plan, PlanRevision, ProgressNote, Step
+from tests.demo.world import plan_of, user
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
-
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        call_command("seed_demo", force=True, verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-
-
-def user(username: str) -> User:
-    return User.objects.get(username=username)
-
-
-def plan_of(username: str) -> Plan:
-    return Plan.objects.get(follow_up__service_user__user__username=username)
+pytestmark = pytest.mark.django_db
 
 
 def counts() -> dict[str, int]:

@@ -1,8 +1,7 @@
 """The meetings' demo data (meetings/demo.py): groups for about half of the open cases, bruker1's group with nav1.
 
-The demo is loaded once for the module (seeding takes seconds) and the tests only read it; the tests that write (the
-idempotency test, bruker1 approving) do it inside their own transaction, which is rolled back. The module's
-teardown flushes the database so the other tests start empty (as the browser tests do).
+The demo is loaded once for the package (``tests/demo/conftest.py``) and the tests only read it; the tests that write
+(the idempotency test, bruker1 approving) do it inside their own transaction, which is rolled back.
 """
 
 from __future__ import annotations
@@ -20,10 +19,9 @@ from meetings import selectors, services
 from meetings.demo import MEETING_MODELS, GroupScript, _Section
 from meetings.demo import scripts as demo_scripts
 from meetings.models import ActionItem, Attendance, Group, GroupMember, Meeting, Minutes
-from tests.plans.test_demo import seeded, user  # noqa: F401  (the module's demo data, and a user by name)
+from tests.demo.world import user
 
-# The plans' demo tests load the demo the same way: once for the module, flushed afterwards.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+pytestmark = pytest.mark.django_db
 
 
 def group_of(username: str) -> Group:

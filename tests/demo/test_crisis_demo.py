@@ -3,11 +3,8 @@ signed versions, bruker1's and bruker4's (whose trust person is sick today, so t
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
 from django.test import RequestFactory
 
 from koordinator import demo
@@ -18,12 +15,7 @@ from plans.models import CrisisPlan, CrisisSignOff
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def seeded():
-    call_command("seed_demo", force=True, stdout=io.StringIO())
-
-
-def test_about_half_the_users_have_a_signed_crisis_plan(seeded):
+def test_about_half_the_users_have_a_signed_crisis_plan():
     users = ServiceUser.objects.count()
     plans = CrisisPlan.objects.current()
     assert abs(plans.count() - users // 2) <= 2
@@ -36,21 +28,21 @@ def test_about_half_the_users_have_a_signed_crisis_plan(seeded):
     assert not CrisisPlan.history.filter(history_user__isnull=True).exists()
 
 
-def test_bruker1_has_signed_her_plan_with_tillit1_and_lege1(seeded):
+def test_bruker1_has_signed_her_plan_with_tillit1_and_lege1():
     plan = CrisisPlan.objects.current().get(service_user__user__username="bruker1")
     signers = set(plan.sign_offs.values_list("person__username", flat=True))
     assert {"tillit1", "bruker1", "lege1"} <= signers
     assert plan.status == CrisisPlan.Status.ACTIVE and plan.contacts.live().count() >= 2
 
 
-def test_bruker4s_plan_shows_the_deputy_while_tillit3_is_sick(seeded):
+def test_bruker4s_plan_shows_the_deputy_while_tillit3_is_sick():
     bruker4 = User.objects.get(username="bruker4")
     plan = CrisisPlan.objects.current().get(service_user__user=bruker4)
     now = selectors.crisis_plan_page(bruker4, plan.pk).contact_now
     assert now.name == User.objects.get(username="tillit4").display_name
 
 
-def test_legevakt1_works_at_trondheim_legevakt_and_can_log_in(seeded):
+def test_legevakt1_works_at_trondheim_legevakt_and_can_log_in():
     user = authenticate(RequestFactory().post("/logg-inn/"), username="legevakt1", password=demo.PASSWORD)
     assert user is not None
     membership = Membership.objects.get(user=user)
