@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -11,6 +12,24 @@ from rest_framework.test import APIClient
 
 from koordinator.models import Consent, FollowUp, Membership, Organisation, ServiceUser, User
 from tests import factories as f
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep tests that share committed demo data on one worker when the suite runs in parallel (``-n``).
+
+    ``make test`` and CI run the suite with pytest-xdist, ``--dist loadgroup``: each test goes to whichever worker
+    is free, except those in one ``xdist_group``, which run together on one worker. The demo checks
+    (``tests/demo``) share one load of the demo for the package, and each browser-test module one for the module.
+    """
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if TESTS_DIR / "demo" in path.parents:
+            item.add_marker(pytest.mark.xdist_group("demo"))
+        elif TESTS_DIR / "e2e" in path.parents:
+            item.add_marker(pytest.mark.xdist_group(f"e2e-{path.stem}"))
 
 
 @dataclass
