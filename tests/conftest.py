@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from koordinator.models import Consent, FollowUp, Membership, Organisation, ServiceUser, User
@@ -67,6 +68,18 @@ class World:
 
     def persona(self, name: str) -> User | None:
         return None if name == "anonymous" else getattr(self, name)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in bokmål and leaves no language behind.
+
+    A request in English (the footer's choice) leaves English active in the thread after the response; without
+    this, what a later test in the same process writes (the demo's messages, say) would depend on the test order.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

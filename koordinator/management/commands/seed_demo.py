@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from koordinator import demo
 
@@ -28,7 +29,9 @@ class Command(BaseCommand):
                 "seed_demo legger inn brukere med et kjent passord og kjører bare med DEBUG=1. "
                 "Bruk --force hvis du virkelig vil legge demodata i denne databasen."
             )
-        summary = demo.DemoBuilder().build()
+        # The demo world is Norwegian, its messages included, whatever language happens to be active.
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = demo.DemoBuilder().build()
         if options["verbosity"] < 1:
             return
         if summary.created:
