@@ -1,7 +1,7 @@
 """The plans' demo data (plans/demo.py): plans on two thirds of the open cases, bruker1's plan with progress.
 
-The demo is loaded once for the package (``tests/demo/conftest.py``) and the tests only read it; the idempotency
-test seeds again inside its own transaction, which is rolled back.
+The demo is loaded once for the package (``tests/demo/conftest.py``) and the tests only read it. That seeding
+again adds no row, the plans' included, is checked in ``test_seed_demo.py``.
 """
 
 from __future__ import annotations
@@ -20,22 +20,6 @@ from plans.models import Goal, Measure, Plan, PlanRevision, ProgressNote, Step
 from tests.demo.world import plan_of, user
 
 pytestmark = pytest.mark.django_db
-
-
-def counts() -> dict[str, int]:
-    tables = [*PLAN_MODELS, Notification]
-    return {
-        **{m._meta.label: m._default_manager.count() for m in tables},
-        **{m.history.model._meta.label: m.history.count() for m in tables},
-    }
-
-
-def test_seeding_again_adds_no_plan_rows_and_no_history_rows():
-    before = counts()
-    assert before["plans.Plan"] > 0 and before["plans.HistoricalStep"] > before["plans.Step"]
-    summary = demo.DemoBuilder().build()
-    assert not summary.created
-    assert counts() == before
 
 
 def test_bruker1_has_a_plan_in_use_with_three_life_areas_and_progress_over_several_months():

@@ -51,6 +51,10 @@ def test_running_it_again_adds_no_row_to_any_table_history_included(settings):
     assert first["koordinator.HistoricalFollowUp"] > 0
     for table in CONTINUITY_TABLES:
         assert first[table] > 0, table  # so the comparison below covers the continuity data too
+    # ... and the plans' and meetings' data, with more than one version of steps and minutes.
+    assert first["plans.Plan"] > 0 and first["plans.HistoricalStep"] > first["plans.Step"]
+    assert first["meetings.Group"] > 0 and first["meetings.HistoricalMinutes"] > first["meetings.Minutes"]
+    assert first["koordinator.FollowUpEntry"] > 0 and first["plans.CrisisPlan"] > 0
     # With DEBUG on (as under `make run`), it runs without --force.
     settings.DEBUG = True
     out = io.StringIO()
