@@ -36,8 +36,8 @@ from koordinator.models import (
     User,
 )
 from koordinator.phone import display_phone
-from koordinator.services import ServiceError, _save
 from koordinator.timeutil import at, day_bounds, no_date, no_datetime, no_time
+from koordinator.toolkit import ServiceError, save_with_history
 
 # --- who covers whom -------------------------------------------------------------------------------------------
 
@@ -168,7 +168,7 @@ def set_standing_deputy(actor: User, trust_person: User, deputy: User | None) ->
     arrangement = existing or DeputyArrangement(trust_person=trust_person, unit=unit)
     arrangement.deputy = deputy
     arrangement.set_by = actor
-    return _save(arrangement, actor, _("Fast stedfortreder satt"))
+    return save_with_history(arrangement, actor, _("Fast stedfortreder satt"))
 
 
 # --- appointments -------------------------------------------------------------------------------------------
@@ -206,7 +206,7 @@ def create_appointment(
         about=about,
         created_by=actor,
     )
-    return _save(appointment, actor, _("Avtale opprettet"))
+    return save_with_history(appointment, actor, _("Avtale opprettet"))
 
 
 @transaction.atomic
@@ -221,7 +221,7 @@ def cancel_appointment(actor: User, appointment: Appointment, note: str = "", *,
 def _cancel(actor: User, appointment: Appointment, note: str) -> None:
     appointment.status = Appointment.Status.CANCELLED
     appointment.status_note = note
-    _save(appointment, actor, _("Avtale avlyst"))
+    save_with_history(appointment, actor, _("Avtale avlyst"))
     _cancel_pending_reminders(appointment)
 
 
@@ -303,7 +303,7 @@ def move_appointment(actor: User, appointment: Appointment, new_start: datetime.
     appointment.starts_at = new_start
     appointment.status = Appointment.Status.PLANNED
     appointment.status_note = note
-    _save(appointment, actor, _("Avtale flyttet"))
+    save_with_history(appointment, actor, _("Avtale flyttet"))
     _tell_user_about_appointment(appointment, "moved", urgent=urgent)
     return appointment
 
@@ -422,7 +422,7 @@ def register_absence(
     if any(d not in (DEPUTY, CANCEL) for d in list(decisions.values()) + [default_decision]):
         raise ServiceError(_("Velg for hver avtale om stedfortrederen tar den eller om den avlyses."))
 
-    absence = _save(
+    absence = save_with_history(
         Absence(person=person, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note,
                 announce_return=announce_return, registered_by=actor),
         actor,
@@ -575,7 +575,7 @@ def announce_absence(absence: Absence, cases: list[FollowUp] | None = None) -> i
     told = sum(1 for n in written if n.recipient_service_user_id)
     if absence.announced_at is None:
         absence.announced_at = timezone.now()
-        _save(absence, None, _("Brukerne er varslet om fraværet"))
+        save_with_history(absence, None, _("Brukerne er varslet om fraværet"))
     return told
 
 
@@ -594,7 +594,7 @@ def announce_return(absence: Absence) -> int:
         ):
             told += 1
     absence.return_announced_at = timezone.now()
-    _save(absence, None, _("Brukerne er varslet om at fraværet er over"))
+    save_with_history(absence, None, _("Brukerne er varslet om at fraværet er over"))
     return told
 
 
@@ -611,7 +611,7 @@ def cancel_absence(actor: User, absence: Absence) -> Absence:
         raise ServiceError(_("Fraværet er allerede slettet."))
     person = absence.person
     absence.cancelled_at = timezone.now()
-    _save(absence, actor, _("Fravær slettet"))
+    save_with_history(absence, actor, _("Fravær slettet"))
     handed_back = list(
         Appointment.objects.filter(original_trust_person=person, status=Appointment.Status.COVERED,
                                    starts_at__gt=timezone.now())
@@ -796,7 +796,7 @@ def change_trust_person(actor: User, case: FollowUp, new_trust_person: User, han
     case = FollowUp.objects.select_for_update().select_related("service_user", "trust_person").get(pk=case.pk)
     deputy = case.deputy if case.deputy_id != new_trust_person.pk else None
     _check_staffing(case.unit, new_trust_person, deputy)
-    handover = _save(
+    handover = save_with_history(
         Handover(follow_up=case, from_person=case.trust_person, to_person=new_trust_person,
                  note=handover_note.strip(), created_by=actor),
         actor,
@@ -808,7 +808,7 @@ def change_trust_person(actor: User, case: FollowUp, new_trust_person: User, han
     case.user_notice = _("Du har fått ny kontaktperson: %(new)s. %(old)s har skrevet et notat om overføringen "
                          "som du kan lese.") % {"new": new_trust_person.display_name, "old": old.display_name}
     case.user_notice_at = timezone.now()
-    _save(case, actor, _("Ny tillitsperson: %(name)s") % {"name": new_trust_person.display_name})
+    save_with_history(case, actor, _("Ny tillitsperson: %(name)s") % {"name": new_trust_person.display_name})
     su = case.service_user
     outbox.notify(
         su,

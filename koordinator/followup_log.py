@@ -40,8 +40,8 @@ from simple_history.utils import bulk_update_with_history
 
 from koordinator import access, continuity, outbox
 from koordinator.models import FollowUp, FollowUpEntry, LifeArea, Notification, Organisation, User
-from koordinator.services import ServiceError, _ensure_inside_gate, _save
 from koordinator.timeutil import day_bounds, no_date, no_datetime
+from koordinator.toolkit import ServiceError, ensure_inside_gate, save_with_history
 
 Kind = FollowUpEntry.Kind
 
@@ -235,12 +235,12 @@ def create_entry(
             entry.next_appointment = continuity.create_appointment(actor, case, **next_appointment)
         except ServiceError as error:
             raise ServiceError(error.message, "next_appointment") from None
-    _save(entry, actor, _("Loggført: %(kind)s") % {"kind": entry.get_kind_display()})
+    save_with_history(entry, actor, _("Loggført: %(kind)s") % {"kind": entry.get_kind_display()})
     if chosen_steps:
         entry.steps.set(chosen_steps)
     if entry.is_contact:
         _end_quiet_spell(case)
-    _ensure_inside_gate(actor, entry)
+    ensure_inside_gate(actor, entry)
     return entry
 
 
@@ -290,12 +290,12 @@ def update_entry(actor: User, entry: FollowUpEntry, **changes) -> FollowUpEntry:
         labels.append(_("livsområder"))
     if steps_changed:
         labels.append(_("delmål"))
-    _save(entry, actor, _("Loggføringen er endret: %(fields)s") % {"fields": ", ".join(labels)})
+    save_with_history(entry, actor, _("Loggføringen er endret: %(fields)s") % {"fields": ", ".join(labels)})
     if steps_changed:
         entry.steps.set(new_steps)
     if entry.is_contact and not was_contact:
         _end_quiet_spell(entry.follow_up)
-    _ensure_inside_gate(actor, entry)
+    ensure_inside_gate(actor, entry)
     return entry
 
 
@@ -313,7 +313,7 @@ def archive_entry(actor: User, entry: FollowUpEntry, reason: str = "") -> Follow
         raise ServiceError(str(MESSAGES["already_archived"]))
     entry.archived_at = timezone.now()
     entry.archived_reason = _text(reason, "reason", 300)
-    _save(entry, actor, _("Loggføringen er arkivert"))
+    save_with_history(entry, actor, _("Loggføringen er arkivert"))
     return entry
 
 

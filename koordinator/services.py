@@ -12,36 +12,14 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from koordinator import access
 from koordinator.models import Consent, FollowUp, Membership, NextOfKin, Organisation, ServiceUser, User
-
-
-class ServiceError(Exception):
-    """A rule was broken. ``field`` names the input it belongs to, if any; nothing was saved."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-def _save(obj: Model, actor: User | None, reason: str, **kwargs) -> Model:
-    obj._history_user = actor
-    obj._change_reason = reason
-    obj.save(**kwargs)
-    return obj
-
-
-def _ensure_inside_gate(actor: User, obj: Model, action: str = access.CHANGE) -> None:
-    """After a write, inside the transaction: the writer must still be allowed to see the result."""
-    access.forget(actor)
-    if not type(obj).objects.for_user(actor, action).filter(pk=obj.pk).exists():
-        raise PermissionDenied
+from koordinator.toolkit import ServiceError, ensure_inside_gate, save_with_history
 
 
 def _date(day: datetime.date) -> str:
@@ -148,7 +126,7 @@ def register_service_user(
     person.setdefault("preferred_channel", ServiceUser.Channel.SMS if person.get("phone") else
                       ServiceUser.Channel.LETTER)
     _validate_contact(person)
-    service_user = _save(
+    service_user = save_with_history(
         ServiceUser(municipality=unit.municipality, **person), actor, _("Registrert ved inntak")
     )
     return _new_case(actor, service_user, unit=unit, trust_person=trust_person, deputy=deputy,
@@ -167,7 +145,7 @@ def _new_case(actor: User, service_user: ServiceUser, *, unit: Organisation, tru
         {"referral_source": referral_source, "referral_agency": referral_agency,
          "referral_agency_name": referral_agency_name}
     )
-    case = _save(
+    case = save_with_history(
         FollowUp(
             service_user=service_user,
             municipality=unit.municipality,
@@ -184,7 +162,7 @@ def _new_case(actor: User, service_user: ServiceUser, *, unit: Organisation, tru
         actor,
         reason,
     )
-    _ensure_inside_gate(actor, case)
+    ensure_inside_gate(actor, case)
     return case
 
 
@@ -203,8 +181,8 @@ def update_service_user(actor: User, service_user: ServiceUser, **changes) -> Se
     _validate_contact(data)
     for field in changes:
         setattr(service_user, field, data[field])
-    _save(service_user, actor, _("Opplysninger endret"))
-    _ensure_inside_gate(actor, service_user)
+    save_with_history(service_user, actor, _("Opplysninger endret"))
+    ensure_inside_gate(actor, service_user)
     return service_user
 
 
@@ -247,8 +225,8 @@ def change_status(actor: User, case: FollowUp, new_status: str, note: str = "") 
     template = STATUS_NOTICES.get(new_status)
     if template:
         _notify_user(case, template % {"worker": case.trust_person.display_name})
-    _save(case, actor, note or _("Status endret til %(status)s") % {"status": case.get_status_display()})
-    _ensure_inside_gate(actor, case)
+    save_with_history(case, actor, note or _("Status endret til %(status)s") % {"status": case.get_status_display()})
+    ensure_inside_gate(actor, case)
     return case
 
 
@@ -286,8 +264,8 @@ def end_follow_up(
     case.taken_over_by_name = taken_over_by_name
     case.open_door_until = open_door_until
     _notify_user(case, ending_notice(case))
-    _save(case, actor, _("Oppfølgingen avsluttet: %(reason)s") % {"reason": case.get_ending_reason_display()})
-    _ensure_inside_gate(actor, case)
+    save_with_history(case, actor, _("Oppfølgingen avsluttet: %(reason)s") % {"reason": case.get_ending_reason_display()})
+    ensure_inside_gate(actor, case)
     return case
 
 
@@ -335,8 +313,8 @@ def assign(
         case.refresh_from_db()
     if case.deputy_id != (deputy.pk if deputy else None):
         case.deputy = deputy
-        _save(case, actor, note or _("Stedfortreder for saken endret"))
-    _ensure_inside_gate(actor, case, access.VIEW)
+        save_with_history(case, actor, note or _("Stedfortreder for saken endret"))
+    ensure_inside_gate(actor, case, access.VIEW)
     return case
 
 
@@ -425,8 +403,8 @@ def give_consent(
     )
     for scope in scopes:
         setattr(consent, Consent.SCOPE_FIELDS[scope], True)
-    _save(consent, actor, _("Samtykke gitt"))
-    _ensure_inside_gate(actor, consent)
+    save_with_history(consent, actor, _("Samtykke gitt"))
+    ensure_inside_gate(actor, consent)
     return consent
 
 
@@ -440,7 +418,7 @@ def withdraw_consent(actor: User, consent: Consent, reason: str = "") -> Consent
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.withdrawn_reason = reason
-    _save(consent, actor, _("Samtykke trukket tilbake"))
+    save_with_history(consent, actor, _("Samtykke trukket tilbake"))
     return consent
 
 
@@ -490,8 +468,8 @@ def add_next_of_kin(actor: User, service_user: ServiceUser, **data) -> NextOfKin
         raise ServiceError(_("Ukjente felt: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     data.setdefault("kind", NextOfKin.Kind.SUPPORTIVE)
     _validate_next_of_kin(data)
-    person = _save(NextOfKin(service_user=service_user, **data), actor, _("Pårørende lagt til"))
-    _ensure_inside_gate(actor, person)
+    person = save_with_history(NextOfKin(service_user=service_user, **data), actor, _("Pårørende lagt til"))
+    ensure_inside_gate(actor, person)
     return person
 
 
@@ -506,7 +484,7 @@ def update_next_of_kin(actor: User, person: NextOfKin, **changes) -> NextOfKin:
     _validate_next_of_kin(data)
     for field in changes:
         setattr(person, field, data[field])
-    _save(person, actor, _("Pårørende endret"))
+    save_with_history(person, actor, _("Pårørende endret"))
     return person
 
 
@@ -515,5 +493,5 @@ def archive_next_of_kin(actor: User, person: NextOfKin) -> NextOfKin:
     """Nothing is deleted: the entry is archived and stays in history."""
     access.require_change(actor, person)
     person.archived_at = timezone.now()
-    _save(person, actor, _("Pårørende fjernet fra listen"))
+    save_with_history(person, actor, _("Pårørende fjernet fra listen"))
     return person

@@ -39,8 +39,21 @@ from django.utils.translation import gettext_lazy
 
 from koordinator import access, outbox
 from koordinator.models import Consent, FollowUp, Membership, Notification, Organisation, User
-from koordinator.services import ServiceError, _ensure_inside_gate, _save
 from koordinator.timeutil import no_date, no_datetime
+from koordinator.toolkit import (
+    ServiceError,
+    VersionConflict,
+    bump,
+    check_fields,
+    check_version,
+    clean_date,
+    clean_text,
+    ensure_inside_gate,
+    field_label,
+    restore_fields,
+    save_with_history,
+    shorten,
+)
 from meetings import notices, selectors, tokens
 from meetings.access import partner_member_ids
 from meetings.models import (
@@ -56,17 +69,7 @@ from meetings.models import (
 )
 from plans import services as plan_services
 from plans.models import Plan, PlanRevision
-from plans.services import (
-    VersionConflict,
-    _as_date,
-    _check_fields,
-    _check_version,
-    _label,
-    _short,
-    _text,
-    restore_fields,
-    tell_case_staff,
-)
+from plans.services import tell_case_staff
 
 MEETING_FIELDS = ("starts_at", "duration_minutes", "place", "place_detail", "note")
 # Changing these is a change everyone is told about (a new calendar invitation).
@@ -344,11 +347,11 @@ def create_group(actor: User, follow_up: FollowUp, *, chair: str = Group.Chair.C
         raise _group_exists_error(case)
     try:
         with transaction.atomic():
-            group = _save(Group(follow_up=case, chair=chair, created_by=actor), actor, _("Ansvarsgruppen er opprettet"))
+            group = save_with_history(Group(follow_up=case, chair=chair, created_by=actor), actor, _("Ansvarsgruppen er opprettet"))
     except IntegrityError:
         raise _group_exists_error(case) from None
     for kind in GroupMember.ALWAYS:
-        _save(GroupMember(group=group, kind=kind, added_by=actor), actor, _("Fast medlem av gruppen"))
+        save_with_history(GroupMember(group=group, kind=kind, added_by=actor), actor, _("Fast medlem av gruppen"))
     su = case.service_user
     outbox.notify(
         su,
@@ -358,7 +361,7 @@ def create_group(actor: User, follow_up: FollowUp, *, chair: str = Group.Chair.C
         % {"name": su.first_name, "worker": case.trust_person.display_name},
         about=group,
     )
-    _ensure_inside_gate(actor, group)
+    ensure_inside_gate(actor, group)
     return group
 
 
@@ -376,7 +379,7 @@ def set_group_chair(actor: User, group: Group, chair: str) -> Group:
     if chair == group.chair:
         return group
     group.chair = chair
-    _save(group, actor, _("Møteleder endret: %(chair)s") % {"chair": group.get_chair_display()})
+    save_with_history(group, actor, _("Møteleder endret: %(chair)s") % {"chair": group.get_chair_display()})
     su = group.follow_up.service_user
     if owner and not staff:
         tell_case_staff(
@@ -397,7 +400,7 @@ def change_group_status(actor: User, group: Group, status: str, reason: str = ""
         raise ServiceError(_("Velg status for gruppen."), "status")
     if status == group.status:
         raise ServiceError(_("Gruppen har allerede denne statusen."), "status")
-    reason = _text(reason, "reason", max_length=1000)
+    reason = clean_text(reason, "reason", max_length=1000)
     if status != Group.Status.ACTIVE and not reason:
         raise ServiceError(_("Skriv kort hvorfor."), "reason")
     if group.status == Group.Status.CLOSED and Group.objects.filter(follow_up_id=group.follow_up_id).open().exists():
@@ -408,7 +411,7 @@ def change_group_status(actor: User, group: Group, status: str, reason: str = ""
     group.status = status
     group.status_reason = reason if status != Group.Status.ACTIVE else ""
     group.status_changed_at = timezone.now()
-    _save(group, actor, _("Gruppen: %(status)s") % {"status": group.get_status_display()})
+    save_with_history(group, actor, _("Gruppen: %(status)s") % {"status": group.get_status_display()})
     return group
 
 
@@ -486,7 +489,7 @@ def add_member(actor: User, group: Group, *, person: User | None = None, organis
         raise ServiceError(_("Velg en tjeneste fra listen."), "organisation")
     if person is None and organisation is None:
         raise ServiceError(_("Velg en person eller en tjeneste."), "person")
-    role = _text(role, "role", max_length=200)
+    role = clean_text(role, "role", max_length=200)
     members = GroupMember.objects.current().filter(group=group)
     if person is not None:
         if not person.is_active:
@@ -518,7 +521,7 @@ def add_member(actor: User, group: Group, *, person: User | None = None, organis
             raise ServiceError(problem, "organisation")
         member = GroupMember(group=group, kind=GroupMember.Kind.ORGANISATION, organisation=organisation, role=role,
                              added_by=actor)
-    _save(member, actor, _("Nytt medlem: %(name)s") % {"name": member.display_name})
+    save_with_history(member, actor, _("Nytt medlem: %(name)s") % {"name": member.display_name})
     su = group.follow_up.service_user
     notices.tell(
         notices.recipients(group, members=[member], exclude=actor),
@@ -530,7 +533,7 @@ def add_member(actor: User, group: Group, *, person: User | None = None, organis
         ),
         about=group,
     )
-    _ensure_inside_gate(actor, member, access.VIEW)
+    ensure_inside_gate(actor, member, access.VIEW)
     return member
 
 
@@ -539,11 +542,11 @@ def update_member(actor: User, member: GroupMember, *, role: str) -> GroupMember
     """Change a member's role (in plain words)."""
     group = _managed_group(actor, member.group)
     member = _member_of(group, member)
-    role = _text(role, "role", max_length=200)
+    role = clean_text(role, "role", max_length=200)
     if role == member.role:
         return member
     member.role = role
-    _save(member, actor, _("Rolle endret"))
+    save_with_history(member, actor, _("Rolle endret"))
     return member
 
 
@@ -559,8 +562,8 @@ def remove_member(actor: User, member: GroupMember, reason: str = "") -> GroupMe
         raise ServiceError(_("Brukeren og koordinatoren er alltid med i gruppen."), "member")
     member.removed_at = timezone.now()
     member.removed_by = actor
-    member.removed_reason = _text(reason, "reason", max_length=1000)
-    _save(member, actor, _("Medlem fjernet: %(name)s") % {"name": member.display_name})
+    member.removed_reason = clean_text(reason, "reason", max_length=1000)
+    save_with_history(member, actor, _("Medlem fjernet: %(name)s") % {"name": member.display_name})
     return member
 
 
@@ -583,7 +586,7 @@ def _clean_meeting(data: dict, *, check_past: bool) -> dict:
     place = data.get("place")
     if place not in Meeting.Place.values:
         raise ServiceError(_("Velg hvor møtet skal være."), "place")
-    detail = _text(data.get("place_detail"), "place_detail", max_length=200)
+    detail = clean_text(data.get("place_detail"), "place_detail", max_length=200)
     if place in (Meeting.Place.PARTNER, Meeting.Place.OTHER) and not detail:
         raise ServiceError(_("Skriv hvor, for eksempel tjenesten og adressen."), "place_detail")
     return {
@@ -591,7 +594,7 @@ def _clean_meeting(data: dict, *, check_past: bool) -> dict:
         "duration_minutes": duration,
         "place": place,
         "place_detail": detail,
-        "note": _text(data.get("note"), "note", max_length=2000),
+        "note": clean_text(data.get("note"), "note", max_length=2000),
     }
 
 
@@ -663,10 +666,10 @@ def schedule_meeting(actor: User, group: Group, *, starts_at, place: str, place_
     _require_open(group, active=True)
     data = _clean_meeting({"starts_at": starts_at, "place": place, "place_detail": place_detail,
                            "duration_minutes": duration_minutes, "note": note}, check_past=True)
-    meeting = _save(Meeting(group=group, created_by=actor, **data), actor, _("Møtet er planlagt"))
+    meeting = save_with_history(Meeting(group=group, created_by=actor, **data), actor, _("Møtet er planlagt"))
     meeting.group = group
     _tell_everyone(actor, meeting, "new")
-    _ensure_inside_gate(actor, meeting)
+    ensure_inside_gate(actor, meeting)
     return meeting
 
 
@@ -674,7 +677,7 @@ def schedule_meeting(actor: User, group: Group, *, starts_at, place: str, place_
 def change_meeting(actor: User, meeting: Meeting, *, reason: str = "", **changes) -> Meeting:
     """Move a planned meeting or change its place or message. A new time or place goes to everyone, with a new
     version of the calendar invitation; a changed message alone is saved quietly."""
-    _check_fields(changes, MEETING_FIELDS)
+    check_fields(changes, MEETING_FIELDS)
     meeting = _managed_meeting(actor, meeting)
     _require_open(meeting.group)
     _require_planned_ahead(meeting)
@@ -686,13 +689,13 @@ def change_meeting(actor: User, meeting: Meeting, *, reason: str = "", **changes
         return meeting
     for name in changed:
         setattr(meeting, name, data[name])
-    reason = _text(reason, "reason", max_length=300)
+    reason = clean_text(reason, "reason", max_length=300)
     calendar = any(name in CALENDAR_FIELDS for name in changed)
     if calendar:
         meeting.sequence += 1
         meeting.status_note = reason
-    labels = ", ".join(_label(Meeting, name) for name in changed)
-    _save(meeting, actor, _("Møtet er endret: %(fields)s") % {"fields": labels})
+    labels = ", ".join(field_label(Meeting, name) for name in changed)
+    save_with_history(meeting, actor, _("Møtet er endret: %(fields)s") % {"fields": labels})
     if calendar:
         _cancel_pending_reminders(meeting)
         _tell_everyone(actor, meeting, "changed")
@@ -705,7 +708,7 @@ def _cancel(actor: User, meeting: Meeting, reason: str) -> Meeting:
     meeting.cancelled_at = timezone.now()
     meeting.status_note = reason[:300]
     meeting.sequence += 1
-    _save(meeting, actor, _("Møtet er avlyst"))
+    save_with_history(meeting, actor, _("Møtet er avlyst"))
     _cancel_pending_reminders(meeting)
     _tell_everyone(actor, meeting, "cancelled")
     return meeting
@@ -716,7 +719,7 @@ def cancel_meeting(actor: User, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a planned meeting, with a reason everyone is told (the calendar gets ``METHOD:CANCEL``)."""
     meeting = _managed_meeting(actor, meeting)
     _require_planned_ahead(meeting)
-    reason = _text(reason, "reason", required=_("Skriv kort hvorfor møtet avlyses."), max_length=300)
+    reason = clean_text(reason, "reason", required=_("Skriv kort hvorfor møtet avlyses."), max_length=300)
     return _cancel(actor, meeting, reason)
 
 
@@ -733,7 +736,7 @@ def _mark_held(actor: User, meeting: Meeting) -> Meeting:
         _freeze(actor, meeting)
         meeting.status = Meeting.Status.HELD
         meeting.held_at = timezone.now()
-        _save(meeting, actor, _("Møtet er holdt"))
+        save_with_history(meeting, actor, _("Møtet er holdt"))
     return meeting
 
 
@@ -759,7 +762,7 @@ def hand_over_chair(actor: User, meeting: Meeting, person: User | None) -> Meeti
     meeting.sequence += 1
     new_chair = chair_of(meeting)
     name = new_chair.display_name if new_chair else meeting.group.follow_up.service_user.full_name
-    _save(meeting, actor, _("Møteleder for dette møtet: %(name)s") % {"name": name})
+    save_with_history(meeting, actor, _("Møteleder for dette møtet: %(name)s") % {"name": name})
     su = meeting.group.follow_up.service_user
     if person is not None and person.pk != actor.pk:
         outbox.notify(
@@ -796,7 +799,7 @@ def _record_apologies(actor: User | None, meeting: Meeting, member: GroupMember,
     _require_planned_ahead(meeting)
     if not member_may_see(member):
         raise PermissionDenied
-    message = _text(message, "message", max_length=1000)
+    message = clean_text(message, "message", max_length=1000)
     attendance = Attendance.objects.filter(meeting=meeting, member=member).first() or Attendance(
         meeting=meeting, member=member
     )
@@ -806,7 +809,7 @@ def _record_apologies(actor: User | None, meeting: Meeting, member: GroupMember,
     attendance.message = message
     attendance.via = via
     attendance.recorded_by = actor
-    _save(attendance, actor, _("Meldt forfall"))
+    save_with_history(attendance, actor, _("Meldt forfall"))
     body = _("%(who)s har meldt forfall til møtet %(when)s.") % {
         "who": member.display_name, "when": notices.when_text(meeting)}
     if message:
@@ -897,7 +900,7 @@ def record_attendance(actor: User, meeting: Meeting, statuses: Mapping[GroupMemb
         if status not in Attendance.Status.values:
             raise ServiceError(_("Velg om %(name)s var til stede, meldte forfall eller ikke møtte.")
                                % {"name": member.display_name}, "statuses")
-        cleaned.append((member, status, _text(messages.get(member, None), "messages", max_length=1000)))
+        cleaned.append((member, status, clean_text(messages.get(member, None), "messages", max_length=1000)))
     existing = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
     saved = []
     for member, status, message in cleaned:
@@ -910,7 +913,7 @@ def record_attendance(actor: User, meeting: Meeting, statuses: Mapping[GroupMemb
             attendance.message = message if status == Attendance.Status.APOLOGIES else ""
         attendance.via = Attendance.Via.RECORDED
         attendance.recorded_by = actor
-        saved.append(_save(attendance, actor, _("Oppmøte: %(status)s") % {"status": attendance.get_status_display()}))
+        saved.append(save_with_history(attendance, actor, _("Oppmøte: %(status)s") % {"status": attendance.get_status_display()}))
     _mark_held(actor, meeting)
     return saved
 
@@ -932,7 +935,7 @@ def _freeze(actor: User, meeting: Meeting) -> list[AgendaItem]:
         key = (point.kind, point.action_item.pk if point.action_item else point.step.pk if point.step else None)
         if key in have:
             continue
-        added.append(_save(
+        added.append(save_with_history(
             AgendaItem(meeting=meeting, kind=point.kind, title=point.title[:300], text=point.detail,
                        action_item=point.action_item, step=point.step, position=position, proposed_by=actor),
             actor,
@@ -941,7 +944,7 @@ def _freeze(actor: User, meeting: Meeting) -> list[AgendaItem]:
         position += 1
     if meeting.agenda_frozen_at is None:
         meeting.agenda_frozen_at = timezone.now()
-        _save(meeting, actor, _("Dagsorden låst"))
+        save_with_history(meeting, actor, _("Dagsorden låst"))
     return added
 
 
@@ -971,8 +974,8 @@ def propose_agenda_item(actor: User, meeting: Meeting, *, title: str, text: str 
         raise ServiceError(str(MESSAGES["cancelled"]), "status")
     if meeting.status != Meeting.Status.PLANNED:
         raise ServiceError(_("Møtet er holdt. Foreslå punktet til neste møte."), "meeting")
-    title = _text(title, "title", required=_("Skriv punktet."), max_length=300)
-    text = _text(text, "text", max_length=4000)
+    title = clean_text(title, "title", required=_("Skriv punktet."), max_length=300)
+    text = clean_text(text, "text", max_length=4000)
     member = acting_member(actor, group)
     manager = may_write_minutes(actor, meeting)
     if member is None and not manager:
@@ -982,7 +985,7 @@ def propose_agenda_item(actor: User, meeting: Meeting, *, title: str, text: str 
             raise PermissionDenied
         member = GroupMember.objects.current().get(group=group, kind=GroupMember.Kind.USER)
     user_words = member is not None and member.kind == GroupMember.Kind.USER
-    item = _save(
+    item = save_with_history(
         AgendaItem(meeting=meeting, kind=AgendaItem.Kind.USER_WORDS if user_words else AgendaItem.Kind.PROPOSED,
                    title=title, text=text, proposed_by_member=member, proposed_by=actor,
                    position=_next_position(meeting)),
@@ -1010,7 +1013,7 @@ def archive_agenda_item(actor: User, item: AgendaItem) -> AgendaItem:
     if item.proposed_by_id != actor.pk and not may_write_minutes(actor, meeting):
         raise PermissionDenied
     item.archived_at = timezone.now()
-    _save(item, actor, _("Punkt tatt av dagsorden"))
+    save_with_history(item, actor, _("Punkt tatt av dagsorden"))
     return item
 
 
@@ -1018,7 +1021,7 @@ def archive_agenda_item(actor: User, item: AgendaItem) -> AgendaItem:
 
 
 def _clean_sections(minutes: Minutes, sections: dict) -> dict:
-    clean = {name: _text(sections[name], name, max_length=20000) for name in Minutes.TEXT_SECTIONS if name in sections}
+    clean = {name: clean_text(sections[name], name, max_length=20000) for name in Minutes.TEXT_SECTIONS if name in sections}
     if "point_notes" in sections:
         given = sections["point_notes"]
         if not isinstance(given, Mapping):
@@ -1033,18 +1036,13 @@ def _clean_sections(minutes: Minutes, sections: dict) -> dict:
                 raise ServiceError(_("Ukjent punkt på dagsorden."), "point_notes") from None
             if item_id not in live:
                 raise ServiceError(_("Ukjent punkt på dagsorden."), "point_notes")
-            text = _text(text, "point_notes", max_length=20000)
+            text = clean_text(text, "point_notes", max_length=20000)
             if text:
                 notes[str(item_id)] = text
             else:
                 notes.pop(str(item_id), None)
         clean["point_notes"] = dict(sorted(notes.items(), key=lambda kv: int(kv[0])))
     return clean
-
-
-def _bump(minutes: Minutes, actor: User | None, reason: str) -> Minutes:
-    minutes.version += 1
-    return _save(minutes, actor, reason)
 
 
 def _tell_members_about_minutes(actor: User, minutes: Minutes, subject: str, body_for_user: str, body: str) -> None:
@@ -1075,12 +1073,12 @@ def start_minutes(actor: User, meeting: Meeting) -> Minutes:
         .order_by("-meeting__starts_at", "-pk")
         .first()
     )
-    minutes = _save(
+    minutes = save_with_history(
         Minutes(meeting=meeting, situation=previous.situation if previous else "", created_by=actor),
         actor,
         _("Referatet er påbegynt"),
     )
-    _ensure_inside_gate(actor, minutes)
+    ensure_inside_gate(actor, minutes)
     return minutes
 
 
@@ -1093,7 +1091,7 @@ def write_minutes(actor: User, minutes: Minutes, based_on_version, *, reason: st
     :class:`MinutesConflict` carries both texts. After the minutes are marked ready, ``reason`` is required, the
     change shows as a visible change, and every member is told.
     """
-    _check_fields(sections, Minutes.SECTION_FIELDS)
+    check_fields(sections, Minutes.SECTION_FIELDS)
     _require_visible(actor, minutes)
     minutes = _lock_minutes(minutes)
     meeting = minutes.meeting
@@ -1101,22 +1099,22 @@ def write_minutes(actor: User, minutes: Minutes, based_on_version, *, reason: st
         raise PermissionDenied
     if based_on_version is None:
         raise ServiceError(str(MinutesConflict.bad_version), "version")
-    _check_version(minutes, based_on_version, sections, {name: getattr(minutes, name) for name in sections},
+    check_version(minutes, based_on_version, sections, {name: getattr(minutes, name) for name in sections},
                    conflict=MinutesConflict)
     data = _clean_sections(minutes, sections)
     changed = [name for name in data if getattr(minutes, name) != data[name]]
     if not changed:
         return minutes
     amending = not minutes.is_draft
-    reason = _text(reason, "reason", max_length=300)
+    reason = clean_text(reason, "reason", max_length=300)
     if amending and not reason:
         raise ServiceError(_("Referatet er markert som klart. Skriv kort hvorfor det endres."), "reason")
     for name in changed:
         setattr(minutes, name, data[name])
     minutes.amendment_reason = reason if amending else ""
-    labels = ", ".join(_label(Minutes, name) for name in changed)
+    labels = ", ".join(field_label(Minutes, name) for name in changed)
     if amending:
-        _bump(minutes, actor, _("Endret etter at referatet var klart (%(fields)s): %(reason)s")
+        bump(minutes, actor, _("Endret etter at referatet var klart (%(fields)s): %(reason)s")
               % {"fields": labels, "reason": reason})
         date = no_date(meeting.local_date)
         _tell_members_about_minutes(
@@ -1130,7 +1128,7 @@ def write_minutes(actor: User, minutes: Minutes, based_on_version, *, reason: st
                "reason": reason},
         )
     else:
-        _bump(minutes, actor, _("Referatet er endret: %(fields)s") % {"fields": labels})
+        bump(minutes, actor, _("Referatet er endret: %(fields)s") % {"fields": labels})
     return minutes
 
 
@@ -1143,7 +1141,7 @@ def mark_minutes_ready(actor: User, minutes: Minutes, *, based_on_version=None) 
     meeting = minutes.meeting
     if not may_write_minutes(actor, meeting):
         raise PermissionDenied
-    _check_version(minutes, based_on_version, {}, {}, conflict=MinutesConflict)
+    check_version(minutes, based_on_version, {}, {}, conflict=MinutesConflict)
     _require_started(meeting)
     if not minutes.is_draft:
         raise ServiceError(_("Referatet er allerede markert som klart."), "status")
@@ -1153,7 +1151,7 @@ def mark_minutes_ready(actor: User, minutes: Minutes, *, based_on_version=None) 
     minutes.ready_at = timezone.now()
     minutes.ready_by = actor
     minutes.ready_version = minutes.version
-    _save(minutes, actor, _("Referatet er klart"))
+    save_with_history(minutes, actor, _("Referatet er klart"))
     _mark_held(actor, meeting)
     su = meeting.group.follow_up.service_user
     date = no_date(meeting.local_date)
@@ -1179,7 +1177,7 @@ def _user_response(actor: User, minutes: Minutes, based_on_version, how: str, st
         raise PermissionDenied
     if not owner and how not in (Consent.GivenHow.PAPER, Consent.GivenHow.ORAL):
         raise ServiceError(_("Velg hvordan brukeren svarte: på papir eller muntlig."), "how")
-    _check_version(minutes, based_on_version, {}, {}, conflict=MinutesConflict)
+    check_version(minutes, based_on_version, {}, {}, conflict=MinutesConflict)
     if minutes.is_draft:
         raise ServiceError(str(MESSAGES["no_minutes_yet"]), "status")
     if status == Minutes.Status.APPROVED == minutes.status and minutes.user_response_version == minutes.version:
@@ -1200,7 +1198,7 @@ def approve_minutes(actor: User, minutes: Minutes, *, based_on_version=None, how
     """
     minutes = _user_response(actor, minutes, based_on_version, how, Minutes.Status.APPROVED)
     minutes.disagreement = ""
-    _save(minutes, actor, _("Godkjent av brukeren (%(how)s)") % {"how": minutes.get_user_response_how_display()})
+    save_with_history(minutes, actor, _("Godkjent av brukeren (%(how)s)") % {"how": minutes.get_user_response_how_display()})
     meeting = minutes.meeting
     su = meeting.group.follow_up.service_user
     _tell_chair(meeting, _("%(name)s har godkjent referatet") % {"name": su.full_name},
@@ -1214,15 +1212,15 @@ def disagree_with_minutes(actor: User, minutes: Minutes, text: str, *, based_on_
                           ) -> Minutes:
     """The user writes what they disagree with, in their own words. It is kept with the minutes and the chair and
     coordinator are told."""
-    text = _text(text, "disagreement", required=_("Skriv hva du er uenig i."), max_length=4000)
+    text = clean_text(text, "disagreement", required=_("Skriv hva du er uenig i."), max_length=4000)
     minutes = _user_response(actor, minutes, based_on_version, how, Minutes.Status.DISPUTED)
     minutes.disagreement = text
-    _save(minutes, actor, _("Brukeren er uenig i referatet"))
+    save_with_history(minutes, actor, _("Brukeren er uenig i referatet"))
     meeting = minutes.meeting
     su = meeting.group.follow_up.service_user
     _tell_chair(meeting, _("%(name)s er uenig i referatet") % {"name": su.full_name},
                 _("%(name)s er uenig i referatet fra møtet %(date)s: %(text)s")
-                % {"name": su.full_name, "date": no_date(meeting.local_date), "text": _short(text, 300)}, skip=actor)
+                % {"name": su.full_name, "date": no_date(meeting.local_date), "text": shorten(text, 300)}, skip=actor)
     return minutes
 
 
@@ -1235,9 +1233,9 @@ def restore_minutes_version(actor: User, minutes: Minutes, history_id, *, based_
     minutes = _lock_minutes(minutes)
     if not may_write_minutes(actor, minutes.meeting):
         raise PermissionDenied
-    _check_version(minutes, based_on_version, {}, {}, conflict=MinutesConflict)
+    check_version(minutes, based_on_version, {}, {}, conflict=MinutesConflict)
     amending = not minutes.is_draft
-    reason = _text(reason, "reason", max_length=300)
+    reason = clean_text(reason, "reason", max_length=300)
     if amending and not reason:
         raise ServiceError(_("Referatet er markert som klart. Skriv kort hvorfor det endres."), "reason")
     minutes.amendment_reason = reason if amending else ""
@@ -1269,7 +1267,7 @@ def mark_minutes_read(actor: User, minutes: Minutes) -> MinutesRead:
     read = read or MinutesRead(minutes=minutes, reader=actor)
     read.version = version
     read.read_at = timezone.now()
-    return _save(read, actor, _("Lest"))
+    return save_with_history(read, actor, _("Lest"))
 
 
 @transaction.atomic
@@ -1282,8 +1280,8 @@ def add_comment(actor: User, minutes: Minutes, text: str) -> Comment:
     staff = is_staff(actor, group)
     if member is None and not staff:
         raise PermissionDenied
-    text = _text(text, "text", required=_("Skriv kommentaren."), max_length=4000)
-    comment = _save(
+    text = clean_text(text, "text", required=_("Skriv kommentaren."), max_length=4000)
+    comment = save_with_history(
         Comment(minutes=minutes, author=actor, member=member, text=text, minutes_version=minutes.version),
         actor,
         _("Kommentar til referatet"),
@@ -1292,8 +1290,8 @@ def add_comment(actor: User, minutes: Minutes, text: str) -> Comment:
         who = member.display_name
         _tell_chair(minutes.meeting, _("Kommentar til referatet fra %(who)s") % {"who": who},
                     _("%(who)s kommenterte referatet fra møtet %(date)s: %(text)s")
-                    % {"who": who, "date": no_date(minutes.meeting.local_date), "text": _short(text, 300)})
-    _ensure_inside_gate(actor, comment, access.VIEW)
+                    % {"who": who, "date": no_date(minutes.meeting.local_date), "text": shorten(text, 300)})
+    ensure_inside_gate(actor, comment, access.VIEW)
     return comment
 
 
@@ -1307,7 +1305,7 @@ def archive_comment(actor: User, comment: Comment) -> Comment:
     if comment.archived_at is not None:
         raise ServiceError(_("Kommentaren er allerede fjernet."), "comment")
     comment.archived_at = timezone.now()
-    _save(comment, actor, _("Kommentar fjernet"))
+    save_with_history(comment, actor, _("Kommentar fjernet"))
     return comment
 
 
@@ -1315,9 +1313,9 @@ def archive_comment(actor: User, comment: Comment) -> Comment:
 
 
 def _clean_action_item(group: Group, meeting: Meeting, data: dict) -> dict:
-    what = _text(data.get("what"), "what", required=_("Skriv hva som skal gjøres."), max_length=2000)
+    what = clean_text(data.get("what"), "what", required=_("Skriv hva som skal gjøres."), max_length=2000)
     responsible = _member_of(group, data.get("responsible"), "responsible")
-    due_on = _as_date(data.get("due_on"), "due_on")
+    due_on = clean_date(data.get("due_on"), "due_on")
     if due_on is None:
         raise ServiceError(_("Velg en frist."), "due_on")
     if due_on < meeting.local_date:
@@ -1339,16 +1337,16 @@ def add_action_item(actor: User, meeting: Meeting, *, what: str, responsible: Gr
     group = meeting.group
     _require_open(group)
     data = _clean_action_item(group, meeting, {"what": what, "responsible": responsible, "due_on": due_on})
-    item = _save(ActionItem(group=group, meeting=meeting, created_by=actor, **data), actor, _("Oppgave lagt til"))
+    item = save_with_history(ActionItem(group=group, meeting=meeting, created_by=actor, **data), actor, _("Oppgave lagt til"))
     item.group = group
     su = group.follow_up.service_user
     _tell_responsible(
         actor, item,
         _("Ny oppgave fra ansvarsgruppen til %(name)s") % {"name": su.full_name},
         _("Du har fått en oppgave i ansvarsgruppen til %(name)s: «%(what)s». Frist: %(due)s.")
-        % {"name": su.full_name, "what": _short(item.what, 300), "due": no_date(item.due_on)},
+        % {"name": su.full_name, "what": shorten(item.what, 300), "due": no_date(item.due_on)},
     )
-    _ensure_inside_gate(actor, item)
+    ensure_inside_gate(actor, item)
     return item
 
 
@@ -1369,7 +1367,7 @@ def _may_lead(actor: User, item: ActionItem) -> bool:
 @transaction.atomic
 def update_action_item(actor: User, item: ActionItem, **changes) -> ActionItem:
     """Change what, who or the due date of an open item (the chair or the coordinator)."""
-    _check_fields(changes, ACTION_ITEM_FIELDS)
+    check_fields(changes, ACTION_ITEM_FIELDS)
     item = _lock_item(actor, item)
     if not _may_lead(actor, item):
         raise PermissionDenied
@@ -1383,14 +1381,14 @@ def update_action_item(actor: User, item: ActionItem, **changes) -> ActionItem:
     new_responsible = "responsible" in changed
     for name in changed:
         setattr(item, name, data[name])
-    _save(item, actor, _("Oppgave endret: %(fields)s") % {"fields": ", ".join(_label(ActionItem, n) for n in changed)})
+    save_with_history(item, actor, _("Oppgave endret: %(fields)s") % {"fields": ", ".join(field_label(ActionItem, n) for n in changed)})
     su = item.group.follow_up.service_user
     if new_responsible:
         _tell_responsible(
             actor, item,
             _("Ny oppgave fra ansvarsgruppen til %(name)s") % {"name": su.full_name},
             _("Du har fått en oppgave i ansvarsgruppen til %(name)s: «%(what)s». Frist: %(due)s.")
-            % {"name": su.full_name, "what": _short(item.what, 300), "due": no_date(item.due_on)},
+            % {"name": su.full_name, "what": shorten(item.what, 300), "due": no_date(item.due_on)},
         )
     return item
 
@@ -1409,7 +1407,7 @@ def set_action_item_status(actor: User, item: ActionItem, status: str, note: str
         raise PermissionDenied
     if status not in ActionItem.Status.values:
         raise ServiceError(_("Velg status for oppgaven."), "status")
-    note = _text(note, "status_note", max_length=2000)
+    note = clean_text(note, "status_note", max_length=2000)
     if status == ActionItem.Status.OPEN:
         if not lead:
             raise PermissionDenied
@@ -1426,11 +1424,11 @@ def set_action_item_status(actor: User, item: ActionItem, status: str, note: str
         item.closed_by = actor
     item.status = status
     item.status_note = note
-    _save(item, actor, _("Oppgave: %(status)s") % {"status": item.get_status_display()})
+    save_with_history(item, actor, _("Oppgave: %(status)s") % {"status": item.get_status_display()})
     if not is_staff(actor, item.group):
         who = item.responsible.display_name if responsible else actor.display_name
         body = _("%(who)s har satt oppgaven «%(what)s» til «%(status)s».") % {
-            "who": who, "what": _short(item.what, 200), "status": item.get_status_display()}
+            "who": who, "what": shorten(item.what, 200), "status": item.get_status_display()}
         if note:
             body += " " + _("Merknad: %(note)s") % {"note": note}
         tell_case_staff(item.group.follow_up, item, _("Oppgave oppdatert: %(who)s") % {"who": who}, body)

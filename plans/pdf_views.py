@@ -6,16 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from koordinator.toolkit.pages import pdf_response
 from plans.pdf import render_plan_pdf
-
-
-def pdf_response(filename: str, mimetype: str, content: bytes) -> HttpResponse:
-    """A rendered PDF (plan, crisis plan) shown in the browser."""
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    # Personal data: never kept by a shared cache or the browser's back-forward cache.
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _respond(request: HttpRequest, pk: int, *, large: bool) -> HttpResponse:

@@ -26,7 +26,6 @@ Comments, progress notes and suggestions are not plan content: they do not chang
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -38,8 +37,23 @@ from django.utils.translation import gettext_lazy
 
 from koordinator import access, continuity, outbox
 from koordinator.models import Consent, FollowUp, Organisation, User
-from koordinator.services import ServiceError, _ensure_inside_gate, _save
 from koordinator.timeutil import no_date
+from koordinator.toolkit import (
+    ServiceError,
+    VersionConflict,
+    bump,
+    check_fields,
+    check_version,
+    clean_date,
+    clean_instance,
+    clean_text,
+    clean_version,
+    ensure_inside_gate,
+    field_label,
+    restore_fields,
+    save_with_history,
+    shorten,
+)
 from plans.models import (
     Comment,
     Goal,
@@ -77,14 +91,10 @@ MEASURE_FIELDS = (
 MESSAGES = {
     "ended": gettext_lazy("Planen er avsluttet og kan ikke endres."),
     "declined": gettext_lazy("Brukeren har takket nei til planen. Tilby planen på nytt før den endres."),
-    "unknown_fields": gettext_lazy("Ukjente felt: %(fields)s"),
-    "forbidden_fields": gettext_lazy("Du kan ikke endre: %(fields)s"),
-    "bad_date": gettext_lazy("Skriv en gyldig dato, for eksempel 23.11.2026."),
     "bad_version": gettext_lazy("Oppgi hvilken versjon av planen endringen bygger på."),
     "archived_goal": gettext_lazy("Målet er arkivert."),
     "archived_step": gettext_lazy("Delmålet er arkivert."),
     "archived_measure": gettext_lazy("Tiltaket er arkivert."),
-    "too_long": gettext_lazy("Teksten kan være høyst %(max)s tegn."),
 }
 
 
@@ -98,39 +108,7 @@ def revision_interval_weeks() -> int:
     return int(getattr(settings, "PLAN_REVISION_WEEKS", 12))
 
 
-# --- the conflict ---------------------------------------------------------------------------------------------
-
-
-class VersionConflict(ServiceError):
-    """A save based on an old version of a living document (a plan, minutes …). Nothing was saved, and nothing
-    typed is lost.
-
-    ``submitted`` holds what the caller sent, ``current`` the values now stored for the same fields, so a
-    merge page (or a 409/412 response) can show both texts side by side. A subclass names its document in
-    ``template`` (and ``bad_version``); ``document`` is the stored object at ``current_version``.
-    """
-
-    template = gettext_lazy(
-        "Dokumentet ble endret av %(who)s mens du skrev (du startet fra versjon %(base)s, nå er det versjon "
-        "%(current)s). Det du skrev er tatt vare på: se over begge tekstene og lagre på nytt."
-    )
-    bad_version = gettext_lazy("Oppgi hvilken versjon endringen bygger på.")
-
-    def __init__(self, document: Model, based_on_version: int, submitted: dict, current: dict, changed_by: str = ""):
-        message = str(self.template) % {
-            "who": changed_by or _("noen andre"), "base": based_on_version, "current": document.version
-        }
-        super().__init__(message, "version")
-        self.document = document
-        self.current_version = document.version
-        self.based_on_version = based_on_version
-        self.submitted = dict(submitted)
-        self.current = dict(current)
-        self.changed_by = changed_by
-
-    @property
-    def differing_fields(self) -> list[str]:
-        return [name for name, value in self.submitted.items() if self.current.get(name) != value]
+# --- the conflict (the toolkit's living documents) ---------------------------------------------------------------------------------------------
 
 
 class PlanConflict(VersionConflict):
@@ -147,31 +125,9 @@ class PlanConflict(VersionConflict):
         return self.document
 
 
-def _version(value, field: str = "version", message=None) -> int:
-    message = str(message or MESSAGES["bad_version"])
-    try:
-        version = int(value)
-    except (TypeError, ValueError):
-        raise ServiceError(message, field) from None
-    if version < 1:
-        raise ServiceError(message, field)
-    return version
-
-
-def _check_version(document: Model, based_on_version, submitted: dict, current: dict,
-                   conflict: type[VersionConflict] = PlanConflict) -> None:
-    """Refuse a save based on another version than the stored one (``None``: the caller did not ask).
-
-    ``document`` is a living document with ``version`` and a history (a plan by default; ``conflict`` is the
-    error to raise for another kind, e.g. the minutes' ``MinutesConflict``).
-    """
-    if based_on_version is None:
-        return
-    based_on = _version(based_on_version, message=conflict.bad_version)
-    if based_on != document.version:
-        last = document.history.select_related("history_user").order_by("-history_date", "-history_id").first()
-        who = last.history_user.display_name if last is not None and last.history_user is not None else ""
-        raise conflict(document, based_on, submitted, current, who)
+def check_plan_version(document: Model, based_on_version, submitted: dict, current: dict) -> None:
+    """:func:`koordinator.toolkit.check_version` for a plan or a crisis plan: a stale save is a :class:`PlanConflict`."""
+    check_version(document, based_on_version, submitted, current, conflict=PlanConflict)
 
 
 # --- small helpers ----------------------------------------------------------------------------------------------
@@ -184,12 +140,6 @@ def _lock(plan: Plan) -> Plan:
         .select_related("follow_up__service_user", "follow_up__trust_person", "follow_up__unit")
         .get(pk=plan.pk)
     )
-
-
-def _bump(plan: Plan, actor: User | None, reason: str) -> Plan:
-    """One more version of the plan, saved with who and why (the plan's timeline reads these)."""
-    plan.version += 1
-    return _save(plan, actor, reason)
 
 
 def _is_staff(actor: User, plan: Plan) -> bool:
@@ -213,64 +163,6 @@ def _require_editable(plan: Plan) -> None:
         raise ServiceError(str(MESSAGES["ended"]), "status")
     if plan.status == Plan.Status.DECLINED:
         raise ServiceError(str(MESSAGES["declined"]), "status")
-
-
-def _check_fields(given: Iterable[str], allowed: Iterable[str], known: Iterable[str] | None = None) -> None:
-    given = set(given)
-    unknown = given - set(known if known is not None else allowed)
-    if unknown:
-        raise ServiceError(str(MESSAGES["unknown_fields"]) % {"fields": ", ".join(sorted(unknown))})
-    forbidden = given - set(allowed)
-    if forbidden:
-        raise ServiceError(str(MESSAGES["forbidden_fields"]) % {"fields": ", ".join(sorted(forbidden))})
-
-
-def _text(value, field: str, *, required: str | None = None, max_length: int | None = None) -> str:
-    """Plain text, trimmed. ``required`` is the message when it is empty."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ServiceError(_("Skriv tekst her."), field)
-    value = value.strip()
-    if required and not value:
-        raise ServiceError(str(required), field)
-    if max_length is not None and len(value) > max_length:
-        raise ServiceError(str(MESSAGES["too_long"]) % {"max": max_length}, field)
-    return value
-
-
-def _as_date(value, field: str) -> datetime.date | None:
-    """A date from a date, an ISO string or «23.11.2026»; ``None`` for empty. Anything else is a clear error."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
-        for parse in (datetime.date.fromisoformat, lambda s: datetime.datetime.strptime(s, "%d.%m.%Y").date()):
-            try:
-                return parse(value.strip())
-            except ValueError:
-                continue
-    raise ServiceError(str(MESSAGES["bad_date"]), field)
-
-
-def _instance(value, model: type[Model], field: str, message: str):
-    if value is None or value == "":
-        return None
-    if not isinstance(value, model):
-        raise ServiceError(message, field)
-    return value
-
-
-def _label(model: type[Model], field: str) -> str:
-    return str(model._meta.get_field(field).verbose_name)
-
-
-def _short(text: str, length: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def _date_str(day: datetime.date | None) -> str:
@@ -310,10 +202,10 @@ def _owner_name(plan: Plan) -> str:
 
 
 def _clean_plan(data: dict) -> dict:
-    clean = {name: _text(data.get(name), name) for name in Plan.TEXT_FIELDS if name in data}
+    clean = {name: clean_text(data.get(name), name) for name in Plan.TEXT_FIELDS if name in data}
     for name in ("period_from", "period_until", "next_revision_on"):
         if name in data:
-            clean[name] = _as_date(data[name], name)
+            clean[name] = clean_date(data[name], name)
     start, end = clean.get("period_from"), clean.get("period_until")
     if start and end and end < start:
         raise ServiceError(_("«Gjelder til» kan ikke være før «gjelder fra»."), "period_until")
@@ -324,7 +216,7 @@ def _clean_plan(data: dict) -> dict:
 def create_plan(actor: User, follow_up: FollowUp, **fields) -> Plan:
     """A new plan for a case, as a draft. A case has one plan at a time (a new one after the old has ended)."""
     access.require_change(actor, follow_up)
-    _check_fields(fields, PLAN_FIELDS)
+    check_fields(fields, PLAN_FIELDS)
     case = FollowUp.objects.select_for_update(of=("self",)).select_related("service_user").get(pk=follow_up.pk)
     if case.status == FollowUp.Status.ENDED:
         raise ServiceError(_("Oppfølgingen er avsluttet. Åpne den igjen før du lager en plan."), "follow_up")
@@ -336,14 +228,14 @@ def create_plan(actor: User, follow_up: FollowUp, **fields) -> Plan:
     data = _clean_plan(fields)
     try:
         with transaction.atomic():
-            plan = _save(Plan(follow_up=case, created_by=actor, **data), actor, _("Planen er opprettet"))
+            plan = save_with_history(Plan(follow_up=case, created_by=actor, **data), actor, _("Planen er opprettet"))
     except IntegrityError:
         # Someone else created one at the same moment.
         raise ServiceError(
             _("%(name)s har allerede en plan som ikke er avsluttet.") % {"name": case.service_user.full_name},
             "follow_up",
         ) from None
-    _ensure_inside_gate(actor, plan)
+    ensure_inside_gate(actor, plan)
     return plan
 
 
@@ -358,25 +250,25 @@ def update_plan(actor: User, plan: Plan, based_on_version, **fields) -> Plan:
     access.require_change(actor, plan)
     plan = _lock(plan)
     staff = _is_staff(actor, plan)
-    _check_fields(fields, PLAN_FIELDS if staff else OWNER_PLAN_FIELDS, PLAN_FIELDS)
+    check_fields(fields, PLAN_FIELDS if staff else OWNER_PLAN_FIELDS, PLAN_FIELDS)
     _require_editable(plan)
-    based_on = _version(based_on_version)
-    _check_version(plan, based_on, fields, {name: getattr(plan, name) for name in fields})
+    based_on = clean_version(based_on_version, message=PlanConflict.bad_version)
+    check_plan_version(plan, based_on, fields, {name: getattr(plan, name) for name in fields})
     data = _clean_plan({**{name: getattr(plan, name) for name in PLAN_FIELDS}, **fields})
     changed = [name for name in fields if getattr(plan, name) != data[name]]
     if not changed:
         return plan
     for name in changed:
         setattr(plan, name, data[name])
-    labels = ", ".join(_label(Plan, name) for name in changed)
-    _bump(plan, actor, _("Planen er endret: %(fields)s") % {"fields": labels})
+    labels = ", ".join(field_label(Plan, name) for name in changed)
+    bump(plan, actor, _("Planen er endret: %(fields)s") % {"fields": labels})
     if not staff:
         _tell_coordinator(
             plan,
             _("%(name)s har skrevet i planen sin") % {"name": _owner_name(plan)},
             _("%(name)s har endret dette i planen: %(fields)s.") % {"name": _owner_name(plan), "fields": labels},
         )
-    _ensure_inside_gate(actor, plan)
+    ensure_inside_gate(actor, plan)
     return plan
 
 
@@ -388,7 +280,7 @@ def _record_consent(actor: User, plan: Plan, given_how: str, given_on) -> None:
         raise ServiceError(
             _("Velg hvordan brukeren samtykket til planen: signert på papir eller muntlig."), "consent_given_how"
         )
-    given_on = _as_date(given_on, "consent_given_on") or timezone.localdate()
+    given_on = clean_date(given_on, "consent_given_on") or timezone.localdate()
     if given_on > timezone.localdate():
         raise ServiceError(_("Samtykket kan ikke være gitt fram i tid."), "consent_given_on")
     plan.consent_given_on = given_on
@@ -403,10 +295,10 @@ def record_plan_consent(actor: User, plan: Plan, *, given_how: str = "", given_o
     access.require_change(actor, plan)
     plan = _lock(plan)
     _require_editable(plan)
-    _check_version(plan, based_on_version, {"consent_given_how": given_how}, {"consent_given_how":
+    check_plan_version(plan, based_on_version, {"consent_given_how": given_how}, {"consent_given_how":
                                                                               plan.consent_given_how})
     _record_consent(actor, plan, given_how, given_on)
-    _bump(plan, actor, _("Samtykke til planen registrert (%(how)s)") % {"how": plan.get_consent_given_how_display()})
+    bump(plan, actor, _("Samtykke til planen registrert (%(how)s)") % {"how": plan.get_consent_given_how_display()})
     return plan
 
 
@@ -429,7 +321,7 @@ def activate_plan(
     """
     _require_staff(actor, plan)
     plan = _lock(plan)
-    _check_version(plan, based_on_version, {}, {})
+    check_plan_version(plan, based_on_version, {}, {})
     if plan.status != Plan.Status.DRAFT:
         raise ServiceError(_("Bare et utkast kan tas i bruk."), "status")
     if plan.follow_up.status == FollowUp.Status.ENDED:
@@ -453,7 +345,7 @@ def activate_plan(
     for name, value in data.items():
         setattr(plan, name, value)
     plan.status = Plan.Status.ACTIVE
-    _bump(plan, actor, _("Planen er tatt i bruk"))
+    bump(plan, actor, _("Planen er tatt i bruk"))
     su = plan.follow_up.service_user
     _tell_owner(
         plan,
@@ -472,13 +364,13 @@ def decline_plan(actor: User, plan: Plan, *, reason: str = "", declined_on=None)
     plan = _lock(plan)
     if plan.status != Plan.Status.DRAFT:
         raise ServiceError(_("Bare en plan som ikke er tatt i bruk, kan registreres som takket nei."), "status")
-    declined_on = _as_date(declined_on, "declined_on") or timezone.localdate()
+    declined_on = clean_date(declined_on, "declined_on") or timezone.localdate()
     if declined_on > timezone.localdate():
         raise ServiceError(_("Datoen kan ikke være fram i tid."), "declined_on")
     plan.status = Plan.Status.DECLINED
     plan.declined_on = declined_on
-    plan.declined_reason = _text(reason, "declined_reason")
-    _bump(plan, actor, _("Brukeren takket nei til planen"))
+    plan.declined_reason = clean_text(reason, "declined_reason")
+    bump(plan, actor, _("Brukeren takket nei til planen"))
     return plan
 
 
@@ -494,7 +386,7 @@ def reoffer_plan(actor: User, plan: Plan) -> Plan:
     plan.status = Plan.Status.DRAFT
     plan.declined_on = None
     plan.declined_reason = ""
-    _bump(plan, actor, _("Planen er tilbudt på nytt"))
+    bump(plan, actor, _("Planen er tilbudt på nytt"))
     return plan
 
 
@@ -505,14 +397,14 @@ def end_plan(actor: User, plan: Plan, *, note: str = "", ended_on=None) -> Plan:
     plan = _lock(plan)
     if plan.status == Plan.Status.ENDED:
         raise ServiceError(_("Planen er allerede avsluttet."), "status")
-    ended_on = _as_date(ended_on, "ended_on") or timezone.localdate()
+    ended_on = clean_date(ended_on, "ended_on") or timezone.localdate()
     if ended_on > timezone.localdate():
         raise ServiceError(_("Datoen kan ikke være fram i tid."), "ended_on")
     was_active = plan.status == Plan.Status.ACTIVE
     plan.status = Plan.Status.ENDED
     plan.ended_on = ended_on
-    plan.end_note = _text(note, "note")
-    _bump(plan, actor, _("Planen er avsluttet"))
+    plan.end_note = clean_text(note, "note")
+    bump(plan, actor, _("Planen er avsluttet"))
     if was_active:
         su = plan.follow_up.service_user
         body = _("Hei %(name)s. Planen din ble avsluttet %(date)s.") % {"name": su.first_name, "date": no_date(ended_on)}
@@ -543,32 +435,32 @@ def revise_plan(
 
     _require_staff(actor, plan)
     plan = _lock(plan)
-    _check_version(plan, based_on_version, {"what_changed": what_changed}, {})
+    check_plan_version(plan, based_on_version, {"what_changed": what_changed}, {})
     if plan.status != Plan.Status.ACTIVE:
         raise ServiceError(_("Bare en plan som er i bruk, kan revideres."), "status")
     today = timezone.localdate()
-    what_changed = _text(what_changed, "what_changed", required=_("Skriv kort hva som ble endret."))
-    revised_on = _as_date(revised_on, "revised_on") or today
+    what_changed = clean_text(what_changed, "what_changed", required=_("Skriv kort hva som ble endret."))
+    revised_on = clean_date(revised_on, "revised_on") or today
     if revised_on > today:
         raise ServiceError(_("Revisjonen kan ikke være fram i tid."), "revised_on")
-    next_revision_on = _as_date(next_revision_on, "next_revision_on")
+    next_revision_on = clean_date(next_revision_on, "next_revision_on")
     if next_revision_on is None:
         raise ServiceError(_("Velg når planen skal revideres neste gang."), "next_revision_on")
     if next_revision_on <= today:
         raise ServiceError(_("Neste revisjon må være etter i dag."), "next_revision_on")
     plan.next_revision_on = next_revision_on
-    _bump(plan, actor, _("Planen er revidert"))
-    revision = _save(
+    bump(plan, actor, _("Planen er revidert"))
+    revision = save_with_history(
         PlanRevision(
             plan=plan,
             revised_on=revised_on,
-            participants=_text(participants, "participants"),
+            participants=clean_text(participants, "participants"),
             what_changed=what_changed,
             next_revision_on=next_revision_on,
             plan_version=plan.version,
             meeting_type=ContentType.objects.get_for_model(meeting) if meeting is not None else None,
             meeting_id=meeting.pk if meeting is not None else None,
-            meeting_note=_text(meeting_note, "meeting_note", max_length=200),
+            meeting_note=clean_text(meeting_note, "meeting_note", max_length=200),
             created_by=actor,
         ),
         actor,
@@ -594,31 +486,8 @@ def restore_plan_version(actor: User, plan: Plan, history_id, *, based_on_versio
     _require_staff(actor, plan)
     plan = _lock(plan)
     _require_editable(plan)
-    _check_version(plan, based_on_version, {}, {})
+    check_plan_version(plan, based_on_version, {}, {})
     return restore_fields(actor, plan, history_id, Plan.RESTORABLE_FIELDS)
-
-
-def restore_fields(actor: User, document: Model, history_id, fields: Iterable[str], *, not_found: str = "",
-                   unchanged: str = "") -> Model:
-    """Bring back ``fields`` of a versioned document (a plan, a crisis plan, minutes) from one of its history records.
-
-    The caller has locked the row and checked the rights and the version. The restore is itself a new version,
-    saved with who and why, so nothing in between is lost from the history. ``not_found`` and ``unchanged`` name
-    another document than the plan in the error messages.
-    """
-    try:
-        history_id = int(history_id)
-    except (TypeError, ValueError):
-        raise ServiceError(_("Velg en versjon å gjenopprette."), "history_id") from None
-    record = document.history.filter(history_id=history_id).first()
-    if record is None:
-        raise ServiceError(not_found or _("Fant ikke den versjonen av planen."), "history_id")
-    changed = [name for name in fields if getattr(document, name) != getattr(record, name)]
-    if not changed:
-        raise ServiceError(unchanged or _("Planen er allerede lik denne versjonen."), "history_id")
-    for name in changed:
-        setattr(document, name, getattr(record, name))
-    return _bump(document, actor, _("Gjenopprettet fra versjon %(version)s") % {"version": record.version})
 
 
 # --- goals -----------------------------------------------------------------------------------------------------
@@ -629,7 +498,7 @@ def _clean_goal(data: dict) -> dict:
         raise ServiceError(_("Velg et livsområde."), "life_area")
     clean = {
         "life_area": data["life_area"],
-        "text": _text(data.get("text"), "text", required=_("Skriv målet, gjerne med brukerens egne ord.")),
+        "text": clean_text(data.get("text"), "text", required=_("Skriv målet, gjerne med brukerens egne ord.")),
         "in_users_words": bool(data.get("in_users_words")),
     }
     if "order" in data:
@@ -655,30 +524,30 @@ def add_goal(actor: User, plan: Plan, *, life_area: str, text: str, in_users_wor
     _require_staff(actor, plan)
     plan = _lock(plan)
     _require_editable(plan)
-    _check_version(plan, based_on_version, {"life_area": life_area, "text": text}, {})
+    check_plan_version(plan, based_on_version, {"life_area": life_area, "text": text}, {})
     data = _clean_goal({"life_area": life_area, "text": text, "in_users_words": in_users_words})
     order = (plan.goals.aggregate(m=Max("order"))["m"] or 0) + 1
-    goal = _save(Goal(plan=plan, order=order, created_by=actor, **data), actor, _("Mål lagt til"))
-    _bump(plan, actor, _("Mål lagt til: %(text)s") % {"text": _short(goal.text)})
-    _ensure_inside_gate(actor, goal)
+    goal = save_with_history(Goal(plan=plan, order=order, created_by=actor, **data), actor, _("Mål lagt til"))
+    bump(plan, actor, _("Mål lagt til: %(text)s") % {"text": shorten(goal.text)})
+    ensure_inside_gate(actor, goal)
     return goal
 
 
 @transaction.atomic
 def update_goal(actor: User, goal: Goal, *, based_on_version=None, **changes) -> Goal:
-    _check_fields(changes, GOAL_FIELDS)
+    check_fields(changes, GOAL_FIELDS)
     goal, plan = _goal_plan(actor, goal)
     if goal.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived_goal"]))
-    _check_version(plan, based_on_version, changes, {name: getattr(goal, name) for name in changes})
+    check_plan_version(plan, based_on_version, changes, {name: getattr(goal, name) for name in changes})
     data = _clean_goal({**{name: getattr(goal, name) for name in GOAL_FIELDS}, **changes})
     changed = [name for name in changes if getattr(goal, name) != data[name]]
     if not changed:
         return goal
     for name in changed:
         setattr(goal, name, data[name])
-    _save(goal, actor, _("Mål endret"))
-    _bump(plan, actor, _("Mål endret: %(text)s") % {"text": _short(goal.text)})
+    save_with_history(goal, actor, _("Mål endret"))
+    bump(plan, actor, _("Mål endret: %(text)s") % {"text": shorten(goal.text)})
     return goal
 
 
@@ -688,10 +557,10 @@ def archive_goal(actor: User, goal: Goal, *, based_on_version=None) -> Goal:
     goal, plan = _goal_plan(actor, goal)
     if goal.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived_goal"]))
-    _check_version(plan, based_on_version, {}, {})
+    check_plan_version(plan, based_on_version, {}, {})
     goal.archived_at = timezone.now()
-    _save(goal, actor, _("Mål arkivert"))
-    _bump(plan, actor, _("Mål fjernet fra planen: %(text)s") % {"text": _short(goal.text)})
+    save_with_history(goal, actor, _("Mål arkivert"))
+    bump(plan, actor, _("Mål fjernet fra planen: %(text)s") % {"text": shorten(goal.text)})
     return goal
 
 
@@ -701,13 +570,13 @@ def archive_goal(actor: User, goal: Goal, *, based_on_version=None) -> Goal:
 def _clean_step(data: dict, *, check_past: bool) -> tuple[dict, list[str]]:
     """Validate a step's fields; return them cleaned, with friendly warnings (never errors) about the date."""
     today = timezone.localdate()
-    clean = {"what": _text(data.get("what"), "what", required=_("Skriv hva som skal gjøres."))}
+    clean = {"what": clean_text(data.get("what"), "what", required=_("Skriv hva som skal gjøres."))}
     kind = data.get("who_kind")
     if kind not in Step.Who.values:
         raise ServiceError(_("Velg hvem som gjør det."), "who_kind")
-    organisation = _instance(data.get("who_organisation"), Organisation, "who_organisation",
+    organisation = clean_instance(data.get("who_organisation"), Organisation, "who_organisation",
                              _("Velg en tjeneste fra listen."))
-    person = _instance(data.get("who_person"), User, "who_person", _("Velg en person fra listen."))
+    person = clean_instance(data.get("who_person"), User, "who_person", _("Velg en person fra listen."))
     if kind == Step.Who.ORGANISATION:
         if organisation is None:
             raise ServiceError(_("Velg hvilken tjeneste som gjør det."), "who_organisation")
@@ -723,7 +592,7 @@ def _clean_step(data: dict, *, check_past: bool) -> tuple[dict, list[str]]:
         raise ServiceError(_("Personen har ikke lenger tilgang."), "who_person")
     clean.update(who_kind=kind, who_organisation=organisation, who_person=person)
 
-    due_on = _as_date(data.get("due_on"), "due_on")
+    due_on = clean_date(data.get("due_on"), "due_on")
     if due_on is None:
         raise ServiceError(_("Velg en frist."), "due_on")
     if check_past and due_on < today:
@@ -775,15 +644,15 @@ def add_step(
     if goal.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived_goal"]))
     submitted = {"what": what, "who_kind": who_kind, "due_on": due_on}
-    _check_version(plan, based_on_version, submitted, {})
+    check_plan_version(plan, based_on_version, submitted, {})
     data, warnings = _clean_step(
         {"what": what, "who_kind": who_kind, "who_organisation": who_organisation, "who_person": who_person,
          "due_on": due_on or default_due_on()},
         check_past=True,
     )
-    step = _save(Step(goal=goal, created_by=actor, **data), actor, _("Delmål lagt til"))
-    _bump(plan, actor, _("Delmål lagt til: %(what)s") % {"what": _short(step.what)})
-    _ensure_inside_gate(actor, step)
+    step = save_with_history(Step(goal=goal, created_by=actor, **data), actor, _("Delmål lagt til"))
+    bump(plan, actor, _("Delmål lagt til: %(what)s") % {"what": shorten(step.what)})
+    ensure_inside_gate(actor, step)
     return step, warnings
 
 
@@ -795,7 +664,7 @@ def update_step(actor: User, step: Step, *, based_on_version=None, status: str |
     Staff change everything; the owner may only set their own steps planned or in progress.
     Closing goes through :func:`close_step`.
     """
-    _check_fields(changes, STEP_FIELDS)
+    check_fields(changes, STEP_FIELDS)
     step, plan = _step_plan(actor, step)
     staff = _is_staff(actor, plan)
     if not staff:
@@ -806,10 +675,10 @@ def update_step(actor: User, step: Step, *, based_on_version=None, status: str |
         raise ServiceError(_("Bruk «Avslutt delmålet» for å sette det som gjort, ikke gjort eller lagt bort."),
                            "status")
     submitted = {**changes, **({"status": status} if status else {})}
-    _check_version(plan, based_on_version, submitted, {name: getattr(step, name) for name in submitted})
+    check_plan_version(plan, based_on_version, submitted, {name: getattr(step, name) for name in submitted})
     current = {name: getattr(step, name) for name in STEP_FIELDS}
     data, warnings = _clean_step({**current, **changes}, check_past="due_on" in changes and
-                                 _as_date(changes["due_on"], "due_on") != step.due_on)
+                                 clean_date(changes["due_on"], "due_on") != step.due_on)
     # Over every field: a new «who» may clear the organisation or person that went with the old one.
     changed = [name for name in STEP_FIELDS if current[name] != data[name]]
     if status is not None and status != step.status:
@@ -825,8 +694,8 @@ def update_step(actor: User, step: Step, *, based_on_version=None, status: str |
     for name in changed:
         if name != "status":
             setattr(step, name, data[name])
-    _save(step, actor, _("Delmål endret"))
-    _bump(plan, actor, _("Delmål endret: %(what)s") % {"what": _short(step.what)})
+    save_with_history(step, actor, _("Delmål endret"))
+    bump(plan, actor, _("Delmål endret: %(what)s") % {"what": shorten(step.what)})
     return step, warnings
 
 
@@ -849,21 +718,21 @@ def close_step(actor: User, step: Step, status: str, how_it_went: str = "") -> S
     if step.status in Step.CLOSED_STATUSES:
         raise ServiceError(_("Delmålet er allerede avsluttet."), "status")
     step.status = status
-    step.how_it_went = _text(how_it_went, "how_it_went")
+    step.how_it_went = clean_text(how_it_went, "how_it_went")
     step.closed_on = timezone.localdate()
     step.closed_by = actor
-    _save(step, actor, _("Delmål avsluttet: %(status)s") % {"status": step.get_status_display()})
-    _bump(plan, actor, _("Delmål %(status)s: %(what)s") % {"status": step.get_status_display().lower(),
-                                                           "what": _short(step.what)})
+    save_with_history(step, actor, _("Delmål avsluttet: %(status)s") % {"status": step.get_status_display()})
+    bump(plan, actor, _("Delmål %(status)s: %(what)s") % {"status": step.get_status_display().lower(),
+                                                           "what": shorten(step.what)})
     if not staff:
         name = _owner_name(plan)
         if status == Step.Status.DONE:
             subject = _("%(name)s har gjort et delmål") % {"name": name}
-            body = _("%(name)s har markert «%(what)s» som gjort.") % {"name": name, "what": _short(step.what, 120)}
+            body = _("%(name)s har markert «%(what)s» som gjort.") % {"name": name, "what": shorten(step.what, 120)}
         else:
             subject = _("%(name)s har oppdatert et delmål") % {"name": name}
             body = _("%(name)s har markert «%(what)s» som ikke gjort.") % {"name": name,
-                                                                           "what": _short(step.what, 120)}
+                                                                           "what": shorten(step.what, 120)}
         if step.how_it_went:
             body += " " + _("Hvordan gikk det: %(text)s") % {"text": step.how_it_went}
         _tell_coordinator(plan, subject, body)
@@ -877,11 +746,11 @@ def archive_step(actor: User, step: Step, *, based_on_version=None) -> Step:
         raise PermissionDenied
     if step.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived_step"]))
-    _check_version(plan, based_on_version, {}, {})
+    check_plan_version(plan, based_on_version, {}, {})
     step.archived_at = timezone.now()
-    _save(step, actor, _("Delmål arkivert"))
+    save_with_history(step, actor, _("Delmål arkivert"))
     if step.accepted:
-        _bump(plan, actor, _("Delmål fjernet fra planen: %(what)s") % {"what": _short(step.what)})
+        bump(plan, actor, _("Delmål fjernet fra planen: %(what)s") % {"what": shorten(step.what)})
     return step
 
 
@@ -902,7 +771,7 @@ def suggest_step(actor: User, goal: Goal, *, what: str, due_on=None) -> tuple[St
     data, warnings = _clean_step(
         {"what": what, "who_kind": Step.Who.USER, "due_on": due_on or default_due_on()}, check_past=True
     )
-    step = _save(
+    step = save_with_history(
         Step(goal=goal, suggested_by_user=True, accepted=False, created_by=actor, **data),
         actor,
         _("Forslag til delmål fra brukeren"),
@@ -912,9 +781,9 @@ def suggest_step(actor: User, goal: Goal, *, what: str, due_on=None) -> tuple[St
         plan,
         _("Forslag til nytt delmål fra %(name)s") % {"name": name},
         _("%(name)s foreslår et nytt delmål under «%(goal)s»: «%(what)s». Ta det med i planen, eller svar på "
-          "forslaget.") % {"name": name, "goal": _short(goal.text), "what": _short(step.what, 200)},
+          "forslaget.") % {"name": name, "goal": shorten(goal.text), "what": shorten(step.what, 200)},
     )
-    _ensure_inside_gate(actor, step, access.VIEW)
+    ensure_inside_gate(actor, step, access.VIEW)
     return step, warnings
 
 
@@ -932,23 +801,23 @@ def _suggestion_plan(actor: User, step: Step) -> tuple[Step, Plan]:
 @transaction.atomic
 def accept_suggestion(actor: User, step: Step, *, based_on_version=None, **edits) -> tuple[Step, list[str]]:
     """Take the owner's suggestion into the plan, possibly with a changed text, responsible or due date."""
-    _check_fields(edits, STEP_FIELDS)
+    check_fields(edits, STEP_FIELDS)
     step, plan = _suggestion_plan(actor, step)
-    _check_version(plan, based_on_version, edits, {name: getattr(step, name) for name in edits})
+    check_plan_version(plan, based_on_version, edits, {name: getattr(step, name) for name in edits})
     if step.goal.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived_goal"]))
     data, warnings = _clean_step({**{name: getattr(step, name) for name in STEP_FIELDS}, **edits}, check_past=True)
     for name, value in data.items():
         setattr(step, name, value)
     step.accepted = True
-    _save(step, actor, _("Forslaget er tatt med i planen"))
-    _bump(plan, actor, _("Brukerens forslag tatt med: %(what)s") % {"what": _short(step.what)})
+    save_with_history(step, actor, _("Forslaget er tatt med i planen"))
+    bump(plan, actor, _("Brukerens forslag tatt med: %(what)s") % {"what": shorten(step.what)})
     su = plan.follow_up.service_user
     _tell_owner(
         plan,
         _("Forslaget ditt er med i planen"),
         _("Hei %(name)s. Forslaget ditt «%(what)s» er nå et delmål i planen din. Frist: %(due)s.")
-        % {"name": su.first_name, "what": _short(step.what, 120), "due": no_date(step.due_on)},
+        % {"name": su.first_name, "what": shorten(step.what, 120), "due": no_date(step.due_on)},
     )
     return step, warnings
 
@@ -959,11 +828,11 @@ def reject_suggestion(actor: User, step: Step, reply: str = "") -> Step:
     step, plan = _suggestion_plan(actor, step)
     step.rejected_at = timezone.now()
     step.archived_at = step.rejected_at
-    step.suggestion_reply = _text(reply, "reply")
-    _save(step, actor, _("Forslaget er ikke tatt med i planen"))
+    step.suggestion_reply = clean_text(reply, "reply")
+    save_with_history(step, actor, _("Forslaget er ikke tatt med i planen"))
     su = plan.follow_up.service_user
     body = _("Hei %(name)s. Takk for forslaget «%(what)s». Det er ikke tatt med i planen nå.") % {
-        "name": su.first_name, "what": _short(step.what, 120)
+        "name": su.first_name, "what": shorten(step.what, 120)
     }
     if step.suggestion_reply:
         body += " " + step.suggestion_reply
@@ -978,20 +847,20 @@ def reject_suggestion(actor: User, step: Step, reply: str = "") -> Step:
 def _clean_measure(data: dict) -> dict:
     today = timezone.localdate()
     clean = {
-        "service": _text(data.get("service"), "service", required=_("Skriv hvilken tjeneste eller hvilket tiltak."),
+        "service": clean_text(data.get("service"), "service", required=_("Skriv hvilken tjeneste eller hvilket tiltak."),
                          max_length=200),
-        "extent": _text(data.get("extent"), "extent", max_length=200),
-        "decided_by": _text(data.get("decided_by"), "decided_by", max_length=200),
+        "extent": clean_text(data.get("extent"), "extent", max_length=200),
+        "decided_by": clean_text(data.get("decided_by"), "decided_by", max_length=200),
     }
-    organisation = _instance(data.get("responsible_organisation"), Organisation, "responsible_organisation",
+    organisation = clean_instance(data.get("responsible_organisation"), Organisation, "responsible_organisation",
                              _("Velg en tjeneste fra listen."))
     if organisation is None:
         raise ServiceError(_("Velg hvilken tjeneste som har ansvaret."), "responsible_organisation")
     clean["responsible_organisation"] = organisation
-    clean["responsible_person"] = _instance(data.get("responsible_person"), User, "responsible_person",
+    clean["responsible_person"] = clean_instance(data.get("responsible_person"), User, "responsible_person",
                                             _("Velg en person fra listen."))
     for name in ("period_from", "period_until", "applied_on", "decided_on", "appealed_on"):
-        clean[name] = _as_date(data.get(name), name)
+        clean[name] = clean_date(data.get(name), name)
     if clean["period_from"] and clean["period_until"] and clean["period_until"] < clean["period_from"]:
         raise ServiceError(_("«Til» kan ikke være før «fra»."), "period_until")
 
@@ -1037,41 +906,41 @@ def _measure_plan(actor: User, measure: Measure) -> tuple[Measure, Plan]:
 @transaction.atomic
 def add_measure(actor: User, plan: Plan, *, based_on_version=None, **fields) -> Measure:
     """A measure (*tiltak*): the service, who is responsible, extent, period and the decision (*vedtak*)."""
-    _check_fields(fields, MEASURE_FIELDS)
+    check_fields(fields, MEASURE_FIELDS)
     _require_staff(actor, plan)
     plan = _lock(plan)
     _require_editable(plan)
-    _check_version(plan, based_on_version, fields, {})
+    check_plan_version(plan, based_on_version, fields, {})
     data = _clean_measure(fields)
-    measure = _save(Measure(plan=plan, created_by=actor, **data), actor, _("Tiltak lagt til"))
-    _bump(plan, actor, _("Tiltak lagt til: %(service)s") % {"service": measure.service})
-    _ensure_inside_gate(actor, measure)
+    measure = save_with_history(Measure(plan=plan, created_by=actor, **data), actor, _("Tiltak lagt til"))
+    bump(plan, actor, _("Tiltak lagt til: %(service)s") % {"service": measure.service})
+    ensure_inside_gate(actor, measure)
     return measure
 
 
 @transaction.atomic
 def update_measure(actor: User, measure: Measure, *, based_on_version=None, **changes) -> Measure:
-    _check_fields(changes, MEASURE_FIELDS)
+    check_fields(changes, MEASURE_FIELDS)
     measure, plan = _measure_plan(actor, measure)
-    _check_version(plan, based_on_version, changes, {name: getattr(measure, name) for name in changes})
+    check_plan_version(plan, based_on_version, changes, {name: getattr(measure, name) for name in changes})
     data = _clean_measure({**{name: getattr(measure, name) for name in MEASURE_FIELDS}, **changes})
     changed = [name for name in MEASURE_FIELDS if getattr(measure, name) != data[name]]
     if not changed:
         return measure
     for name in changed:
         setattr(measure, name, data[name])
-    _save(measure, actor, _("Tiltak endret"))
-    _bump(plan, actor, _("Tiltak endret: %(service)s") % {"service": measure.service})
+    save_with_history(measure, actor, _("Tiltak endret"))
+    bump(plan, actor, _("Tiltak endret: %(service)s") % {"service": measure.service})
     return measure
 
 
 @transaction.atomic
 def archive_measure(actor: User, measure: Measure, *, based_on_version=None) -> Measure:
     measure, plan = _measure_plan(actor, measure)
-    _check_version(plan, based_on_version, {}, {})
+    check_plan_version(plan, based_on_version, {}, {})
     measure.archived_at = timezone.now()
-    _save(measure, actor, _("Tiltak arkivert"))
-    _bump(plan, actor, _("Tiltak fjernet fra planen: %(service)s") % {"service": measure.service})
+    save_with_history(measure, actor, _("Tiltak arkivert"))
+    bump(plan, actor, _("Tiltak fjernet fra planen: %(service)s") % {"service": measure.service})
     return measure
 
 
@@ -1126,8 +995,8 @@ def add_progress_note(actor: User, *, text: str, step: Step | None = None, measu
             raise ServiceError(str(MESSAGES["archived_step"]), "step")
     elif target.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived_measure"]), "measure")
-    text = _text(text, "text", required=_("Skriv notatet."))
-    note = _save(
+    text = clean_text(text, "text", required=_("Skriv notatet."))
+    note = save_with_history(
         ProgressNote(plan=plan, step=step, measure=target if measure is not None else None, author=actor, text=text),
         actor,
         _("Framdriftsnotat skrevet"),
@@ -1138,9 +1007,9 @@ def add_progress_note(actor: User, *, text: str, step: Step | None = None, measu
             plan,
             _("Nytt notat i planen til %(name)s") % {"name": _owner_name(plan)},
             _("%(author)s har skrevet et notat om «%(about)s»: %(text)s")
-            % {"author": actor.display_name, "about": _short(about), "text": _short(text, 300)},
+            % {"author": actor.display_name, "about": shorten(about), "text": shorten(text, 300)},
         )
-    _ensure_inside_gate(actor, note, access.VIEW)
+    ensure_inside_gate(actor, note, access.VIEW)
     return note
 
 
@@ -1164,8 +1033,8 @@ def add_comment(actor: User, *, text: str, goal: Goal | None = None, step: Step 
     else:
         step = Step.objects.select_related("goal").get(pk=step.pk)
         _require_live_step(step)
-    text = _text(text, "text", required=_("Skriv kommentaren."))
-    comment = _save(
+    text = clean_text(text, "text", required=_("Skriv kommentaren."))
+    comment = save_with_history(
         Comment(plan=plan, goal=goal, step=step, author=actor, by_owner=owner and not staff, text=text),
         actor,
         _("Kommentar skrevet"),
@@ -1176,7 +1045,7 @@ def add_comment(actor: User, *, text: str, goal: Goal | None = None, step: Step 
             plan,
             _("%(name)s har kommentert planen") % {"name": _owner_name(plan)},
             _("%(name)s skrev om «%(about)s»: %(text)s")
-            % {"name": _owner_name(plan), "about": _short(about), "text": _short(text, 300)},
+            % {"name": _owner_name(plan), "about": shorten(about), "text": shorten(text, 300)},
         )
-    _ensure_inside_gate(actor, comment, access.VIEW)
+    ensure_inside_gate(actor, comment, access.VIEW)
     return comment

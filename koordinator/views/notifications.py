@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from koordinator import access, outbox
 from koordinator.models import AccessEvent
 from koordinator.pdf import LetterRenderer
+from koordinator.toolkit.pages import pdf_response
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -62,10 +63,7 @@ def letters_pdf(request: HttpRequest) -> HttpResponse:
         raise Http404
     access.record_access(request.user, [n.recipient_service_user for n in letters], _("Brev til utskrift"),
                          AccessEvent.Channel.PDF)
-    filename, mimetype, content = LetterRenderer().generate(letters)
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(*LetterRenderer().generate(letters))
 
 
 @login_required

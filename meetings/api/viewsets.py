@@ -1,7 +1,7 @@
 """API viewsets for responsibility groups: thin adapters between HTTP and the gate (reads) and ``meetings.services``
 (writes).
 
-The base is the plans API's (``PlanContentViewSet``): reads through ``Model.objects.for_user``, writes to an object
+The base is the toolkit's (``koordinator.toolkit.api.LivingDocumentViewSet``): reads through ``Model.objects.for_user``, writes to an object
 also through the change gate (403 for visible but read-only), the access log for every read by someone other than
 the owner, and the living document's version handling. The minutes are the living document here:
 
@@ -29,12 +29,12 @@ from rest_framework.response import Response
 from koordinator.api import permissions
 from koordinator.api.viewsets import ERRORS, read_responses, write_responses
 from koordinator.services import ServiceError
+from koordinator.toolkit.api import LivingDocumentViewSet, etag_pattern, with_conflict
 from meetings import selectors, services
 from meetings.api import filters
 from meetings.api import serializers as s
 from meetings.models import ActionItem, Attendance, Group, GroupMember, Meeting, Minutes
 from plans.api.serializers import PlanVersionEntrySerializer
-from plans.api.viewsets import PlanContentViewSet, etag_pattern, with_conflict
 
 CASE = ("follow_up__service_user", "follow_up__trust_person")
 GROUP_CASE = tuple(f"group__{r}" for r in CASE)
@@ -59,7 +59,7 @@ def minutes_responses(serializer=s.MinutesSerializer, code: int = 200) -> dict:
     return with_conflict(serializer, code, CONFLICT)
 
 
-class MeetingsViewSet(PlanContentViewSet):
+class MeetingsViewSet(LivingDocumentViewSet):
     """Base for the meetings resources: the access log through the group's case (``owner_path``); staff and the
     owner may start things (the gated fields and the services decide for which group)."""
 
@@ -107,13 +107,13 @@ class GroupViewSet(MeetingsViewSet):
         }.get(self.action, s.GroupSerializer)
 
     def create(self, request, *args, **kwargs):
-        data = self._body()
+        data = self.validated_body()
         group = services.create_group(request.user, data["follow_up"], chair=data["chair"])
         return self._respond(group, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         group = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         services.set_group_chair(request.user, group, data["chair"])
         return self._respond(group)
 
@@ -123,7 +123,7 @@ class GroupViewSet(MeetingsViewSet):
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, pk=None):
         group = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         services.change_group_status(request.user, group, data["status"], data.get("reason", ""))
         return self._respond(group)
 
@@ -162,14 +162,14 @@ class GroupMemberViewSet(MeetingsViewSet):
         }.get(self.action, s.GroupMemberSerializer)
 
     def create(self, request, *args, **kwargs):
-        data = self._body()
+        data = self.validated_body()
         member = services.add_member(request.user, data["group"], person=data.get("person"),
                                      organisation=data.get("organisation"), role=data.get("role", ""))
         return self._respond(member, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         member = self.get_object()
-        services.update_member(request.user, member, role=self._body()["role"])
+        services.update_member(request.user, member, role=self.validated_body()["role"])
         return self._respond(member)
 
     @extend_schema(request=s.GroupMemberArchiveSerializer, responses=write_responses(s.GroupMemberSerializer),
@@ -178,7 +178,7 @@ class GroupMemberViewSet(MeetingsViewSet):
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         member = self.get_object()
-        services.remove_member(request.user, member, self._body().get("reason", ""))
+        services.remove_member(request.user, member, self.validated_body().get("reason", ""))
         return self._respond(member)
 
 
@@ -227,13 +227,13 @@ class MeetingViewSet(MeetingsViewSet):
         return Response(s.MeetingDetailSerializer(meeting).data)
 
     def create(self, request, *args, **kwargs):
-        data = self._body()
+        data = self.validated_body()
         meeting = services.schedule_meeting(request.user, data.pop("group"), **data)
         return self._respond(meeting, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         meeting = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         services.change_meeting(request.user, meeting, reason=data.pop("reason", ""), **data)
         return self._respond(meeting)
 
@@ -242,7 +242,7 @@ class MeetingViewSet(MeetingsViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         meeting = self.get_object()
-        services.cancel_meeting(request.user, meeting, self._body().get("reason", ""))
+        services.cancel_meeting(request.user, meeting, self.validated_body().get("reason", ""))
         return self._respond(meeting)
 
     @extend_schema(request=s.ApologiesSerializer, responses=write_responses(s.AttendanceSerializer),
@@ -253,7 +253,7 @@ class MeetingViewSet(MeetingsViewSet):
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def apologies(self, request, pk=None):
         meeting = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         attendance = services.send_apologies(request.user, meeting, message=data.get("message", ""),
                                              member=data.get("member"))
         fresh = attendance_rows(Attendance.objects.for_user(request.user)).get(pk=attendance.pk)
@@ -301,7 +301,7 @@ class AttendanceViewSet(MeetingsViewSet):
         return saved[0]
 
     def create(self, request, *args, **kwargs):
-        data = self._body()
+        data = self.validated_body()
         meeting, member = data["meeting"], data["member"]
         existed = Attendance.objects.filter(meeting=meeting, member=member).exists()
         attendance = self._record(meeting, member, data)
@@ -309,7 +309,7 @@ class AttendanceViewSet(MeetingsViewSet):
 
     def partial_update(self, request, *args, **kwargs):
         attendance = self.get_object()
-        attendance = self._record(attendance.meeting, attendance.member, self._body())
+        attendance = self._record(attendance.meeting, attendance.member, self.validated_body())
         return self._respond(attendance)
 
 
@@ -391,14 +391,14 @@ class MinutesViewSet(MeetingsViewSet):
         return Response(data, headers={"ETag": minutes.etag})
 
     def create(self, request, *args, **kwargs):
-        meeting = self._body()["meeting"]
+        meeting = self.validated_body()["meeting"]
         existed = Minutes.objects.filter(meeting=meeting).exists()
         minutes = services.start_minutes(request.user, meeting)
         return self._respond(minutes, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         minutes = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         version = self._version(data, minutes)
         if version is None:
             raise ServiceError(str(services.MinutesConflict.bad_version), "version")
@@ -412,7 +412,7 @@ class MinutesViewSet(MeetingsViewSet):
     @action(detail=True, methods=["post"])
     def ready(self, request, pk=None):
         minutes = self.get_object()
-        services.mark_minutes_ready(request.user, minutes, based_on_version=self._version(self._body(), minutes))
+        services.mark_minutes_ready(request.user, minutes, based_on_version=self._version(self.validated_body(), minutes))
         return self._respond(minutes)
 
     @_minutes_action(s.MinutesApproveSerializer,
@@ -421,7 +421,7 @@ class MinutesViewSet(MeetingsViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         minutes = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         services.approve_minutes(request.user, minutes, based_on_version=self._version(data, minutes),
                                  how=data.get("how", ""))
         return self._respond(minutes)
@@ -432,7 +432,7 @@ class MinutesViewSet(MeetingsViewSet):
     @action(detail=True, methods=["post"])
     def disagree(self, request, pk=None):
         minutes = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         services.disagree_with_minutes(request.user, minutes, data.get("disagreement", ""),
                                        based_on_version=self._version(data, minutes), how=data.get("how", ""))
         return self._respond(minutes)
@@ -442,7 +442,7 @@ class MinutesViewSet(MeetingsViewSet):
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
         minutes = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         services.restore_minutes_version(request.user, minutes, data["history_id"],
                                          based_on_version=self._version(data, minutes), reason=data.get("reason", ""))
         return self._respond(minutes)
@@ -507,14 +507,14 @@ class ActionItemViewSet(MeetingsViewSet):
         }.get(self.action, s.ActionItemSerializer)
 
     def create(self, request, *args, **kwargs):
-        data = self._body()
+        data = self.validated_body()
         item = services.add_action_item(request.user, data["meeting"], what=data.get("what", ""),
                                         responsible=data["responsible"], due_on=data["due_on"])
         return self._respond(item, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         new_status = data.pop("status", None)
         note = data.pop("status_note", None)
         if new_status is None and note is not None:

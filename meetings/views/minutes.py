@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
-from koordinator.services import ServiceError
+from koordinator.toolkit import ServiceError, pages
 from meetings import forms, selectors, services
 from meetings.models import Minutes
 from meetings.pdf import render_minutes_pdf
@@ -26,7 +26,6 @@ from meetings.views._common import (
     record_group_read,
     require,
 )
-from plans.pdf_views import pdf_response
 
 
 def _minutes_url(minutes: Minutes) -> str:
@@ -56,14 +55,12 @@ def _text(value) -> str:
 
 
 def conflict_page(request: HttpRequest, conflict: MinutesConflict, form: forms.MinutesForm) -> HttpResponse:
-    """Both texts side by side; nothing typed is lost.
+    """Both texts side by side; nothing typed is lost (the toolkit's three-way merge, as for plans).
 
-    A three-way merge against the version the writer started from (the plans' way): a section only one of the two
-    changed takes that change; a section both changed keeps the stored text in the form, and the writer's own text
-    stands next to it to copy from.
+    The notes per agenda point are one field in the minutes and one form field per point on the page.
     """
     minutes = conflict.minutes
-    base = minutes.history.filter(version=conflict.based_on_version).order_by("-history_date", "-history_id").first()
+    base = pages.base_record(conflict)
     submitted_notes = {str(k): v for k, v in (conflict.submitted.get("point_notes") or {}).items()}
     stored_notes = conflict.current.get("point_notes") or {}
     base_notes = (base.point_notes or {}) if base is not None else {}
@@ -76,22 +73,19 @@ def conflict_page(request: HttpRequest, conflict: MinutesConflict, form: forms.M
         return (_text(conflict.submitted.get(name)), _text(conflict.current.get(name)),
                 _text(getattr(base, name)) if base is not None else None)
 
-    merged, rows = {}, []
-    for name in form.text_names:
-        mine, stored, before = values(name)
-        same = mine.strip() == stored.strip()
-        merged[name] = mine if same or (before is not None and stored == before) else stored
-        if not same:
-            rows.append({"name": name, "label": form.fields[name].label, "mine": mine, "stored": stored,
-                         "both_changed": before is None or (stored != before and mine != before)})
+    merged, rows = pages.merge(form.text_names, values, lambda name: form.fields[name].label)
     initial = {**merged, "version": conflict.current_version}
     if "reason" in form.fields:
         initial["reason"] = form.cleaned_data.get("reason", "")
     fresh = Minutes.objects.get(pk=minutes.pk)
     merge_form = forms.MinutesForm(minutes=fresh, points=_points(request, fresh), initial=initial)
-    context = {"minutes": fresh, "meeting": fresh.meeting, "conflict": conflict, "rows": rows, "form": merge_form,
-               "back_url": _minutes_url(fresh), "action_url": reverse("minutes_edit", args=[fresh.pk])}
-    return render(request, "meetings/conflict.html", context, status=409)
+    words = pages.ConflictWords(title=_("Referatet ble endret mens du skrev"), back_label=_("Tilbake til møtet"),
+                                save_label=_("Lagre referatet"))
+    return pages.conflict_response(
+        request, conflict, words=words, rows=rows, form=merge_form, fields_template="meetings/partials/fields.html",
+        back_url=_minutes_url(fresh), action_url=reverse("minutes_edit", args=[fresh.pk]),
+        stylesheet="css/meetings.css", minutes=fresh, meeting=fresh.meeting,
+    )
 
 
 @login_required
@@ -273,4 +267,4 @@ def minutes_restore(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
 @require_GET
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as a PDF: attendance, agenda, sections, decisions, action items. Opening it is an access event."""
-    return pdf_response(*render_minutes_pdf(request.user, pk))
+    return pages.pdf_response(*render_minutes_pdf(request.user, pk))

@@ -33,13 +33,15 @@ from koordinator.api.serializers import BoundedDateField, ChoiceRelatedField
 from koordinator.api.viewsets import ERRORS, read_responses, write_responses
 from koordinator.models import AccessEvent, ServiceUser
 from koordinator.services import ServiceError
+from koordinator.toolkit import api as toolkit_api
+from koordinator.toolkit.api import body_fields, current_values, etag_pattern
 from plans.api.serializers import (
     ConflictSerializer,
     PlanVersionEntrySerializer,
     VersionSerializer,
     version_field,
 )
-from plans.api.viewsets import IF_MATCH, PlanContentViewSet, _current, _fields, etag_pattern
+from plans.api.viewsets import IF_MATCH, PlanContentViewSet
 from plans.crisis import selectors, services
 from plans.models import CrisisContact, CrisisPlan, CrisisSignOff, EmergencyAccess
 from plans.services import MESSAGES
@@ -198,7 +200,7 @@ CONFLICT = OpenApiResponse(CrisisConflictSerializer, description=gettext_lazy(
 
 
 def with_conflict(serializer, code: int = 200) -> dict:
-    return {**write_responses(serializer, code), 412: CONFLICT}
+    return toolkit_api.with_conflict(serializer, code, CONFLICT)
 
 
 def may_create(actor: access.Actor) -> bool:
@@ -296,7 +298,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
         return Response(self.detail_data(crisis_plan), headers={"ETag": crisis_plan.etag})
 
     def create(self, request, *args, **kwargs):
-        data = self._body()
+        data = self.validated_body()
         su = data.pop("service_user")
         contacts = data.pop("contacts", None)
         with transaction.atomic():
@@ -307,12 +309,12 @@ class CrisisPlanViewSet(PlanContentViewSet):
 
     def partial_update(self, request, *args, **kwargs):
         crisis_plan = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         version = self.requested_version(data, crisis_plan.pk)
         if version is None:
             raise ServiceError(str(MESSAGES["bad_version"]), "version")
         contacts = data.pop("contacts", None)
-        submitted = _fields(data)
+        submitted = body_fields(data)
         changes = {k: v for k, v in submitted.items() if getattr(crisis_plan, k) != v}
 
         def write():
@@ -322,7 +324,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
             if contacts is not None:
                 services.replace_contacts(request.user, fresh, contacts)
 
-        self.checked_write(crisis_plan.pk, version, submitted, _current(crisis_plan, submitted), write)
+        self.checked_write(crisis_plan.pk, version, submitted, current_values(crisis_plan, submitted), write)
         return self._respond(crisis_plan.pk)
 
     @extend_schema(
@@ -333,7 +335,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
     @action(detail=True, methods=["post"], url_path="sign-off", permission_classes=[IsAuthenticated])
     def sign_off(self, request, pk=None):
         crisis_plan = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         version = self.requested_version(data, crisis_plan.pk)
         if data.get("on_paper"):
             services.record_paper_sign_off(request.user, crisis_plan, signed_on=data.get("signed_on"),
@@ -348,7 +350,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
     @action(detail=True, methods=["post"])
     def restore(self, request, pk=None):
         crisis_plan = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         version = self.requested_version(data, crisis_plan.pk)
         services.restore_crisis_plan_version(request.user, crisis_plan, data["history_id"], based_on_version=version)
         return self._respond(crisis_plan.pk)
@@ -359,7 +361,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         crisis_plan = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         version = self.requested_version(data, crisis_plan.pk)
         services.archive_crisis_plan(request.user, crisis_plan, based_on_version=version)
         return self._respond(crisis_plan.pk)
@@ -384,7 +386,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
     )
     @action(detail=False, methods=["post"], url_path="emergency-access", permission_classes=[IsAuthenticated])
     def emergency_access(self, request):
-        data = self._body()
+        data = self.validated_body()
         found = services.find_for_emergency(request.user, data["full_name"], data["birth_date"])
         if len(found) != 1:
             raise Http404

@@ -14,12 +14,9 @@ with field errors (``koordinator.api.errors``). Nothing is deleted: goals, steps
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Callable
-from operator import attrgetter
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,19 +29,14 @@ from rest_framework.response import Response
 
 from koordinator import access
 from koordinator.api import permissions
-from koordinator.api.viewsets import ERRORS, GatedViewSet, read_responses, write_responses
-from koordinator.models import AccessEvent
+from koordinator.api.viewsets import ERRORS, read_responses, write_responses
 from koordinator.services import ServiceError
+from koordinator.toolkit import api as toolkit_api
+from koordinator.toolkit.api import LivingDocumentViewSet, body_fields, current_values, etag_pattern
 from plans import selectors, services
 from plans.api import filters
 from plans.api import serializers as s
 from plans.models import Comment, Goal, Measure, Plan, ProgressNote, Step
-
-
-def etag_pattern(prefix: str) -> re.Pattern:
-    """The ETag of a living document: ``"<prefix>-<id>-v<version>"`` (weak or strong)."""
-    return re.compile(rf'^(?:W/)?"{re.escape(prefix)}-(\d+)-v(\d+)"$')
-
 
 ETAG = etag_pattern("plan")
 
@@ -62,24 +54,8 @@ IF_MATCH = OpenApiParameter(
 
 
 def with_conflict(serializer, code: int = 200, conflict: OpenApiResponse = CONFLICT) -> dict:
-    """The responses of a write to a living document: the usual ones, and 412 with ``conflict``'s body."""
-    return {**write_responses(serializer, code), 412: conflict}
-
-
-def _jsonable(value):
-    """A value as a client can read it: dates as ISO strings, related objects as their id, mappings (such as the
-    minutes' notes per agenda point) and lists item by item."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
+    """The responses of a write to the plan: the usual ones, and 412 with the plan's conflict body."""
+    return toolkit_api.with_conflict(serializer, code, conflict)
 
 
 def plans_with_counts(qs):
@@ -101,94 +77,21 @@ def plans_with_counts(qs):
     )
 
 
-class PlanContentViewSet(GatedViewSet):
+class PlanContentViewSet(LivingDocumentViewSet):
     """Base for the plan resources: the access log through the plan's case, versions, and conflicts as 412."""
 
     owner_path = "plan.follow_up.service_user_id"
-    # Goals, steps and measures are changed with PATCH and archived with an action; never PUT or DELETE.
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    # The versioned document the writes are checked against (the crisis plan's viewset sets its own).
     document_model = Plan
     etag = ETAG
     etag_example = '"plan-%(id)s-v3"'
-    # The error a stale write raises (the minutes' viewset sets its own), and the 400 for an If-Match that is not
-    # this document's ETag.
     conflict_class = services.PlanConflict
     if_match_message = gettext_lazy(
         "«If-Match» må være planens ETag, slik den kom i svaret, for eksempel «%(example)s»."
     )
 
-    def record(self, objects, what) -> None:
-        owner = attrgetter(self.owner_path)
-        access.record_access(self.request.user, [owner(o) for o in objects], str(what), AccessEvent.Channel.API)
-
-    # --- versions -------------------------------------------------------------------------------------------
-
-    def requested_version(self, data: dict, plan_id: int) -> int | None:
-        """The plan version the caller started from: ``version`` in the body, else the ETag in If-Match."""
-        if data.get("version") is not None:
-            return data["version"]
-        header = self.request.headers.get("If-Match", "").strip()
-        if not header or header == "*":
-            return None
-        for tag in header.split(","):
-            match = self.etag.match(tag.strip())
-            if match and int(match[1]) == plan_id:
-                return int(match[2])
-        raise ServiceError(str(self.if_match_message) % {"example": self.etag_example % {"id": plan_id}}, "version")
-
-    def checked_write(self, plan_id: int, version: int | None, submitted: dict, current: Callable[[], dict],
-                      write: Callable[[], object]):
-        """Run ``write`` with the plan locked, after checking it is still at ``version`` (when one was given)."""
-        with transaction.atomic():
-            if version is not None:
-                plan = self.document_model.objects.select_for_update(of=("self",)).get(pk=plan_id)
-                services._check_version(plan, version, submitted, current(), conflict=self.conflict_class)
-            return write()
-
-    def _body(self) -> dict:
-        """The request body, checked by the action's serializer (a 400 with field errors otherwise)."""
-        serializer = self.get_serializer(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, self.conflict_class):
-            return self.conflict_response(exc)
-        return super().handle_exception(exc)
-
-    def conflict_response(self, exc: services.VersionConflict) -> Response:
-        """412 with both texts and the document as it is now (the plan; the crisis plan's and the minutes' viewsets
-        their own)."""
-        key, document = self.conflict_document(exc.document.pk)
-        data = {
-            "detail": str(exc.message),
-            "errors": {"version": [str(exc.message)]},
-            "current_version": document["version"],
-            "based_on_version": exc.based_on_version,
-            "changed_by": exc.changed_by,
-            "submitted": {k: _jsonable(v) for k, v in exc.submitted.items()},
-            "current": {k: _jsonable(v) for k, v in exc.current.items()},
-            key: document,
-        }
-        return Response(data, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": document["etag"]})
-
     def conflict_document(self, pk: int) -> tuple[str, dict]:
-        """The key and the serialized current document for a 412 body."""
         plan = plans_with_counts(Plan.objects.for_user(self.request.user, access.VIEW)).get(pk=pk)
         return "plan", s.PlanSerializer(plan).data
-
-
-def _fields(data: dict, exclude=("version",)) -> dict:
-    return {k: v for k, v in data.items() if k not in exclude}
-
-
-def _current(obj, names) -> Callable[[], dict]:
-    def read() -> dict:
-        fresh = type(obj)._default_manager.get(pk=obj.pk)
-        return {name: getattr(fresh, name) for name in names if hasattr(fresh, name)}
-
-    return read
 
 
 # --- plans -------------------------------------------------------------------------------------------------------
@@ -268,13 +171,13 @@ class PlanViewSet(PlanContentViewSet):
         return data, version
 
     def _write(self, plan: Plan, version: int, submitted: dict, write: Callable[[], object]) -> Response:
-        self.checked_write(plan.pk, version, submitted, _current(plan, submitted), write)
+        self.checked_write(plan.pk, version, submitted, current_values(plan, submitted), write)
         return self._respond(plan)
 
     def partial_update(self, request, *args, **kwargs):
         plan = self.get_object()
         data, version = self._validated(plan)
-        submitted = _fields(data)
+        submitted = body_fields(data)
         # Only what actually changes goes to the service (the owner may send back fields they cannot change).
         changes = {k: v for k, v in submitted.items() if getattr(plan, k) != v}
         return self._write(plan, version, submitted,
@@ -293,7 +196,7 @@ class PlanViewSet(PlanContentViewSet):
     def activate(self, request, pk=None):
         plan = self.get_object()
         data, version = self._validated(plan)
-        fields = {k: v for k, v in _fields(data).items() if v is not None}
+        fields = {k: v for k, v in body_fields(data).items() if v is not None}
         return self._write(plan, version, {}, lambda: services.activate_plan(request.user, plan, **fields))
 
     @_plan_action(s.PlanDeclineSerializer, gettext_lazy("Brukeren takket nei; planen kan tilbys på nytt."))
@@ -324,7 +227,7 @@ class PlanViewSet(PlanContentViewSet):
     def revise(self, request, pk=None):
         plan = self.get_object()
         data, version = self._validated(plan)
-        fields = _fields(data)
+        fields = body_fields(data)
         return self._write(plan, version, {"what_changed": fields["what_changed"]},
                            lambda: services.revise_plan(request.user, plan, **fields))
 
@@ -390,7 +293,7 @@ class GoalViewSet(PlanContentViewSet):
         data = dict(serializer.validated_data)
         plan = data.pop("plan")
         version = self.requested_version(data, plan.pk)
-        fields = _fields(data)
+        fields = body_fields(data)
         goal = self.checked_write(plan.pk, version, fields, dict,
                                   lambda: services.add_goal(request.user, plan, **fields))
         return self._respond(goal, status.HTTP_201_CREATED)
@@ -401,8 +304,8 @@ class GoalViewSet(PlanContentViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = self.requested_version(data, goal.plan_id)
-        fields = _fields(data)
-        self.checked_write(goal.plan_id, version, fields, _current(goal, fields),
+        fields = body_fields(data)
+        self.checked_write(goal.plan_id, version, fields, current_values(goal, fields),
                            lambda: services.update_goal(request.user, goal, **fields))
         return self._respond(goal)
 
@@ -471,21 +374,21 @@ class StepViewSet(PlanContentViewSet):
         return Response(s.StepSerializer(fresh).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        data = self._body()
+        data = self.validated_body()
         goal = data.pop("goal")
         version = self.requested_version(data, goal.plan_id)
-        fields = _fields(data)
+        fields = body_fields(data)
         step, warnings = self.checked_write(goal.plan_id, version, fields, dict,
                                             lambda: services.add_step(request.user, goal, **fields))
         return self._respond(step, warnings, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         step = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         plan_id = step.goal.plan_id
         version = self.requested_version(data, plan_id)
-        fields = _fields(data)
-        step, warnings = self.checked_write(plan_id, version, fields, _current(step, fields),
+        fields = body_fields(data)
+        step, warnings = self.checked_write(plan_id, version, fields, current_values(step, fields),
                                             lambda: services.update_step(request.user, step, **fields))
         return self._respond(step, warnings)
 
@@ -495,10 +398,10 @@ class StepViewSet(PlanContentViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         step = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         plan_id = step.goal.plan_id
         version = self.requested_version(data, plan_id)
-        self.checked_write(plan_id, version, {"status": data["status"]}, _current(step, ["status"]),
+        self.checked_write(plan_id, version, {"status": data["status"]}, current_values(step, ["status"]),
                            lambda: services.close_step(request.user, step, data["status"],
                                                        data.get("how_it_went", "")))
         return self._respond(step)
@@ -507,7 +410,7 @@ class StepViewSet(PlanContentViewSet):
                    description=gettext_lazy("Eieren foreslår et nytt delmål; det går til koordinatoren som forslag."))
     @action(detail=False, methods=["post"])
     def suggest(self, request):
-        data = self._body()
+        data = self.validated_body()
         goal = data.pop("goal")
         step, warnings = services.suggest_step(request.user, goal, what=data["what"], due_on=data.get("due_on"))
         return self._respond(step, warnings, status.HTTP_201_CREATED)
@@ -517,11 +420,11 @@ class StepViewSet(PlanContentViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         step = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         plan_id = step.goal.plan_id
         version = self.requested_version(data, plan_id)
-        fields = _fields(data)
-        step, warnings = self.checked_write(plan_id, version, fields, _current(step, fields),
+        fields = body_fields(data)
+        step, warnings = self.checked_write(plan_id, version, fields, current_values(step, fields),
                                             lambda: services.accept_suggestion(request.user, step, **fields))
         return self._respond(step, warnings)
 
@@ -530,7 +433,7 @@ class StepViewSet(PlanContentViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         step = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         services.reject_suggestion(request.user, step, data.get("reply", ""))
         return self._respond(step)
 
@@ -539,7 +442,7 @@ class StepViewSet(PlanContentViewSet):
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         step = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         plan_id = step.goal.plan_id
         version = self.requested_version(data, plan_id)
         self.checked_write(plan_id, version, {}, dict, lambda: services.archive_step(request.user, step))
@@ -580,20 +483,20 @@ class MeasureViewSet(PlanContentViewSet):
         return Response(s.MeasureSerializer(self.reload(measure.pk)).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        data = self._body()
+        data = self.validated_body()
         plan = data.pop("plan")
         version = self.requested_version(data, plan.pk)
-        fields = _fields(data)
+        fields = body_fields(data)
         measure = self.checked_write(plan.pk, version, fields, dict,
                                      lambda: services.add_measure(request.user, plan, **fields))
         return self._respond(measure, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         measure = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         version = self.requested_version(data, measure.plan_id)
-        fields = _fields(data)
-        self.checked_write(measure.plan_id, version, fields, _current(measure, fields),
+        fields = body_fields(data)
+        self.checked_write(measure.plan_id, version, fields, current_values(measure, fields),
                            lambda: services.update_measure(request.user, measure, **fields))
         return self._respond(measure)
 
@@ -602,7 +505,7 @@ class MeasureViewSet(PlanContentViewSet):
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         measure = self.get_object()
-        data = self._body()
+        data = self.validated_body()
         version = self.requested_version(data, measure.plan_id)
         self.checked_write(measure.plan_id, version, {}, dict,
                            lambda: services.archive_measure(request.user, measure))

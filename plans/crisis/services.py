@@ -35,20 +35,22 @@ from django.utils.translation import gettext_lazy
 from koordinator import access, outbox
 from koordinator.models import AccessEvent, Consent, FollowUp, Membership, Organisation, ServiceUser, User
 from koordinator.phone import normalise_phone
-from koordinator.services import ServiceError, _ensure_inside_gate, _save
 from koordinator.timeutil import no_datetime
-from plans.models import CrisisContact, CrisisPlan, CrisisSignOff, EmergencyAccess
-from plans.services import (
-    _as_date,
-    _check_fields,
-    _check_version,
-    _label,
-    _short,
-    _text,
-    _version,
+from koordinator.toolkit import (
+    ServiceError,
+    bump,
+    check_fields,
+    clean_date,
+    clean_text,
+    clean_version,
+    ensure_inside_gate,
+    field_label,
     restore_fields,
-    tell_case_staff,
+    save_with_history,
+    shorten,
 )
+from plans.models import CrisisContact, CrisisPlan, CrisisSignOff, EmergencyAccess
+from plans.services import PlanConflict, check_plan_version, tell_case_staff
 
 # Fields each service accepts.
 PLAN_FIELDS = CrisisPlan.TEXT_FIELDS + ("review_on",)
@@ -143,12 +145,6 @@ def _lock(crisis_plan: CrisisPlan) -> CrisisPlan:
     return CrisisPlan.objects.select_for_update(of=("self",)).select_related("service_user").get(pk=crisis_plan.pk)
 
 
-def _bump(crisis_plan: CrisisPlan, actor: User | None, reason: str) -> CrisisPlan:
-    """One more version, saved with who and why (the timeline reads these)."""
-    crisis_plan.version += 1
-    return _save(crisis_plan, actor, reason)
-
-
 def _require_current(crisis_plan: CrisisPlan) -> None:
     if crisis_plan.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived"]), "status")
@@ -177,9 +173,9 @@ def _tell_staff_if_owner(actor: User, crisis_plan: CrisisPlan, what: str) -> Non
 
 
 def _clean_plan(data: dict, *, check_review: bool) -> dict:
-    clean = {name: _text(data.get(name), name, max_length=4000) for name in CrisisPlan.TEXT_FIELDS if name in data}
+    clean = {name: clean_text(data.get(name), name, max_length=4000) for name in CrisisPlan.TEXT_FIELDS if name in data}
     if "review_on" in data:
-        clean["review_on"] = _as_date(data["review_on"], "review_on")
+        clean["review_on"] = clean_date(data["review_on"], "review_on")
         if check_review and clean["review_on"] is not None and clean["review_on"] < timezone.localdate():
             raise ServiceError(_("Datoen for neste gjennomgang kan ikke være tilbake i tid."), "review_on")
     return clean
@@ -195,14 +191,14 @@ def create_crisis_plan(actor: User, service_user: ServiceUser, **fields) -> Cris
     A user has one current crisis plan; a new one only after the old one is archived. The review date is
     ``REVIEW_WEEKS`` ahead unless chosen.
     """
-    _check_fields(fields, PLAN_FIELDS)
+    check_fields(fields, PLAN_FIELDS)
     a = access.actor_for(actor)
     staff = FollowUp.objects.open().filter(access.case_staff_q(a), service_user_id=service_user.pk).exists()
     owner = a.service_user_id == service_user.pk
     if not (staff or owner):
         raise PermissionDenied
     if not staff and "review_on" in fields:
-        _check_fields(fields, OWNER_FIELDS, PLAN_FIELDS)
+        check_fields(fields, OWNER_FIELDS, PLAN_FIELDS)
     su = ServiceUser.objects.select_for_update(of=("self",)).get(pk=service_user.pk)
     message = str(MESSAGES["exists"]) % {"name": su.full_name}
     if CrisisPlan.objects.filter(service_user=su).current().exists():
@@ -212,11 +208,11 @@ def create_crisis_plan(actor: User, service_user: ServiceUser, **fields) -> Cris
         data["review_on"] = timezone.localdate() + datetime.timedelta(weeks=REVIEW_WEEKS)
     try:
         with transaction.atomic():
-            crisis_plan = _save(CrisisPlan(service_user=su, created_by=actor, **data), actor,
+            crisis_plan = save_with_history(CrisisPlan(service_user=su, created_by=actor, **data), actor,
                                 _("Kriseplanen er opprettet"))
     except IntegrityError:
         raise ServiceError(message, "service_user") from None
-    _ensure_inside_gate(actor, crisis_plan)
+    ensure_inside_gate(actor, crisis_plan)
     return crisis_plan
 
 
@@ -230,10 +226,10 @@ def update_crisis_plan(actor: User, crisis_plan: CrisisPlan, based_on_version, *
     access.require_change(actor, crisis_plan)
     crisis_plan = _lock(crisis_plan)
     staff = is_staff(actor, crisis_plan)
-    _check_fields(fields, PLAN_FIELDS if staff else OWNER_FIELDS, PLAN_FIELDS)
+    check_fields(fields, PLAN_FIELDS if staff else OWNER_FIELDS, PLAN_FIELDS)
     _require_current(crisis_plan)
-    based_on = _version(based_on_version)
-    _check_version(crisis_plan, based_on, fields, {name: getattr(crisis_plan, name) for name in fields})
+    based_on = clean_version(based_on_version, message=PlanConflict.bad_version)
+    check_plan_version(crisis_plan, based_on, fields, {name: getattr(crisis_plan, name) for name in fields})
     changing_review = "review_on" in fields and fields["review_on"] != crisis_plan.review_on
     data = _clean_plan({**{name: getattr(crisis_plan, name) for name in PLAN_FIELDS}, **fields},
                        check_review=changing_review)
@@ -242,10 +238,10 @@ def update_crisis_plan(actor: User, crisis_plan: CrisisPlan, based_on_version, *
         return crisis_plan
     for name in changed:
         setattr(crisis_plan, name, data[name])
-    labels = ", ".join(_label(CrisisPlan, name) for name in changed)
-    _bump(crisis_plan, actor, _("Kriseplanen er endret: %(fields)s") % {"fields": labels})
+    labels = ", ".join(field_label(CrisisPlan, name) for name in changed)
+    bump(crisis_plan, actor, _("Kriseplanen er endret: %(fields)s") % {"fields": labels})
     _tell_staff_if_owner(actor, crisis_plan, labels)
-    _ensure_inside_gate(actor, crisis_plan)
+    ensure_inside_gate(actor, crisis_plan)
     return crisis_plan
 
 
@@ -255,10 +251,10 @@ def archive_crisis_plan(actor: User, crisis_plan: CrisisPlan, *, based_on_versio
     _require_staff(actor, crisis_plan)
     crisis_plan = _lock(crisis_plan)
     _require_current(crisis_plan)
-    _check_version(crisis_plan, based_on_version, {}, {})
+    check_plan_version(crisis_plan, based_on_version, {}, {})
     crisis_plan.status = CrisisPlan.Status.ARCHIVED
     crisis_plan.archived_at = timezone.now()
-    return _bump(crisis_plan, actor, _("Kriseplanen er arkivert"))
+    return bump(crisis_plan, actor, _("Kriseplanen er arkivert"))
 
 
 @transaction.atomic
@@ -269,7 +265,7 @@ def restore_crisis_plan_version(actor: User, crisis_plan: CrisisPlan, history_id
     _require_staff(actor, crisis_plan)
     crisis_plan = _lock(crisis_plan)
     _require_current(crisis_plan)
-    _check_version(crisis_plan, based_on_version, {}, {})
+    check_plan_version(crisis_plan, based_on_version, {}, {})
     return restore_fields(actor, crisis_plan, history_id, CrisisPlan.RESTORABLE_FIELDS)
 
 
@@ -290,16 +286,16 @@ def _reachable(value) -> list[str]:
 
 
 def _clean_contact(data: dict) -> dict:
-    phone_text = _text(data.get("phone"), "phone", required=_("Skriv telefonnummeret."), max_length=32)
+    phone_text = clean_text(data.get("phone"), "phone", required=_("Skriv telefonnummeret."), max_length=32)
     phone = normalise_phone(phone_text)
     if phone is None:
         raise ServiceError(_("Skriv et gyldig telefonnummer, for eksempel 912 34 567."), "phone")
     reachable = _reachable(data.get("reachable"))
     clean = {
-        "name": _text(data.get("name"), "name", required=_("Skriv navnet."), max_length=200),
-        "role": _text(data.get("role"), "role", max_length=200),
+        "name": clean_text(data.get("name"), "name", required=_("Skriv navnet."), max_length=200),
+        "role": clean_text(data.get("role"), "role", max_length=200),
         "phone": phone,
-        "note": _text(data.get("note"), "note", max_length=200),
+        "note": clean_text(data.get("note"), "note", max_length=200),
     }
     for value, field in CrisisContact.REACHABLE_FIELDS.items():
         clean[field] = value in reachable
@@ -329,34 +325,34 @@ def _next_order(crisis_plan: CrisisPlan) -> int:
 @transaction.atomic
 def add_contact(actor: User, crisis_plan: CrisisPlan, *, based_on_version=None, **fields) -> CrisisContact:
     """Someone to call, last in the list: name, role or relation, phone (normalised) and when they can be reached."""
-    _check_fields(fields, CONTACT_FIELDS)
+    check_fields(fields, CONTACT_FIELDS)
     access.require_change(actor, crisis_plan)
     crisis_plan = _lock(crisis_plan)
     _require_current(crisis_plan)
-    _check_version(crisis_plan, based_on_version, fields, {})
+    check_plan_version(crisis_plan, based_on_version, fields, {})
     data = _clean_contact(fields)
-    contact = _save(CrisisContact(crisis_plan=crisis_plan, order=_next_order(crisis_plan), **data), actor,
+    contact = save_with_history(CrisisContact(crisis_plan=crisis_plan, order=_next_order(crisis_plan), **data), actor,
                     _("Kontakt lagt til"))
-    _bump(crisis_plan, actor, _("Kontakt lagt til i kriseplanen: %(name)s") % {"name": contact.name})
+    bump(crisis_plan, actor, _("Kontakt lagt til i kriseplanen: %(name)s") % {"name": contact.name})
     _tell_staff_if_owner(actor, crisis_plan, _("ny kontakt (%(name)s)") % {"name": contact.name})
-    _ensure_inside_gate(actor, contact)
+    ensure_inside_gate(actor, contact)
     return contact
 
 
 @transaction.atomic
 def update_contact(actor: User, contact: CrisisContact, *, based_on_version=None, **changes) -> CrisisContact:
-    _check_fields(changes, CONTACT_FIELDS)
+    check_fields(changes, CONTACT_FIELDS)
     contact, crisis_plan = _contact_plan(actor, contact, based_on_version)
     current = _contact_values(contact)
-    _check_version(crisis_plan, based_on_version, changes, {name: current[name] for name in changes})
+    check_plan_version(crisis_plan, based_on_version, changes, {name: current[name] for name in changes})
     data = _clean_contact({**current, **changes})
     changed = [name for name, value in data.items() if getattr(contact, name) != value]
     if not changed:
         return contact
     for name in changed:
         setattr(contact, name, data[name])
-    _save(contact, actor, _("Kontakt endret"))
-    _bump(crisis_plan, actor, _("Kontakt endret i kriseplanen: %(name)s") % {"name": contact.name})
+    save_with_history(contact, actor, _("Kontakt endret"))
+    bump(crisis_plan, actor, _("Kontakt endret i kriseplanen: %(name)s") % {"name": contact.name})
     _tell_staff_if_owner(actor, crisis_plan, _("kontakten %(name)s") % {"name": contact.name})
     return contact
 
@@ -367,7 +363,7 @@ def move_contact(actor: User, contact: CrisisContact, direction: str, *, based_o
     if direction not in ("up", "down"):
         raise ServiceError(_("Velg opp eller ned."), "direction")
     contact, crisis_plan = _contact_plan(actor, contact, based_on_version)
-    _check_version(crisis_plan, based_on_version, {}, {})
+    check_plan_version(crisis_plan, based_on_version, {}, {})
     contacts = list(CrisisContact.objects.filter(crisis_plan=crisis_plan).live().order_by("order", "pk"))
     index = next(i for i, c in enumerate(contacts) if c.pk == contact.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -378,8 +374,8 @@ def move_contact(actor: User, contact: CrisisContact, direction: str, *, based_o
     for position, row in enumerate(contacts):
         if row.order != position:
             row.order = position
-            _save(row, actor, _("Rekkefølgen er endret"))
-    _bump(crisis_plan, actor, _("Rekkefølgen på kontaktene er endret"))
+            save_with_history(row, actor, _("Rekkefølgen er endret"))
+    bump(crisis_plan, actor, _("Rekkefølgen på kontaktene er endret"))
     _tell_staff_if_owner(actor, crisis_plan, _("rekkefølgen på kontaktene"))
     return next(c for c in contacts if c.pk == contact.pk)
 
@@ -388,10 +384,10 @@ def move_contact(actor: User, contact: CrisisContact, direction: str, *, based_o
 def remove_contact(actor: User, contact: CrisisContact, *, based_on_version=None) -> CrisisContact:
     """Take a contact off the list. Nothing is deleted: the contact is archived and stays in the history."""
     contact, crisis_plan = _contact_plan(actor, contact, based_on_version)
-    _check_version(crisis_plan, based_on_version, {}, {})
+    check_plan_version(crisis_plan, based_on_version, {}, {})
     contact.archived_at = timezone.now()
-    _save(contact, actor, _("Kontakt fjernet"))
-    _bump(crisis_plan, actor, _("Kontakt fjernet fra kriseplanen: %(name)s") % {"name": contact.name})
+    save_with_history(contact, actor, _("Kontakt fjernet"))
+    bump(crisis_plan, actor, _("Kontakt fjernet fra kriseplanen: %(name)s") % {"name": contact.name})
     _tell_staff_if_owner(actor, crisis_plan, _("fjernet kontakten %(name)s") % {"name": contact.name})
     return contact
 
@@ -410,7 +406,7 @@ def replace_contacts(actor: User, crisis_plan: CrisisPlan, contacts: Iterable[di
     wanted = []
     for index, item in enumerate(contacts):
         item = dict(item)
-        _check_fields(item, CONTACT_FIELDS)
+        check_fields(item, CONTACT_FIELDS)
         try:
             wanted.append(_clean_contact(item))
         except ServiceError as error:
@@ -419,18 +415,18 @@ def replace_contacts(actor: User, crisis_plan: CrisisPlan, contacts: Iterable[di
     live = list(CrisisContact.objects.filter(crisis_plan=crisis_plan).live().order_by("order", "pk"))
     fields = ("name", "role", "phone", "note", *CrisisContact.REACHABLE_FIELDS.values())
     current = [{name: getattr(c, name) for name in fields} for c in live]
-    _check_version(crisis_plan, based_on_version, {"contacts": wanted}, {"contacts": current})
+    check_plan_version(crisis_plan, based_on_version, {"contacts": wanted}, {"contacts": current})
     if current == wanted:
         return live
     now = timezone.now()
     for contact in live:
         contact.archived_at = now
-        _save(contact, actor, _("Kontakt fjernet"))
+        save_with_history(contact, actor, _("Kontakt fjernet"))
     saved = [
-        _save(CrisisContact(crisis_plan=crisis_plan, order=position, **data), actor, _("Kontakt lagt til"))
+        save_with_history(CrisisContact(crisis_plan=crisis_plan, order=position, **data), actor, _("Kontakt lagt til"))
         for position, data in enumerate(wanted)
     ]
-    _bump(crisis_plan, actor, _("Kontaktlisten i kriseplanen er endret"))
+    bump(crisis_plan, actor, _("Kontaktlisten i kriseplanen er endret"))
     _tell_staff_if_owner(actor, crisis_plan, _("kontaktlisten"))
     return saved
 
@@ -449,7 +445,7 @@ def _activate(actor: User, crisis_plan: CrisisPlan) -> None:
     """The owner's confirmation takes a draft into use (not a new version: the text is the same)."""
     if crisis_plan.status == CrisisPlan.Status.DRAFT:
         crisis_plan.status = CrisisPlan.Status.ACTIVE
-        _save(crisis_plan, actor, _("Kriseplanen er tatt i bruk: brukeren har bekreftet den"))
+        save_with_history(crisis_plan, actor, _("Kriseplanen er tatt i bruk: brukeren har bekreftet den"))
 
 
 @transaction.atomic
@@ -463,7 +459,7 @@ def sign_off(actor: User, crisis_plan: CrisisPlan, *, based_on_version=None) -> 
         raise PermissionDenied
     crisis_plan = _lock(crisis_plan)
     _require_current(crisis_plan)
-    _check_version(crisis_plan, based_on_version, {}, {})
+    check_plan_version(crisis_plan, based_on_version, {}, {})
     staff, owner = is_staff(actor, crisis_plan), is_owner(actor, crisis_plan)
     if not (staff or owner or is_consented_partner(actor, crisis_plan)):
         raise PermissionDenied
@@ -471,7 +467,7 @@ def sign_off(actor: User, crisis_plan: CrisisPlan, *, based_on_version=None) -> 
         raise ServiceError(_("Du har allerede bekreftet denne versjonen av kriseplanen."))
     by_owner = owner and not staff
     su = crisis_plan.service_user
-    signed = _save(
+    signed = save_with_history(
         CrisisSignOff(
             crisis_plan=crisis_plan,
             person=actor,
@@ -506,15 +502,15 @@ def record_paper_sign_off(actor: User, crisis_plan: CrisisPlan, *, signed_on=Non
     _require_staff(actor, crisis_plan)
     crisis_plan = _lock(crisis_plan)
     _require_current(crisis_plan)
-    _check_version(crisis_plan, based_on_version, {}, {})
+    check_plan_version(crisis_plan, based_on_version, {}, {})
     today = timezone.localdate()
-    signed_on = _as_date(signed_on, "signed_on") or today
+    signed_on = clean_date(signed_on, "signed_on") or today
     if signed_on > today:
         raise ServiceError(_("Datoen kan ikke være fram i tid."), "signed_on")
     if CrisisSignOff.objects.filter(crisis_plan=crisis_plan, by_owner=True, plan_version=crisis_plan.version).exists():
         raise ServiceError(_("Brukeren har allerede bekreftet denne versjonen av kriseplanen."))
     su = crisis_plan.service_user
-    signed = _save(
+    signed = save_with_history(
         CrisisSignOff(
             crisis_plan=crisis_plan,
             person=su.user if su.user_id else None,
@@ -549,7 +545,7 @@ def find_for_emergency(actor: User, full_name: str, birth_date) -> list[ServiceU
     """
     if not is_emergency_member(actor):
         raise PermissionDenied
-    birth_date = _as_date(birth_date, "birth_date")
+    birth_date = clean_date(birth_date, "birth_date")
     if birth_date is None:
         raise ServiceError(_("Skriv fødselsdatoen."), "birth_date")
     key = _name_key(full_name)
@@ -576,7 +572,7 @@ def open_emergency_access(actor: User, service_user: ServiceUser, reason: str, *
     organisations = emergency_organisations(actor)
     if not organisations:
         raise PermissionDenied
-    reason = _text(reason, "reason", max_length=500)
+    reason = clean_text(reason, "reason", max_length=500)
     if len(reason) < MIN_REASON_LENGTH:
         raise ServiceError(str(MESSAGES["reason"]) % {"min": MIN_REASON_LENGTH}, "reason")
     su = ServiceUser.objects.filter(pk=service_user.pk).first()
@@ -585,7 +581,7 @@ def open_emergency_access(actor: User, service_user: ServiceUser, reason: str, *
         raise ServiceError(str(MESSAGES["no_plan"]), "service_user")
     now = timezone.now()
     organisation = organisations[0]
-    grant = _save(
+    grant = save_with_history(
         EmergencyAccess(person=actor, organisation=organisation, service_user=su, reason=reason, started_at=now,
                         expires_at=now + datetime.timedelta(hours=emergency_access_hours())),
         actor,
@@ -611,7 +607,7 @@ def open_emergency_access(actor: User, service_user: ServiceUser, reason: str, *
             _("Nødtilgang til kriseplanen til %(name)s") % {"name": su.full_name},
             _("%(who)s (%(org)s) åpnet kriseplanen til %(name)s %(when)s med nødtilgang til %(until)s. Grunn: "
               "%(reason)s") % {"who": actor.display_name, "org": organisation.name, "name": su.full_name,
-                               "when": no_datetime(now), "until": until, "reason": _short(reason, 300)},
+                               "when": no_datetime(now), "until": until, "reason": shorten(reason, 300)},
         )
     return grant
 

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from koordinator import access
 from koordinator.models import AccessEvent, ServiceUser
 from koordinator.services import ServiceError
+from koordinator.toolkit.pages import pdf_response
 from plans.crisis import forms, selectors, services
 from plans.crisis.pdf import FULL, POCKET, render_crisis_pdf
 from plans.models import CrisisContact, CrisisPlan
-from plans.pdf_views import pdf_response
 from plans.services import PlanConflict
 from plans.views.history import restore_page, timeline_page
 from plans.views.pages import conflict_page

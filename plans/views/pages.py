@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from koordinator import access
 from koordinator.models import Consent, FollowUp
-from koordinator.services import ServiceError
+from koordinator.toolkit import ServiceError, pages
 from plans import forms, selectors, services
 from plans.models import LifeArea, Plan, Step
 from plans.views._common import form_page, is_owner, plan_or_404, plan_url, record_read, require_staff
@@ -144,6 +144,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- editing the texts, and the conflict page ---------------------------------------------------------------------
 
 
+def conflict_words() -> pages.ConflictWords:
+    return pages.ConflictWords(title=_("Planen ble endret mens du skrev"), back_label=_("Tilbake til planen"),
+                               save_label=_("Lagre"))
+
+
 def _shown(value) -> str:
     if value is None:
         return ""
@@ -165,35 +170,23 @@ def conflict_page(request: HttpRequest, conflict: services.PlanConflict, form, *
                   action_url: str) -> HttpResponse:
     """Both texts side by side; nothing typed is lost (the plan and the crisis plan use the same page).
 
-    A three-way merge against the version the editor started from: a part only one of the two changed takes
-    that change; a part both changed keeps the stored text in the form, and the editor's own text stands next
-    to it in a box to copy from. ``make_form(initial)`` builds the form to save again.
+    The toolkit's three-way merge against the version the editor started from; ``make_form(initial)`` builds the
+    form to save again.
     """
-    document = conflict.plan
-    base = document.history.filter(version=conflict.based_on_version).order_by(
-        "-history_date", "-history_id").first()
-    merged, rows = {}, []
-    for name in form.text_names:
-        mine, stored = conflict.submitted.get(name), conflict.current.get(name)
-        if isinstance(mine, str) and isinstance(stored, str):
-            same = mine.strip() == stored.strip()
-        else:
-            same = mine == stored
+    base = pages.base_record(conflict)
+
+    def values(name: str) -> tuple:
         before = getattr(base, name) if base is not None else None
-        # Only the editor changed it: keep theirs. Otherwise the stored text stays in the form.
-        merged[name] = mine if same or (base is not None and stored == before) else stored
-        if not same:
-            rows.append({
-                "name": name,
-                "label": form.fields[name].label,
-                "mine": _shown(mine),
-                "stored": _shown(stored),
-                "both_changed": base is None or (stored != before and mine != before),
-            })
-    merge_form = make_form({**merged, "version": conflict.current_version})
-    context = {"plan": document, "conflict": conflict, "rows": rows, "form": merge_form, "back_url": back_url,
-               "action_url": action_url}
-    return render(request, "plans/conflict.html", context, status=409)
+        return conflict.submitted.get(name), conflict.current.get(name), before
+
+    merged, rows = pages.merge(form.text_names, values, lambda name: form.fields[name].label)
+    for row in rows:
+        row["mine"], row["stored"] = _shown(row["mine"]), _shown(row["stored"])
+    return pages.conflict_response(
+        request, conflict, words=conflict_words(), rows=rows, form=make_form({**merged, "version": conflict.current_version}),
+        fields_template="plans/_fields.html", back_url=back_url, action_url=action_url, stylesheet="css/plans.css",
+        plan=conflict.document,
+    )
 
 
 @login_required

@@ -1,0 +1,118 @@
+"""The service contract every write follows (DESIGN.md rule 2).
+
+A service takes the acting user explicitly, cleans its input with the functions here (a bad value is a
+:class:`ServiceError` naming the field, and nothing is saved), saves with :func:`save_with_history` so the
+history knows who and why, and re-checks with :func:`ensure_inside_gate` that the result is still inside the
+writer's gate, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from koordinator import access
+
+if TYPE_CHECKING:
+    from koordinator.models import User
+
+# The toolkit's own messages, kept together.
+MESSAGES = {
+    "unknown_fields": gettext_lazy("Ukjente felt: %(fields)s"),
+    "forbidden_fields": gettext_lazy("Du kan ikke endre: %(fields)s"),
+    "bad_date": gettext_lazy("Skriv en gyldig dato, for eksempel 23.11.2026."),
+    "too_long": gettext_lazy("Teksten kan være høyst %(max)s tegn."),
+}
+
+
+class ServiceError(Exception):
+    """A rule was broken. ``field`` names the input it belongs to, if any; nothing was saved."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def save_with_history(obj: Model, actor: User | None, reason: str, **kwargs) -> Model:
+    """Save ``obj`` with the acting user and the change reason its history record carries."""
+    obj._history_user = actor
+    obj._change_reason = reason
+    obj.save(**kwargs)
+    return obj
+
+
+def ensure_inside_gate(actor, obj: Model, action: str = access.CHANGE) -> None:
+    """After a write, inside the transaction: the writer must still be allowed to see the result."""
+    access.forget(actor)
+    if not type(obj).objects.for_user(actor, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+
+
+def check_fields(given: Iterable[str], allowed: Iterable[str], known: Iterable[str] | None = None) -> None:
+    """Refuse fields nobody knows (``known``, default ``allowed``) and known fields this caller may not change."""
+    given = set(given)
+    unknown = given - set(known if known is not None else allowed)
+    if unknown:
+        raise ServiceError(str(MESSAGES["unknown_fields"]) % {"fields": ", ".join(sorted(unknown))})
+    forbidden = given - set(allowed)
+    if forbidden:
+        raise ServiceError(str(MESSAGES["forbidden_fields"]) % {"fields": ", ".join(sorted(forbidden))})
+
+
+def clean_text(value, field: str, *, required: str | None = None, max_length: int | None = None) -> str:
+    """Plain text, trimmed. ``required`` is the message when it is empty."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ServiceError(_("Skriv tekst her."), field)
+    value = value.strip()
+    if required and not value:
+        raise ServiceError(str(required), field)
+    if max_length is not None and len(value) > max_length:
+        raise ServiceError(str(MESSAGES["too_long"]) % {"max": max_length}, field)
+    return value
+
+
+def clean_date(value, field: str) -> datetime.date | None:
+    """A date from a date, an ISO string or «23.11.2026»; ``None`` for empty. Anything else is a clear error."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        for parse in (datetime.date.fromisoformat, lambda s: datetime.datetime.strptime(s, "%d.%m.%Y").date()):
+            try:
+                return parse(value.strip())
+            except ValueError:
+                continue
+    raise ServiceError(str(MESSAGES["bad_date"]), field)
+
+
+def clean_instance(value, model: type[Model], field: str, message: str):
+    """``value`` if it is a ``model`` instance, ``None`` for empty, else ``message`` as a field error."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, model):
+        raise ServiceError(message, field)
+    return value
+
+
+def field_label(model: type[Model], field: str) -> str:
+    """A field's name as people read it (its verbose name), for messages and change reasons."""
+    return str(model._meta.get_field(field).verbose_name)
+
+
+def shorten(text: str, length: int = 60) -> str:
+    """``text`` on one line, cut with «…» after ``length`` characters (for subjects and change reasons)."""
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
