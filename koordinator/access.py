@@ -128,6 +128,48 @@ def case_staff_q(actor: Actor, prefix: str = "") -> Q:
     return q
 
 
+# --- the common questions ----------------------------------------------------------------------------------
+# Services, selectors and views ask these instead of writing their own; each is one indexed query (or none).
+
+
+def is_case_staff(user, case_id: int | None) -> bool:
+    """Does ``user`` work on the case (trust person, deputy, standing deputy, leader in the municipality)?
+
+    Any status: the staff of an ended case still read and restore its plan and minutes, as the gate lets them.
+    """
+    from koordinator.models import FollowUp
+
+    actor = actor_for(user)
+    if not actor.is_authenticated or case_id is None:
+        return False
+    return FollowUp.objects.filter(case_staff_q(actor), pk=case_id).exists()
+
+
+def is_person_staff(user, service_user_id: int | None) -> bool:
+    """Does ``user`` work on one of the person's **open** cases?
+
+    For what belongs to the person rather than a case (the crisis plan): it follows them from case to case, and
+    the staff of a case that has ended no longer look after it.
+    """
+    from koordinator.models import FollowUp
+
+    actor = actor_for(user)
+    if not actor.is_authenticated or service_user_id is None:
+        return False
+    return FollowUp.objects.open().filter(case_staff_q(actor), service_user_id=service_user_id).exists()
+
+
+def leads(user, municipality_id: int | None) -> bool:
+    """Is ``user`` a leader in the municipality (assigns cases, registers absences, sees the figures)?"""
+    return municipality_id is not None and municipality_id in actor_for(user).leader_municipality_ids
+
+
+def is_owner(user, service_user_id: int | None) -> bool:
+    """Is ``user`` the service user ``service_user_id`` (the owner of a case, plan or crisis plan)?"""
+    actor = actor_for(user)
+    return actor.service_user_id is not None and actor.service_user_id == service_user_id
+
+
 def staff_service_user_ids(actor: Actor):
     """Sub-query: ids of service users whose case this actor works on."""
     from koordinator.models import FollowUp

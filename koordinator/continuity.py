@@ -784,10 +784,10 @@ def coverage_gaps(actor: User, day: datetime.date | None = None, horizon_days: i
 @transaction.atomic
 def change_trust_person(actor: User, case: FollowUp, new_trust_person: User, handover_note: str) -> Handover:
     """The leader reassigns a case for good. The handover note is required and the user can read it."""
-    from koordinator.services import _check_staffing
+    from koordinator.services import check_staffing
 
     access.require_change(actor, case)
-    if case.municipality_id not in access.actor_for(actor).leader_municipality_ids:
+    if not access.leads(actor, case.municipality_id):
         raise PermissionDenied
     if not (handover_note or "").strip():
         raise ServiceError(_("Skriv et overføringsnotat til den nye tillitspersonen."), "handover_note")
@@ -795,7 +795,7 @@ def change_trust_person(actor: User, case: FollowUp, new_trust_person: User, han
         raise ServiceError(_("Velg en annen tillitsperson enn den som har saken nå."), "trust_person")
     case = FollowUp.objects.select_for_update().select_related("service_user", "trust_person").get(pk=case.pk)
     deputy = case.deputy if case.deputy_id != new_trust_person.pk else None
-    _check_staffing(case.unit, new_trust_person, deputy)
+    check_staffing(case.unit, new_trust_person, deputy)
     handover = save_with_history(
         Handover(follow_up=case, from_person=case.trust_person, to_person=new_trust_person,
                  note=handover_note.strip(), created_by=actor),

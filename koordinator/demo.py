@@ -46,6 +46,7 @@ from koordinator.models import (
     User,
 )
 from koordinator.timeutil import at
+from koordinator.toolkit import save_with_history
 
 PASSWORD = "demo-passord"
 SYSTEM_USERNAME = "system"
@@ -771,7 +772,7 @@ class DemoBuilder:
                 created_by=actor,
                 **fields,
             )
-            services._save(appointment, actor, "Avtale opprettet")
+            save_with_history(appointment, actor, "Avtale opprettet")
         self.summary.count(Appointment)
         return appointment
 

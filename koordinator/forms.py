@@ -101,10 +101,11 @@ def partner_organisations_for(actor: User) -> QuerySet:
     )
 
 
-def partner_people_for(actor: User) -> QuerySet:
-    """People in those partner services, who a consent may name, each with (one of) their services' name."""
+def partner_people_for(owner: ServiceUser) -> QuerySet:
+    """The people a consent for ``owner`` may name (the consent service's rule), each with (one of) their services'
+    name."""
     memberships = Membership.objects.filter(
-        role=Membership.Role.PARTNER, organisation__in=partner_organisations_for(actor)
+        role=Membership.Role.PARTNER, organisation__in=services.consent_grantee_organisations(owner)
     )
     service_name = memberships.filter(user_id=OuterRef("pk")).order_by("organisation__name").values(
         "organisation__name"
@@ -356,10 +357,11 @@ class ConsentForm(StaffForm):
                                   help_text=_("Vanligvis ett år. Samtykket kan trekkes tilbake når som helst."))
     note = forms.CharField(label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args, actor: User, owner: ServiceUser, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grantee_organisation"].queryset = partner_organisations_for(actor)
-        self.fields["grantee_user"].queryset = partner_people_for(actor)
+        # Who a consent may name is the consent service's rule, for this owner.
+        self.fields["grantee_organisation"].queryset = services.consent_grantee_organisations(owner).order_by("name")
+        self.fields["grantee_user"].queryset = partner_people_for(owner)
         # Read by the form_field tag: one line of plain words under each checkbox.
         self.fields["scopes"].choice_descriptions = SCOPE_EXPLANATIONS
         today = timezone.localdate()

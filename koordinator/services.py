@@ -80,7 +80,8 @@ def units_for(actor: User):
     )
 
 
-def _check_staffing(unit: Organisation, trust_person: User, deputy: User | None) -> None:
+def check_staffing(unit: Organisation, trust_person: User, deputy: User | None) -> None:
+    """The trust person and the deputy (if any) must work in ``unit``, and be two different people."""
     workers = trust_persons_in_unit(unit)
     if not workers.filter(pk=trust_person.pk).exists():
         raise ServiceError(_("Tillitspersonen må jobbe i enheten %(unit)s.") % {"unit": unit.name}, "trust_person")
@@ -140,7 +141,7 @@ def _new_case(actor: User, service_user: ServiceUser, *, unit: Organisation, tru
               referral_agency_name: str, referral_note: str, started_on: datetime.date | None,
               reason: str) -> FollowUp:
     """A case in status *inntak*, checked for staffing and referral, and inside the writer's gate."""
-    _check_staffing(unit, trust_person, deputy)
+    check_staffing(unit, trust_person, deputy)
     _check_referral(
         {"referral_source": referral_source, "referral_agency": referral_agency,
          "referral_agency_name": referral_agency_name}
@@ -304,10 +305,10 @@ def assign(
     from koordinator import continuity
 
     access.require_change(actor, case)
-    if case.municipality_id not in access.actor_for(actor).leader_municipality_ids:
+    if not access.leads(actor, case.municipality_id):
         raise PermissionDenied
     case = FollowUp.objects.select_for_update().get(pk=case.pk)
-    _check_staffing(case.unit, trust_person, deputy)
+    check_staffing(case.unit, trust_person, deputy)
     if case.trust_person_id != trust_person.pk:
         continuity.change_trust_person(actor, case, trust_person, handover_note)
         case.refresh_from_db()
@@ -378,8 +379,7 @@ def give_consent(
         given_how = Consent.GivenHow.PORTAL
     elif given_how not in (Consent.GivenHow.PAPER, Consent.GivenHow.ORAL):
         raise ServiceError(_("Velg hvordan brukeren ga samtykket: signert på papir eller muntlig."), "given_how")
-    if (grantee_user is None) == (grantee_organisation is None):
-        raise ServiceError(_("Velg enten én person eller én tjeneste som får se opplysningene."), "grantee_user")
+    _check_grantee(owner, grantee_user, grantee_organisation)
     scopes = [s for s in scopes]
     if not scopes:
         raise ServiceError(_("Velg minst én ting samtykket gjelder."), "scopes")
@@ -423,8 +423,11 @@ def withdraw_consent(actor: User, consent: Consent, reason: str = "") -> Consent
 
 
 def consent_grantee_organisations(owner: ServiceUser | None = None):
-    """Services a consent may name: active partner services (the municipal unit already sees the case);
-    for a given owner, those in the owner's municipality or serving several (such as a DPS)."""
+    """The one rule for which services a consent may name (forms, pages and the API ask this).
+
+    Active partner services (the municipal follow-up unit already sees the case); for a given owner, those in the
+    owner's municipality or serving several (such as a DPS). Without an owner: every service any owner could name.
+    """
     qs = Organisation.objects.filter(is_active=True).exclude(kind=Organisation.Kind.FOLLOW_UP_SERVICE)
     if owner is not None:
         qs = qs.filter(Q(municipality_id=owner.municipality_id) | Q(municipality__isnull=True))
@@ -432,11 +435,24 @@ def consent_grantee_organisations(owner: ServiceUser | None = None):
 
 
 def consent_grantee_users(owner: ServiceUser | None = None):
-    """People a consent may name: active members of those partner services."""
+    """People a consent may name: active partner members of the services :func:`consent_grantee_organisations`
+    allows."""
     memberships = Membership.objects.filter(
         role=Membership.Role.PARTNER, organisation__in=consent_grantee_organisations(owner)
     )
     return User.objects.filter(is_active=True, pk__in=memberships.values("user_id"))
+
+
+def _check_grantee(owner: ServiceUser, grantee_user: User | None, grantee_organisation: Organisation | None) -> None:
+    """A consent names one person or one service, and only one the rule allows for this owner."""
+    if (grantee_user is None) == (grantee_organisation is None):
+        raise ServiceError(_("Velg enten én person eller én tjeneste som får se opplysningene."), "grantee_user")
+    message = _("Du kan ikke velge denne for %(name)s.") % {"name": owner.full_name}
+    if grantee_user is not None and not consent_grantee_users(owner).filter(pk=grantee_user.pk).exists():
+        raise ServiceError(message, "grantee_user")
+    if (grantee_organisation is not None
+            and not consent_grantee_organisations(owner).filter(pk=grantee_organisation.pk).exists()):
+        raise ServiceError(message, "grantee_organisation")
 
 
 # --- next of kin ---------------------------------------------------------------------------------------------

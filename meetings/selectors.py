@@ -487,9 +487,8 @@ def changes_since_last_read(user: User, minutes: Minutes | int) -> SinceRead:
 
 def _may(user: User, group: Group) -> tuple[bool, bool, bool]:
     """(staff, owner, manages the group)."""
-    a = access.actor_for(user)
-    staff = FollowUp.objects.filter(access.case_staff_q(a), pk=group.follow_up_id).exists()
-    owner = a.service_user_id is not None and a.service_user_id == group.follow_up.service_user_id
+    staff = access.is_case_staff(user, group.follow_up_id)
+    owner = access.is_owner(user, group.follow_up.service_user_id)
     return staff, owner, staff or (owner and group.user_chairs)
 
 

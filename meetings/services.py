@@ -111,13 +111,11 @@ class MinutesConflict(VersionConflict):
 
 def is_staff(actor: User, group: Group) -> bool:
     """The case's trust person, deputy (own or standing) or a leader in the municipality."""
-    a = access.actor_for(actor)
-    return a.is_authenticated and FollowUp.objects.filter(access.case_staff_q(a), pk=group.follow_up_id).exists()
+    return access.is_case_staff(actor, group.follow_up_id)
 
 
 def is_owner(actor: User, group: Group) -> bool:
-    a = access.actor_for(actor)
-    return a.service_user_id is not None and a.service_user_id == group.follow_up.service_user_id
+    return access.is_owner(actor, group.follow_up.service_user_id)
 
 
 def may_manage(actor: User, group: Group) -> bool:

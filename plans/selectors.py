@@ -193,10 +193,9 @@ def plan_page(user: User, plan: Plan | int, *, day: datetime.date | None = None)
     day = day or timezone.localdate()
     plan = _get_visible_plan(user, plan)
     case = plan.follow_up
-    a = access.actor_for(user)
     can_change = Plan.objects.for_user(user, access.CHANGE).filter(pk=plan.pk).exists()
-    is_staff = can_change and FollowUp.objects.filter(access.case_staff_q(a), pk=case.pk).exists()
-    is_owner = a.service_user_id is not None and a.service_user_id == case.service_user_id
+    is_staff = can_change and access.is_case_staff(user, case.pk)
+    is_owner = access.is_owner(user, case.service_user_id)
 
     goals = list(Goal.objects.for_user(user).filter(plan=plan).live().order_by("order", "pk"))
     goal_ids = [g.pk for g in goals]
@@ -483,7 +482,7 @@ def responsible_choices(plan: Plan) -> tuple[list, list[User]]:
 
 def staff_on(user: User, plan: Plan) -> bool:
     """Does ``user`` work on the plan's case (trust person, deputy, leader)?"""
-    return FollowUp.objects.filter(access.case_staff_q(access.actor_for(user)), pk=plan.follow_up_id).exists()
+    return access.is_case_staff(user, plan.follow_up_id)
 
 
 __all__ = [

@@ -142,19 +142,9 @@ def _lock(plan: Plan) -> Plan:
     )
 
 
-def _is_staff(actor: User, plan: Plan) -> bool:
-    a = access.actor_for(actor)
-    return FollowUp.objects.filter(access.case_staff_q(a), pk=plan.follow_up_id).exists()
-
-
-def _is_owner(actor: User, plan: Plan) -> bool:
-    a = access.actor_for(actor)
-    return a.service_user_id is not None and a.service_user_id == plan.follow_up.service_user_id
-
-
 def _require_staff(actor: User, plan: Plan) -> None:
     access.require_change(actor, plan)
-    if not _is_staff(actor, plan):
+    if not access.is_case_staff(actor, plan.follow_up_id):
         raise PermissionDenied
 
 
@@ -249,7 +239,7 @@ def update_plan(actor: User, plan: Plan, based_on_version, **fields) -> Plan:
     """
     access.require_change(actor, plan)
     plan = _lock(plan)
-    staff = _is_staff(actor, plan)
+    staff = access.is_case_staff(actor, plan.follow_up_id)
     check_fields(fields, PLAN_FIELDS if staff else OWNER_PLAN_FIELDS, PLAN_FIELDS)
     _require_editable(plan)
     based_on = clean_version(based_on_version, message=PlanConflict.bad_version)
@@ -273,7 +263,7 @@ def update_plan(actor: User, plan: Plan, based_on_version, **fields) -> Plan:
 
 
 def _record_consent(actor: User, plan: Plan, given_how: str, given_on) -> None:
-    owner = _is_owner(actor, plan)
+    owner = access.is_owner(actor, plan.follow_up.service_user_id)
     if owner:
         given_how = Consent.GivenHow.PORTAL
     elif given_how not in (Consent.GivenHow.PAPER, Consent.GivenHow.ORAL):
@@ -666,7 +656,7 @@ def update_step(actor: User, step: Step, *, based_on_version=None, status: str |
     """
     check_fields(changes, STEP_FIELDS)
     step, plan = _step_plan(actor, step)
-    staff = _is_staff(actor, plan)
+    staff = access.is_case_staff(actor, plan.follow_up_id)
     if not staff:
         if changes or step.who_kind != Step.Who.USER:
             raise PermissionDenied
@@ -707,7 +697,7 @@ def close_step(actor: User, step: Step, status: str, how_it_went: str = "") -> S
     with the coordinator. When the owner closes a step, the coordinator is told (small steps are celebrated).
     """
     step, plan = _step_plan(actor, step)
-    staff = _is_staff(actor, plan)
+    staff = access.is_case_staff(actor, plan.follow_up_id)
     if not staff and step.who_kind != Step.Who.USER:
         raise PermissionDenied
     _require_live_step(step)
@@ -742,7 +732,7 @@ def close_step(actor: User, step: Step, status: str, how_it_went: str = "") -> S
 @transaction.atomic
 def archive_step(actor: User, step: Step, *, based_on_version=None) -> Step:
     step, plan = _step_plan(actor, step)
-    if not _is_staff(actor, plan):
+    if not access.is_case_staff(actor, plan.follow_up_id):
         raise PermissionDenied
     if step.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived_step"]))
@@ -762,7 +752,7 @@ def suggest_step(actor: User, goal: Goal, *, what: str, due_on=None) -> tuple[St
     """The owner proposes a step. It goes to the coordinator as a suggestion, not into the plan, until accepted."""
     access.require_change(actor, goal)
     plan = _lock(goal.plan)
-    if not _is_owner(actor, plan):
+    if not access.is_owner(actor, plan.follow_up.service_user_id):
         raise PermissionDenied
     _require_editable(plan)
     goal = Goal.objects.get(pk=goal.pk)
@@ -963,7 +953,7 @@ def is_responsible_partner(actor: User, target: Step | Measure) -> bool:
 
 def may_add_progress_note(actor: User, target: Step | Measure, plan: Plan) -> bool:
     """Staff on the case, or the responsible partner while the owner's plan-scope consent is in force."""
-    if _is_staff(actor, plan):
+    if access.is_case_staff(actor, plan.follow_up_id):
         return True
     a = access.actor_for(actor)
     if not a.is_partner or not is_responsible_partner(actor, target):
@@ -1001,7 +991,7 @@ def add_progress_note(actor: User, *, text: str, step: Step | None = None, measu
         actor,
         _("Framdriftsnotat skrevet"),
     )
-    if not _is_staff(actor, plan):
+    if not access.is_case_staff(actor, plan.follow_up_id):
         about = step.what if step is not None else target.service
         _tell_coordinator(
             plan,
@@ -1021,8 +1011,8 @@ def add_comment(actor: User, *, text: str, goal: Goal | None = None, step: Step 
     target = goal if goal is not None else step
     access.require_change(actor, target)
     plan = _lock(goal.plan if goal is not None else step.goal.plan)
-    staff = _is_staff(actor, plan)
-    owner = _is_owner(actor, plan)
+    staff = access.is_case_staff(actor, plan.follow_up_id)
+    owner = access.is_owner(actor, plan.follow_up.service_user_id)
     if not (staff or owner):
         raise PermissionDenied
     _require_editable(plan)

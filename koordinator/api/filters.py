@@ -131,7 +131,7 @@ class AccessEventFilter(filters.FilterSet):
 # --- continuity ----------------------------------------------------------------------------------------------
 
 
-def _named(filterset: type[filters.FilterSet], **renames: str) -> type[filters.FilterSet]:
+def with_public_names(filterset: type[filters.FilterSet], **renames: str) -> type[filters.FilterSet]:
     """Give filters public names that are Python keywords («from»): django-filter names a parameter after the
     attribute, and ``from`` cannot be one."""
     for attribute, public in renames.items():
@@ -165,7 +165,7 @@ class AppointmentFilter(filters.FilterSet):
         return queryset.filter(starts_at__lt=day_bounds(value)[1])
 
 
-_named(AppointmentFilter, from_="from")
+with_public_names(AppointmentFilter, from_="from")
 
 
 class AbsenceFilter(filters.FilterSet):
@@ -185,7 +185,7 @@ class AbsenceFilter(filters.FilterSet):
         return queryset.filter(cancelled_at__isnull=(value != "true"))
 
 
-_named(AbsenceFilter, from_="from")
+with_public_names(AbsenceFilter, from_="from")
 
 
 class NotificationFilter(filters.FilterSet):

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 
 from koordinator import access, followup_log
 from koordinator.api import permissions
-from koordinator.api.filters import ArchivedFilterMixin, IdFilter, _named
+from koordinator.api.filters import ArchivedFilterMixin, IdFilter, with_public_names
 from koordinator.api.serializers import (
     BoundedDateTimeField,
     ChoiceRelatedField,
@@ -177,7 +177,7 @@ class FollowUpEntryFilter(ArchivedFilterMixin):
         return queryset.filter(started_at__lt=day_bounds(value)[1])
 
 
-_named(FollowUpEntryFilter, from_="from")
+with_public_names(FollowUpEntryFilter, from_="from")
 
 
 # --- the viewset ---------------------------------------------------------------------------------------------------

@@ -392,19 +392,7 @@ class ConsentCreateSerializer(serializers.Serializer):
     )
     note = serializers.CharField(required=False, allow_blank=True)
 
-    def validate(self, attrs: dict) -> dict:
-        # Who may be named depends on the owner (services near them), so it is checked here, per field.
-        owner = attrs["owner"]
-        user, organisation = attrs.get("grantee_user"), attrs.get("grantee_organisation")
-        message = _("Du kan ikke velge denne for %(name)s.") % {"name": owner.full_name}
-        if user is not None and not services.consent_grantee_users(owner).filter(pk=user.pk).exists():
-            raise serializers.ValidationError({"grantee_user": [message]})
-        if (
-            organisation is not None
-            and not services.consent_grantee_organisations(owner).filter(pk=organisation.pk).exists()
-        ):
-            raise serializers.ValidationError({"grantee_organisation": [message]})
-        return attrs
+    # Who may be named depends on the owner: ``services.give_consent`` decides (a 400 naming the field).
 
 
 class ConsentWithdrawSerializer(serializers.Serializer):

@@ -36,7 +36,7 @@ def _case_or_404(request: HttpRequest, pk: int) -> FollowUp:
 
 
 def _is_leader_for(user, case: FollowUp) -> bool:
-    return case.municipality_id in access.actor_for(user).leader_municipality_ids
+    return access.leads(user, case.municipality_id)
 
 
 @login_required

@@ -34,7 +34,7 @@ def create(request: HttpRequest, pk: int) -> HttpResponse:
     if owner.user_id == request.user.pk:
         # The owner gives consent themselves, in the portal.
         return redirect("my_consent_create")
-    form = ConsentForm(request.POST if request.method == "POST" else None, actor=request.user)
+    form = ConsentForm(request.POST if request.method == "POST" else None, actor=request.user, owner=owner)
     if request.method == "POST" and form.is_valid():
         try:
             services.give_consent(request.user, owner, **form.service_kwargs())

@@ -247,7 +247,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 def change_trust_person(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.get_visible_or_404(FollowUp.objects.select_related("service_user", "trust_person", "unit"),
                                      request.user, pk=pk)
-    if case.municipality_id not in access.actor_for(request.user).leader_municipality_ids:
+    if not access.leads(request.user, case.municipality_id):
         raise PermissionDenied
     form = ChangeTrustPersonForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -195,17 +194,6 @@ SCOPE_DESCRIPTIONS = {
 }
 
 
-def partner_organisations_for(service_user: ServiceUser):
-    """Partner services the user can choose: active, not the follow-up service itself, in the user's
-    municipality or serving several (such as a DPS). Keeps the list to what is near the user."""
-    return (
-        Organisation.objects.filter(is_active=True)
-        .exclude(kind=Organisation.Kind.FOLLOW_UP_SERVICE)
-        .filter(Q(municipality_id=service_user.municipality_id) | Q(municipality__isnull=True))
-        .order_by("name")
-    )
-
-
 class PortalConsentForm(forms.Form):
     grantee_organisation = forms.TypedChoiceField(
         label=_("En tjeneste"),
@@ -245,7 +233,7 @@ class PortalConsentForm(forms.Form):
         self.fields["valid_until"].widget.attrs["min"] = today.isoformat()
         self.fields["valid_until"].initial = today + datetime.timedelta(days=365)
         self._organisations = {
-            pk: name for pk, name in partner_organisations_for(service_user).values_list("pk", "name")
+            pk: name for pk, name in services.consent_grantee_organisations(service_user).order_by("name").values_list("pk", "name")
         }
         self.fields["grantee_organisation"].choices = [
             ("", _("Ingen tjeneste valgt")),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from koordinator.api.filters import AppointmentFilter, IdFilter, StrictBooleanFilter, _named
+from koordinator.api.filters import AppointmentFilter, IdFilter, StrictBooleanFilter, with_public_names
 from meetings import selectors
 from meetings.models import ActionItem, Attendance, Group, GroupMember, Meeting, Minutes
 
@@ -56,7 +56,7 @@ class MeetingFilter(filters.FilterSet):
     filter_to = AppointmentFilter.filter_to
 
 
-_named(MeetingFilter, from_="from")
+with_public_names(MeetingFilter, from_="from")
 
 
 class MinutesFilter(filters.FilterSet):

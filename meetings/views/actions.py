@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from koordinator.services import ServiceError
 from koordinator.timeutil import no_date, no_datetime
 from meetings import forms, selectors, services
-from meetings.views._common import (
+from meetings.views.common import (
     form_page,
     item_or_404,
     meeting_or_404,

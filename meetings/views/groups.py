@@ -20,7 +20,7 @@ from koordinator.models import FollowUp
 from koordinator.services import ServiceError
 from meetings import forms, selectors, services
 from meetings.models import GroupMember
-from meetings.views._common import (
+from meetings.views.common import (
     form_page,
     group_or_404,
     group_url,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from koordinator import access
 from meetings import forms, selectors
-from meetings.views._common import record_read
+from meetings.views.common import record_read
 
 
 @login_required

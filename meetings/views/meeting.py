@@ -17,7 +17,7 @@ from koordinator.services import ServiceError
 from koordinator.timeutil import no_datetime
 from meetings import forms, ics, selectors, services
 from meetings.models import Meeting
-from meetings.views._common import (
+from meetings.views.common import (
     agenda_item_or_404,
     form_page,
     group_or_404,

@@ -17,7 +17,7 @@ from meetings import forms, selectors, services
 from meetings.models import Minutes
 from meetings.pdf import render_minutes_pdf
 from meetings.services import MinutesConflict
-from meetings.views._common import (
+from meetings.views.common import (
     comment_or_404,
     form_page,
     meeting_or_404,

@@ -192,10 +192,9 @@ def crisis_plan_page(user: User, crisis_plan: CrisisPlan | int, *, day: datetime
     """The whole crisis plan for one reader, in a fixed number of queries (404 outside the gate)."""
     day = day or timezone.localdate()
     plan = get_visible(user, crisis_plan)
-    a = access.actor_for(user)
     can_change = plan.is_editable and CrisisPlan.objects.for_user(user, access.CHANGE).filter(pk=plan.pk).exists()
     is_staff = services.is_staff(user, plan)
-    is_owner = a.service_user_id == plan.service_user_id
+    is_owner = access.is_owner(user, plan.service_user_id)
     is_partner = not (is_staff or is_owner) and services.is_consented_partner(user, plan)
     grant = None if (is_staff or is_owner or is_partner) else services.active_grant(user, plan.service_user_id)
     contacts = list(CrisisContact.objects.for_user(user).filter(crisis_plan=plan).live().order_by("order", "pk"))

@@ -93,15 +93,11 @@ def open_case(service_user_id: int) -> FollowUp | None:
 
 def is_staff(user: User, crisis_plan: CrisisPlan) -> bool:
     """Does ``user`` work on the owner's open case (trust person, deputy, standing deputy, leader)?"""
-    a = access.actor_for(user)
-    if not a.is_authenticated:
-        return False
-    return FollowUp.objects.open().filter(access.case_staff_q(a), service_user_id=crisis_plan.service_user_id).exists()
+    return access.is_person_staff(user, crisis_plan.service_user_id)
 
 
 def is_owner(user: User, crisis_plan: CrisisPlan) -> bool:
-    a = access.actor_for(user)
-    return a.service_user_id is not None and a.service_user_id == crisis_plan.service_user_id
+    return access.is_owner(user, crisis_plan.service_user_id)
 
 
 def is_consented_partner(user: User, crisis_plan: CrisisPlan) -> bool:
@@ -192,9 +188,8 @@ def create_crisis_plan(actor: User, service_user: ServiceUser, **fields) -> Cris
     ``REVIEW_WEEKS`` ahead unless chosen.
     """
     check_fields(fields, PLAN_FIELDS)
-    a = access.actor_for(actor)
-    staff = FollowUp.objects.open().filter(access.case_staff_q(a), service_user_id=service_user.pk).exists()
-    owner = a.service_user_id == service_user.pk
+    staff = access.is_person_staff(actor, service_user.pk)
+    owner = access.is_owner(actor, service_user.pk)
     if not (staff or owner):
         raise PermissionDenied
     if not staff and "review_on" in fields:

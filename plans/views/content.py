@@ -19,7 +19,7 @@ from koordinator import access
 from koordinator.services import ServiceError
 from plans import forms, selectors, services
 from plans.models import Step
-from plans.views._common import (
+from plans.views.common import (
     form_page,
     goal_or_404,
     is_owner,

@@ -96,8 +96,7 @@ def my_crisis_plan(request: HttpRequest) -> HttpResponse:
 
 
 def _create_page(request: HttpRequest, su: ServiceUser) -> HttpResponse:
-    a = access.actor_for(request.user)
-    is_owner = a.service_user_id == su.pk
+    is_owner = access.is_owner(request.user, su.pk)
     staff = services.is_staff(request.user, CrisisPlan(service_user=su))
     if not (staff or is_owner):
         # Someone who sees the person but not a crisis plan learns nothing about whether there is one.

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from koordinator.services import ServiceError
 from plans import forms, selectors, services
 from plans.models import Plan
-from plans.views._common import is_owner, plan_or_404, record_read, require_staff
+from plans.views.common import is_owner, plan_or_404, record_read, require_staff
 
 BAR_STEP = 5  # bar widths come in steps of 5 % (CSS classes; the CSP allows no inline styles)
 

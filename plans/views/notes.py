@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from koordinator.services import ServiceError
 from plans import forms, selectors, services
 from plans.models import Measure, Plan, Step
-from plans.views._common import form_page, goal_or_404, is_owner, measure_or_404, plan_url, step_or_404
+from plans.views.common import form_page, goal_or_404, is_owner, measure_or_404, plan_url, step_or_404
 
 
 def _note_page(request: HttpRequest, plan: Plan, target: Step | Measure, anchor: str) -> HttpResponse:

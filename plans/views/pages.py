@@ -21,7 +21,7 @@ from koordinator.models import Consent, FollowUp
 from koordinator.toolkit import ServiceError, pages
 from plans import forms, selectors, services
 from plans.models import LifeArea, Plan, Step
-from plans.views._common import form_page, is_owner, plan_or_404, plan_url, record_read, require_staff
+from plans.views.common import form_page, is_owner, plan_or_404, plan_url, record_read, require_staff
 
 # --- creating a plan, and the owner's own plan -------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ def home_visit_today(server, django_db_blocker) -> int:
     whole day). The history user is the trust person, as if she had booked it.
     """
     from koordinator.models import Appointment, FollowUp
-    from koordinator.services import _save
+    from koordinator.toolkit import save_with_history
     from koordinator.timeutil import at
 
     with django_db_blocker.unblock():
@@ -46,7 +46,7 @@ def home_visit_today(server, django_db_blocker) -> int:
             about="Hjemmebesøk: se på søknaden om bostøtte sammen.",
             created_by=case.trust_person,
         )
-        _save(visit, case.trust_person, "Avtale opprettet")
+        save_with_history(visit, case.trust_person, "Avtale opprettet")
         return visit.pk
 
 

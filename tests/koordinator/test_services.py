@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from koordinator import services
-from koordinator.models import Consent, FollowUp, Handover, NextOfKin, Notification, ServiceUser
+from koordinator.models import Consent, FollowUp, Handover, NextOfKin, Notification, Organisation, ServiceUser
 from koordinator.services import ServiceError
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -271,6 +272,24 @@ def test_consent_needs_exactly_one_grantee(world):
             **consent_kwargs(world, grantee_user=world.partner_valid))
     refused("grantee_user", services.give_consent, world.trust_person, world.owner_su,
             **consent_kwargs(world, grantee_organisation=None))
+
+
+def test_consent_names_only_whom_the_rule_allows_for_this_owner(world):
+    """``give_consent`` itself decides who may be named (the forms and the API only ask it): not the follow-up
+    service itself, not a service in another municipality, not a person outside the partner services."""
+    bergen_nav = f.OrganisationFactory(name="NAV Bergenhus", kind=Organisation.Kind.NAV,
+                                       municipality=world.other_municipality)
+    before = Consent.objects.count()
+    for organisation in (world.unit, bergen_nav):
+        refused("grantee_organisation", services.give_consent, world.trust_person, world.owner_su,
+                **consent_kwargs(world, grantee_organisation=organisation))
+    refused("grantee_user", services.give_consent, world.trust_person, world.owner_su,
+            **consent_kwargs(world, grantee_organisation=None, grantee_user=world.other_trust_person))
+    assert Consent.objects.count() == before
+    # A regional service (no municipality) and a local one may be named.
+    services.give_consent(world.trust_person, world.owner_su, **consent_kwargs(world, grantee_organisation=world.nav))
+    dps = Organisation.objects.get(name="DPS Nidaros")
+    services.give_consent(world.owner, world.owner_su, **consent_kwargs(world, grantee_organisation=dps))
 
 
 def test_consent_needs_a_scope(world):

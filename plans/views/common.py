@@ -35,8 +35,7 @@ def measure_or_404(request: HttpRequest, pk: int) -> Measure:
 
 
 def is_owner(user: User, plan: Plan) -> bool:
-    actor = access.actor_for(user)
-    return actor.service_user_id is not None and actor.service_user_id == plan.follow_up.service_user_id
+    return access.is_owner(user, plan.follow_up.service_user_id)
 
 
 def require_staff(user: User, plan: Plan) -> None:
