@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from koordinator import access
 from koordinator.models import AccessEvent, Consent
+from koordinator.sections import PARTNER_HOME, PARTNER_HOME_TOP, render_sections
 
 
 @require_safe
@@ -44,4 +45,10 @@ def home(request):
         _("Navnet ditt og samtykket i listen «Mine brukere»"),
         AccessEvent.Channel.WEB,
     )
-    return render(request, "koordinator/partner/home.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        # The apps' parts (the emergency-access link, the responsibility groups), through the registry.
+        "top_sections": render_sections(request, PARTNER_HOME_TOP),
+        "sections": render_sections(request, PARTNER_HOME),
+    }
+    return render(request, "koordinator/partner/home.html", context)

@@ -34,6 +34,7 @@ from koordinator.models import (
     User,
 )
 from koordinator.phone import display_phone
+from koordinator.sections import MY_PAGE, render_sections
 from koordinator.timeutil import day_bounds
 
 ACCESS_LOG_PAGE_SIZE = 50
@@ -165,6 +166,8 @@ def my_page(request):
                 for case in shown_cases
             ],
             "consents": consents,
+            # The apps' parts (the plan, the crisis plan, the next meeting), through the registry.
+            "sections": render_sections(request, MY_PAGE),
         },
     )
 

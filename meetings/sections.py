@@ -1,0 +1,39 @@
+"""The meetings' parts of the core's pages (``koordinator.sections``): «Neste møte» on Min side, and «Mine
+ansvarsgrupper» with «Mine oppgaver» on the partner's home."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koordinator import access
+from koordinator.models import AccessEvent
+from koordinator.sections import MY_PAGE, PARTNER_HOME, Section, register_page_section
+from meetings import selectors
+
+# How many of the partner's own action items the home shows; «Mine oppgaver» has them all.
+ITEMS_SHOWN = 5
+
+
+@register_page_section(MY_PAGE, order=30)
+def next_meeting(request) -> Section:
+    """«Neste møte» on Min side: the owner's next meeting (time, place in their words, a link to send apologies or
+    propose a point) and the minutes waiting for their answer. Two queries (three with a meeting)."""
+    user = request.user
+    context = {"meeting": selectors.next_meeting_for_owner(user), "awaiting": selectors.minutes_awaiting_owner(user)}
+    return Section("meetings/partials/next_meeting_box.html", context)
+
+
+@register_page_section(PARTNER_HOME, order=10)
+def partner_groups(request) -> Section:
+    """«Mine ansvarsgrupper» (the next meeting in each group) and the first of «Mine oppgaver». A fixed number of
+    queries; the people named are written to their access log here, where it is decided what is shown."""
+    user = request.user
+    summaries = selectors.my_groups(user)
+    items = list(selectors.my_action_items(user)[:ITEMS_SHOWN + 1])
+    more = len(items) > ITEMS_SHOWN
+    items = items[:ITEMS_SHOWN]
+    shown = {s.group.follow_up.service_user_id for s in summaries} | {i.group.follow_up.service_user_id for i in items}
+    access.record_access(user, shown, str(_("Ansvarsgrupper og oppgaver på «Mine brukere»")), AccessEvent.Channel.WEB)
+    context = {"summaries": summaries, "items": items, "more": more, "today": timezone.localdate()}
+    return Section("meetings/partials/partner_groups.html", context)

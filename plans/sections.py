@@ -1,0 +1,47 @@
+"""The plans' parts of the core's pages (``koordinator.sections``): «Min plan» and «Kriseplanen min» on Min side,
+and the emergency-access link on the partner's home."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from koordinator.sections import MY_PAGE, PARTNER_HOME_TOP, Section, register_page_section
+from plans import selectors
+from plans.crisis import services as crisis_services
+from plans.models import Plan, Step
+
+# How many of the owner's next steps Min side shows; the plan page has them all.
+NEXT_STEPS_SHOWN = 3
+
+
+@register_page_section(MY_PAGE, order=10)
+def my_plan(request) -> Section:
+    """The owner's plan in a few lines: status, the next open steps (an overdue one gently marked), progress.
+
+    Three queries: the plan, its next steps, and how many were done this month.
+    """
+    user = request.user
+    plan = selectors.plan_for_owner(user)
+    today = timezone.localdate()
+    steps: list[Step] = []
+    done_this_month = 0
+    if plan is not None and plan.status == Plan.Status.ACTIVE:
+        live = Step.objects.for_user(user).live().filter(goal__plan=plan)
+        steps = list(live.open().select_related("goal").order_by("due_on", "pk")[:NEXT_STEPS_SHOWN])
+        done_this_month = live.filter(status=Step.Status.DONE, closed_on__gte=today.replace(day=1)).count()
+    context = {"plan": plan, "steps": steps, "today": today, "done_this_month": done_this_month}
+    return Section("plans/partials/my_plan_section.html", context)
+
+
+@register_page_section(MY_PAGE, order=20)
+def my_crisis_plan(request) -> Section:
+    """A link to the owner's crisis plan («Plan B»). No query."""
+    return Section("plans/crisis/partials/my_crisis_plan_section.html")
+
+
+@register_page_section(PARTNER_HOME_TOP, order=10)
+def emergency_search_link(request) -> Section | None:
+    """A link to «Kriseplan: nødtilgang» for members of an emergency service (legevakt); nothing for others."""
+    if not crisis_services.is_emergency_member(request.user):
+        return None
+    return Section("plans/crisis/partials/emergency_link.html", {"show": True})
