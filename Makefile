@@ -22,6 +22,9 @@ PYTEST_ARGS ?=
 # pytest-xdist: one worker per core; tests that share demo data stay together (tests/conftest.py).
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+# Start every test at this instant (ISO 8601, e.g. CLOCK=2026-12-06T23:55:00+01:00); empty: the real clock.
+CLOCK ?=
+PYTEST_CLOCK := $(if $(strip $(CLOCK)),--clock=$(strip $(CLOCK)))
 
 # pip prints a warning for each index location on this machine that does not exist; they are noise.
 PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
@@ -70,7 +73,7 @@ test: install
 		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles >/dev/null; \
 	fi
 	@# Exit code 5 is pytest's "no tests collected", e.g. for a -k that matches nothing: not a failure.
-	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] && echo "pytest collected no tests" || exit $$status; }
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_CLOCK) $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] && echo "pytest collected no tests" || exit $$status; }
 
 lint: $(PIP_STAMP)
 	$(PY) -m ruff check .

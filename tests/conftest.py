@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import os
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import timezone, translation
 from rest_framework.test import APIClient
@@ -15,6 +18,83 @@ from koordinator.models import Consent, FollowUp, Membership, Organisation, Serv
 from tests import factories as f
 
 TESTS_DIR = Path(__file__).resolve().parent
+
+
+# --- the test clock: ``--clock=ISO`` / KOORDINATOR_TEST_CLOCK ---------------------------------------------------------
+
+CLOCK_ENV = "KOORDINATOR_TEST_CLOCK"
+_CLOCK = pytest.StashKey[datetime.datetime | None]()
+_TRAVEL = pytest.StashKey[tuple[time_machine.travel, time_machine.Traveller]]()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="ISO",
+        default=None,
+        help=f"start every test (and the fixtures it sets up) at this instant, e.g. 2026-12-06T23:55:00+01:00; "
+        f"the clock ticks on from there. Without an offset the time is Oslo time. Default: ${CLOCK_ENV}, else "
+        f"the real clock.",
+    )
+
+
+def parse_clock(value: str) -> datetime.datetime:
+    """An ISO 8601 instant; a naive one is Oslo time (``settings.TIME_ZONE``)."""
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise pytest.UsageError(f"--clock / {CLOCK_ENV}: {value!r} is not an ISO 8601 date and time") from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo("Europe/Oslo"))
+    return moment
+
+
+def configured_clock(config) -> datetime.datetime | None:
+    """The instant every test starts at (``--clock``, else ``$KOORDINATOR_TEST_CLOCK``), or ``None``."""
+    return config.stash.get(_CLOCK, None)
+
+
+def clock_from(option: str | None, environ) -> datetime.datetime | None:
+    """``--clock`` wins over ``$KOORDINATOR_TEST_CLOCK``; neither (or empty) means the real clock."""
+    value = (option or "").strip() or environ.get(CLOCK_ENV, "").strip()
+    return parse_clock(value) if value else None
+
+
+def pytest_configure(config):
+    config.stash[_CLOCK] = clock_from(config.getoption("clock", None), os.environ)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_setup(item):
+    """With a test clock, travel to it before any fixture is set up, whatever its scope.
+
+    So ``world``, the factories, the demo loads (package- and module-scoped) and the live server all see the
+    instant too. time-machine patches the clock for the whole process, the live server's threads included, and
+    a test's own ``time_machine.travel`` nests inside this one. It ticks (``tick=True``) and is stopped after
+    the test's teardown (below).
+    """
+    clock = configured_clock(item.config)
+    if clock is not None:
+        travel = time_machine.travel(clock, tick=True)
+        item.stash[_TRAVEL] = (travel, travel.start())
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        started = item.stash.get(_TRAVEL, None)
+        if started is not None:
+            del item.stash[_TRAVEL]
+            started[0].stop()
+
+
+def clock_traveller(item) -> time_machine.Traveller | None:
+    """The test clock's traveller for a running test (``None`` without ``--clock``): for the option's own tests."""
+    started = item.stash.get(_TRAVEL, None)
+    return started[1] if started else None
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -13,6 +13,7 @@ from koordinator.models import Absence, AccessEvent, Appointment, DeputyArrangem
 from koordinator.timeutil import at
 from tests import factories as f
 from tests.conftest import login
+from tests.relative_dates import FromToday, on_the_day
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/absences/"
@@ -179,9 +180,9 @@ def test_only_staff_register_absences(world, persona):
     ("overrides", "field"),
     [
         ({"kind": "fri"}, "kind"),
-        ({"starts_on": day(12).isoformat(), "ends_on": day(10).isoformat()}, "ends_on"),
-        ({"starts_on": day(-5).isoformat(), "ends_on": day(-1).isoformat()}, "ends_on"),
-        ({"ends_on": day(500).isoformat()}, "ends_on"),
+        ({"starts_on": FromToday(12), "ends_on": FromToday(10)}, "ends_on"),
+        ({"starts_on": FromToday(-5), "ends_on": FromToday(-1)}, "ends_on"),
+        ({"ends_on": FromToday(500)}, "ends_on"),
         ({"starts_on": "9999-12-31", "ends_on": "9999-12-31"}, "starts_on"),
         ({"starts_on": "31.12.2026"}, "starts_on"),
         ({"decisions": {"abc": "deputy"}}, "decisions"),
@@ -191,7 +192,7 @@ def test_only_staff_register_absences(world, persona):
     ],
 )
 def test_bad_registrations_are_a_400_on_the_field_and_save_nothing(world, overrides, field):
-    response = client_for(world.trust_person).post(URL, registration(**overrides), format="json")
+    response = client_for(world.trust_person).post(URL, registration(**on_the_day(overrides)), format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]
     assert not Absence.objects.exists()
@@ -242,12 +243,12 @@ def test_the_preview_for_yourself_needs_no_person(world):
         ({"ends_on": ""}, "ends_on"),
         ({"starts_on": "2026-02-30"}, "starts_on"),
         ({"starts_on": "9999-12-31", "ends_on": "9999-12-31"}, "starts_on"),
-        ({"starts_on": day(12).isoformat(), "ends_on": day(10).isoformat()}, "ends_on"),
+        ({"starts_on": FromToday(12), "ends_on": FromToday(10)}, "ends_on"),
         ({"person": "Tora"}, "person"),
     ],
 )
 def test_a_bad_preview_query_is_a_400_on_the_parameter(world, params, field):
-    query = {"starts_on": day(10).isoformat(), "ends_on": day(12).isoformat(), **params}
+    query = {"starts_on": day(10).isoformat(), "ends_on": day(12).isoformat(), **on_the_day(params)}
     response = client_for(world.leader).get(PREVIEW, query)
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"]

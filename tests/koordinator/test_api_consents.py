@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from koordinator.models import Consent
 from tests import factories as f
 from tests.conftest import login
+from tests.relative_dates import FromToday, on_the_day
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/consents/"
@@ -79,8 +80,8 @@ OMIT = object()  # leave the field out of the request
         ({"scopes": []}, "scopes"),
         ({"scopes": ["everything"]}, "scopes"),
         ({"scopes": "plan"}, "scopes"),
-        ({"valid_until": days(-1)}, "valid_until"),
-        ({"valid_until": days(3 * 366 + 5)}, "valid_until"),
+        ({"valid_until": FromToday(-1)}, "valid_until"),
+        ({"valid_until": FromToday(3 * 366 + 5)}, "valid_until"),
         ({"valid_until": "snart"}, "valid_until"),
         ({"owner": 999999}, "owner"),
         ({"owner": None}, "owner"),
@@ -88,6 +89,7 @@ OMIT = object()  # leave the field out of the request
 )
 def test_bad_consent_input_gives_a_field_error_and_saves_nothing(world, overrides, field):
     ids = {"__nav__": world.nav.pk, "__trust_person__": world.trust_person.pk, "__unit__": world.unit.pk}
+    overrides = on_the_day(overrides)
     payload = consent(world, **{k: ids.get(v, v) if isinstance(v, str) else v for k, v in overrides.items()})
     payload = {k: v for k, v in payload.items() if v is not OMIT}
     before = Consent.objects.count()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from koordinator.models import Consent, ServiceUser
 from tests.conftest import login
+from tests.relative_dates import FromToday, on_the_day
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate
@@ -81,7 +82,7 @@ def test_create_for_a_person_grantee(client, world):
         ({"scopes": []}, "scopes"),
         ({"grantee_organisation": ""}, "grantee_organisation"),
         ({"grantee_user": "PARTNER"}, "grantee_organisation"),
-        ({"valid_until": (TODAY() - datetime.timedelta(days=1)).isoformat()}, "valid_until"),
+        ({"valid_until": FromToday(-1)}, "valid_until"),
         ({"valid_until": "32.13.2026"}, "valid_until"),
     ],
     ids=["portal-by-staff", "no-how", "no-scope", "no-grantee", "both-grantees", "until-before-from", "bad-date"],
@@ -90,7 +91,7 @@ def test_create_bad_input_shows_an_error_and_saves_nothing(client, world, overri
     if overrides.get("grantee_user") == "PARTNER":
         overrides = {"grantee_user": world.partner_none.pk}
     before = Consent.objects.count()
-    response = login(client, world.trust_person).post(create_url(world), consent_data(world, **overrides))
+    response = login(client, world.trust_person).post(create_url(world), consent_data(world, **on_the_day(overrides)))
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert "ds-error-summary" in response.content.decode()

@@ -3,13 +3,17 @@ for the trust person, «Neste møte» on Min side, and the selectors the pages a
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from koordinator import access
 from koordinator import selectors as koordinator_selectors
 from koordinator.models import Absence, AccessEvent, DeputyArrangement
+from koordinator.timeutil import at
 from meetings import selectors, services, worklist
 from meetings.models import GroupMember
 from tests import factories as f
@@ -18,6 +22,15 @@ from tests.meetings.conftest import days, later, past_meeting
 from tests.meetings.page_helpers import text, url
 
 pytestmark = pytest.mark.django_db
+WEDNESDAY = datetime.date(2026, 11, 25)
+
+
+@pytest.fixture
+def midweek():
+    """A Wednesday at noon: a meeting at 23:00 today is still ahead, and still this week (at 23:55, or on a Sunday
+    evening, it would be neither)."""
+    with time_machine.travel(at(WEDNESDAY, 12), tick=False) as traveller:
+        yield traveller
 
 
 # --- the leader ------------------------------------------------------------------------------------------------------
@@ -78,7 +91,8 @@ def test_the_section_is_registered():
     assert worklist.meetings_section in koordinator_selectors.WORKLIST_SECTIONS
 
 
-def test_the_trust_person_sees_meetings_minutes_and_overdue_items(client, world, group, gp_member, nav_member):
+def test_the_trust_person_sees_meetings_minutes_and_overdue_items(midweek, client, world, group, gp_member,
+                                                                   nav_member):
     tp = world.trust_person
     soon = services.schedule_meeting(tp, group, starts_at=later(0, hour=23), place="office")
     without = past_meeting(tp, group, 3)
@@ -123,7 +137,7 @@ def count_section(user) -> tuple[int, int]:
     return len(ctx.captured_queries), len(section.items)
 
 
-def test_the_worklist_section_runs_a_fixed_number_of_queries(world):
+def test_the_worklist_section_runs_a_fixed_number_of_queries(midweek, world):
     grow(world, 1)
     one, items_one = count_section(world.trust_person)
     grow(world, 10)
