@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "koordinator",
     "plans",
     "meetings",
+    # The demo data and ``seed_demo``; depends on every app, and nothing depends on it.
+    "demo",
 ]
 
 MIDDLEWARE = [

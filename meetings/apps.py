@@ -9,9 +9,9 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         # The meetings' resources join the access gate, the reminders, the deputy's handover list and Min arbeidsliste;
-        # e-mails about a meeting carry its calendar invitation. ``demo`` adds the groups to the demo data.
+        # e-mails about a meeting carry its calendar invitation.
         from koordinator import outbox
-        from meetings import access, demo, handover, ics, reminders, sections, worklist  # noqa: F401
+        from meetings import access, handover, ics, reminders, sections, worklist  # noqa: F401
         from meetings.models import Meeting
 
         access.register()

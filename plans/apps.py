@@ -9,8 +9,8 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # The plans' resources join the access gate, the reminders and the deputy's handover list.
-        # Crisis plans: ``crisis_demo`` (the legevakt, about half the users' crisis plans) and the review reminder.
-        from plans import access, crisis_demo, demo, handover, reminders, sections, worklist  # noqa: F401
+        # Crisis plans: the review reminder.
+        from plans import access, handover, reminders, sections, worklist  # noqa: F401
         from plans.crisis import reminders as crisis_reminders  # noqa: F401
 
         access.register()

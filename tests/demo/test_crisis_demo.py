@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
-from koordinator import demo
+from demo import core as demo
 from koordinator.models import Membership, Organisation, ServiceUser, User
 from plans.crisis import selectors, services
 from plans.models import CrisisPlan, CrisisSignOff

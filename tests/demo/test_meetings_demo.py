@@ -1,4 +1,4 @@
-"""The meetings' demo data (meetings/demo.py): groups for about half of the open cases, bruker1's group with nav1.
+"""The meetings' demo data (demo/meetings.py): groups for about half of the open cases, bruker1's group with nav1.
 
 The demo is loaded once for the package (``tests/demo/conftest.py``) and the tests only read it; a test that writes
 (bruker1 approving) does it inside its own transaction, which is rolled back. That seeding again adds no row is
@@ -14,11 +14,12 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from koordinator import access, demo
+from demo import core as demo
+from demo.meetings import MEETING_MODELS, GroupScript, MeetingsSection
+from demo.meetings import scripts as demo_scripts
+from koordinator import access
 from koordinator.models import Consent, FollowUp, Notification, User
 from meetings import selectors, services
-from meetings.demo import MEETING_MODELS, GroupScript, _Section
-from meetings.demo import scripts as demo_scripts
 from meetings.models import ActionItem, Attendance, Group, GroupMember, Meeting, Minutes
 from tests.demo.world import user
 
@@ -314,7 +315,7 @@ def test_the_stories_hold_together_whatever_the_day_of_the_week(days_ahead):
     builder.users = {u.username: u for u in User.objects.all()}
     builder.system = user(demo.SYSTEM_USERNAME)
     builder.organisations()
-    scripts = demo_scripts(_Section(builder))
+    scripts = demo_scripts(MeetingsSection(builder))
     assert len(scripts) >= 20
     problems = [p for script in scripts for p in _script_problems(script)]
     assert not problems, "\n".join(problems)

@@ -1,4 +1,4 @@
-"""The plans' demo data (plans/demo.py): plans on two thirds of the open cases, bruker1's plan with progress.
+"""The plans' demo data (demo/plans.py): plans on two thirds of the open cases, bruker1's plan with progress.
 
 The demo is loaded once for the package (``tests/demo/conftest.py``) and the tests only read it. That seeding
 again adds no row, the plans' included, is checked in ``test_seed_demo.py``.
@@ -12,10 +12,11 @@ import pytest
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from koordinator import access, demo
+from demo import core as demo
+from demo.plans import PLAN_MODELS
+from koordinator import access
 from koordinator.models import Consent, FollowUp, Notification, User
 from plans import selectors
-from plans.demo import PLAN_MODELS
 from plans.models import Goal, Measure, Plan, PlanRevision, ProgressNote, Step
 from tests.demo.world import plan_of, user
 

@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
-from koordinator import continuity, demo, outbox
+from demo import core as demo
+from koordinator import continuity, outbox
 from koordinator.models import (
     Absence,
     Appointment,

@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: load the demo data (koordinator/demo.py). Safe to run again: it changes nothing."""
+"""``manage.py seed_demo``: load the demo data (``demo/``). Safe to run again: it changes nothing."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from koordinator import demo
+import demo
+from demo import core
 
 
 class Command(BaseCommand):
@@ -31,7 +32,8 @@ class Command(BaseCommand):
             )
         # The demo world is Norwegian, its messages included, whatever language happens to be active.
         with translation.override(settings.LANGUAGE_CODE):
-            summary = demo.DemoBuilder().build()
+            demo.load_sections()
+            summary = core.DemoBuilder().build()
         if options["verbosity"] < 1:
             return
         if summary.created:

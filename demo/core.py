@@ -121,7 +121,7 @@ PARTNERS = (
     Login("nav1", "Per", "Olsen", "Veileder", "NAV Lerkendal: brukerne som har samtykket"),
     Login("dps1", "Marte", "Nilsen", "Psykologspesialist", "DPS Nidaros: brukerne som har samtykket"),
     Login("lege1", "Knut", "Haugen", "Fastlege", "Lerkendal legesenter: brukerne som har samtykket"),
-    # Made with its organisation and membership by the crisis-plan section (plans/crisis_demo.py).
+    # Made with its organisation and membership by the crisis-plan section (demo/crisis.py).
     Login("legevakt1", "Line", "Øien", "Lege", "Trondheim legevakt: kriseplan med nødtilgang (oppgi grunn)"),
 )
 ADMIN = Login("admin", "Silje", "Dahl", "Systemansvarlig", "Administrator: brukerkontoer og Django-admin")
@@ -881,8 +881,8 @@ class DemoBuilder:
 
     def followup_log(self) -> None:
         """About five months of log entries for every caseload, and one user on tillit1's list nobody has had
-        contact with for three weeks (``koordinator/demo_followup_log.py``)."""
-        from koordinator.demo_followup_log import add_log_entries
+        contact with for three weeks (``demo/followup_log.py``)."""
+        from demo.followup_log import add_log_entries
 
         add_log_entries(self)
 

@@ -1,18 +1,14 @@
-"""Continuity services and selectors: deputies, absences, appointments, who is my contact now, handovers.
-
-Writes here follow DESIGN.md rule 2 like ``koordinator/services.py``: the acting user is explicit, rules are
-checked, history user and reason are set, notifications are written to the outbox in the same transaction.
+"""Continuity, the writes (DESIGN.md rule 2): standing deputies, appointments, absences (with the users told at once
+when an absence has begun), and the permanent change of trust person.
 
 The case that must never happen again: a user tidied up and put plants on the table for a home visit, and
 nobody told her the worker was off sick. So: registering an absence that has begun tells every user at once,
-and today's appointments go out by SMS first.
-"""
+and today's appointments go out by SMS first."""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -24,6 +20,18 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from koordinator import access, outbox
+from koordinator.continuity.selectors import (
+    Contact,
+    Gap,
+    cases_of,
+    check_absence_rights,
+    effective_deputy,
+    gaps_for_absence,
+    is_today,
+    leader_over,
+    my_contact_now,
+    standing_deputies,
+)
 from koordinator.models import (
     Absence,
     Appointment,
@@ -36,106 +44,8 @@ from koordinator.models import (
     User,
 )
 from koordinator.phone import display_phone
-from koordinator.timeutil import at, day_bounds, no_date, no_datetime, no_time
+from koordinator.timeutil import day_bounds, no_date, no_datetime
 from koordinator.toolkit import ServiceError, save_with_history
-
-# --- who covers whom -------------------------------------------------------------------------------------------
-
-
-def standing_deputies(trust_person_ids: Iterable[int]) -> dict[int, User]:
-    arrangements = DeputyArrangement.objects.filter(trust_person_id__in=set(trust_person_ids)).select_related(
-        "deputy"
-    )
-    return {a.trust_person_id: a.deputy for a in arrangements}
-
-
-def effective_deputy(case: FollowUp, standing: dict[int, User] | None = None) -> User | None:
-    """The case's own deputy, else the trust person's standing deputy."""
-    if case.deputy_id:
-        return case.deputy
-    if standing is None:
-        standing = standing_deputies([case.trust_person_id])
-    return standing.get(case.trust_person_id)
-
-
-def absences_on(user_ids: Iterable[int], day: datetime.date) -> dict[int, Absence]:
-    """The absence covering ``day`` for each of ``user_ids`` who is away that day."""
-    return {a.person_id: a for a in Absence.objects.covering(day).filter(person_id__in=set(user_ids))}
-
-
-@dataclass
-class Contact:
-    """Who the user should contact right now."""
-
-    role: str  # "primary", "deputy" or "duty"
-    name: str
-    phone: str
-    person: User | None = None
-    until: datetime.date | None = None  # when the primary is back, if they are away
-    reason: str = ""
-
-    @property
-    def phone_display(self) -> str:
-        return display_phone(self.phone)
-
-    def as_dict(self) -> dict:
-        return {
-            "role": self.role,
-            "name": self.name,
-            "phone": self.phone,
-            "user_id": self.person.pk if self.person else None,
-            "until": self.until.isoformat() if self.until else None,
-            "reason": self.reason,
-        }
-
-
-def contact_now(case: FollowUp, day: datetime.date | None = None) -> Contact:
-    """Primary → deputy → the unit's duty contact, right for ``day`` (today)."""
-    day = day or timezone.localdate()
-    deputy = effective_deputy(case)
-    away = absences_on([case.trust_person_id] + ([deputy.pk] if deputy else []), day)
-    primary_absence = away.get(case.trust_person_id)
-    if primary_absence is None:
-        return Contact("primary", case.trust_person.display_name, case.trust_person.phone, case.trust_person)
-    if deputy is not None and deputy.pk not in away:
-        return Contact(
-            "deputy",
-            deputy.display_name,
-            deputy.phone,
-            deputy,
-            until=primary_absence.ends_on,
-            reason=_("%(name)s er borte til og med %(date)s.")
-            % {"name": case.trust_person.first_name or case.trust_person.display_name,
-               "date": no_date(primary_absence.ends_on)},
-        )
-    unit = case.unit
-    return Contact(
-        "duty",
-        _("Vakttelefonen, %(unit)s") % {"unit": unit.name},
-        unit.duty_phone or unit.phone,
-        None,
-        until=primary_absence.ends_on,
-        reason=_("Både kontaktpersonen din og stedfortrederen er borte nå."),
-    )
-
-
-def my_contact_now(service_user) -> Contact | None:
-    case = (
-        FollowUp.objects.open()
-        .filter(service_user=service_user)
-        .select_related("trust_person", "deputy", "unit")
-        .order_by("-started_on", "-pk")
-        .first()
-    )
-    return contact_now(case) if case else None
-
-
-# --- standing deputies -------------------------------------------------------------------------------------------
-
-
-def _leader_over(actor: User, person: User) -> bool:
-    munis = access.actor_for(actor).leader_municipality_ids
-    return Membership.objects.filter(user=person, organisation__municipality_id__in=munis).exists()
 
 
 def _unit_of(person: User) -> Organisation | None:
@@ -150,7 +60,7 @@ def _unit_of(person: User) -> Organisation | None:
 @transaction.atomic
 def set_standing_deputy(actor: User, trust_person: User, deputy: User | None) -> DeputyArrangement | None:
     """The leader gives a trust person a standing deputy (``None`` removes it)."""
-    if not _leader_over(actor, trust_person):
+    if not leader_over(actor, trust_person):
         raise PermissionDenied
     unit = _unit_of(trust_person)
     if unit is None:
@@ -214,7 +124,7 @@ def cancel_appointment(actor: User, appointment: Appointment, note: str = "", *,
     access.require_change(actor, appointment)
     _cancel(actor, appointment, note)
     if tell_user:
-        _tell_user_about_appointment(appointment, "cancelled", urgent=_is_today(appointment))
+        _tell_user_about_appointment(appointment, "cancelled", urgent=is_today(appointment))
     return appointment
 
 
@@ -241,10 +151,6 @@ def _cancel_pending_reminders_many(appointments: list[Appointment]) -> None:
         n.state = Notification.State.CANCELLED
     if pending:
         bulk_update_with_history(pending, Notification, ["state"], default_change_reason="Avtalen er endret")
-
-
-def _is_today(appointment: Appointment) -> bool:
-    return timezone.localtime(appointment.starts_at).date() == timezone.localdate()
 
 
 def _tell_user_about_appointment(appointment: Appointment, what: str, *, urgent: bool, absent: User | None = None,
@@ -298,7 +204,7 @@ def move_appointment(actor: User, appointment: Appointment, new_start: datetime.
     access.require_change(actor, appointment)
     if new_start < timezone.now():
         raise ServiceError(_("Det nye tidspunktet har allerede vært."), "starts_at")
-    urgent = _is_today(appointment)
+    urgent = is_today(appointment)
     _cancel_pending_reminders(appointment)
     appointment.starts_at = new_start
     appointment.status = Appointment.Status.PLANNED
@@ -306,17 +212,6 @@ def move_appointment(actor: User, appointment: Appointment, new_start: datetime.
     save_with_history(appointment, actor, _("Avtale flyttet"))
     _tell_user_about_appointment(appointment, "moved", urgent=urgent)
     return appointment
-
-
-# --- absences --------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Gap:
-    """A case where neither the trust person nor the deputy is there, or where there is no deputy at all."""
-
-    case: FollowUp
-    reason: str
 
 
 @dataclass
@@ -329,58 +224,6 @@ class AbsenceResult:
 
 
 DEPUTY, CANCEL = "deputy", "cancel"
-
-
-def _cases_of(person: User):
-    return (
-        FollowUp.objects.open()
-        .filter(trust_person=person)
-        .select_related("service_user", "trust_person", "deputy", "unit")
-        .order_by("pk")
-    )
-
-
-def gaps_for_absence(person: User, starts_on: datetime.date, ends_on: datetime.date,
-                     cases: list[FollowUp] | None = None) -> list[Gap]:
-    """Cases of ``person`` left without cover if they are away from ``starts_on`` to ``ends_on``."""
-    cases = list(cases if cases is not None else _cases_of(person))
-    standing = standing_deputies([person.pk])
-    deputies = {effective_deputy(c, standing) for c in cases} - {None}
-    away = set(
-        Absence.objects.overlapping(starts_on, ends_on)
-        .filter(person_id__in=[d.pk for d in deputies])
-        .values_list("person_id", flat=True)
-    )
-    gaps = []
-    for case in cases:
-        deputy = effective_deputy(case, standing)
-        if deputy is None:
-            gaps.append(Gap(case, _("%(user)s har ingen stedfortreder.") % {"user": case.service_user.full_name}))
-        elif deputy.pk in away:
-            gaps.append(
-                Gap(case, _("Stedfortrederen %(deputy)s er også borte i perioden.") % {"deputy": deputy.display_name})
-            )
-    return gaps
-
-
-def preview_absence(actor: User, person: User, starts_on: datetime.date, ends_on: datetime.date):
-    """What registering would touch: the gaps and the appointments in the period (for the form's warning)."""
-    _check_absence_rights(actor, person)
-    appointments = list(
-        Appointment.objects.upcoming()
-        .filter(trust_person=person)
-        .between(starts_on, ends_on)
-        .select_related("service_user", "follow_up")
-    )
-    return gaps_for_absence(person, starts_on, ends_on), appointments
-
-
-def _check_absence_rights(actor: User, person: User) -> None:
-    if actor.pk == person.pk and access.actor_for(actor).trust_person_unit_ids:
-        return
-    if _leader_over(actor, person):
-        return
-    raise PermissionDenied
 
 
 @transaction.atomic
@@ -402,7 +245,7 @@ def register_absence(
     others get ``default_decision``. An appointment with no deputy available is cancelled. If the absence has
     begun, users are told now; otherwise ``run_reminders`` tells them the day before it starts.
     """
-    _check_absence_rights(actor, person)
+    check_absence_rights(actor, person)
     today = timezone.localdate()
     if kind not in Absence.Kind.values:
         raise ServiceError(_("Velg type fravær."), "kind")
@@ -428,7 +271,7 @@ def register_absence(
         actor,
         _("Fravær registrert"),
     )
-    cases = list(_cases_of(person))
+    cases = list(cases_of(person))
     result = AbsenceResult(absence, gaps=gaps_for_absence(person, starts_on, ends_on, cases))
     _handle_appointments(actor, absence, cases, decisions, default_decision, result)
     if starts_on <= today:
@@ -501,7 +344,7 @@ def announce_absence(absence: Absence, cases: list[FollowUp] | None = None) -> i
     Returns the number of users told.
     """
     person = absence.person
-    cases = list(cases if cases is not None else _cases_of(person))
+    cases = list(cases if cases is not None else cases_of(person))
     standing = standing_deputies([person.pk])
     deputy_ids = {d.pk for d in (effective_deputy(c, standing) for c in cases) if d}
     deputies_away = set(
@@ -582,7 +425,7 @@ def announce_absence(absence: Absence, cases: list[FollowUp] | None = None) -> i
 def announce_return(absence: Absence) -> int:
     """*«X er tilbake»* to each user, once, the day after the absence ends (if asked for)."""
     told = 0
-    for case in _cases_of(absence.person):
+    for case in cases_of(absence.person):
         if outbox.notify(
             case.service_user,
             _("%(worker)s er tilbake") % {"worker": absence.person.display_name},
@@ -606,7 +449,7 @@ def cancel_absence(actor: User, absence: Absence) -> Absence:
     told about the absence are told it no longer applies. Cancelled appointments stay cancelled: the user
     has been told, and a new time is agreed with them.
     """
-    _check_absence_rights(actor, absence.person)
+    check_absence_rights(actor, absence.person)
     if absence.cancelled_at is not None:
         raise ServiceError(_("Fraværet er allerede slettet."))
     person = absence.person
@@ -640,142 +483,9 @@ def cancel_absence(actor: User, absence: Absence) -> Absence:
                 about=absence,
                 dedupe_key=f"absence:{absence.pk}:withdrawn:{case.service_user_id}",
             )
-            for case in _cases_of(person)
+            for case in cases_of(person)
         ])
     return absence
-
-
-# --- the deputy's handover list -------------------------------------------------------------------------------
-
-
-@dataclass
-class HandoverItem:
-    """Something due for a user during the absence: an appointment, a step, an action item, a meeting."""
-
-    kind: str
-    when: datetime.datetime | datetime.date | None
-    text: str
-    url: str = ""
-
-
-@dataclass
-class HandoverEntry:
-    case: FollowUp
-    contact_phone: str
-    items: list[HandoverItem] = field(default_factory=list)
-
-
-# Later issues (plans, meetings) register functions here: fn(absence, cases) -> {case_id: [HandoverItem]}.
-HANDOVER_SECTIONS: list[Callable[[Absence, list[FollowUp]], dict[int, list[HandoverItem]]]] = []
-
-
-def register_handover_section(fn):
-    HANDOVER_SECTIONS.append(fn)
-    return fn
-
-
-@register_handover_section
-def _appointments_section(absence: Absence, cases: list[FollowUp]) -> dict[int, list[HandoverItem]]:
-    items: dict[int, list[HandoverItem]] = defaultdict(list)
-    for appointment in (
-        Appointment.objects.filter(follow_up_id__in=[c.pk for c in cases])
-        .filter(Q(original_trust_person=absence.person) | Q(trust_person=absence.person))
-        .between(absence.starts_on, absence.ends_on)
-        .exclude(status=Appointment.Status.CANCELLED)
-        .order_by("starts_at")
-    ):
-        items[appointment.follow_up_id].append(
-            HandoverItem(
-                "appointment",
-                appointment.starts_at,
-                _("Avtale %(when)s, %(place)s: %(about)s")
-                % {"when": no_datetime(appointment.starts_at), "place": appointment.place_text,
-                   "about": appointment.about or "–"},
-            )
-        )
-    return items
-
-
-def handover_list(deputy: User, absence: Absence) -> list[HandoverEntry]:
-    """The deputy's list for one absence: the users they cover and what is due for each in the period."""
-    standing = standing_deputies([absence.person_id])
-    cases = [c for c in _cases_of(absence.person) if (effective_deputy(c, standing) or User()).pk == deputy.pk]
-    entries = {c.pk: HandoverEntry(c, c.service_user.phone) for c in cases}
-    for section in HANDOVER_SECTIONS:
-        for case_id, items in section(absence, cases).items():
-            if case_id in entries:
-                entries[case_id].items.extend(items)
-    return list(entries.values())
-
-
-def handovers_for(deputy: User, day: datetime.date | None = None) -> list[tuple[Absence, list[HandoverEntry]]]:
-    """Every absence the deputy covers that is going on or starts within a week."""
-    day = day or timezone.localdate()
-    covered_people = set(
-        FollowUp.objects.open().filter(deputy=deputy).values_list("trust_person_id", flat=True)
-    ) | set(DeputyArrangement.objects.filter(deputy=deputy).values_list("trust_person_id", flat=True))
-    absences = (
-        Absence.objects.active()
-        .filter(person_id__in=covered_people, ends_on__gte=day, starts_on__lte=day + datetime.timedelta(days=7))
-        .select_related("person")
-    )
-    return [(a, entries) for a in absences if (entries := handover_list(deputy, a))]
-
-
-# --- coverage gaps for the leader ------------------------------------------------------------------------------
-
-
-@dataclass
-class CoverageReport:
-    uncovered: list[tuple[FollowUp, Absence, Absence]]  # case, trust person's absence, deputy's absence
-    without_deputy: list[User]
-
-
-def coverage_gaps(actor: User, day: datetime.date | None = None, horizon_days: int = 60) -> CoverageReport:
-    """Users whose trust person and deputy are away at the same time; trust persons with no deputy at all."""
-    day = day or timezone.localdate()
-    munis = access.actor_for(actor).leader_municipality_ids
-    if not munis:
-        raise PermissionDenied
-    last = day + datetime.timedelta(days=horizon_days)
-    absences = list(
-        Absence.objects.overlapping(day, last)
-        .filter(person__memberships__organisation__municipality_id__in=munis)
-        .distinct()
-        .select_related("person")
-    )
-    by_person = defaultdict(list)
-    for a in absences:
-        by_person[a.person_id].append(a)
-    cases = list(
-        FollowUp.objects.open()
-        .filter(municipality_id__in=munis, trust_person_id__in=by_person)
-        .select_related("service_user", "trust_person", "deputy", "unit")
-    )
-    standing = standing_deputies({c.trust_person_id for c in cases})
-    uncovered = []
-    for case in cases:
-        deputy = effective_deputy(case, standing)
-        if deputy is None:
-            continue
-        for mine in by_person[case.trust_person_id]:
-            overlap = next(
-                (d for d in by_person.get(deputy.pk, []) if d.starts_on <= mine.ends_on and d.ends_on >= mine.starts_on),
-                None,
-            )
-            if overlap:
-                uncovered.append((case, mine, overlap))
-                break
-    trust_persons = User.objects.filter(
-        memberships__role=Membership.Role.TRUST_PERSON,
-        memberships__organisation__municipality_id__in=munis,
-        is_active=True,
-    ).distinct()
-    without = [
-        tp for tp in trust_persons.exclude(pk__in=DeputyArrangement.objects.values("trust_person_id"))
-        .order_by("first_name", "last_name")
-    ]
-    return CoverageReport(uncovered=uncovered, without_deputy=without)
 
 
 # --- permanent change of trust person ------------------------------------------------------------------------
@@ -827,48 +537,3 @@ def change_trust_person(actor: User, case: FollowUp, new_trust_person: User, han
         channel=outbox.Channel.IN_APP,
     )
     return handover
-
-
-# --- appointment lists ----------------------------------------------------------------------------------------
-
-
-def appointments_for_worker(user: User, day: datetime.date | None = None):
-    """Today's and the rest of this week's live appointments where ``user`` is the one who meets."""
-    from koordinator.timeutil import week_bounds
-
-    day = day or timezone.localdate()
-    _, sunday = week_bounds(day)
-    qs = (
-        Appointment.objects.upcoming()
-        .filter(trust_person=user)
-        .between(day, max(sunday, day))
-        .select_related("service_user", "original_trust_person")
-        .order_by("starts_at")
-    )
-    today_end = day_bounds(day)[1]
-    items = list(qs)
-    return [a for a in items if a.starts_at < today_end], [a for a in items if a.starts_at >= today_end]
-
-
-def reminder_due_at(appointment: Appointment) -> datetime.datetime:
-    """By default the evening before at 18.00 (settings.APPOINTMENT_REMINDER_*), or at once if that has passed."""
-    from django.conf import settings
-
-    day = timezone.localtime(appointment.starts_at).date() - datetime.timedelta(
-        days=settings.APPOINTMENT_REMINDER_DAYS_BEFORE
-    )
-    return max(at(day, settings.APPOINTMENT_REMINDER_HOUR), timezone.now())
-
-
-def reminder_text(appointment: Appointment) -> tuple[str, str]:
-    su = appointment.service_user
-    return (
-        _("Påminnelse: avtale %(when)s") % {"when": no_datetime(appointment.starts_at)},
-        _("Hei %(name)s. Husk avtalen med %(worker)s %(day)s kl. %(time)s, %(place)s. Passer det ikke, ring "
-          "%(phone)s.")
-        % {"name": su.first_name, "worker": appointment.trust_person.display_name,
-           "day": no_date(timezone.localtime(appointment.starts_at).date()), "time": no_time(appointment.starts_at),
-           "place": appointment.place_for_user,
-           "phone": display_phone(appointment.trust_person.phone or appointment.follow_up.unit.duty_phone)},
-    )
-

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import random
 
+from demo.core import PARTNERS, DemoBuilder, register_demo_section
 from koordinator import access
-from koordinator.demo import PARTNERS, DemoBuilder, register_demo_section
 from koordinator.models import FollowUp, Membership, NextOfKin, Organisation, ServiceUser
 from plans.crisis import services
 from plans.models import CrisisPlan

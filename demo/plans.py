@@ -67,7 +67,7 @@ from django.db.models.signals import post_init
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
-from koordinator.demo import DemoBuilder, register_demo_section
+from demo.core import DemoBuilder, register_demo_section
 from koordinator.models import Consent, FollowUp, Notification, Organisation, User
 from koordinator.timeutil import at
 from plans import services
@@ -475,7 +475,7 @@ class Clock:
     """Dates the history rows an event writes to the event's moment (simple-history's documented hook).
 
     ``models``: whose history rows (and the notifications') it dates; other demo sections pass their own
-    (``meetings/demo.py``), with their own ``uid``.
+    (``demo/meetings.py``), with their own ``uid``.
     """
 
     def __init__(self, models=PLAN_MODELS, uid: str = "plans-demo-clock") -> None:

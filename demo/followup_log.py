@@ -1,4 +1,4 @@
-"""Demo data for the follow-up log (issue 5), called from ``DemoBuilder.followup_log`` in ``koordinator/demo.py``.
+"""Demo data for the follow-up log (issue 5), called from ``DemoBuilder.followup_log`` in ``demo/core.py``.
 
 About five months of entries for every caseload: mostly short Norwegian notes, written by the trust person (now
 and then the deputy) just after each contact, mostly outside the office (home visits, cafés, outreach, going
@@ -29,7 +29,7 @@ from koordinator.models import FollowUp, FollowUpEntry, LifeArea, Organisation
 from koordinator.timeutil import at
 
 if TYPE_CHECKING:  # pragma: no cover
-    from koordinator.demo import DemoBuilder
+    from demo.core import DemoBuilder
 
 Kind = FollowUpEntry.Kind
 Status = FollowUp.Status

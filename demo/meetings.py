@@ -68,7 +68,8 @@ from dataclasses import dataclass, field
 from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from koordinator.demo import DemoBuilder, register_demo_section
+from demo.core import DemoBuilder, register_demo_section
+from demo.plans import PARTNER_LOGINS, Clock, correct, partner_services, settle_messages
 from koordinator.models import Consent, FollowUp, Membership, Organisation, User
 from koordinator.timeutil import at
 from meetings import services, tokens
@@ -83,7 +84,6 @@ from meetings.models import (
     Minutes,
     MinutesRead,
 )
-from plans.demo import PARTNER_LOGINS, Clock, correct, partner_services, settle_messages
 
 MEETING_MODELS = (
     Group,
@@ -136,7 +136,7 @@ DRAFT, READY, APPROVED, DISPUTED, AMENDED, CORRECTED = (
 
 @dataclass(eq=False)
 class MemberScript:
-    key: str  # a username, or an organisation key (see _Section.orgs) for a whole service
+    key: str  # a username, or an organisation key (see MeetingsSection.orgs) for a whole service
     role: str
     added: int
     organisation: str = ""  # the service a person comes from (an organisation key)
@@ -315,7 +315,7 @@ ROLES = {
 # --- the section ----------------------------------------------------------------------------------------------
 
 
-class _Section:
+class MeetingsSection:
     def __init__(self, builder: DemoBuilder):
         self.builder = builder
         self.today = builder.today
@@ -392,7 +392,7 @@ class _Clock(Clock):
     each row its latest history row's values.
     """
 
-    def __init__(self, section: _Section) -> None:
+    def __init__(self, section: MeetingsSection) -> None:
         super().__init__(MEETING_MODELS, uid="meetings-demo-clock")
         self.started, self.real_today = section.started, section.real_today
         self.stamped = {model.history.model: names for model, names in STAMPED.items()}
@@ -430,7 +430,7 @@ class _Clock(Clock):
 class _Play:
     """One group's events in time order: by the chair (the trust person), the owner and the partners."""
 
-    def __init__(self, section: _Section, script: GroupScript):
+    def __init__(self, section: MeetingsSection, script: GroupScript):
         self.s = section
         self.script = script
         self.case = script.case
@@ -685,7 +685,7 @@ def _key(case: FollowUp) -> str:
 # --- the scripts ----------------------------------------------------------------------------------------------
 
 
-def _weekday(section: _Section, ago: int) -> int:
+def _weekday(section: MeetingsSection, ago: int) -> int:
     """``ago`` moved off a weekend: back to Friday for a past day, on to Monday for a day ahead."""
     weekday = section.day(ago).weekday()
     if weekday < 5:
@@ -693,7 +693,7 @@ def _weekday(section: _Section, ago: int) -> int:
     return ago + (weekday - 4) if ago > 0 else ago - (7 - weekday)
 
 
-def _bruker1(section: _Section, case: FollowUp) -> GroupScript:
+def _bruker1(section: MeetingsSection, case: FollowUp) -> GroupScript:
     """Kari Nordmann: three months of meetings with tillit1 (chair) and nav1 from NAV Lerkendal."""
     nav = next((since for key, _org, since in section.consented(case) if key == "nav1"), None)
     members = [MemberScript("nav1", "veileder i NAV", min(95, nav), "nav")] if nav is not None else []
@@ -849,7 +849,7 @@ def _bruker1(section: _Section, case: FollowUp) -> GroupScript:
     return GroupScript(case, max(96, m1 + 6), members, [first, second, third, fourth, nxt])
 
 
-def _bruker3(section: _Section, case: FollowUp) -> GroupScript:
+def _bruker3(section: MeetingsSection, case: FollowUp) -> GroupScript:
     """Lise Berg, just taken in: she chairs her own new group and scheduled the first meeting herself."""
     age = (section.today - case.started_on).days
     created = max(2, min(age, 4))
@@ -891,7 +891,7 @@ def _attendance(
 
 
 def _items(
-    section: _Section,
+    section: MeetingsSection,
     rng: random.Random,
     script: GroupScript,
     ago: int,
@@ -945,7 +945,7 @@ def _minutes_story(rng: random.Random, ms: MeetingScript, story: str) -> None:
         ms.amended = (max(response - rng.randint(1, 6), 1), reason, added)
 
 
-def _generated(section: _Section, case: FollowUp, kind: str, no_show: str) -> GroupScript:
+def _generated(section: MeetingsSection, case: FollowUp, kind: str, no_show: str) -> GroupScript:
     """A group for one of the generated cases (or bruker4), drawn from the case's own generator."""
     rng = section.builder.plan_rng(f"meetings:{_key(case)}")
     age = (section.today - case.started_on).days
@@ -1066,7 +1066,7 @@ def _generated(section: _Section, case: FollowUp, kind: str, no_show: str) -> Gr
     return script
 
 
-def _cover(section: _Section, scripts: list[GroupScript]) -> None:
+def _cover(section: MeetingsSection, scripts: list[GroupScript]) -> None:
     """Whatever the draw: minutes in every state, a meeting moved, one cancelled and planned again, apologies with
     the link, a meeting tomorrow chaired by tillit3 (sick today) and one in tillit2's holiday."""
     generated = [
@@ -1136,7 +1136,7 @@ OWNER_SCRIPTS = {"bruker1": _bruker1, "bruker3": _bruker3}
 NO_SHOW = "housing"  # Boligkontoret: the partner that often does not turn up
 
 
-def scripts(section: _Section) -> list[GroupScript]:
+def scripts(section: MeetingsSection) -> list[GroupScript]:
     """Every group to make: the owners' with a log-in, every open case whose owner lets a partner join, then others
     until about half of the open cases have a group (natural order)."""
     builder = section.builder
@@ -1179,7 +1179,7 @@ def scripts(section: _Section) -> list[GroupScript]:
 
 @register_demo_section
 def meetings_demo(builder: DemoBuilder) -> None:
-    section = _Section(builder)
+    section = MeetingsSection(builder)
     have = set(Group.objects.values_list("follow_up_id", flat=True))
     todo = [script for script in scripts(section) if script.case.pk not in have]
     if not todo:

@@ -1,0 +1,309 @@
+"""The follow-up log, the writes (DESIGN.md rule 2): create, change and archive entries, and the reminder for a
+quiet spell. The acting user is explicit, every rule is checked before anything is saved, the history user and
+reason are set, and it all happens in one transaction (bad input raises ``ServiceError`` and changes nothing)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_update_with_history
+
+from koordinator import access, continuity, outbox
+from koordinator.followup_log.common import (
+    ENTRY_FIELDS,
+    MAX_DURATION_MINUTES,
+    MESSAGES,
+    NOTE_MAX_LENGTH,
+    Kind,
+)
+from koordinator.followup_log.selectors import (
+    quiet_cases,
+    quiet_key,
+    quiet_key_prefix,
+)
+from koordinator.models import FollowUp, FollowUpEntry, LifeArea, Notification, Organisation, User
+from koordinator.timeutil import no_date, no_datetime
+from koordinator.toolkit import ServiceError, ensure_inside_gate, save_with_history
+
+# --- validation ----------------------------------------------------------------------------------------------
+
+
+def _text(value, name: str, max_length: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ServiceError(str(MESSAGES["text"]), name)
+    value = value.strip()
+    if len(value) > max_length:
+        raise ServiceError(str(MESSAGES["too_long"]) % {"max": max_length}, name)
+    return value
+
+
+def _moment(value) -> datetime.datetime:
+    if not isinstance(value, datetime.datetime):
+        raise ServiceError(str(MESSAGES["started_at"]), "started_at")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _duration(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DURATION_MINUTES:
+        raise ServiceError(str(MESSAGES["duration"]) % {"max": MAX_DURATION_MINUTES}, "duration_minutes")
+    return value
+
+
+def _life_areas(values) -> dict[str, bool]:
+    if values is None:
+        values = ()
+    if isinstance(values, str):
+        values = [values]
+    chosen = set()
+    for value in values:
+        if value not in LifeArea.values:
+            raise ServiceError(str(MESSAGES["life_area"]) % {"value": value}, "life_areas")
+        chosen.add(value)
+    return {name: area in chosen for area, name in FollowUpEntry.LIFE_AREA_FIELDS.items()}
+
+
+def _steps(case: FollowUp, steps) -> list:
+    """The plan steps an entry concerns: each must be a live step of the plan in this case."""
+    step_model = apps.get_model("plans", "Step")
+    steps = list(steps or ())
+    if not steps:
+        return []
+    if not all(isinstance(step, step_model) for step in steps):
+        raise ServiceError(str(MESSAGES["step"]), "steps")
+    ids = {step.pk for step in steps}
+    valid = set(
+        step_model.objects.filter(pk__in=ids, goal__plan__follow_up_id=case.pk)
+        .live()
+        .values_list("pk", flat=True)
+    )
+    if valid != ids:
+        raise ServiceError(str(MESSAGES["step"]), "steps")
+    return steps
+
+
+def _clean(case: FollowUp, data: dict) -> dict:
+    """Every field checked; returns the model's own fields (life areas as booleans) and ``steps``."""
+    unknown = set(data) - set(ENTRY_FIELDS)
+    if unknown:
+        raise ServiceError(str(MESSAGES["unknown_fields"]) % {"fields": ", ".join(sorted(unknown))})
+    kind = data.get("kind")
+    if kind not in Kind.values:
+        raise ServiceError(str(MESSAGES["kind"]), "kind")
+    started_at = _moment(data.get("started_at"))
+    if started_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ServiceError(str(MESSAGES["future"]), "started_at")
+    if case.status == FollowUp.Status.ENDED and case.ended_on and timezone.localtime(started_at).date() > case.ended_on:
+        raise ServiceError(str(MESSAGES["ended"]) % {"date": no_date(case.ended_on)}, "started_at")
+    service = data.get("service")
+    if service is not None and (not isinstance(service, Organisation) or not service.is_active):
+        raise ServiceError(str(MESSAGES["service"]), "service")
+    service_text = _text(data.get("service_text"), "service_text", 200)
+    if service is not None and service_text:
+        raise ServiceError(str(MESSAGES["service_both"]), "service_text")
+    if kind == Kind.ACCOMPANIED and service is None and not service_text:
+        raise ServiceError(str(MESSAGES["service_needed"]), "service")
+    clean = {
+        "kind": kind,
+        "started_at": started_at,
+        "duration_minutes": _duration(data.get("duration_minutes")),
+        "place": _text(data.get("place"), "place", 200),
+        "service": service,
+        "service_text": service_text,
+        "note": _text(data.get("note"), "note", NOTE_MAX_LENGTH),
+        "agreed_next": _text(data.get("agreed_next"), "agreed_next", NOTE_MAX_LENGTH),
+        **_life_areas(data.get("life_areas")),
+    }
+    clean["steps"] = _steps(case, data.get("steps"))
+    return clean
+
+
+def _case_for_writing(actor: User, case: FollowUp) -> FollowUp:
+    access.require_change(actor, case)
+    return FollowUp.objects.select_related("service_user", "trust_person", "unit").get(pk=case.pk)
+
+
+# --- writing -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_entry(
+    actor: User,
+    case: FollowUp,
+    *,
+    kind: str,
+    started_at: datetime.datetime | None = None,
+    duration_minutes: int = 30,
+    place: str = "",
+    service: Organisation | None = None,
+    service_text: str = "",
+    life_areas: Iterable[str] = (),
+    steps: Iterable = (),
+    note: str = "",
+    agreed_next: str = "",
+    next_appointment: dict | None = None,
+) -> FollowUpEntry:
+    """Log a contact (or an attempt). ``next_appointment`` (the keyword arguments of
+    :func:`koordinator.continuity.create_appointment`: ``starts_at``, ``place``, …) books the next meeting in
+    the same transaction; if it is refused, nothing is saved."""
+    case = _case_for_writing(actor, case)
+    data = _clean(case, {
+        "kind": kind,
+        "started_at": started_at if started_at is not None else timezone.now(),
+        "duration_minutes": duration_minutes,
+        "place": place,
+        "service": service,
+        "service_text": service_text,
+        "life_areas": life_areas,
+        "steps": steps,
+        "note": note,
+        "agreed_next": agreed_next,
+    })
+    chosen_steps = data.pop("steps")
+    entry = FollowUpEntry(follow_up=case, written_by=actor, **data)
+    if next_appointment:
+        try:
+            entry.next_appointment = continuity.create_appointment(actor, case, **next_appointment)
+        except ServiceError as error:
+            raise ServiceError(error.message, "next_appointment") from None
+    save_with_history(entry, actor, _("Loggført: %(kind)s") % {"kind": entry.get_kind_display()})
+    if chosen_steps:
+        entry.steps.set(chosen_steps)
+    if entry.is_contact:
+        _end_quiet_spell(case)
+    ensure_inside_gate(actor, entry)
+    return entry
+
+
+def _lock(entry: FollowUpEntry) -> FollowUpEntry:
+    return (
+        FollowUpEntry.objects.select_for_update(of=("self",))
+        .select_related("follow_up", "service")
+        .get(pk=entry.pk)
+    )
+
+
+@transaction.atomic
+def update_entry(actor: User, entry: FollowUpEntry, **changes) -> FollowUpEntry:
+    """Change an entry. Only what differs is saved; the history keeps every earlier version."""
+    access.require_change(actor, entry)
+    entry = _lock(entry)
+    if entry.archived_at is not None:
+        raise ServiceError(str(MESSAGES["archived"]))
+    unknown = set(changes) - set(ENTRY_FIELDS)
+    if unknown:
+        raise ServiceError(str(MESSAGES["unknown_fields"]) % {"fields": ", ".join(sorted(unknown))})
+    current_steps = list(entry.steps.all())
+    merged = {
+        "kind": entry.kind,
+        "started_at": entry.started_at,
+        "duration_minutes": entry.duration_minutes,
+        "place": entry.place,
+        "service": entry.service,
+        "service_text": entry.service_text,
+        "life_areas": entry.life_areas,
+        "steps": current_steps,
+        "note": entry.note,
+        "agreed_next": entry.agreed_next,
+        **changes,
+    }
+    data = _clean(entry.follow_up, merged)
+    new_steps = data.pop("steps")
+    changed = [name for name, value in data.items() if getattr(entry, name) != value]
+    steps_changed = {s.pk for s in new_steps} != {s.pk for s in current_steps}
+    if not changed and not steps_changed:
+        return entry
+    was_contact = entry.is_contact
+    for name in changed:
+        setattr(entry, name, data[name])
+    labels = [_label(name) for name in changed if not name.startswith("area_")]
+    if any(name.startswith("area_") for name in changed):
+        labels.append(_("livsområder"))
+    if steps_changed:
+        labels.append(_("delmål"))
+    save_with_history(entry, actor, _("Loggføringen er endret: %(fields)s") % {"fields": ", ".join(labels)})
+    if steps_changed:
+        entry.steps.set(new_steps)
+    if entry.is_contact and not was_contact:
+        _end_quiet_spell(entry.follow_up)
+    ensure_inside_gate(actor, entry)
+    return entry
+
+
+def _label(name: str) -> str:
+    return str(FollowUpEntry._meta.get_field(name).verbose_name)
+
+
+@transaction.atomic
+def archive_entry(actor: User, entry: FollowUpEntry, reason: str = "") -> FollowUpEntry:
+    """Take an entry out of the log (written on the wrong person, a mistake). Nothing is deleted: staff still
+    find it, with its history; the owner and partners no longer see it."""
+    access.require_change(actor, entry)
+    entry = _lock(entry)
+    if entry.archived_at is not None:
+        raise ServiceError(str(MESSAGES["already_archived"]))
+    entry.archived_at = timezone.now()
+    entry.archived_reason = _text(reason, "reason", 300)
+    save_with_history(entry, actor, _("Loggføringen er arkivert"))
+    return entry
+
+
+def _end_quiet_spell(case: FollowUp) -> None:
+    """A contact ends the quiet spell: a reminder about it that has not gone out yet is cancelled."""
+    pending = list(
+        Notification.objects.filter(
+            dedupe_key__startswith=quiet_key_prefix(case.pk), state=Notification.State.PENDING
+        )
+    )
+    for notification in pending:
+        notification.state = Notification.State.CANCELLED
+    if pending:
+        bulk_update_with_history(pending, Notification, ["state"],
+                                 default_change_reason="Kontakt er registrert i loggen")
+
+
+def quiet_reminders(now: datetime.datetime) -> int:
+    """One calm in-app reminder to the trust person per quiet spell (``run_reminders``). Idempotent: the
+    dedupe key names the case and the day the spell began, so a rerun writes nothing and a new spell (after a
+    new contact) gets a new reminder."""
+    day = timezone.localdate(now)
+    drafts = []
+    for case, quiet in quiet_cases(day):
+        su = case.service_user
+        if quiet.never:
+            body = ngettext(
+                "Det er ikke registrert kontakt med %(name)s siden oppfølgingen startet %(date)s, for %(days)s dag "
+                "siden.",
+                "Det er ikke registrert kontakt med %(name)s siden oppfølgingen startet %(date)s, for %(days)s dager "
+                "siden.",
+                quiet.days,
+            )
+        else:
+            body = ngettext(
+                "Det er %(days)s dag siden det sist ble registrert kontakt med %(name)s (%(date)s).",
+                "Det er %(days)s dager siden det sist ble registrert kontakt med %(name)s (%(date)s).",
+                quiet.days,
+            )
+        body = body % {"name": su.full_name, "date": no_date(quiet.since), "days": quiet.days}
+        if quiet.last_attempt:
+            body += " " + _("Sist forsøkt: %(when)s.") % {"when": no_datetime(quiet.last_attempt)}
+        body += " " + _("Kanskje en telefon, en SMS eller et besøk? Når du skriver kontakten i loggen, forsvinner "
+                        "merket på arbeidslisten.")
+        drafts.append(outbox.build(
+            case.trust_person,
+            _("Lenge siden kontakt med %(name)s") % {"name": su.full_name},
+            body,
+            about=case,
+            channel=outbox.Channel.IN_APP,
+            dedupe_key=quiet_key(case.pk, quiet),
+        ))
+    return len(outbox.notify_many(drafts))
