@@ -30,8 +30,8 @@ def home_visit_today(server, django_db_blocker) -> int:
     whole day). The history user is the trust person, as if she had booked it.
     """
     from koordinator.models import Appointment, FollowUp
-    from koordinator.toolkit import save_with_history
     from koordinator.timeutil import at
+    from koordinator.toolkit import save_with_history
 
     with django_db_blocker.unblock():
         case = FollowUp.objects.select_related("service_user", "trust_person").get(
