@@ -1,9 +1,10 @@
 """The permission matrix for the follow-up log, on the web pages and in the API, cell by cell.
 
-Same reading as ``tests/koordinator/test_permission_matrix.py``: outside the view gate is a 404, visible but not
-changeable is a 403, anonymous is a 401 in the API and sent to log in on the pages. ``create`` 403 in the API =
-your role never writes in a log; 400 = the case you name is not one you may choose (the same answer as for a
-case that does not exist). The entry in every cell is in the owner's (Kari Nordmann's) log.
+Same reading and the same driver (``tests/matrix.py``) as ``tests/koordinator/test_permission_matrix.py``: outside
+the view gate is a 404, visible but not changeable is a 403, anonymous is a 401 in the API and sent to log in on
+the pages. ``create`` 403 in the API = your role never writes in a log; 400 = the case you name is not one you may
+choose (the same answer as for a case that does not exist). The entry in every cell is in the owner's (Kari
+Nordmann's) log.
 
 One persona more than the core matrix: ``standing_deputy``, the trust person's standing deputy. Kari's case has
 its own deputy (``deputy``), and the case's own deputy overrides the standing one, so the standing deputy is
@@ -19,6 +20,7 @@ there; 404 for anyone without a service-user record).
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -28,11 +30,11 @@ from rest_framework.test import APIClient
 
 from koordinator import followup_log
 from koordinator import services as core_services
-from koordinator.models import AccessEvent, Consent, DeputyArrangement, FollowUp, FollowUpEntry
+from koordinator.models import Consent, DeputyArrangement, FollowUp, FollowUpEntry
 from tests import factories as f
 from tests.conftest import World, login
-from tests.koordinator.test_permission_matrix import PERSONAS as CORE_PERSONAS
-from tests.koordinator.test_permission_matrix import parse
+from tests.matrix import PERSONAS as CORE_PERSONAS
+from tests.matrix import Action, Scene, Table, cells, check
 
 pytestmark = pytest.mark.django_db
 
@@ -93,99 +95,65 @@ def matrix(world: World) -> tuple[World, FollowUpEntry]:
     return world, entry
 
 
+@pytest.fixture
+def scene(matrix) -> Scene:
+    world, entry = matrix
+    return Scene(world, SimpleNamespace(entry=entry, entries=FollowUpEntry.objects.count(),
+                                        entry_history=entry.history.count()))
+
+
 def _now_minus(hours: int) -> str:
     return timezone.localtime(timezone.now() - datetime.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M")
 
 
-API_CELLS = [
-    pytest.param(persona, action, expected, id=f"api-{persona}-{action}")
-    for persona, row in parse(API, PERSONAS).items()
-    for action, expected in row.items()
-]
+def _entry(s: Scene) -> FollowUpEntry:
+    return s.o.entry
 
 
-@pytest.mark.parametrize(("persona", "action", "expected"), API_CELLS)
-def test_followup_entries_api_permission_matrix(matrix, persona, action, expected):
-    world, entry = matrix
-    client = login(APIClient(), world.persona(persona))
-    url = "/api/v1/followup-entries/"
-
-    if action == "list":
-        response = client.get(url)
-        if response.status_code != 200:
-            assert str(response.status_code) == expected
-            return
-        ids = {item["id"] for item in response.json()["results"]}
-        assert ("yes" if entry.pk in ids else "no") == expected
-
-    elif action == "detail":
-        before = AccessEvent.objects.filter(channel=AccessEvent.Channel.API).count()
-        response = client.get(f"{url}{entry.pk}/")
-        assert str(response.status_code) == expected
-        # A read by anyone but the owner goes in the owner's access log; a refused read does not.
-        logged = AccessEvent.objects.filter(channel=AccessEvent.Channel.API).count() - before
-        assert logged == (1 if expected == "200" and persona != "owner" else 0)
-
-    elif action == "create":
-        before = FollowUpEntry.objects.count()
-        response = client.post(url, {"follow_up": world.case.pk, "kind": "phone", "note": "Ringte."},
-                               format="json")
-        assert str(response.status_code) == expected, response.content
-        # Created means exactly one new row; refused means nothing changed.
-        assert FollowUpEntry.objects.count() - before == (1 if expected == "201" else 0)
-
-    else:
-        history_before = entry.history.count()
-        if action == "change":
-            response = client.patch(f"{url}{entry.pk}/", {"note": "Endret."}, format="json")
-        else:
-            response = client.post(f"{url}{entry.pk}/archive/", {"reason": "Feil"}, format="json")
-        assert str(response.status_code) == expected, response.content
-        assert (entry.history.count() > history_before) == (expected == "200")
-
-    if expected in ("401", "403", "404"):
-        assert "detail" in response.json()
+def _case(s: Scene) -> list:
+    return [s.world.case.pk]
 
 
-PAGE_CELLS = [
-    pytest.param(persona, action, expected, id=f"page-{persona}-{action}")
-    for persona, row in parse(PAGES, PERSONAS).items()
-    for action, expected in row.items()
-]
+def _untouched(s: Scene) -> tuple[int, int]:
+    """What only a saved write may change: the entries, and the history of Kari's entry."""
+    return FollowUpEntry.objects.count(), s.o.entry.history.count()
 
 
-@pytest.mark.parametrize(("persona", "action", "expected"), PAGE_CELLS)
-def test_followup_log_pages_permission_matrix(matrix, persona, action, expected):
-    world, entry = matrix
-    client = login(Client(), world.persona(persona))
-    quick = reverse("followup_entry_quick", args=[world.case.pk])
-    entries_before = FollowUpEntry.objects.count()
-    history_before = entry.history.count()
+API_TABLE = Table("api", API, {
+    "list": Action("api-followup-entry-list", target=_entry),
+    "detail": Action("api-followup-entry-detail", args=lambda s: [s.o.entry.pk], logs_read=True),
+    "create": Action("api-followup-entry-list", "post", creates=FollowUpEntry,
+                     data=lambda s: {"follow_up": s.world.case.pk, "kind": "phone", "note": "Ringte."}),
+    "change": Action("api-followup-entry-detail", "patch", args=lambda s: [s.o.entry.pk],
+                     data=lambda s: {"note": "Endret."}, history_of=_entry),
+    "archive": Action("api-followup-entry-archive", "post", args=lambda s: [s.o.entry.pk],
+                      data=lambda s: {"reason": "Feil"}, history_of=_entry),
+}, personas=PERSONAS)
 
-    if action == "log":
-        response = client.get(reverse("followup_log", args=[world.case.pk]))
-    elif action == "quick":
-        response = client.get(quick)
-    elif action == "create":
-        response = client.post(quick, {"kind": "sms", "started_at": _now_minus(1), "duration_minutes": "2"})
-    elif action == "change":
-        response = client.post(reverse("followup_entry_edit", args=[entry.pk]), {
-            "kind": "conversation", "started_at": _now_minus(2), "duration_minutes": "30", "note": "Endret.",
-        })
-    else:
-        response = client.get(reverse("my_log"))
+# The page cells also check that nothing but a saved create or change touches the entries (``kept``), that a
+# saved create leaves Kari's entry alone and a saved change adds no entry (``done``).
+PAGES_TABLE = Table("page", PAGES, {
+    "log": Action("followup_log", args=_case, marker="Hjemmebesøk hos Kari.", kept=_untouched),
+    "quick": Action("followup_entry_quick", args=_case, kept=_untouched),
+    "create": Action("followup_entry_quick", "post", args=_case, creates=FollowUpEntry, kept=_untouched,
+                     done=lambda s: s.o.entry.history.count() == s.o.entry_history,
+                     data=lambda s: {"kind": "sms", "started_at": _now_minus(1), "duration_minutes": "2"}),
+    "change": Action("followup_entry_edit", "post", args=lambda s: [s.o.entry.pk], history_of=_entry,
+                     kept=_untouched, done=lambda s: FollowUpEntry.objects.count() == s.o.entries,
+                     data=lambda s: {"kind": "conversation", "started_at": _now_minus(2), "duration_minutes": "30",
+                                     "note": "Endret."}),
+    "mine": Action("my_log", marker="Hjemmebesøk hos Kari.", kept=_untouched),
+}, personas=PERSONAS)
 
-    if expected == "login":
-        assert response.status_code == 302 and reverse("login") in response["Location"]
-    elif expected in ("yes", "no"):
-        assert response.status_code == 200
-        assert ("yes" if "Hjemmebesøk hos Kari." in response.content.decode() else "no") == expected
-    else:
-        assert str(response.status_code) == expected
-    if action == "log" and expected == "200":
-        assert "Hjemmebesøk hos Kari." in response.content.decode()
-    assert FollowUpEntry.objects.count() - entries_before == (1 if action == "create" and expected == "302" else 0)
-    assert (entry.history.count() > history_before) == (action == "change" and expected == "302")
+
+@pytest.mark.parametrize(("table", "persona", "action", "expected"), cells(API_TABLE))
+def test_followup_entries_api_permission_matrix(scene, table, persona, action, expected):
+    check(scene, persona, table.actions[action], expected)
+
+
+@pytest.mark.parametrize(("table", "persona", "action", "expected"), cells(PAGES_TABLE))
+def test_followup_log_pages_permission_matrix(scene, table, persona, action, expected):
+    check(scene, persona, table.actions[action], expected)
 
 
 def test_the_standing_deputy_is_inside_when_the_case_has_no_deputy_of_its_own(matrix):

@@ -1,9 +1,10 @@
 """The permission matrix for the meetings API: every persona × resource × action, asserted cell by cell.
 
-Same reading as ``tests/koordinator/test_permission_matrix.py`` and the plans' matrix: outside the view gate is a
-404, visible but not changeable is a 403, anonymous is a 401; ``create`` 403 = your role never creates this, 400 = the
-group or meeting you name is not one you may choose (the same answer as for an id that does not exist). A refused
-write changes nothing (no new history row anywhere in the meetings models).
+Same reading and the same driver (``tests/matrix.py``) as ``tests/koordinator/test_permission_matrix.py`` and the
+plans' matrix: outside the view gate is a 404, visible but not changeable is a 403, anonymous is a 401; ``create``
+403 = your role never creates this, 400 = the group or meeting you name is not one you may choose (the same answer as
+for an id that does not exist). A write that works leaves a history row in a meetings model; a refused one changes
+nothing (the driver checks every table).
 
 Every object belongs to the owner's (Kari Nordmann's) responsibility group. Its members: the user and the coordinator
 (the trust person, who chairs the group), the GP ``partner_valid`` in person and NAV Lerkendal as a service (so
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
-from koordinator.models import AccessEvent, Consent
+from koordinator.models import Consent
 from meetings import services
 from meetings.models import (
     ActionItem,
@@ -51,8 +52,8 @@ from meetings.models import (
 )
 from tests import factories as f
 from tests.conftest import World, login
-from tests.koordinator.test_permission_matrix import PERSONAS as CORE_PERSONAS
-from tests.koordinator.test_permission_matrix import parse
+from tests.matrix import PERSONAS as CORE_PERSONAS
+from tests.matrix import Action, Scene, Table, cells, check, check_column, columns
 from tests.meetings.api_helpers import action_item, ready_minutes
 from tests.meetings.conftest import days, later, past_meeting
 
@@ -233,153 +234,108 @@ def matrix(world, group, gp, gp_member, nav_member) -> tuple[World, Objects]:
                           item)
 
 
-def _close_group(world: World, o: Objects) -> None:
-    # A case has one open group at a time: the new one needs the old one closed (set up directly).
-    Group.objects.filter(pk=o.group.pk).update(status=Group.Status.CLOSED, status_reason="Avsluttet")
-
-
-def _other_chair(o: Objects) -> str:
-    current = Group.objects.values_list("chair", flat=True).get(pk=o.group.pk)
-    return Group.Chair.COORDINATOR if current == Group.Chair.USER else Group.Chair.USER
-
-
-@dataclass
-class Resource:
-    endpoint: str
-    target: Callable[[Objects], object]
-    create: Callable[[World, Objects], dict]
-    # action → (HTTP method, path under the object, payload)
-    changes: dict[str, tuple[str, str, Callable[[World, Objects], dict]]]
-    before_create: Callable[[World, Objects], None] | None = None
-
-
-RESOURCES: dict[str, tuple[str, Resource]] = {
-    "groups": (GROUPS, Resource(
-        endpoint="groups",
-        target=lambda o: o.group,
-        create=lambda w, o: {"follow_up": w.case.pk},
-        before_create=_close_group,
-        changes={
-            "change": ("patch", "", lambda w, o: {"chair": _other_chair(o)}),
-            "status": ("post", "status/", lambda w, o: {"status": "paused", "reason": "Kari er på behandling"}),
-        },
-    )),
-    "group_members": (GROUP_MEMBERS, Resource(
-        endpoint="group-members",
-        target=lambda o: o.gp_member,
-        create=lambda w, o: {"group": o.group.pk, "person": w.partner_not_member.pk, "role": "lege"},
-        changes={
-            "change": ("patch", "", lambda w, o: {"role": "fastlege og LAR-lege"}),
-            "archive": ("post", "archive/", lambda w, o: {"reason": "Ny fastlege"}),
-        },
-    )),
-    "meetings": (MEETINGS, Resource(
-        endpoint="meetings",
-        target=lambda o: o.meeting,
-        create=lambda w, o: {"group": o.group.pk, "starts_at": later(5).isoformat(), "place": "office"},
-        changes={
-            "change": ("patch", "", lambda w, o: {"place_detail": "Storgata 1, 2. etasje"}),
-            "cancel": ("post", "cancel/", lambda w, o: {"reason": "Kari er syk"}),
-            "apologies": ("post", "apologies/", lambda w, o: {"message": "Jeg kan ikke komme"}),
-        },
-    )),
-    "attendance": (ATTENDANCE, Resource(
-        endpoint="attendance",
-        target=lambda o: o.attendance,
-        create=lambda w, o: {"meeting": o.held.pk, "member": o.nav_member.pk, "status": "absent"},
-        changes={"change": ("patch", "", lambda w, o: {"status": "apologies", "message": "Ringte i dag"})},
-    )),
-    "minutes": (MINUTES, Resource(
-        endpoint="minutes",
-        target=lambda o: o.minutes,
-        create=lambda w, o: {"meeting": o.held_without_minutes.pk},
-        changes={
-            "change": ("patch", "", lambda w, o: {"decisions": "Søke bostøtte", "reason": "Glemte vedtaket",
-                                                  "version": Minutes.objects.get(pk=o.minutes.pk).version}),
-            "approve": ("post", "approve/", lambda w, o: {"how": "paper"}),
-        },
-    )),
-    "action_items": (ACTION_ITEMS, Resource(
-        endpoint="action-items",
-        target=lambda o: o.item,
-        create=lambda w, o: {"meeting": o.held.pk, "what": "Vurdere AAP", "responsible": o.nav_member.pk,
-                             "due_on": days(14).isoformat()},
-        changes={
-            "change": ("patch", "", lambda w, o: {"what": "Søke bostøtte og startlån"}),
-            "close": ("patch", "", lambda w, o: {"status": "done", "status_note": "Søknaden er sendt"}),
-        },
-    )),
-}
-
-CELLS = [
-    pytest.param(resource, persona, action, expected, id=f"{resource}-{persona}-{action}")
-    for resource, (table, _spec) in RESOURCES.items()
-    for persona, row in parse(table, PERSONAS).items()
-    for action, expected in row.items()
-]
-
-# Every write leaves a history row in one of these; a refused one leaves none.
+# Every write leaves a history row in one of these; a refused one leaves none (nor anything else: the driver).
 TRACKED = (Group, GroupMember, Meeting, Attendance, AgendaItem, Minutes, MinutesRead, ActionItem)
 
 
-def history_rows() -> int:
-    return sum(model.history.count() for model in TRACKED)
+def _owner_as_chair(s: Scene):
+    Group.objects.filter(pk=s.o.group.pk).update(chair=Group.Chair.USER)
+    return s.world.owner
 
 
-def persona_user(world: World, objects: Objects, persona: str):
-    if persona == "owner_as_chair":
-        Group.objects.filter(pk=objects.group.pk).update(chair=Group.Chair.USER)
-        return world.owner
-    return world.persona(persona)
-
-
-@pytest.mark.parametrize(("resource", "persona", "action", "expected"), CELLS)
-def test_meetings_api_permission_matrix(matrix, resource, persona, action, expected):
+@pytest.fixture
+def scene(matrix) -> Scene:
     world, objects = matrix
-    _table, spec = RESOURCES[resource]
-    obj = spec.target(objects)
-    model = type(obj)
-    client = login(APIClient(), persona_user(world, objects, persona))
-    url = f"/api/v1/{spec.endpoint}/"
-    is_owner = persona in ("owner", "owner_as_chair")
+    return Scene(world, objects, extra={"owner_as_chair": _owner_as_chair})
 
-    if action == "list":
-        response = client.get(url)
-        if response.status_code != 200:
-            assert str(response.status_code) == expected
-            return
-        ids = {item["id"] for item in response.json()["results"]}
-        assert ("yes" if obj.pk in ids else "no") == expected
 
-    elif action == "detail":
-        before = AccessEvent.objects.filter(channel=AccessEvent.Channel.API).count()
-        response = client.get(f"{url}{obj.pk}/")
-        assert str(response.status_code) == expected
-        # A read by anyone but the owner goes in the owner's access log; a refused read does not.
-        logged = AccessEvent.objects.filter(channel=AccessEvent.Channel.API).count() - before
-        assert logged == (1 if expected == "200" and not is_owner else 0)
-        if logged:
-            assert AccessEvent.objects.filter(channel="api").latest("pk").service_user == world.owner_su
+def resource(name: str, table: str, *, route: str, model: type, target: Callable[[Objects], object],
+             create: Callable[[Scene], dict], changes: dict[str, tuple[str, str, Callable[[Scene], dict]]],
+             before_create: Callable[[Scene], None] | None = None) -> Table:
+    """One meetings resource's table: ``list``, ``detail``, ``create`` and a column per change (HTTP method, the
+    action's URL name or ``""`` for the object itself, payload)."""
+    def obj(s: Scene):
+        return target(s.o)
 
-    elif action == "create":
-        if spec.before_create:
-            spec.before_create(world, objects)
-        before, history = model._default_manager.count(), history_rows()
-        response = client.post(url, spec.create(world, objects), format="json")
-        assert str(response.status_code) == expected, response.content
-        # Created means exactly one new row; refused means nothing changed.
-        assert model._default_manager.count() - before == (1 if expected == "201" else 0)
-        assert (history_rows() > history) == (expected == "201")
+    def pk(s: Scene) -> list:
+        return [obj(s).pk]
 
-    else:
-        method, suffix, payload = spec.changes[action]
-        history = history_rows()
-        response = getattr(client, method)(f"{url}{obj.pk}/{suffix}", payload(world, objects), format="json")
-        assert str(response.status_code) == expected, response.content
-        assert (history_rows() > history) == (expected == "200")
+    actions = {
+        "list": Action(f"{route}-list", target=obj),
+        "detail": Action(f"{route}-detail", args=pk, logs_read=True),
+        "create": Action(f"{route}-list", "post", data=create, before=before_create, creates=model, grows=TRACKED),
+    }
+    for column, (method, suffix, payload) in changes.items():
+        actions[column] = Action(f"{route}-{suffix or 'detail'}", method, args=pk, data=payload, grows=TRACKED)
+    return Table(name, table, actions, personas=PERSONAS)
 
-    if expected in ("400", "401", "403", "404"):
-        assert "detail" in response.json()
+
+def _close_group(s: Scene) -> None:
+    # A case has one open group at a time: the new one needs the old one closed (set up directly).
+    Group.objects.filter(pk=s.o.group.pk).update(status=Group.Status.CLOSED, status_reason="Avsluttet")
+
+
+def _other_chair(s: Scene) -> str:
+    current = Group.objects.values_list("chair", flat=True).get(pk=s.o.group.pk)
+    return Group.Chair.COORDINATOR if current == Group.Chair.USER else Group.Chair.USER
+
+
+TABLES = [
+    resource(
+        "groups", GROUPS, route="api-meeting-group", model=Group, target=lambda o: o.group,
+        create=lambda s: {"follow_up": s.world.case.pk},
+        before_create=_close_group,
+        changes={
+            "change": ("patch", "", lambda s: {"chair": _other_chair(s)}),
+            "status": ("post", "change-status", lambda s: {"status": "paused", "reason": "Kari er på behandling"}),
+        },
+    ),
+    resource(
+        "group_members", GROUP_MEMBERS, route="api-group-member", model=GroupMember, target=lambda o: o.gp_member,
+        create=lambda s: {"group": s.o.group.pk, "person": s.world.partner_not_member.pk, "role": "lege"},
+        changes={
+            "change": ("patch", "", lambda s: {"role": "fastlege og LAR-lege"}),
+            "archive": ("post", "archive", lambda s: {"reason": "Ny fastlege"}),
+        },
+    ),
+    resource(
+        "meetings", MEETINGS, route="api-meeting", model=Meeting, target=lambda o: o.meeting,
+        create=lambda s: {"group": s.o.group.pk, "starts_at": later(5).isoformat(), "place": "office"},
+        changes={
+            "change": ("patch", "", lambda s: {"place_detail": "Storgata 1, 2. etasje"}),
+            "cancel": ("post", "cancel", lambda s: {"reason": "Kari er syk"}),
+            "apologies": ("post", "apologies", lambda s: {"message": "Jeg kan ikke komme"}),
+        },
+    ),
+    resource(
+        "attendance", ATTENDANCE, route="api-attendance", model=Attendance, target=lambda o: o.attendance,
+        create=lambda s: {"meeting": s.o.held.pk, "member": s.o.nav_member.pk, "status": "absent"},
+        changes={"change": ("patch", "", lambda s: {"status": "apologies", "message": "Ringte i dag"})},
+    ),
+    resource(
+        "minutes", MINUTES, route="api-minutes", model=Minutes, target=lambda o: o.minutes,
+        create=lambda s: {"meeting": s.o.held_without_minutes.pk},
+        changes={
+            "change": ("patch", "", lambda s: {"decisions": "Søke bostøtte", "reason": "Glemte vedtaket",
+                                               "version": Minutes.objects.get(pk=s.o.minutes.pk).version}),
+            "approve": ("post", "approve", lambda s: {"how": "paper"}),
+        },
+    ),
+    resource(
+        "action_items", ACTION_ITEMS, route="api-action-item", model=ActionItem, target=lambda o: o.item,
+        create=lambda s: {"meeting": s.o.held.pk, "what": "Vurdere AAP", "responsible": s.o.nav_member.pk,
+                          "due_on": days(14).isoformat()},
+        changes={
+            "change": ("patch", "", lambda s: {"what": "Søke bostøtte og startlån"}),
+            "close": ("patch", "", lambda s: {"status": "done", "status_note": "Søknaden er sendt"}),
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("table", "persona", "action", "expected"), cells(*TABLES))
+def test_meetings_api_permission_matrix(scene, table, persona, action, expected):
+    check(scene, persona, table.actions[action], expected)
 
 
 def test_a_lapsed_consent_shuts_a_member_out_on_the_next_request(matrix):
@@ -409,3 +365,63 @@ def test_the_matrix_world_has_members_whose_consent_lapsed(matrix):
     assert lapsed.count() == 2 and all(m.removed_at is None for m in lapsed)
     assert world.consent_expired.state == "expired" and world.consent_withdrawn.state == "withdrawn"
     assert not GroupMember.objects.filter(group=objects.group, person=world.partner_not_member).exists()
+
+
+# --- the minutes' other actions (added with the driver; one test per column) ----------------------------------------
+
+# ready: the chair marks minutes in draft ready (minutes for the meeting that had none, started and written by the
+# coordinator); disagree: the user's answer (staff record one given on paper); restore: back to the first version (a
+# new version, with a reason as the minutes are ready). Reading the history and what changed since one last read is
+# for everyone who may read the minutes.
+MINUTES_ACTIONS = """
+    persona              ready  disagree  restore  history  since_read
+    trust_person         200    200       200      200      200
+    other_trust_person   404    404       404      404      404
+    deputy               200    200       200      200      200
+    leader               200    200       200      200      200
+    other_leader         404    404       404      404      404
+    partner_valid        403    403       403      200      200
+    partner_org_member   403    403       403      200      200
+    partner_none         404    404       404      404      404
+    partner_expired      404    404       404      404      404
+    partner_withdrawn    404    404       404      404      404
+    partner_wrong_scope  404    404       404      404      404
+    partner_not_member   404    404       404      404      404
+    owner                403    200       403      200      200
+    owner_as_chair       200    200       200      200      200
+    other_owner          404    404       404      404      404
+    admin                404    404       404      404      404
+    anonymous            401    401       401      401      401
+"""
+
+
+def _draft_minutes(s: Scene) -> Minutes:
+    def make(s: Scene) -> Minutes:
+        tp = s.world.trust_person
+        minutes = services.start_minutes(tp, s.o.held_without_minutes)
+        return services.write_minutes(tp, minutes, minutes.version, situation="Bor hos søsteren.")
+    return s.once("draft_minutes", make)
+
+
+def _minutes_version(minutes: Minutes) -> int:
+    return Minutes.objects.get(pk=minutes.pk).version
+
+
+MINUTES_ACTIONS_TABLE = Table("minutes-actions", MINUTES_ACTIONS, {
+    "ready": Action("api-minutes-ready", "post", args=lambda s: [_draft_minutes(s).pk], grows=TRACKED,
+                    history_of=_draft_minutes, data=lambda s: {"version": _minutes_version(_draft_minutes(s))}),
+    "disagree": Action("api-minutes-disagree", "post", args=lambda s: [s.o.minutes.pk], grows=TRACKED,
+                       data=lambda s: {"disagreement": "Jeg sa ikke at jeg skulle flytte.", "how": "paper"}),
+    "restore": Action("api-minutes-restore", "post", args=lambda s: [s.o.minutes.pk], grows=TRACKED,
+                      history_of=lambda s: s.o.minutes,
+                      data=lambda s: {"version": _minutes_version(s.o.minutes), "reason": "Feil i situasjonen",
+                                      "history_id": s.o.minutes.history.order_by("history_date", "history_id")
+                                      .first().history_id}),
+    "history": Action("api-minutes-history", args=lambda s: [s.o.minutes.pk]),
+    "since_read": Action("api-minutes-changes-since-read", args=lambda s: [s.o.minutes.pk]),
+}, personas=PERSONAS)
+
+
+@pytest.mark.parametrize(("table", "column"), columns(MINUTES_ACTIONS_TABLE))
+def test_minutes_actions_matrix(scene, table, column):
+    check_column(scene, table, column)

@@ -1,9 +1,9 @@
 """The permission matrix for the plans API: every persona × plan resource × action, asserted cell by cell.
 
-Same reading as ``tests/koordinator/test_permission_matrix.py``: outside the view gate is a 404, visible but not
-changeable is a 403, anonymous is a 401; ``create`` 403 = your role never creates this, 400 = the plan, goal,
-step or measure you name is not one you may choose (the same answer as for an id that does not exist).
-Every object belongs to the owner's (Kari Nordmann's) active plan.
+Same reading and the same driver (``tests/matrix.py``) as ``tests/koordinator/test_permission_matrix.py``: outside
+the view gate is a 404, visible but not changeable is a 403, anonymous is a 401; ``create`` 403 = your role never
+creates this, 400 = the plan, goal, step or measure you name is not one you may choose (the same answer as for an
+id that does not exist). Every object belongs to the owner's (Kari Nordmann's) active plan.
 
 One persona more than the core matrix: ``partner_no_plan_scope``, a GP partner whose consent from the owner is
 in force but does not include the *plan* scope (the core world's partners with a consent all have it:
@@ -25,19 +25,21 @@ Actions:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from koordinator.models import AccessEvent, Consent, Membership
+from koordinator.models import Consent, Membership
 from plans import services
-from plans.models import LifeArea, Plan
+from plans.models import Comment, Goal, LifeArea, Measure, Plan, ProgressNote, Step
 from tests import factories as f
 from tests.conftest import World, login
-from tests.koordinator.test_permission_matrix import PERSONAS as CORE_PERSONAS
-from tests.koordinator.test_permission_matrix import parse
+from tests.matrix import PERSONAS as CORE_PERSONAS
+from tests.matrix import Action, Scene, Table, cells, check, check_column, columns
 
 pytestmark = pytest.mark.django_db
 
@@ -198,145 +200,84 @@ def matrix(world: World) -> tuple[World, Objects]:
     return world, Objects(plan, goal, step, measure, note, comment)
 
 
-def _current_version(o: Objects) -> int:
-    return Plan.objects.get(pk=o.plan.pk).version
+@pytest.fixture
+def scene(matrix) -> Scene:
+    world, objects = matrix
+    return Scene(world, objects)
 
 
-def _end_plan(world: World, o: Objects) -> None:
+def _current_version(s: Scene) -> int:
+    return Plan.objects.get(pk=s.o.plan.pk).version
+
+
+def _end_plan(s: Scene) -> None:
     # A case has one plan at a time: the new one needs the old one ended (set up directly).
-    Plan.objects.filter(pk=o.plan.pk).update(status=Plan.Status.ENDED)
+    Plan.objects.filter(pk=s.o.plan.pk).update(status=Plan.Status.ENDED)
 
 
-@dataclass
-class Resource:
-    endpoint: str
-    target: Callable[[Objects], object]
-    create: Callable[[World, Objects], dict]
-    # action → (HTTP method, path under the object, payload)
-    changes: dict[str, tuple[str, str, Callable[[World, Objects], dict]]]
-    before_create: Callable[[World, Objects], None] | None = None
+def resource(name: str, table: str, *, route: str, model: type, target: Callable[[Objects], object],
+             create: Callable[[Scene], dict], changes: dict[str, tuple[str, str, Callable[[Scene], dict]]],
+             before_create: Callable[[Scene], None] | None = None) -> Table:
+    """One plan resource's table: ``list``, ``detail``, ``create`` and a column per change (HTTP method, the
+    action's URL name or ``""`` for the object itself, payload). A refused change leaves the plan's version alone."""
+    def obj(s: Scene):
+        return target(s.o)
+
+    def pk(s: Scene) -> list:
+        return [obj(s).pk]
+
+    actions = {
+        "list": Action(f"{route}-list", target=obj),
+        "detail": Action(f"{route}-detail", args=pk, logs_read=True),
+        "create": Action(f"{route}-list", "post", data=create, before=before_create, creates=model),
+    }
+    for column, (method, suffix, payload) in changes.items():
+        actions[column] = Action(f"{route}-{suffix or 'detail'}", method, args=pk, data=payload, history_of=obj,
+                                 kept=_current_version)
+    return Table(name, table, actions, personas=PERSONAS)
 
 
-RESOURCES: dict[str, tuple[str, Resource]] = {
-    "plans": (
-        PLANS,
-        Resource(
-            endpoint="plans",
-            target=lambda o: o.plan,
-            create=lambda w, o: {"follow_up": w.case.pk, "own_words": "En ny start."},
-            before_create=_end_plan,
-            changes={"change": ("patch", "", lambda w, o: {"own_words": "Med mine ord.",
-                                                           "version": _current_version(o)})},
-        ),
+TABLES = [
+    resource(
+        "plans", PLANS, route="api-plan", model=Plan, target=lambda o: o.plan,
+        create=lambda s: {"follow_up": s.world.case.pk, "own_words": "En ny start."},
+        before_create=_end_plan,
+        changes={"change": ("patch", "", lambda s: {"own_words": "Med mine ord.", "version": _current_version(s)})},
     ),
-    "goals": (
-        GOALS,
-        Resource(
-            endpoint="goals",
-            target=lambda o: o.goal,
-            create=lambda w, o: {"plan": o.plan.pk, "life_area": LifeArea.WORK, "text": "Jobbe litt"},
-            changes={"change": ("patch", "", lambda w, o: {"text": "Egen leilighet i sentrum"})},
-        ),
+    resource(
+        "goals", GOALS, route="api-goal", model=Goal, target=lambda o: o.goal,
+        create=lambda s: {"plan": s.o.plan.pk, "life_area": LifeArea.WORK, "text": "Jobbe litt"},
+        changes={"change": ("patch", "", lambda s: {"text": "Egen leilighet i sentrum"})},
     ),
-    "steps": (
-        STEPS,
-        Resource(
-            endpoint="steps",
-            target=lambda o: o.step,
-            create=lambda w, o: {"goal": o.goal.pk, "what": "Se på leiligheter"},
-            changes={
-                "change": ("patch", "", lambda w, o: {"what": "Ringe boligkontoret i dag"}),
-                "close": ("post", "close/", lambda w, o: {"status": "done", "how_it_went": "Fint"}),
-            },
-        ),
+    resource(
+        "steps", STEPS, route="api-step", model=Step, target=lambda o: o.step,
+        create=lambda s: {"goal": s.o.goal.pk, "what": "Se på leiligheter"},
+        changes={
+            "change": ("patch", "", lambda s: {"what": "Ringe boligkontoret i dag"}),
+            "close": ("post", "close", lambda s: {"status": "done", "how_it_went": "Fint"}),
+        },
     ),
-    "measures": (
-        MEASURES,
-        Resource(
-            endpoint="measures",
-            target=lambda o: o.measure,
-            create=lambda w, o: {"plan": o.plan.pk, "service": "Bostøtte", "responsible_organisation": w.nav.pk},
-            changes={"change": ("patch", "", lambda w, o: {"extent": "Hver fjortende dag"})},
-        ),
+    resource(
+        "measures", MEASURES, route="api-measure", model=Measure, target=lambda o: o.measure,
+        create=lambda s: {"plan": s.o.plan.pk, "service": "Bostøtte", "responsible_organisation": s.world.nav.pk},
+        changes={"change": ("patch", "", lambda s: {"extent": "Hver fjortende dag"})},
     ),
-    "progress_notes": (
-        PROGRESS_NOTES,
-        Resource(
-            endpoint="progress-notes",
-            target=lambda o: o.note,
-            create=lambda w, o: {"measure": o.measure.pk, "text": "Legen har sett på saken."},
-            changes={"change": ("patch", "", lambda w, o: {"text": "Endret"})},
-        ),
+    resource(
+        "progress_notes", PROGRESS_NOTES, route="api-progress-note", model=ProgressNote, target=lambda o: o.note,
+        create=lambda s: {"measure": s.o.measure.pk, "text": "Legen har sett på saken."},
+        changes={"change": ("patch", "", lambda s: {"text": "Endret"})},
     ),
-    "comments": (
-        COMMENTS,
-        Resource(
-            endpoint="plan-comments",
-            target=lambda o: o.comment,
-            create=lambda w, o: {"goal": o.goal.pk, "text": "Jeg gleder meg."},
-            changes={"change": ("patch", "", lambda w, o: {"text": "Endret"})},
-        ),
+    resource(
+        "comments", COMMENTS, route="api-plan-comment", model=Comment, target=lambda o: o.comment,
+        create=lambda s: {"goal": s.o.goal.pk, "text": "Jeg gleder meg."},
+        changes={"change": ("patch", "", lambda s: {"text": "Endret"})},
     ),
-}
-
-CELLS = [
-    pytest.param(resource, persona, action, expected, id=f"{resource}-{persona}-{action}")
-    for resource, (table, _spec) in RESOURCES.items()
-    for persona, row in parse(table, PERSONAS).items()
-    for action, expected in row.items()
 ]
 
 
-@pytest.mark.parametrize(("resource", "persona", "action", "expected"), CELLS)
-def test_plans_api_permission_matrix(matrix, resource, persona, action, expected):
-    world, objects = matrix
-    _table, spec = RESOURCES[resource]
-    obj = spec.target(objects)
-    model = type(obj)
-    client = login(APIClient(), world.persona(persona))
-    url = f"/api/v1/{spec.endpoint}/"
-
-    if action == "list":
-        response = client.get(url)
-        if response.status_code != 200:
-            assert str(response.status_code) == expected
-            return
-        ids = {item["id"] for item in response.json()["results"]}
-        assert ("yes" if obj.pk in ids else "no") == expected
-
-    elif action == "detail":
-        before = AccessEvent.objects.filter(channel=AccessEvent.Channel.API).count()
-        response = client.get(f"{url}{obj.pk}/")
-        assert str(response.status_code) == expected
-        # A read by anyone but the owner goes in the owner's access log; a refused read does not.
-        logged = AccessEvent.objects.filter(channel=AccessEvent.Channel.API).count() - before
-        assert logged == (1 if expected == "200" and persona != "owner" else 0)
-        if expected == "200":
-            assert AccessEvent.objects.filter(service_user=world.owner_su).exists() or persona == "owner"
-
-    elif action == "create":
-        if spec.before_create:
-            spec.before_create(world, objects)
-        before = model._default_manager.count()
-        response = client.post(url, spec.create(world, objects), format="json")
-        assert str(response.status_code) == expected, response.content
-        # Created means exactly one new row; refused means nothing changed.
-        assert model._default_manager.count() - before == (1 if expected == "201" else 0)
-
-    else:
-        method, suffix, payload = spec.changes[action]
-        history_before = obj.history.count()
-        plan_version = _current_version(objects)
-        response = getattr(client, method)(f"{url}{obj.pk}/{suffix}", payload(world, objects), format="json")
-        assert str(response.status_code) == expected, response.content
-        changed = obj.history.count() > history_before
-        assert changed == (expected == "200")
-        # A refused write leaves the plan's version alone.
-        if expected != "200":
-            assert _current_version(objects) == plan_version
-
-    if expected in ("401", "403", "404", "405"):
-        assert "detail" in response.json()
+@pytest.mark.parametrize(("table", "persona", "action", "expected"), cells(*TABLES))
+def test_plans_api_permission_matrix(scene, table, persona, action, expected):
+    check(scene, persona, table.actions[action], expected)
 
 
 def test_the_plan_matrix_has_a_partner_without_the_plan_scope_who_has_another_consent(matrix):
@@ -360,3 +301,115 @@ def test_withdrawing_the_consent_shuts_the_partner_out_of_the_plan_on_the_next_r
     core_services.withdraw_consent(world.owner, world.consent_valid)
     assert [client.get(u).status_code for u in urls] == [404, 404, 404, 404]
     assert client.get("/api/v1/plans/").json()["results"] == []
+
+
+# --- the plan's and its parts' other actions (added with the driver; one test per column) ----------------------------
+
+# Each is a write with the plan's current version, on the plan in the state the action is for (set up directly):
+# consent and decline on a draft without consent, activate on a draft with it, reoffer on a declined plan; end,
+# revise and restore on the active plan. The owner gives consent herself; the rest is the staff's (the service says
+# 403 to the owner, who may otherwise change her plan). history: the plan's versions.
+PLAN_ACTIONS = """
+    persona                consent  activate  decline  reoffer  end  revise  restore  history
+    trust_person           200      200       200      200      200  200     200      200
+    other_trust_person     404      404       404      404      404  404     404      404
+    deputy                 200      200       200      200      200  200     200      200
+    leader                 200      200       200      200      200  200     200      200
+    other_leader           404      404       404      404      404  404     404      404
+    partner_valid          403      403       403      403      403  403     403      200
+    partner_org_member     403      403       403      403      403  403     403      200
+    partner_none           404      404       404      404      404  404     404      404
+    partner_expired        404      404       404      404      404  404     404      404
+    partner_withdrawn      404      404       404      404      404  404     404      404
+    partner_wrong_scope    403      403       403      403      403  403     403      200
+    owner                  200      403       403      403      403  403     403      200
+    other_owner            404      404       404      404      404  404     404      404
+    admin                  404      404       404      404      404  404     404      404
+    partner_no_plan_scope  404      404       404      404      404  404     404      404
+    anonymous              401      401       401      401      401  401     401      401
+"""
+
+# Archiving a goal, step or measure is the staff's (the owner may change her goals and steps, but not take them out:
+# the service's 403). The owner suggests steps (``suggest``, for her goal: anyone else names a goal they may not
+# choose, 400, or is refused by the service, 403); staff accept or reject them. Partners never see the owner's open
+# suggestions (404).
+PART_ACTIONS = """
+    persona                goal_archive  step_archive  measure_archive  suggest  accept  reject
+    trust_person           200           200           200              403      200     200
+    other_trust_person     404           404           404              400      404     404
+    deputy                 200           200           200              403      200     200
+    leader                 200           200           200              403      200     200
+    other_leader           404           404           404              400      404     404
+    partner_valid          403           403           403              400      404     404
+    partner_org_member     403           403           403              400      404     404
+    partner_none           404           404           404              400      404     404
+    partner_expired        404           404           404              400      404     404
+    partner_withdrawn      404           404           404              400      404     404
+    partner_wrong_scope    403           403           403              400      404     404
+    owner                  403           403           403              201      403     403
+    other_owner            404           404           404              400      404     404
+    admin                  404           404           404              400      404     404
+    partner_no_plan_scope  404           404           404              400      404     404
+    anonymous              401           401           401              401      401     401
+"""
+
+
+def _set_plan(**fields):
+    def before(s: Scene) -> None:
+        Plan.objects.filter(pk=s.o.plan.pk).update(**fields)
+    return before
+
+
+_NO_CONSENT = {"consent_given_on": None, "consent_given_how": "", "consent_recorded_by": None}
+_DRAFT = {"status": Plan.Status.DRAFT, **_NO_CONSENT}
+
+
+def _with_version(**data):
+    return lambda s: {"version": _current_version(s), **{k: v(s) if callable(v) else v for k, v in data.items()}}
+
+
+def _plan_action(route: str, before=None, **data) -> Action:
+    return Action(route, "post", args=lambda s: [s.o.plan.pk], before=before, data=_with_version(**data),
+                  history_of=lambda s: s.o.plan)
+
+
+def _suggestion(s: Scene) -> Step:
+    return s.once("suggestion", lambda s: services.suggest_step(s.world.owner, s.o.goal, what="Gå på visning")[0])
+
+
+def _first_history_id(s: Scene) -> int:
+    return s.o.plan.history.order_by("history_date", "history_id").first().history_id
+
+
+PLAN_ACTIONS_TABLE = Table("plan-actions", PLAN_ACTIONS, {
+    "consent": _plan_action("api-plan-consent", _set_plan(**_DRAFT), given_how=Consent.GivenHow.PAPER),
+    "activate": _plan_action("api-plan-activate", _set_plan(status=Plan.Status.DRAFT)),
+    "decline": _plan_action("api-plan-decline", _set_plan(**_DRAFT), reason="Vil ikke nå"),
+    "reoffer": _plan_action("api-plan-reoffer", _set_plan(**_NO_CONSENT, status=Plan.Status.DECLINED,
+                                                          declined_on=timezone.localdate())),
+    "end": _plan_action("api-plan-end", note="Målene er nådd"),
+    "revise": _plan_action("api-plan-revise", what_changed="Nytt mål om jobb",
+                           next_revision_on=lambda s: (timezone.localdate() + datetime.timedelta(days=90)).isoformat()),
+    "restore": _plan_action("api-plan-restore", history_id=_first_history_id),
+    "history": Action("api-plan-history", args=lambda s: [s.o.plan.pk], logs_read=True),
+}, personas=PERSONAS)
+
+PART_ACTIONS_TABLE = Table("part-actions", PART_ACTIONS, {
+    "goal_archive": Action("api-goal-archive", "post", args=lambda s: [s.o.goal.pk], data=_with_version(),
+                           history_of=lambda s: s.o.goal),
+    "step_archive": Action("api-step-archive", "post", args=lambda s: [s.o.step.pk], data=_with_version(),
+                           history_of=lambda s: s.o.step),
+    "measure_archive": Action("api-measure-archive", "post", args=lambda s: [s.o.measure.pk], data=_with_version(),
+                              history_of=lambda s: s.o.measure),
+    "suggest": Action("api-step-suggest", "post", creates=Step,
+                      data=lambda s: {"goal": s.o.goal.pk, "what": "Søke om bostøtte"}),
+    "accept": Action("api-step-accept", "post", args=lambda s: [_suggestion(s).pk], data=_with_version(),
+                     history_of=_suggestion),
+    "reject": Action("api-step-reject", "post", args=lambda s: [_suggestion(s).pk],
+                     data=lambda s: {"reply": "Vi tar det neste gang"}, history_of=_suggestion),
+}, personas=PERSONAS)
+
+
+@pytest.mark.parametrize(("table", "column"), columns(PLAN_ACTIONS_TABLE, PART_ACTIONS_TABLE))
+def test_plan_actions_matrix(scene, table, column):
+    check_column(scene, table, column)
