@@ -70,7 +70,7 @@ from django.utils import timezone
 
 from demo.core import DemoBuilder, register_demo_section
 from demo.plans import PARTNER_LOGINS, Clock, correct, partner_services, settle_messages
-from koordinator.models import Consent, FollowUp, Membership, Organisation, User
+from koordinator.models import Consent, FollowUp, Membership, Notification, Organisation, User
 from koordinator.timeutil import at
 from meetings import services, tokens
 from meetings.models import (
@@ -324,7 +324,7 @@ class MeetingsSection:
         self.clock = _Clock(self)
         self.marks = {model: _last(model.history.model, "history_id") for model in MEETING_MODELS}
         self.row_marks = {model: _last(model, "pk") for model in MEETING_MODELS}
-        self.messages_mark = _last(services.Notification, "pk")
+        self.messages_mark = _last(Notification, "pk")
         self.orgs = partner_services(builder)
         # The partner with a log-in who acts for each service in the demo (a service without one joins as itself).
         self.login_of = {self.orgs[key].pk: username for key, username in PARTNER_LOGINS.items()}

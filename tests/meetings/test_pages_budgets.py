@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from meetings import services
+from meetings import selectors, services
 from plans import services as plan_services
 from tests.conftest import login
 from tests.meetings.page_helpers import queries, url
@@ -31,7 +31,7 @@ def page_budgets(world, group, gp, n: int) -> dict:
                           ("pdf", url("minutes_pdf", minutes.pk))):
             client.get(path)  # the first visit writes the reading mark; count a visit like every later one
             result[f"{name}:{key}"] = queries(client, path, user)
-    result["mine_len"] = services.selectors.my_action_items(world.partner_valid).count()
+    result["mine_len"] = selectors.my_action_items(world.partner_valid).count()
     return result
 
 

@@ -1,34 +1,22 @@
-"""Reads for the meetings pages, lists, the PDF and the API.
-
-Every function starts from a gated queryset (``Model.objects.for_user``), so nothing here hands a caller more than
-the access gate allows; a single object outside the gate is a ``Http404``. The page selectors run a fixed number of
-queries however many members, agenda points, action items or comments there are (asserted in
-``tests/meetings/test_query_budgets.py``).
-
-Selectors never write. A page that shows the minutes calls ``meetings.services.mark_minutes_read`` after
-:func:`meeting_page` (which reports what changed since the reader last read them).
-"""
+"""The agenda built for a meeting, the meeting page, the group page and the minutes' history: each in a fixed number
+of queries."""
 
 from __future__ import annotations
 
 import datetime
 import difflib
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from koordinator import access, continuity
-from koordinator.models import Absence, FollowUp, Membership, Organisation, ServiceUser, User
+from koordinator.models import Absence, FollowUp, ServiceUser, User
 from koordinator.timeutil import no_date
-from meetings import notices
-from meetings.access import group_ids, owner_member_ids, partner_member_ids
+from meetings.access import partner_member_ids
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -40,147 +28,17 @@ from meetings.models import (
     Minutes,
     MinutesRead,
 )
+from meetings.selectors.lists import (
+    ITEM_RELATED,
+    MEMBER_RELATED,
+    action_items,
+    consent_in_force,
+    get_visible_or_404,
+    visible_groups,
+    visible_meetings,
+)
 from plans.models import Plan, PlanRevision, Step
 from plans.selectors import PlanVersion, document_timeline, document_version_values
-
-CASE_RELATED = ("follow_up__service_user", "follow_up__trust_person", "follow_up__deputy", "follow_up__unit")
-GROUP_RELATED = CASE_RELATED
-MEETING_RELATED = tuple(f"group__{r}" for r in CASE_RELATED) + ("chair_person",)
-MEMBER_RELATED = ("person", "organisation")
-ITEM_RELATED = ("responsible__person", "responsible__organisation", "meeting")
-
-
-def _get(qs: QuerySet, obj: Model | int) -> Model:
-    pk = obj.pk if isinstance(obj, Model) else obj
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
-# --- lists ----------------------------------------------------------------------------------------------------------
-
-
-def visible_groups(user: User, action: str = access.VIEW) -> QuerySet:
-    """The groups ``user`` may see (or change), with the case and its people joined in."""
-    return Group.objects.for_user(user, action).select_related(*GROUP_RELATED)
-
-
-def groups_for_case(user: User, follow_up: FollowUp) -> list[Group]:
-    """The case's groups, the open one first, then closed ones (newest first)."""
-    groups = list(visible_groups(user).filter(follow_up=follow_up).order_by("-created_at", "-pk"))
-    return sorted(groups, key=lambda g: g.status == Group.Status.CLOSED)
-
-
-def current_group(user: User, follow_up: FollowUp) -> Group | None:
-    """The case's group that is not closed, if ``user`` may see it."""
-    return visible_groups(user).filter(follow_up=follow_up).open().first()
-
-
-def visible_meetings(user: User, action: str = access.VIEW) -> QuerySet:
-    return Meeting.objects.for_user(user, action).select_related(*MEETING_RELATED)
-
-
-def next_meeting_for_owner(user: User) -> Meeting | None:
-    """The logged-in user's next planned meeting in their own group (for *Min plan*)."""
-    a = access.actor_for(user)
-    if a.service_user_id is None:
-        return None
-    return (
-        visible_meetings(user).upcoming().filter(group__follow_up__service_user_id=a.service_user_id)
-        .order_by("starts_at", "pk").first()
-    )
-
-
-def action_items(user: User, *, group: Group | None = None, status: str | None = None, overdue: bool = False,
-                 day: datetime.date | None = None) -> QuerySet:
-    """Action items ``user`` may see, with who, the meeting and the user joined in (the list endpoint's query).
-
-    ``overdue`` keeps open items whose due date has passed.
-    """
-    qs = ActionItem.objects.for_user(user).select_related(
-        *ITEM_RELATED, *(f"group__{r}" for r in CASE_RELATED)
-    )
-    if group is not None:
-        qs = qs.filter(group=group)
-    if status is not None:
-        qs = qs.filter(status=status)
-    if overdue:
-        qs = qs.overdue(day)
-    return qs.order_by("due_on", "pk")
-
-
-def my_action_items(user: User, *, include_closed: bool = False) -> QuerySet:
-    """*«Mine oppgaver»*: the items ``user`` is responsible for across all their groups — as a partner (personally
-    or for their service, while the consent is in force), as the user, or as the coordinator. Open ones first by
-    due date. Without ``include_closed``, only open items in groups that are not closed."""
-    a = access.actor_for(user)
-    mine = Q(responsible_id__in=partner_member_ids(a)) | Q(responsible_id__in=owner_member_ids(a))
-    mine |= Q(responsible__kind=GroupMember.Kind.COORDINATOR, group__follow_up__trust_person_id=a.user_id)
-    qs = action_items(user).filter(mine)
-    if not include_closed:
-        qs = qs.open().exclude(group__status=Group.Status.CLOSED)
-    return qs.order_by("status", "due_on", "pk")
-
-
-@dataclass
-class GroupSummary:
-    """One line of *«Mine ansvarsgrupper»*."""
-
-    group: Group
-    next_meeting: Meeting | None
-    open_items: int
-    overdue_items: int
-
-
-def my_groups(user: User, *, day: datetime.date | None = None) -> list[GroupSummary]:
-    """The open groups ``user`` takes part in as a member (a partner while consent is in force, the user, the
-    coordinator), with the next meeting and how many of their own items are open and overdue. Three queries."""
-    day = day or timezone.localdate()
-    a = access.actor_for(user)
-    member_of = GroupMember.objects.current().filter(
-        Q(pk__in=partner_member_ids(a)) | Q(pk__in=owner_member_ids(a))
-        | Q(kind=GroupMember.Kind.COORDINATOR, group__follow_up__trust_person_id=a.user_id)
-    )
-    groups = list(visible_groups(user).open().filter(pk__in=member_of.values("group_id")).order_by("pk"))
-    upcoming = visible_meetings(user).upcoming().filter(group__in=groups).order_by("starts_at", "pk")
-    next_of: dict[int, Meeting] = {}
-    for meeting in upcoming:
-        next_of.setdefault(meeting.group_id, meeting)
-    open_items, overdue = defaultdict(int), defaultdict(int)
-    for group_id, due_on in my_action_items(user).filter(group__in=groups).values_list("group_id", "due_on"):
-        open_items[group_id] += 1
-        overdue[group_id] += due_on < day
-    summaries = [GroupSummary(g, next_of.get(g.pk), open_items[g.pk], overdue[g.pk]) for g in groups]
-    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    return sorted(summaries, key=lambda s: (s.next_meeting.starts_at if s.next_meeting else far, s.group.pk))
-
-
-# --- consent of members ---------------------------------------------------------------------------------------------
-
-
-def consent_in_force(group: Group, members: list[GroupMember], day: datetime.date | None = None) -> dict[int, bool]:
-    """For each member: may they see the group now (the user and coordinator always; staff always)? Three queries
-    at most, however many members."""
-    people, services = notices.consent_reach(group.follow_up.service_user_id, day)
-    staff = notices.staff_ids(group)
-    person_ids = [m.person_id for m in members if m.kind == GroupMember.Kind.PERSON]
-    through_service = set()
-    if services and person_ids:
-        through_service = set(
-            Membership.objects.filter(role=Membership.Role.PARTNER, organisation_id__in=services,
-                                      user_id__in=person_ids).values_list("user_id", flat=True)
-        )
-    result = {}
-    for m in members:
-        if m.kind in GroupMember.ALWAYS:
-            result[m.pk] = True
-        elif m.kind == GroupMember.Kind.PERSON:
-            result[m.pk] = m.person_id in staff or m.person_id in people or m.person_id in through_service
-        else:
-            result[m.pk] = m.organisation_id in services
-    return result
-
 
 # --- the agenda -----------------------------------------------------------------------------------------------------
 
@@ -324,7 +182,7 @@ def agenda(user: User, meeting: Meeting | int) -> list[AgendaPoint]:
     leaves the agenda; once the agenda is locked (the minutes are started or the meeting is held) the stored points
     are shown, so a past meeting keeps the agenda it had.
     """
-    return _agenda(_get(visible_meetings(user), meeting), user)
+    return _agenda(get_visible_or_404(visible_meetings(user), meeting), user)
 
 
 # --- the meeting page ------------------------------------------------------------------------------------------------
@@ -481,7 +339,7 @@ def _since_read(user: User, minutes: Minutes, titles: dict[int, str]) -> SinceRe
 
 def changes_since_last_read(user: User, minutes: Minutes | int) -> SinceRead:
     """What changed in the minutes since ``user`` last read them (empty the first time, and when nothing did)."""
-    minutes = _get(Minutes.objects.for_user(user), minutes)
+    minutes = get_visible_or_404(Minutes.objects.for_user(user), minutes)
     return _since_read(user, minutes, _titles(minutes.meeting_id))
 
 
@@ -511,7 +369,7 @@ def meeting_page(user: User, meeting: Meeting | int) -> MeetingPage:
     """The meeting for one reader: members with attendance and whether their consent is in force, the agenda with
     the minutes' note for each point, the minutes and what changed since the reader last read them, comments, the
     action items decided here, and the plan revision made in the meeting. 404 outside the gate."""
-    meeting = _get(visible_meetings(user), meeting)
+    meeting = get_visible_or_404(visible_meetings(user), meeting)
     group = meeting.group
     case = group.follow_up
     staff, owner, manage = _may(user, group)
@@ -590,7 +448,7 @@ class GroupPage:
 def group_page(user: User, group: Group | int) -> GroupPage:
     """The group: current members (and whether each one's consent is in force), meetings ahead and past with the
     minutes' status, and the open action items. A fixed number of queries; 404 outside the gate."""
-    group = _get(visible_groups(user), group)
+    group = get_visible_or_404(visible_groups(user), group)
     case = group.follow_up
     staff, owner, manage = _may(user, group)
     members = list(GroupMember.objects.for_user(user).filter(group=group).current().select_related(*MEMBER_RELATED)
@@ -616,12 +474,12 @@ def group_page(user: User, group: Group | int) -> GroupPage:
 
 def minutes_timeline(user: User, minutes: Minutes | int) -> list[PlanVersion]:
     """Every version of the minutes, newest first, with who, when and why (the plans' timeline, reused)."""
-    return document_timeline(_get(Minutes.objects.for_user(user), minutes), Minutes.SECTION_FIELDS)
+    return document_timeline(get_visible_or_404(Minutes.objects.for_user(user), minutes), Minutes.SECTION_FIELDS)
 
 
 def minutes_version_values(user: User, minutes: Minutes | int, history_id: int) -> dict | None:
     """The sections as they were in one version (for showing it before a restore)."""
-    return document_version_values(_get(Minutes.objects.for_user(user), minutes), history_id, Minutes.SECTION_FIELDS)
+    return document_version_values(get_visible_or_404(Minutes.objects.for_user(user), minutes), history_id, Minutes.SECTION_FIELDS)
 
 
 @dataclass
@@ -637,7 +495,7 @@ class Amendment:
 
 def minutes_amendments(user: User, minutes: Minutes | int) -> list[Amendment]:
     """The changes made after the minutes were marked ready, oldest first, each with a section diff. Two queries."""
-    minutes = _get(Minutes.objects.for_user(user), minutes)
+    minutes = get_visible_or_404(Minutes.objects.for_user(user), minutes)
     titles = _titles(minutes.meeting_id)
     amendments = []
     previous = None
@@ -652,300 +510,3 @@ def minutes_amendments(user: User, minutes: Minutes | int) -> list[Amendment]:
             ))
         previous = record
     return amendments
-
-
-# --- for the leader --------------------------------------------------------------------------------------------------
-
-
-def _leader_groups(user: User):
-    munis = access.actor_for(user).leader_municipality_ids
-    if not munis:
-        raise PermissionDenied
-    return Group.objects.for_user(user).filter(follow_up__municipality_id__in=munis).values("pk")
-
-
-@dataclass
-class OrganisationAttendance:
-    """How often a partner service came to the meetings it was expected at («NAV Lerkendal: 4 av 9 møter»)."""
-
-    organisation: Organisation
-    meetings: int = 0
-    present: int = 0
-    apologies: int = 0
-    absent: int = 0
-    not_recorded: int = 0
-
-    @property
-    def label(self) -> str:
-        return _("%(name)s: %(present)s av %(total)s møter") % {
-            "name": self.organisation.name, "present": self.present, "total": self.meetings}
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.present / self.meetings) if self.meetings else 0
-
-
-# Which attendance counts when a service had several members at one meeting.
-_RANK = {Attendance.Status.PRESENT: 3, Attendance.Status.APOLOGIES: 2, Attendance.Status.ABSENT: 1}
-
-
-def attendance_by_organisation(user: User, *, since: datetime.date | None = None,
-                               until: datetime.date | None = None) -> list[OrganisationAttendance]:
-    """For a leader: per partner service, across every group in their municipalities, in how many held meetings it
-    was present, sent apologies, was absent without notice, or nothing was recorded. A service is expected at a
-    meeting when it had a member in the group then (a person from it, or the service itself). Lowest attendance
-    first. Four queries."""
-    groups = _leader_groups(user)
-    members = list(
-        GroupMember.objects.filter(group_id__in=groups, organisation__isnull=False)
-        .values_list("pk", "group_id", "organisation_id", "added_at", "removed_at")
-    )
-    meetings = Meeting.objects.filter(group_id__in=groups, status=Meeting.Status.HELD)
-    if since:
-        meetings = meetings.filter(starts_at__date__gte=since)
-    if until:
-        meetings = meetings.filter(starts_at__date__lte=until)
-    statuses = {
-        (meeting_id, member_id): status
-        for meeting_id, member_id, status in Attendance.objects.filter(
-            meeting_id__in=meetings.values("pk"), member__organisation__isnull=False
-        ).values_list("meeting_id", "member_id", "status")
-    }
-    meetings = list(meetings.values_list("pk", "group_id", "starts_at"))
-    by_group = defaultdict(list)
-    for member in members:
-        by_group[member[1]].append(member)
-    counts: dict[int, OrganisationAttendance] = {}
-    organisations = Organisation.objects.in_bulk({m[2] for m in members})
-    for meeting_id, group_id, starts_at in meetings:
-        best: dict[int, str | None] = {}
-        for member_id, _group, org_id, added_at, removed_at in by_group[group_id]:
-            if added_at > starts_at or (removed_at is not None and removed_at <= starts_at):
-                continue
-            status = statuses.get((meeting_id, member_id))
-            if org_id not in best or _RANK.get(status, 0) > _RANK.get(best[org_id], 0):
-                best[org_id] = status
-        for org_id, status in best.items():
-            row = counts.setdefault(org_id, OrganisationAttendance(organisations[org_id]))
-            row.meetings += 1
-            if status == Attendance.Status.PRESENT:
-                row.present += 1
-            elif status == Attendance.Status.APOLOGIES:
-                row.apologies += 1
-            elif status == Attendance.Status.ABSENT:
-                row.absent += 1
-            else:
-                row.not_recorded += 1
-    return sorted(counts.values(), key=lambda r: (r.percent, r.organisation.name))
-
-
-@dataclass
-class OrganisationOverdue:
-    organisation: Organisation
-    items: list[ActionItem]
-
-    @property
-    def count(self) -> int:
-        return len(self.items)
-
-
-def overdue_by_organisation(user: User, *, day: datetime.date | None = None) -> list[OrganisationOverdue]:
-    """For a leader: open action items past their due date, per partner service responsible (a person from it, or
-    the service itself), most first. One query."""
-    groups = _leader_groups(user)
-    items = (
-        action_items(user, overdue=True, day=day)
-        .filter(group_id__in=groups, responsible__organisation__isnull=False)
-    )
-    by_org: dict[int, OrganisationOverdue] = {}
-    for item in items:
-        org = item.responsible.organisation
-        by_org.setdefault(org.pk, OrganisationOverdue(org, [])).items.append(item)
-    return sorted(by_org.values(), key=lambda r: (-r.count, r.organisation.name))
-
-
-@dataclass
-class ChairGap:
-    """A planned meeting whose chair is away that day: the leader moves it or hands the chair on."""
-
-    meeting: Meeting
-    chair: User
-    absence: Absence
-
-
-def meetings_needing_a_chair(user: User, *, day: datetime.date | None = None, horizon_days: int = 60
-                             ) -> list[ChairGap]:
-    """Planned meetings in the cases ``user`` works on (a leader: the municipality) from ``day`` up to
-    ``horizon_days`` ahead, whose chair (the coordinator, or the person the chair was handed to) is away on the
-    meeting's day. Two queries."""
-    day = day or timezone.localdate()
-    a = access.actor_for(user)
-    if not a.is_authenticated:
-        return []
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
-    meetings = list(
-        Meeting.objects.filter(group_id__in=group_ids(a, access.CHANGE, owner=False, members=False))
-        .planned()
-        .filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=horizon_days + 1))
-        .select_related(*MEETING_RELATED)
-        .order_by("starts_at", "pk")
-    )
-    chairs = {m.pk: (m.chair_person if m.chair_person_id else m.group.follow_up.trust_person) for m in meetings
-              if m.chair_person_id or not m.group.user_chairs}
-    absences = list(
-        Absence.objects.overlapping(day, day + datetime.timedelta(days=horizon_days))
-        .filter(person_id__in={c.pk for c in chairs.values()})
-    )
-    gaps = []
-    for meeting in meetings:
-        chair = chairs.get(meeting.pk)
-        if chair is None:
-            continue
-        absence = next((x for x in absences if x.person_id == chair.pk and x.covers(meeting.local_date)), None)
-        if absence is not None:
-            gaps.append(ChairGap(meeting, chair, absence))
-    return gaps
-
-
-
-# --- for the pages: who I am in a group, who may chair, what waits for whom ------------------------------------------
-
-
-def my_member_ids(user: User, group: Group) -> set[int]:
-    """The members ``user`` acts as in ``group``: the owner the user member, the trust person the coordinator, a
-    partner their person member and their service's member while the consent is in force. For showing «Oppdater»
-    on the action items they are responsible for without a query per item. One query at most."""
-    a = access.actor_for(user)
-    if not a.is_authenticated:
-        return set()
-    q = Q(pk__in=partner_member_ids(a)) | Q(pk__in=owner_member_ids(a))
-    if group.follow_up.trust_person_id == a.user_id:
-        q |= Q(kind=GroupMember.Kind.COORDINATOR)
-    return set(GroupMember.objects.filter(q, group=group).values_list("pk", flat=True))
-
-
-@dataclass
-class ChairCandidate:
-    """Someone who may chair a meeting instead (staff on the case), and whether they are away that day."""
-
-    person: User
-    role: str
-    absence: Absence | None = None
-
-
-def chair_candidates(user: User, meeting: Meeting | int) -> list[ChairCandidate]:
-    """Who the chair of a meeting can be handed to (``services.hand_over_chair`` accepts staff on the case): the
-    case's deputy (own or standing) and the leaders in the case's municipality, each with their absence on the
-    meeting's day. Not the trust person (the chair handed back is «the group's own»). Four queries."""
-    meeting = _get(visible_meetings(user), meeting)
-    case = meeting.group.follow_up
-    people: dict[int, tuple[User, str]] = {}
-    deputy = continuity.effective_deputy(case)
-    if deputy is not None and deputy.is_active:
-        people[deputy.pk] = (deputy, _("stedfortreder"))
-    leaders = User.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.filter(
-            role=Membership.Role.LEADER, organisation__municipality_id=case.municipality_id
-        ).values("user_id"),
-    ).order_by("first_name", "last_name", "username")
-    for leader in leaders:
-        people.setdefault(leader.pk, (leader, _("leder")))
-    people.pop(case.trust_person_id, None)
-    away = continuity.absences_on(people, meeting.local_date)
-    return [ChairCandidate(person, role, away.get(pk)) for pk, (person, role) in people.items()]
-
-
-def minutes_awaiting_owner(user: User) -> list[Minutes]:
-    """The owner's minutes marked ready and waiting for their answer (approve, or say what they disagree with),
-    oldest meeting first. One query."""
-    a = access.actor_for(user)
-    if a.service_user_id is None:
-        return []
-    return list(
-        Minutes.objects.for_user(user)
-        .filter(status=Minutes.Status.READY, meeting__group__follow_up__service_user_id=a.service_user_id)
-        .select_related("meeting").order_by("meeting__starts_at", "pk")
-    )
-
-
-@dataclass
-class ChairWork:
-    """What waits for a trust person in the groups of the cases they follow up (for *Min arbeidsliste*)."""
-
-    this_week: list[Meeting]
-    minutes_waiting: list[Meeting]  # started, not cancelled, minutes missing or not marked ready
-    disputed: list[Minutes]  # the user disagrees with something
-    overdue_items: list[ActionItem]
-
-
-def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.datetime | None = None
-               ) -> ChairWork:
-    """For the trust person: in the open groups of the cases they are trust person for (and meetings whose chair
-    was handed to them), the planned meetings left this week, meetings whose minutes are not marked ready yet,
-    minutes the user disagrees with, and overdue open action items. Four queries however many groups."""
-    day = day or timezone.localdate()
-    now = now or timezone.now()
-    a = access.actor_for(user)
-    if not a.is_authenticated:
-        return ChairWork([], [], [], [])
-    groups = Group.objects.for_user(user).open().filter(follow_up__trust_person_id=a.user_id).values("pk")
-    mine = Q(group_id__in=groups) | Q(chair_person_id=a.user_id)
-    meetings = Meeting.objects.for_user(user).filter(mine).select_related(*MEETING_RELATED)
-    week_end = datetime.datetime.combine(day - datetime.timedelta(days=day.weekday()) + datetime.timedelta(days=7),
-                                         datetime.time.min, tzinfo=timezone.get_current_timezone())
-    this_week = list(meetings.planned().filter(starts_at__gte=now, starts_at__lt=week_end)
-                     .order_by("starts_at", "pk"))
-    waiting = list(
-        meetings.not_cancelled().filter(starts_at__lte=now)
-        .filter(Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT))
-        .order_by("starts_at", "pk")
-    )
-    disputed = list(
-        Minutes.objects.for_user(user).filter(status=Minutes.Status.DISPUTED, meeting__group_id__in=groups)
-        .select_related(*(f"meeting__{r}" for r in MEETING_RELATED)).order_by("meeting__starts_at", "pk")
-    )
-    overdue = list(action_items(user, overdue=True, day=day).filter(group_id__in=groups))
-    return ChairWork(this_week, waiting, disputed, overdue)
-
-__all__ = [
-    "AgendaPoint",
-    "Amendment",
-    "ChairCandidate",
-    "ChairGap",
-    "ChairWork",
-    "GroupPage",
-    "GroupSummary",
-    "MeetingPage",
-    "MemberRow",
-    "OrganisationAttendance",
-    "OrganisationOverdue",
-    "SectionChange",
-    "SinceRead",
-    "action_items",
-    "agenda",
-    "attendance_by_organisation",
-    "chair_candidates",
-    "chair_name",
-    "chair_work",
-    "changes_since_last_read",
-    "consent_in_force",
-    "current_group",
-    "diff_sections",
-    "generated_points",
-    "group_page",
-    "groups_for_case",
-    "meeting_page",
-    "meetings_needing_a_chair",
-    "minutes_amendments",
-    "minutes_awaiting_owner",
-    "minutes_timeline",
-    "minutes_version_values",
-    "my_action_items",
-    "my_member_ids",
-    "my_groups",
-    "next_meeting_for_owner",
-    "overdue_by_organisation",
-    "visible_groups",
-    "visible_meetings",
-]
