@@ -194,9 +194,6 @@ class Table:
     def routes(self) -> set[str]:
         return {action.route for action in self.actions.values()}
 
-    def expected(self, persona: str, column: str) -> str:
-        return self.rows[persona][column]
-
 
 def cells(*tables: Table, id: Callable[[Table, str, str], str] | None = None) -> list:
     """One ``pytest.param(table, persona, column, expected)`` per cell of the tables, for a test per cell."""

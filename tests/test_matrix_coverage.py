@@ -64,13 +64,13 @@ def matrix_modules() -> list:
 
 def matrix_tables() -> list[tuple[str, Table]]:
     """(module, table) for every matrix table at module level of a matrix module (also in lists and dicts)."""
-    found = []
+    found: dict[int, tuple[str, Table]] = {}
     for module in matrix_modules():
         for value in vars(module).values():
             values = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) \
                 else [value]
-            found += [(module.__name__, v) for v in values if isinstance(v, Table)]
-    return found
+            found.update({id(v): (module.__name__, v) for v in values if isinstance(v, Table)})
+    return list(found.values())
 
 
 def covered() -> dict[str, set[str]]:

@@ -19,8 +19,8 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from koordinator import followup_log, outbox
-from koordinator.models import Absence, Appointment, FollowUp, FollowUpEntry, Notification
+from koordinator import access, followup_log, outbox
+from koordinator.models import Absence, AccessEvent, Appointment, FollowUp, FollowUpEntry, Notification
 from koordinator.timeutil import at
 from tests.conftest import World
 from tests.matrix import Action, Scene, Table, check_column, columns
@@ -28,6 +28,7 @@ from tests.matrix import Action, Scene, Table, check_column, columns
 pytestmark = pytest.mark.django_db
 
 LETTER = "Brev til Kari om møtet"
+READ_BY_GP = "Kriseplanen, lest av fastlegen"
 
 
 @pytest.fixture
@@ -49,6 +50,8 @@ def scene(world: World) -> Scene:
     # A letter to Kari waiting to be printed (and in her own messages, as every notification is).
     letter = outbox.notify(world.owner_su, LETTER, "Tekst", channel=Notification.Channel.LETTER,
                            due_at=timezone.now() - datetime.timedelta(minutes=5))
+    # A read of Kari's data by her GP, for her access log.
+    access.record_access(world.partner_valid, [world.owner_su], READ_BY_GP, AccessEvent.Channel.WEB)
     return Scene(world, SimpleNamespace(appointment=appointment, absence=absence, entry=entry, letter=letter))
 
 
@@ -206,9 +209,10 @@ LEADER_PAGES = Table("leader", """
     "activity": Action("leader_activity"),
 })
 
-# Everyone's own pages. Min side and its pages are for service users (the other user sees her own); «Mine brukere»
-# for partners, listing Kari while a consent of any scope is in force; the messages are one's own (only Kari has the
-# letter); the front page sends everyone to their own home.
+# Everyone's own pages. Min side and its pages are for service users, each her own: Kari's page has her letter, her
+# access log the GP's read (the other user's has neither); «Mine brukere» is for partners, listing Kari while a
+# consent of any scope is in force; the messages are one's own (only Kari has the letter); the front page sends
+# everyone to their own home.
 OWN_PAGES = Table("own", """
     persona              my_page  access_log  consent_new  contact  partner_home  notifications  home
     trust_person         404      404         404          404      404           no             302
@@ -222,13 +226,13 @@ OWN_PAGES = Table("own", """
     partner_expired      404      404         404          404      no            no             302
     partner_withdrawn    404      404         404          404      no            no             302
     partner_wrong_scope  404      404         404          404      yes           no             302
-    owner                200      200         200          200      404           yes            302
-    other_owner          200      200         200          200      404           no             302
+    owner                yes      yes         200          200      404           yes            302
+    other_owner          no       no          200          200      404           no             302
     admin                404      404         404          404      404           no             302
     anonymous            login    login       login        login    login         login          login
 """, {
-    "my_page": Action("my_page"),
-    "access_log": Action("my_access_log"),
+    "my_page": Action("my_page", marker=LETTER),
+    "access_log": Action("my_access_log", marker=READ_BY_GP),
     "consent_new": Action("my_consent_create"),
     "contact": Action("my_contact_edit"),
     "partner_home": Action("partner_home", marker="Kari Nordmann"),

@@ -19,13 +19,15 @@ import pytest
 from django.urls import reverse
 
 from meetings import services
-from meetings.models import Comment, GroupMember, Meeting
+from meetings.models import ActionItem, Comment, GroupMember, Meeting
 from meetings.tokens import apology_token
 from tests.conftest import login
 from tests.matrix import Action, Scene, Table, check_column, check_row, columns, rows
 from tests.meetings.conftest import days, later, past_meeting
 
 pytestmark = pytest.mark.django_db
+
+LATE_ITEM = "Svare på søknaden om arbeidsavklaringspenger"
 
 STAFF = ["trust_person", "deputy", "leader"]
 MEMBERS = ["partner_valid", "partner_org_member"]
@@ -55,10 +57,14 @@ def objects(world, group, gp_member, nav_member):
     draft = services.write_minutes(tp, draft, draft.version, situation="Bor hos søsteren.")
     proposal = services.propose_agenda_item(world.owner, upcoming, title="Jobb")
     comment = services.add_comment(world.partner_valid, minutes, "Vi har fått svar fra NAV.")
+    # NAV's item, three days late (for the leader's overview; the due date set directly).
+    late = services.add_action_item(tp, held, what=LATE_ITEM, responsible=nav_member, due_on=days(7))
+    ActionItem.objects.filter(pk=late.pk).update(due_on=days(-3))
+    lapsed = GroupMember.objects.get(group=group, person=world.partner_expired)
     return SimpleNamespace(
         group=group, held=held, upcoming=upcoming, minutes=minutes, item=item, history=record.history_id,
         gp_member=gp_member, nav_member=nav_member, unrecorded=unrecorded, draft=draft, proposal=proposal,
-        comment=comment,
+        comment=comment, lapsed=lapsed,
     )
 
 
@@ -302,14 +308,15 @@ BUTTONS = Table("buttons", """
 })
 
 # Lists across the reader's groups: is the owner's group in «Mine ansvarsgrupper» (the reader is a member), is the
-# GP's action item in «Mine oppgaver» (the reader does it); the leader's overview is for leaders.
+# GP's action item in «Mine oppgaver» (the reader does it); the leader's overview, for leaders, lists NAV's late item
+# in her own municipality (not the other leader's).
 LISTS = Table("lists", """
     persona              my_groups  my_action_items  leader
     trust_person         yes        no               404
     other_trust_person   no         no               404
     deputy               no         no               404
-    leader               no         no               200
-    other_leader         no         no               200
+    leader               no         no               yes
+    other_leader         no         no               no
     partner_valid        yes        yes              404
     partner_org_member   yes        no               404
     partner_none         no         no               404
@@ -323,32 +330,33 @@ LISTS = Table("lists", """
 """, {
     "my_groups": Action("my_groups", marker="Kari Nordmann"),
     "my_action_items": Action("my_action_items", marker="Fornye resepter"),
-    "leader": Action("leader_meetings"),
+    "leader": Action("leader_meetings", marker=LATE_ITEM),
 })
 
 # The apology link in an invitation is the credential: whoever has it (logged in or not) gets the page; a broken
-# link is a 400 for everyone.
+# link, or one for a member whose consent has lapsed, is a 400 for everyone.
 APOLOGY_LINK = Table("apology-link", """
-    persona              link  broken_link
-    trust_person         200   400
-    other_trust_person   200   400
-    deputy               200   400
-    leader               200   400
-    other_leader         200   400
-    partner_valid        200   400
-    partner_org_member   200   400
-    partner_none         200   400
-    partner_expired      200   400
-    partner_withdrawn    200   400
-    partner_wrong_scope  200   400
-    owner                200   400
-    other_owner          200   400
-    admin                200   400
-    anonymous            200   400
+    persona              link  broken_link  lapsed_link
+    trust_person         200   400          400
+    other_trust_person   200   400          400
+    deputy               200   400          400
+    leader               200   400          400
+    other_leader         200   400          400
+    partner_valid        200   400          400
+    partner_org_member   200   400          400
+    partner_none         200   400          400
+    partner_expired      200   400          400
+    partner_withdrawn    200   400          400
+    partner_wrong_scope  200   400          400
+    owner                200   400          400
+    other_owner          200   400          400
+    admin                200   400          400
+    anonymous            200   400          400
 """, {
     "link": Action("meeting_apologies_by_link", args=lambda s: [apology_token(s.o.upcoming.pk, s.o.gp_member.pk)]),
     "broken_link": Action("meeting_apologies_by_link",
                           args=lambda s: [apology_token(s.o.upcoming.pk, s.o.gp_member.pk)[:-3] + "xyz"]),
+    "lapsed_link": Action("meeting_apologies_by_link", args=lambda s: [apology_token(s.o.upcoming.pk, s.o.lapsed.pk)]),
 })
 
 
