@@ -122,34 +122,43 @@ def test_a_visit_is_cancelled_when_no_deputy_is_free(team, sms):
         assert "Vi tar kontakt" in text
 
 
-def test_a_holiday_registered_two_weeks_ahead_is_announced_the_day_before_once(team, sms):
+@pytest.fixture
+def monday_morning():
+    """Monday 09:00, set before the world is built: its cases start that day, so none has gone quiet (no contact
+    for weeks, a reminder of its own) by the time the test moves on. Built on today's date and moved back to
+    Monday, the cases would be quiet whenever today is a few weeks before that Monday."""
+    with time_machine.travel(at(MONDAY, 9), tick=False) as traveller:
+        yield traveller
+
+
+def test_a_holiday_registered_two_weeks_ahead_is_announced_the_day_before_once(monday_morning, team, sms):
     w = team
+    clock = monday_morning
     start = MONDAY + datetime.timedelta(days=14)
-    with time_machine.travel(at(MONDAY, 9), tick=False) as clock:
-        result = continuity.register_absence(w.trust_person, w.trust_person, kind="ferie", starts_on=start,
-                                             ends_on=start + datetime.timedelta(days=13), announce_return=True)
-        assert not result.announced
-        for _ in range(12):  # every day until the day before, nothing goes out
-            call_command("run_reminders")
-            call_command("send_notifications", "--once")
-            assert sms.calls == []
-            clock.shift(datetime.timedelta(days=1))
-        clock.move_to(at(start - datetime.timedelta(days=1), 11, 59))
-        call_command("run_reminders")
-        assert sms.calls == [] and Notification.objects.count() == 0
-        clock.move_to(at(start - datetime.timedelta(days=1), 12, 5))
-        for _ in range(3):
-            call_command("run_reminders")
-            call_command("send_notifications", "--once")
-        told = [t for to, t, _ in sms.calls if to == "+4791111111"]
-        assert len(told) == 1 and "Dag Hansen" in told[0]
-        # The morning after the holiday: «Tora Hansen er tilbake», once.
-        clock.move_to(at(start + datetime.timedelta(days=14), 9))
-        call_command("run_reminders")
+    result = continuity.register_absence(w.trust_person, w.trust_person, kind="ferie", starts_on=start,
+                                         ends_on=start + datetime.timedelta(days=13), announce_return=True)
+    assert not result.announced
+    for _ in range(12):  # every day until the day before, nothing goes out
         call_command("run_reminders")
         call_command("send_notifications", "--once")
-        back = [t for to, t, _ in sms.calls if "tilbake" in t]
-        assert len(back) == 1 and "Tora Hansen" in back[0]
+        assert sms.calls == []
+        clock.shift(datetime.timedelta(days=1))
+    clock.move_to(at(start - datetime.timedelta(days=1), 11, 59))
+    call_command("run_reminders")
+    assert sms.calls == [] and Notification.objects.count() == 0
+    clock.move_to(at(start - datetime.timedelta(days=1), 12, 5))
+    for _ in range(3):
+        call_command("run_reminders")
+        call_command("send_notifications", "--once")
+    told = [t for to, t, _ in sms.calls if to == "+4791111111"]
+    assert len(told) == 1 and "Dag Hansen" in told[0]
+    # The morning after the holiday: «Tora Hansen er tilbake», once.
+    clock.move_to(at(start + datetime.timedelta(days=14), 9))
+    call_command("run_reminders")
+    call_command("run_reminders")
+    call_command("send_notifications", "--once")
+    back = [t for to, t, _ in sms.calls if "tilbake" in t]
+    assert len(back) == 1 and "Tora Hansen" in back[0]
 
 
 def test_two_overlapping_absences_show_as_a_gap_and_the_second_registration_warns(team):

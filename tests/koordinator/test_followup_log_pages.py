@@ -312,7 +312,9 @@ def test_the_case_page_shows_the_latest_entries_the_link_and_the_figures(client,
 def test_the_case_page_marks_a_quiet_case(client, world):
     world.case.started_on = timezone.localdate() - datetime.timedelta(days=30)
     world.case.save()
-    many_entries(world.case, 1, start=timezone.now() - datetime.timedelta(days=20))
+    # Noon 20 days ago in Oslo, not now minus 20 × 24 hours: late in the evening after daylight saving has ended,
+    # that is 01:00 the day after, 19 days ago.
+    many_entries(world.case, 1, start=at(timezone.localdate() - datetime.timedelta(days=20), 12))
     page = main(login(client, world.trust_person).get(reverse("followup_detail", args=[world.case.pk])))
     assert "Ingen kontakt på 20 dager" in page
 
