@@ -2,7 +2,7 @@
 
 Not collected by the normal run (the name does not match ``test_*.py``): without a clock there is nothing to check.
 The order matters: ``test_a_test_moves_the_clock`` moves it three days on, and the tests after it must still start
-at the instant.
+at the instant; a test that shares module-scoped data with one that moved the clock goes on from there.
 """
 
 from __future__ import annotations
@@ -79,3 +79,22 @@ def test_the_live_server_is_on_the_clock(live_server, clock):
         date = error.headers["Date"]
     # The Date header has whole seconds.
     assert near(parsedate_to_datetime(date), clock - datetime.timedelta(seconds=1))
+
+
+@pytest.fixture(scope="module")
+def shared_data():
+    """Stands for committed data the module's tests share (a demo load, a live server's)."""
+    return timezone.now()
+
+
+def test_a_test_with_shared_data_moves_the_clock_an_hour_on(request, clock, shared_data):
+    assert near(shared_data, clock)
+    clock_traveller(request.node).shift(datetime.timedelta(hours=1))
+
+
+def test_the_next_test_sharing_the_data_goes_on_from_there(clock, shared_data):
+    assert clock + datetime.timedelta(hours=1) <= timezone.now() <= clock + datetime.timedelta(hours=1) + SLACK
+
+
+def test_a_test_without_the_shared_data_starts_at_the_instant(clock):
+    assert near(timezone.now(), clock)

@@ -25,6 +25,9 @@ TESTS_DIR = Path(__file__).resolve().parent
 CLOCK_ENV = "KOORDINATOR_TEST_CLOCK"
 _CLOCK = pytest.StashKey[datetime.datetime | None]()
 _TRAVEL = pytest.StashKey[tuple[time_machine.travel, time_machine.Traveller]]()
+# The project's fixtures broader than a test (a demo load, a live server) and how far the clock had got when the
+# last test using them ended.
+_SHARED = pytest.StashKey[dict]()
 
 
 def pytest_addoption(parser):
@@ -33,8 +36,8 @@ def pytest_addoption(parser):
         metavar="ISO",
         default=None,
         help=f"start every test (and the fixtures it sets up) at this instant, e.g. 2026-12-06T23:55:00+01:00; "
-        f"the clock ticks on from there. Without an offset the time is Oslo time. Default: ${CLOCK_ENV}, else "
-        f"the real clock.",
+        f"the clock ticks on from there (tests sharing module- or package-scoped data go on where the last of "
+        f"them left off). Without an offset the time is Oslo time. Default: ${CLOCK_ENV}, else the real clock.",
     )
 
 
@@ -62,6 +65,17 @@ def clock_from(option: str | None, environ) -> datetime.datetime | None:
 
 def pytest_configure(config):
     config.stash[_CLOCK] = clock_from(config.getoption("clock", None), os.environ)
+    config.stash[_SHARED] = {}
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def _shared_in_use(item) -> list:
+    """The project's broader-than-a-test fixtures that are set up and that ``item`` uses."""
+    return [fixturedef for fixturedef in item.config.stash[_SHARED]
+            if fixturedef.cached_result is not None and fixturedef.argname in item.fixturenames]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -72,12 +86,28 @@ def pytest_runtest_setup(item):
     instant too. time-machine patches the clock for the whole process, the live server's threads included, and
     a test's own ``time_machine.travel`` nests inside this one. It ticks (``tick=True``) and is stopped after
     the test's teardown (below).
+
+    A test that shares committed data with the tests before it (the demo in ``tests/demo``, a browser module's
+    live server: the project's module-, package- or session-scoped fixtures) starts where the last of them left
+    off instead, if that is later: the data was written then, and nothing a test finds should be from its future
+    (a message due a second after the instant would not be in the inbox yet).
     """
     clock = configured_clock(item.config)
     if clock is not None:
-        travel = time_machine.travel(clock, tick=True)
+        shared = item.config.stash[_SHARED]
+        start = max([clock, *(shared[fixturedef] for fixturedef in _shared_in_use(item))])
+        travel = time_machine.travel(start, tick=True)
         item.stash[_TRAVEL] = (travel, travel.start())
     return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    result = yield
+    # Fixtures from plugins (pytest-django's database set-up, its live_server) have an empty baseid: no data.
+    if request.config.stash.get(_CLOCK, None) is not None and fixturedef.scope != "function" and fixturedef.baseid:
+        request.config.stash[_SHARED][fixturedef] = _now()
+    return result
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -88,6 +118,9 @@ def pytest_runtest_teardown(item, nextitem):
         started = item.stash.get(_TRAVEL, None)
         if started is not None:
             del item.stash[_TRAVEL]
+            shared = item.config.stash[_SHARED]
+            for fixturedef in _shared_in_use(item):
+                shared[fixturedef] = max(shared[fixturedef], _now())
             started[0].stop()
 
 
