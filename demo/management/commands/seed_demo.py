@@ -43,10 +43,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demodata finnes allerede; ingenting ble endret.")
         self.stdout.write("")
-        self.stdout.write(f"Innlogging (passord for alle: {demo.PASSWORD}):")
-        for login in demo.all_logins():
+        self.stdout.write(f"Innlogging (passord for alle: {core.PASSWORD}):")
+        for login in core.all_logins():
             self.stdout.write(f"  {login.username:14s} {login.what}")
-        waiting = demo.waiting_to_be_sent()
+        waiting = core.waiting_to_be_sent()
         if waiting:
             self.stdout.write("")
             self.stdout.write(
