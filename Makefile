@@ -19,9 +19,13 @@ ASSETS := static/vendor/designsystemet.css static/vendor/designsystemet-theme.cs
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# pytest-xdist: one worker per core; tests that share demo data stay together (tests/conftest.py).
+# pytest-xdist: one worker per core; tests that share demo data stay together (tests/scheduling.py).
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
+# Python writes its bytecode caches (__pycache__/, ignored by git) while testing, even where the environment sets
+# PYTHONDONTWRITEBYTECODE: without them every worker compiles the project and rewrites the asserts of every test
+# module again, about 7 s of CPU each, every run.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest
 # Start every test at this instant (ISO 8601, e.g. CLOCK=2026-12-06T23:55:00+01:00); empty: the real clock.
 CLOCK ?=
 PYTEST_CLOCK := $(if $(strip $(CLOCK)),--clock=$(strip $(CLOCK)))
@@ -73,7 +77,7 @@ test: install
 		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=staticfiles >/dev/null; \
 	fi
 	@# Exit code 5 is pytest's "no tests collected", e.g. for a -k that matches nothing: not a failure.
-	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_CLOCK) $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] && echo "pytest collected no tests" || exit $$status; }
+	$(PYTEST) $(PYTEST_PARALLEL) $(PYTEST_CLOCK) $(PYTEST_ARGS) || { status=$$?; [ $$status -eq 5 ] && echo "pytest collected no tests" || exit $$status; }
 
 lint: $(PIP_STAMP)
 	$(PY) -m ruff check .

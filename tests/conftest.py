@@ -130,20 +130,8 @@ def clock_traveller(item) -> time_machine.Traveller | None:
     return started[1] if started else None
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Keep tests that share committed demo data on one worker when the suite runs in parallel (``-n``).
-
-    ``make test`` and CI run the suite with pytest-xdist, ``--dist loadgroup``: each test goes to whichever worker
-    is free, except those in one ``xdist_group``, which run together on one worker. The demo checks
-    (``tests/demo``) share one load of the demo for the package, and each browser-test module one for the module.
-    """
-    for item in items:
-        path = Path(str(item.path)).resolve()
-        if TESTS_DIR / "demo" in path.parents:
-            item.add_marker(pytest.mark.xdist_group("demo"))
-        elif TESTS_DIR / "e2e" in path.parents:
-            item.add_marker(pytest.mark.xdist_group(f"e2e-{path.stem}"))
+# Which tests share a worker under pytest-xdist, and which go first: tests/scheduling.py.
+from tests.scheduling import pytest_collection_modifyitems, pytest_xdist_make_scheduler  # noqa: E402, F401
 
 
 @dataclass

@@ -4,10 +4,12 @@ Without /usr/bin/chromium the tests are skipped with a message, unless ``REQUIRE
 ``.ci/run``), where they fail instead. ``playwright install`` cannot download browsers here, so the
 system Chromium is launched directly.
 
-Speed: the demo data is loaded once per test module, not once per test. The tests only read (and log
-in), so they can share it; the module's teardown flushes the database so the other tests start empty.
-That is why this uses pytest-django's ``LiveServer`` helper directly instead of the ``live_server``
-fixture, which would wrap every test in ``transactional_db`` and flush the data after each one.
+Speed: the demo data is loaded once per test module, not once per test, and a load copies back the demo the
+test process seeded first (``tests/shared_demo.py``) instead of seeding again. A module's tests share its load
+(the ones that write do so in a set order, or on data the others do not read); the module's teardown flushes the
+database so the other tests start empty. That is why this uses pytest-django's ``LiveServer`` helper directly
+instead of the ``live_server`` fixture, which would wrap every test in ``transactional_db`` and flush the data
+after each one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.browser import AXE_JS
+from tests.shared_demo import clear_demo, load_demo
 
 # Playwright's sync API runs an event loop in the main thread; Django would then refuse ORM calls from it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -34,7 +37,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 E2E_DIR = Path(__file__).resolve().parent
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -87,26 +89,13 @@ def _stop(live) -> None:
         conn.dec_thread_sharing()
 
 
-def _refuse_a_real_database() -> None:
-    """The fixture below flushes the database: make sure it is pytest-django's test database."""
-    from django.db import connection
-
-    name = str(connection.settings_dict["NAME"])
-    if not (name.startswith("test_") or "memorydb" in name or Path(name).name.startswith("test_")):
-        pytest.fail(f"refusing to load demo data into and flush {name!r}: not a test database", pytrace=False)
-
-
 @pytest.fixture(scope="module")
 def server(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
     """A live server with the demo data; yields its base URL. Flushes the database afterwards."""
-    from django.core.management import call_command
-    from django.test.utils import override_settings
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
-        _refuse_a_real_database()
-        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            call_command("seed_demo", force=True, verbosity=0)
+        load_demo()
     live = LiveServer("localhost")
     live._live_server_modified_settings.enable()
     try:
@@ -115,7 +104,7 @@ def server(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
         live._live_server_modified_settings.disable()
         _stop(live)
         with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+            clear_demo()
 
 
 @pytest.fixture

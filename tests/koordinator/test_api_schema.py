@@ -153,6 +153,17 @@ def test_the_new_lists_are_paginated_and_filterable(schema):
     assert response["content"]["application/json"]["schema"]["$ref"].endswith("PaginatedNotificationList")
 
 
+def test_the_meetings_lists_are_paginated_and_filterable_in_the_schema(schema):
+    # Was in tests/meetings/test_api.py, where it generated the schema once more through the view.
+    def names(path: str) -> set[str]:
+        return {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+
+    assert {"page", "group", "from", "to", "status"} <= names("/api/v1/meetings/")
+    assert {"page", "meeting", "group", "status", "responsible", "overdue", "mine"} <= names("/api/v1/action-items/")
+    assert {"page", "meeting", "group", "status"} <= names("/api/v1/minutes/")
+    ok = schema["paths"]["/api/v1/minutes/{id}/"]["patch"]["responses"]
+    assert ok["412"]["content"]["application/json"]["schema"]["$ref"].endswith("MinutesConflict")
+
 def test_me_documents_contact_now_and_the_staff_fields(schema):
     me = schema["components"]["schemas"]["Me"]["properties"]
     assert {"contact_now", "absent_today", "standing_deputy", "unread_notifications"} <= set(me)
