@@ -18,9 +18,9 @@ from tests.shared_demo import clear_demo, load_demo
 
 
 @pytest.fixture(scope="package", autouse=True)
-def seeded(django_db_setup, django_db_blocker):
+def seeded(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_demo()
+        load_demo(request)
     yield
     with django_db_blocker.unblock():
         clear_demo()

@@ -90,12 +90,12 @@ def _stop(live) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(browser, django_db_setup, django_db_blocker) -> Iterator[str]:
+def server(request, browser, django_db_setup, django_db_blocker) -> Iterator[str]:
     """A live server with the demo data; yields its base URL. Flushes the database afterwards."""
     from pytest_django.live_server_helper import LiveServer
 
     with django_db_blocker.unblock():
-        load_demo()
+        load_demo(request)
     live = LiveServer("localhost")
     live._live_server_modified_settings.enable()
     try:
