@@ -68,9 +68,9 @@ from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
 
 from demo.core import DemoBuilder, register_demo_section
-from koordinator.models import Consent, FollowUp, Notification, Organisation, User
+from koordinator.models import Consent, FollowUp, FollowUpEntry, Notification, Organisation, User
 from koordinator.timeutil import at
-from plans import services
+from plans import logged_steps, services
 from plans.models import Comment, Goal, LifeArea, Measure, Plan, PlanRevision, ProgressNote, Step
 
 Area = LifeArea
@@ -1443,3 +1443,21 @@ def plans_demo(builder: DemoBuilder) -> None:
         for script in scripts(section):
             _Play(section, script).run()
     section.settle()
+    log_on_steps(builder)
+
+
+def log_on_steps(builder: DemoBuilder) -> None:
+    """Kari's latest contacts name the open step of their life area they were about: her log shows «Delmål: …»."""
+    case = FollowUp.objects.filter(service_user__user=builder.users["bruker1"]).order_by("-pk").first()
+    steps = list(
+        Step.objects.filter(goal__plan__follow_up=case).live().open().select_related("goal").order_by("due_on", "pk")
+    )
+    entries = (
+        FollowUpEntry.objects.filter(follow_up=case, archived_at__isnull=True)
+        .exclude(kind=FollowUpEntry.Kind.NOT_MET)
+        .order_by("-started_at")[:6]
+    )
+    for entry in entries:
+        about = [step for step in steps if step.goal.life_area in entry.life_areas][:1]
+        if about:
+            logged_steps.save(entry.written_by, entry, about)

@@ -23,12 +23,14 @@ visible but not changeable is a 403.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 VIEW = "view"
 CHANGE = "change"
@@ -356,8 +358,21 @@ def role_label(user) -> str:
     return "; ".join(parts)[:200]
 
 
-def record_access(user, service_users: Iterable, what: str, channel: str, reason: str = "") -> int:
-    """Log a read of service users' data by someone other than the owner. Returns how many were logged."""
+def record_access(
+    user, service_users: Iterable, what: str, channel: str, reason: str = "", *, listing: bool = False
+) -> int:
+    """Log a read of service users' data by someone other than the owner. Returns how many were logged.
+
+    The one way every page, PDF and API endpoint writes the owner's access log, called by the view (or the section
+    function) that decides what is shown, never while a template renders. The policy:
+
+    * **Opening one person's data** (a case, a plan, a PDF, an API detail): one event per read, every time.
+    * **A list that names people** (``listing=True``: an API list, the leader's overview, *Mine brukere*, the
+      leader's meetings page, *Mine ansvarsgrupper*, *Mine oppgaver*): one event per person shown, at most once
+      per reader, list (``what``), channel and day. The owner learns who saw them in which list and when; a
+      leader who opens the overview twenty times a day does not write twenty rows per person (one query finds
+      who is already logged today).
+    """
     from simple_history.utils import bulk_create_with_history
 
     from koordinator.models import AccessEvent
@@ -367,6 +382,14 @@ def record_access(user, service_users: Iterable, what: str, channel: str, reason
         return 0
     ids = {su.pk if hasattr(su, "pk") else su for su in service_users}
     ids.discard(actor.service_user_id)
+    ids.discard(None)
+    what = what[:200]
+    if ids and listing:
+        since = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+        ids -= set(
+            AccessEvent.objects.filter(actor_id=user.pk, at__gte=since, what=what, channel=channel,
+                                       service_user_id__in=ids).values_list("service_user_id", flat=True)
+        )
     if not ids:
         return 0
     name = user.display_name if hasattr(user, "display_name") else str(user)
@@ -377,7 +400,7 @@ def record_access(user, service_users: Iterable, what: str, channel: str, reason
             actor_id=user.pk,
             actor_name=name,
             actor_role=role,
-            what=what[:200],
+            what=what,
             channel=channel,
             reason=reason[:500],
         )

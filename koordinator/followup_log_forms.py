@@ -1,8 +1,8 @@
 """Forms for the follow-up log: the quick entry (four fields, one hand, a phone) and the full entry.
 
 They collect input; the rules live in ``koordinator.followup_log``. The services the full form offers come
-from ``partner_organisations_for`` and the steps from the gate (``followup_log.step_choices``), never from
-``.objects.all()``.
+from ``partner_organisations_for`` and what an entry may point at (the plan's steps) from the registered links
+(``followup_log.links``, through the gate), never from ``.objects.all()``.
 """
 
 from __future__ import annotations
@@ -88,9 +88,16 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class StepsField(forms.ModelMultipleChoiceField):
+class LinkField(forms.ModelMultipleChoiceField):
+    """A registered link's choices (``followup_log.links``), as checkboxes."""
+
+    def __init__(self, link, queryset, **kwargs):
+        self.link = link
+        super().__init__(queryset=queryset, label=link.form_label, required=False, widget=forms.CheckboxSelectMultiple,
+                         **kwargs)
+
     def label_from_instance(self, obj) -> str:
-        return obj.what
+        return self.link.choice_label(obj)
 
 
 class EntryForm(QuickEntryForm):
@@ -107,8 +114,6 @@ class EntryForm(QuickEntryForm):
                                    max_length=200)
     life_areas = forms.MultipleChoiceField(label=_("Livsområder"), required=False, choices=LifeArea.choices,
                                            widget=forms.CheckboxSelectMultiple)
-    steps = StepsField(label=_("Delmål i planen"), required=False, queryset=None,
-                       widget=forms.CheckboxSelectMultiple)
     agreed_next = forms.CharField(label=_("Hva ble avtalt videre"), required=False,
                                   max_length=followup_log.NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
     next_day = forms.DateField(label=_("Neste avtale: dato"), required=False, widget=DateInput,
@@ -120,17 +125,19 @@ class EntryForm(QuickEntryForm):
     next_place_detail = forms.CharField(label=_("Neste avtale: stedet nærmere"), required=False, max_length=200)
 
     NEXT_FIELDS = ("next_day", "next_time", "next_place", "next_place_detail")
-    FIELDS = ("kind", "started_at", "duration_minutes", "place", "service", "service_text", "life_areas", "steps",
-              "note", "agreed_next")
+    FIELDS = ("kind", "started_at", "duration_minutes", "place", "service", "service_text", "life_areas", "note",
+              "agreed_next")
 
     def __init__(self, *args, actor: User, case: FollowUp, with_next: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = partner_organisations_for(actor).order_by("name")
-        steps = followup_log.step_choices(actor, case)
-        self.fields["steps"].queryset = steps
-        self.has_steps = steps.exists()
-        if not self.has_steps:
-            del self.fields["steps"]
+        # One checkbox list per registered link (the plan's steps), shown only when there is something to choose.
+        self.link_names = []
+        for link in followup_log.entry_links():
+            choices = link.choices(actor, case)
+            if choices.exists():
+                self.fields[link.name] = LinkField(link, choices)
+                self.link_names.append(link.name)
         self.with_next = with_next
         if not with_next:
             for name in self.NEXT_FIELDS:
@@ -138,10 +145,11 @@ class EntryForm(QuickEntryForm):
 
     @classmethod
     def initial_for(cls, entry: FollowUpEntry) -> dict:
-        initial = {name: getattr(entry, name) for name in cls.FIELDS if name not in ("life_areas", "steps")}
+        initial = {name: getattr(entry, name) for name in cls.FIELDS if name != "life_areas"}
         initial["started_at"] = timezone.localtime(entry.started_at)
         initial["life_areas"] = entry.life_areas
-        initial["steps"] = list(entry.steps.values_list("pk", flat=True))
+        for link in followup_log.entry_links():
+            initial[link.name] = [item.pk for item in link.current(entry)]
         return initial
 
     def clean(self):
@@ -160,9 +168,15 @@ class EntryForm(QuickEntryForm):
         data = self.cleaned_data
         kwargs = {name: data.get(name) for name in self.FIELDS if name in self.fields}
         kwargs["life_areas"] = list(data.get("life_areas") or [])
-        kwargs["steps"] = list(data.get("steps") or [])
+        for name in self.link_names:
+            kwargs[name] = list(data.get(name) or [])
         kwargs["service_text"] = data.get("service_text") or ""
         return kwargs
+
+    @property
+    def link_fields(self) -> list:
+        """The bound checkbox lists of the registered links, for the template."""
+        return [self[name] for name in self.link_names]
 
     def next_appointment(self) -> dict | None:
         if not self.with_next or not self.cleaned_data.get("next_day"):

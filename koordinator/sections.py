@@ -12,6 +12,14 @@ record in the access log there (nothing is written while a template renders)::
         return Section("plans/partials/my_plan_box.html", {...})
 
 The pages and their places are the constants below; a section returns ``None`` to show nothing.
+
+Links work the same way: an app puts a link to its part on a core page (the case page's «Individuell plan»,
+«Kriseplan», «Ansvarsgruppe»; the leader's overview) with :func:`register_page_link`, and the view lists them
+with :func:`page_links`::
+
+    @register_page_link(CASE_LINKS, order=10)
+    def plan_link(request, case) -> Link:
+        return Link(_("Individuell plan"), reverse("plan_for_case", args=[case.pk]))
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ MY_PAGE = "my_page"
 # The partner's home (*Mine brukere*): at the top, and after the list of users.
 PARTNER_HOME_TOP = "partner_home_top"
 PARTNER_HOME = "partner_home"
+# Links: the case page (called with ``case``), and the leader's overview.
+CASE_LINKS = "case_links"
+LEADER_LINKS = "leader_links"
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,15 @@ class Section:
     context: dict = field(default_factory=dict)
 
 
-_SECTIONS: dict[str, list[tuple[int, Callable[[HttpRequest], Section | None]]]] = {}
+@dataclass(frozen=True)
+class Link:
+    """A link to an app's part of the case or the municipality, shown on a core page."""
+
+    text: str
+    url: str
+
+
+_SECTIONS: dict[str, list[tuple[int, Callable[..., Section | Link | None]]]] = {}
 
 
 def register_page_section(place: str, *, order: int = 0):
@@ -51,6 +70,17 @@ def register_page_section(place: str, *, order: int = 0):
         return fn
 
     return decorator
+
+
+def register_page_link(place: str, *, order: int = 0):
+    """Put the decorated ``fn(request, **context) -> Link | None`` on ``place``; lower ``order`` comes first."""
+    return register_page_section(place, order=order)
+
+
+def page_links(request: HttpRequest, place: str, **context) -> list[Link]:
+    """The links registered for ``place``, in order; ``context`` is what the page passes (``case``)."""
+    links = (fn(request, **context) for _order, fn in _SECTIONS.get(place, []))
+    return [link for link in links if link is not None]
 
 
 def render_sections(request: HttpRequest, place: str) -> list[SafeString]:

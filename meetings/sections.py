@@ -3,12 +3,22 @@ ansvarsgrupper» with «Mine oppgaver» on the partner's home."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koordinator import access
 from koordinator.models import AccessEvent
-from koordinator.sections import MY_PAGE, PARTNER_HOME, Section, register_page_section
+from koordinator.sections import (
+    CASE_LINKS,
+    LEADER_LINKS,
+    MY_PAGE,
+    PARTNER_HOME,
+    Link,
+    Section,
+    register_page_link,
+    register_page_section,
+)
 from meetings import selectors
 
 # How many of the partner's own action items the home shows; «Mine oppgaver» has them all.
@@ -34,6 +44,17 @@ def partner_groups(request) -> Section:
     more = len(items) > ITEMS_SHOWN
     items = items[:ITEMS_SHOWN]
     shown = {s.group.follow_up.service_user_id for s in summaries} | {i.group.follow_up.service_user_id for i in items}
-    access.record_access(user, shown, str(_("Ansvarsgrupper og oppgaver på «Mine brukere»")), AccessEvent.Channel.WEB)
+    access.record_access(user, shown, str(_("Ansvarsgrupper og oppgaver på «Mine brukere»")), AccessEvent.Channel.WEB,
+                         listing=True)
     context = {"summaries": summaries, "items": items, "more": more, "today": timezone.localdate()}
     return Section("meetings/partials/partner_groups.html", context)
+
+
+@register_page_link(CASE_LINKS, order=30)
+def group_link(request, case) -> Link:
+    return Link(_("Ansvarsgruppe"), reverse("group_for_case", args=[case.pk]))
+
+
+@register_page_link(LEADER_LINKS, order=10)
+def leader_meetings_link(request) -> Link:
+    return Link(_("Ansvarsgrupper: oppmøte og oppgaver"), reverse("leader_meetings"))

@@ -8,9 +8,10 @@ class PlansConfig(AppConfig):
     verbose_name = _("Individuelle planer")
 
     def ready(self) -> None:
-        # The plans' resources join the access gate, the reminders and the deputy's handover list.
+        # The plans' resources join the access gate, the reminders, the deputy's handover list and the follow-up
+        # log (an entry's steps).
         # Crisis plans: the review reminder.
-        from plans import access, handover, reminders, sections, worklist  # noqa: F401
+        from plans import access, handover, logged_steps, reminders, sections, worklist  # noqa: F401
         from plans.crisis import reminders as crisis_reminders  # noqa: F401
 
         access.register()

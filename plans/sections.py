@@ -3,9 +3,19 @@ and the emergency-access link on the partner's home."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from koordinator.sections import MY_PAGE, PARTNER_HOME_TOP, Section, register_page_section
+from koordinator.sections import (
+    CASE_LINKS,
+    MY_PAGE,
+    PARTNER_HOME_TOP,
+    Link,
+    Section,
+    register_page_link,
+    register_page_section,
+)
 from plans import selectors
 from plans.crisis import services as crisis_services
 from plans.models import Plan, Step
@@ -45,3 +55,13 @@ def emergency_search_link(request) -> Section | None:
     if not crisis_services.is_emergency_member(request.user):
         return None
     return Section("plans/crisis/partials/emergency_link.html", {"show": True})
+
+
+@register_page_link(CASE_LINKS, order=10)
+def plan_link(request, case) -> Link:
+    return Link(_("Individuell plan"), reverse("plan_for_case", args=[case.pk]))
+
+
+@register_page_link(CASE_LINKS, order=20)
+def crisis_plan_link(request, case) -> Link:
+    return Link(_("Kriseplan"), reverse("crisis_plan_for_user", args=[case.service_user_id]))

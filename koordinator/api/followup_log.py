@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.apps import apps
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -36,13 +34,32 @@ from koordinator.models import AccessEvent, Appointment, FollowUp, FollowUpEntry
 from koordinator.timeutil import day_bounds
 
 Kind = FollowUpEntry.Kind
-# By name: the core app does not import the plans app (the API is loaded after every app is ready).
-Step = apps.get_model("plans", "Step")
 
 
-def visible_steps(user):
-    """Plan steps the caller may name: the gate decides; the service checks they belong to the case's plan."""
-    return Step.objects.for_user(user, access.VIEW).live()
+# --- the registered links (``followup_log.links``: the plan's steps), one list of ids each --------------------
+
+
+@extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+class LinkedIdsField(serializers.Field):
+    """The ids of what the entry points at that the caller may see (prefetched through the gate)."""
+
+    def __init__(self, link, **kwargs):
+        self.link = link
+        super().__init__(source="*", read_only=True, help_text=link.help_text, **kwargs)
+
+    def to_representation(self, entry: FollowUpEntry) -> list[int]:
+        return followup_log.links.visible_ids(entry, self.link.name)
+
+
+def with_links(fields: dict, make, after: str) -> dict:
+    """``fields`` with one field per registered link (``make(link)``), placed after ``after``."""
+    made = {link.name: make(link) for link in followup_log.entry_links()}
+    ordered = {}
+    for name, field in fields.items():
+        ordered[name] = field
+        if name == after:
+            ordered.update(made)
+    return ordered
 
 
 # --- serializers ------------------------------------------------------------------------------------------------
@@ -58,9 +75,6 @@ class FollowUpEntrySerializer(serializers.ModelSerializer):
         source="service_display", read_only=True, help_text=_("Tjenesten fra listen, ellers fritekst.")
     )
     life_areas = serializers.ListField(child=serializers.ChoiceField(choices=LifeArea.choices), read_only=True)
-    steps = serializers.SerializerMethodField(
-        help_text=_("Delmålene i planen loggføringen gjelder (de du har tilgang til å se).")
-    )
     written_by = StaffNameSerializer(read_only=True)
 
     class Meta:
@@ -79,7 +93,6 @@ class FollowUpEntrySerializer(serializers.ModelSerializer):
             "service_text",
             "service_name",
             "life_areas",
-            "steps",
             "note",
             "agreed_next",
             "next_appointment",
@@ -91,10 +104,10 @@ class FollowUpEntrySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
-    def get_steps(self, entry: FollowUpEntry) -> list[int]:
-        # The steps were fetched through the gate (``visible_steps``): a partner without the plan scope sees none.
-        return [step.pk for step in getattr(entry, "visible_steps", [])]
+    def get_fields(self):
+        # What the entry points at (the plan's steps): the ids the caller may see; a partner without the plan's
+        # scope sees none.
+        return with_links(super().get_fields(), LinkedIdsField, after="life_areas")
 
 
 class NextAppointmentSerializer(serializers.Serializer):
@@ -122,11 +135,16 @@ class _EntryFields(serializers.Serializer):
                                          help_text=_("Tjenesten som fritekst, hvis den ikke står i listen."))
     life_areas = serializers.ListField(child=serializers.ChoiceField(choices=LifeArea.choices), required=False,
                                        allow_empty=True)
-    steps = ChoiceRelatedField(Step, visible_steps, many=True, required=False,
-                               help_text=_("Delmål i planen i samme sak."))
     note = serializers.CharField(max_length=followup_log.NOTE_MAX_LENGTH, required=False, allow_blank=True)
     agreed_next = serializers.CharField(max_length=followup_log.NOTE_MAX_LENGTH, required=False,
                                         allow_blank=True)
+
+    def get_fields(self):
+        # One list of ids per registered link: what the caller may name anywhere; the service checks that each
+        # belongs to the case.
+        return with_links(super().get_fields(), lambda link: ChoiceRelatedField(
+            link.model(), link.nameable, many=True, required=False, help_text=link.write_help_text,
+        ), after="life_areas")
 
 
 class FollowUpEntryCreateSerializer(_EntryFields):
@@ -209,16 +227,15 @@ class FollowUpEntryViewSet(GatedViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def optimise(self, qs):
-        steps = Step.objects.for_user(self.request.user, access.VIEW).order_by("pk")
         return (
             qs.select_related("follow_up", "written_by", "service")
-            .prefetch_related(Prefetch("steps", queryset=steps, to_attr="visible_steps"))
+            .prefetch_related(*followup_log.links.prefetches(self.request.user))
             .order_by("-started_at", "-pk")
         )
 
-    def record(self, objects, what) -> None:
+    def record(self, objects, what, listing: bool = False) -> None:
         ids = [obj.follow_up.service_user_id for obj in objects]
-        access.record_access(self.request.user, ids, str(what), AccessEvent.Channel.API)
+        access.record_access(self.request.user, ids, str(what), AccessEvent.Channel.API, listing=listing)
 
     def get_serializer_class(self):
         return {

@@ -82,16 +82,16 @@ class GatedViewSet(viewsets.GenericViewSet):
 
     # --- the access log -------------------------------------------------------------------------------------
 
-    def record(self, objects, what) -> None:
+    def record(self, objects, what, listing: bool = False) -> None:
         ids = [getattr(obj, self.owner_attr) for obj in objects]
-        access.record_access(self.request.user, ids, str(what), AccessEvent.Channel.API)
+        access.record_access(self.request.user, ids, str(what), AccessEvent.Channel.API, listing=listing)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         objects = page if page is not None else list(queryset)
-        # One event per service user on the page, written in one go.
-        self.record(objects, _("%(what)s (liste)") % {"what": self.access_what})
+        # One event per service user on the page, once a day per list (``access.record_access``), in one go.
+        self.record(objects, _("%(what)s (liste)") % {"what": self.access_what}, listing=True)
         data = self.get_serializer(objects, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
@@ -460,7 +460,7 @@ class AccessEventViewSet(GatedViewSet):
     filterset_class = filters.AccessEventFilter
     http_method_names = ["get", "head", "options"]
 
-    def record(self, objects, what) -> None:
+    def record(self, objects, what, listing: bool = False) -> None:
         # Reading one's own access log is not itself logged (and only the owner can read it).
         return None
 
@@ -562,7 +562,7 @@ class AbsenceViewSet(GatedViewSet):
     def optimise(self, qs):
         return qs.select_related("person", "registered_by")
 
-    def record(self, objects, what) -> None:
+    def record(self, objects, what, listing: bool = False) -> None:
         # An absence is about a worker, not about a service user: nothing for anyone's access log.
         return None
 
@@ -615,6 +615,7 @@ class AbsenceViewSet(GatedViewSet):
             [a.service_user_id for a in appointments],
             str(_("Avtaler (før registrering av fravær)")),
             AccessEvent.Channel.API,
+            listing=True,
         )
         return Response(s.AbsencePreviewSerializer({"gaps": gaps, "appointments": appointments}).data)
 
@@ -673,7 +674,7 @@ class DeputyViewSet(GatedViewSet):
             .order_by("trust_person__first_name", "trust_person__last_name", "pk")
         )
 
-    def record(self, objects, what) -> None:
+    def record(self, objects, what, listing: bool = False) -> None:
         # Who covers for whom is about staff, not about service users.
         return None
 
@@ -723,6 +724,7 @@ class DeputyViewSet(GatedViewSet):
             [case.service_user_id for case, _mine, _theirs in report.uncovered],
             str(_("Dekningsoversikt")),
             AccessEvent.Channel.API,
+            listing=True,
         )
         uncovered = [
             {"case": case, "trust_person_absence": mine, "deputy_absence": theirs}

@@ -21,6 +21,7 @@ Rules of the log, in plain words:
   that has not gone out), and a later spell gets a new reminder.
 """
 
+from koordinator.followup_log import links
 from koordinator.followup_log.common import (
     ACTIVITY_MONTHS,
     ENTRY_FIELDS,
@@ -29,8 +30,10 @@ from koordinator.followup_log.common import (
     NOTE_MAX_LENGTH,
     QUIET_STATUSES,
     Kind,
+    entry_fields,
     quiet_days,
 )
+from koordinator.followup_log.links import EntryLink, entry_links, register_entry_link
 from koordinator.followup_log.selectors import (
     CASE_PAGE_ENTRIES,
     ENTRY_RELATED,
@@ -49,7 +52,6 @@ from koordinator.followup_log.selectors import (
     quiet_info,
     quiet_key,
     quiet_key_prefix,
-    step_choices,
     visible_entries,
 )
 from koordinator.followup_log.services import (
@@ -63,6 +65,7 @@ __all__ = [
     "ACTIVITY_MONTHS",
     "Activity",
     "CASE_PAGE_ENTRIES",
+    "EntryLink",
     "CaseLog",
     "ENTRY_FIELDS",
     "ENTRY_RELATED",
@@ -79,6 +82,9 @@ __all__ = [
     "archive_entry",
     "case_log",
     "create_entry",
+    "entry_fields",
+    "entry_links",
+    "links",
     "entries_about_me",
     "entries_for_case",
     "mark_quiet",
@@ -88,7 +94,7 @@ __all__ = [
     "quiet_key",
     "quiet_key_prefix",
     "quiet_reminders",
-    "step_choices",
+    "register_entry_link",
     "update_entry",
     "visible_entries",
 ]

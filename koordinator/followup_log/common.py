@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
+from koordinator.followup_log.links import link_names
 from koordinator.models import FollowUp, FollowUpEntry
 
 Kind = FollowUpEntry.Kind
 
 
-# Fields the write services accept.
+# Fields the write services accept; and one per registered link (``entry_fields``).
 ENTRY_FIELDS = (
     "started_at",
     "duration_minutes",
@@ -19,10 +20,14 @@ ENTRY_FIELDS = (
     "service",
     "service_text",
     "life_areas",
-    "steps",
     "note",
     "agreed_next",
 )
+
+
+def entry_fields() -> tuple[str, ...]:
+    """What the write services accept: the entry's own fields and the registered links (``steps``)."""
+    return ENTRY_FIELDS + link_names()
 
 
 MAX_DURATION_MINUTES = 12 * 60
@@ -51,7 +56,6 @@ MESSAGES = {
     "service_both": gettext_lazy("Velg tjenesten fra listen, eller skriv navnet, ikke begge."),
     "service_needed": gettext_lazy("Skriv hvilken tjeneste dere var hos."),
     "life_area": gettext_lazy("Ukjent livsområde: %(value)s."),
-    "step": gettext_lazy("Velg bare delmål fra planen i denne saken."),
     "text": gettext_lazy("Skriv tekst her."),
     "too_long": gettext_lazy("Teksten kan være høyst %(max)s tegn."),
     "unknown_fields": gettext_lazy("Ukjente felt: %(fields)s"),

@@ -1,4 +1,4 @@
-"""The follow-up log, the reads: entries through the gate, the steps an entry may name, quiet cases, the activity
+"""The follow-up log, the reads: entries through the gate, quiet cases, the activity
 figures and the case page's «Logg» section. Each runs a fixed number of queries."""
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import formats, timezone
 
 from koordinator import access
+from koordinator.followup_log import links
 from koordinator.followup_log.common import (
     ACTIVITY_MONTHS,
     QUIET_STATUSES,
@@ -31,16 +31,13 @@ ENTRY_RELATED = ("written_by", "service", "next_appointment", "follow_up__servic
 
 
 def visible_entries(user: User) -> QuerySet:
-    """Live entries ``user`` may see, newest first, with the steps they may see (one extra query)."""
-    step_model = apps.get_model("plans", "Step")
+    """Live entries ``user`` may see, newest first, with what they may see of each link (``followup_log.links``:
+    the plan's steps; one extra query per link)."""
     return (
         FollowUpEntry.objects.for_user(user)
         .live()
         .select_related(*ENTRY_RELATED)
-        .prefetch_related(
-            Prefetch("steps", queryset=step_model.objects.for_user(user).order_by("due_on", "pk"),
-                     to_attr="visible_steps")
-        )
+        .prefetch_related(*links.prefetches(user))
         .order_by("-started_at", "-pk")
     )
 
@@ -55,18 +52,6 @@ def entries_about_me(user: User) -> QuerySet:
     if service_user_id is None:
         return FollowUpEntry.objects.none()
     return visible_entries(user).filter(follow_up__service_user_id=service_user_id)
-
-
-def step_choices(user: User, case: FollowUp) -> QuerySet:
-    """The steps of the case's plan an entry may name (for form choice fields and the API)."""
-    step_model = apps.get_model("plans", "Step")
-    return (
-        step_model.objects.for_user(user)
-        .live()
-        .filter(goal__plan__follow_up=case)
-        .select_related("goal")
-        .order_by("goal__order", "goal__pk", "due_on", "pk")
-    )
 
 
 # --- quiet cases -----------------------------------------------------------------------------------------------

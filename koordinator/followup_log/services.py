@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +14,13 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from koordinator import access, continuity, outbox
+from koordinator.followup_log import links
 from koordinator.followup_log.common import (
-    ENTRY_FIELDS,
     MAX_DURATION_MINUTES,
     MESSAGES,
     NOTE_MAX_LENGTH,
     Kind,
+    entry_fields,
 )
 from koordinator.followup_log.selectors import (
     quiet_cases,
@@ -72,28 +72,10 @@ def _life_areas(values) -> dict[str, bool]:
     return {name: area in chosen for area, name in FollowUpEntry.LIFE_AREA_FIELDS.items()}
 
 
-def _steps(case: FollowUp, steps) -> list:
-    """The plan steps an entry concerns: each must be a live step of the plan in this case."""
-    step_model = apps.get_model("plans", "Step")
-    steps = list(steps or ())
-    if not steps:
-        return []
-    if not all(isinstance(step, step_model) for step in steps):
-        raise ServiceError(str(MESSAGES["step"]), "steps")
-    ids = {step.pk for step in steps}
-    valid = set(
-        step_model.objects.filter(pk__in=ids, goal__plan__follow_up_id=case.pk)
-        .live()
-        .values_list("pk", flat=True)
-    )
-    if valid != ids:
-        raise ServiceError(str(MESSAGES["step"]), "steps")
-    return steps
-
-
 def _clean(case: FollowUp, data: dict) -> dict:
-    """Every field checked; returns the model's own fields (life areas as booleans) and ``steps``."""
-    unknown = set(data) - set(ENTRY_FIELDS)
+    """Every field checked; returns the model's own fields (life areas as booleans) and each link's items (by
+    the link's name: ``steps``)."""
+    unknown = set(data) - set(entry_fields())
     if unknown:
         raise ServiceError(str(MESSAGES["unknown_fields"]) % {"fields": ", ".join(sorted(unknown))})
     kind = data.get("kind")
@@ -123,7 +105,7 @@ def _clean(case: FollowUp, data: dict) -> dict:
         "agreed_next": _text(data.get("agreed_next"), "agreed_next", NOTE_MAX_LENGTH),
         **_life_areas(data.get("life_areas")),
     }
-    clean["steps"] = _steps(case, data.get("steps"))
+    clean.update(links.clean_all(case, data))
     return clean
 
 
@@ -147,14 +129,15 @@ def create_entry(
     service: Organisation | None = None,
     service_text: str = "",
     life_areas: Iterable[str] = (),
-    steps: Iterable = (),
     note: str = "",
     agreed_next: str = "",
     next_appointment: dict | None = None,
+    **linked: Iterable,
 ) -> FollowUpEntry:
     """Log a contact (or an attempt). ``next_appointment`` (the keyword arguments of
     :func:`koordinator.continuity.create_appointment`: ``starts_at``, ``place``, …) books the next meeting in
-    the same transaction; if it is refused, nothing is saved."""
+    the same transaction; if it is refused, nothing is saved. ``linked``: what the entry points at, one keyword
+    per registered link (``steps=[step]``, see ``followup_log.links``)."""
     case = _case_for_writing(actor, case)
     data = _clean(case, {
         "kind": kind,
@@ -164,11 +147,11 @@ def create_entry(
         "service": service,
         "service_text": service_text,
         "life_areas": life_areas,
-        "steps": steps,
         "note": note,
         "agreed_next": agreed_next,
+        **linked,
     })
-    chosen_steps = data.pop("steps")
+    chosen = {name: data.pop(name) for name in links.link_names()}
     entry = FollowUpEntry(follow_up=case, written_by=actor, **data)
     if next_appointment:
         try:
@@ -176,8 +159,9 @@ def create_entry(
         except ServiceError as error:
             raise ServiceError(error.message, "next_appointment") from None
     save_with_history(entry, actor, _("Loggført: %(kind)s") % {"kind": entry.get_kind_display()})
-    if chosen_steps:
-        entry.steps.set(chosen_steps)
+    for link in links.entry_links():
+        if chosen[link.name]:
+            link.save(actor, entry, chosen[link.name])
     if entry.is_contact:
         _end_quiet_spell(case)
     ensure_inside_gate(actor, entry)
@@ -199,10 +183,10 @@ def update_entry(actor: User, entry: FollowUpEntry, **changes) -> FollowUpEntry:
     entry = _lock(entry)
     if entry.archived_at is not None:
         raise ServiceError(str(MESSAGES["archived"]))
-    unknown = set(changes) - set(ENTRY_FIELDS)
+    unknown = set(changes) - set(entry_fields())
     if unknown:
         raise ServiceError(str(MESSAGES["unknown_fields"]) % {"fields": ", ".join(sorted(unknown))})
-    current_steps = list(entry.steps.all())
+    current = links.current_all(entry)
     merged = {
         "kind": entry.kind,
         "started_at": entry.started_at,
@@ -211,16 +195,16 @@ def update_entry(actor: User, entry: FollowUpEntry, **changes) -> FollowUpEntry:
         "service": entry.service,
         "service_text": entry.service_text,
         "life_areas": entry.life_areas,
-        "steps": current_steps,
         "note": entry.note,
         "agreed_next": entry.agreed_next,
+        **current,
         **changes,
     }
     data = _clean(entry.follow_up, merged)
-    new_steps = data.pop("steps")
+    chosen = {name: data.pop(name) for name in links.link_names()}
     changed = [name for name, value in data.items() if getattr(entry, name) != value]
-    steps_changed = {s.pk for s in new_steps} != {s.pk for s in current_steps}
-    if not changed and not steps_changed:
+    links_changed = links.changed_links(current, chosen)
+    if not changed and not links_changed:
         return entry
     was_contact = entry.is_contact
     for name in changed:
@@ -228,11 +212,10 @@ def update_entry(actor: User, entry: FollowUpEntry, **changes) -> FollowUpEntry:
     labels = [_label(name) for name in changed if not name.startswith("area_")]
     if any(name.startswith("area_") for name in changed):
         labels.append(_("livsområder"))
-    if steps_changed:
-        labels.append(_("delmål"))
+    labels += [str(link.label) for link in links_changed]
     save_with_history(entry, actor, _("Loggføringen er endret: %(fields)s") % {"fields": ", ".join(labels)})
-    if steps_changed:
-        entry.steps.set(new_steps)
+    for link in links_changed:
+        link.save(actor, entry, chosen[link.name])
     if entry.is_contact and not was_contact:
         _end_quiet_spell(entry.follow_up)
     ensure_inside_gate(actor, entry)

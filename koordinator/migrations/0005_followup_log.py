@@ -11,7 +11,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('koordinator', '0004_appointment_place_labels'),
-        ('plans', '0001_initial'),  # plans.Step; no later plans migration is needed
     ]
 
     operations = [
@@ -44,7 +43,6 @@ class Migration(migrations.Migration):
                 ('follow_up', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='log_entries', to='koordinator.followup', verbose_name='oppfølging')),
                 ('next_appointment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='log_entries', to='koordinator.appointment', verbose_name='neste avtale')),
                 ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='log_entries', to='koordinator.organisation', verbose_name='tjeneste')),
-                ('steps', models.ManyToManyField(blank=True, related_name='log_entries', to='plans.step', verbose_name='delmål')),
                 ('written_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='log_entries', to=settings.AUTH_USER_MODEL, verbose_name='skrevet av')),
             ],
             options={
@@ -94,20 +92,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'historical loggføringer',
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalFollowUpEntry_steps',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('followupentry', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='koordinator.followupentry')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='koordinator.historicalfollowupentry')),
-                ('step', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='plans.step')),
-            ],
-            options={
-                'verbose_name': 'HistoricalFollowUpEntry_steps',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

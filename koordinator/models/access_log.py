@@ -39,7 +39,8 @@ class AccessEvent(models.Model):
         verbose_name = _("oppslag")
         verbose_name_plural = _("oppslag")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["service_user", "-at"])]
+        # The owner's log (by service user); a reader's own reads today (``access.record_access`` for lists).
+        indexes = [models.Index(fields=["service_user", "-at"]), models.Index(fields=["actor", "-at"])]
 
     def __str__(self) -> str:
         return f"{self.actor_name}: {self.what} ({self.at:%d.%m.%Y %H.%M})"

@@ -5,8 +5,9 @@ going along to NAV or the GP. What they log is the record of the work and the ba
 reports (contacts per month by kind, meetings with other services). The user sees every entry about them.
 
 An entry belongs to a follow-up case. Its life areas are stored as one boolean per area, like a consent's
-scopes (portable filtering on SQLite and PostgreSQL). The steps it concerns are plan steps (``plans.Step``),
-referred to by name so the core app does not import the plans app. Nothing is deleted: an entry is archived.
+scopes (portable filtering on SQLite and PostgreSQL). What else it points at is plugged in by the apps
+(``koordinator.followup_log.links``): the plans app links entries to the plan's steps (``plans.LoggedStep``,
+``entry.steps``), so the core knows no plan. Nothing is deleted: an entry is archived.
 """
 
 from __future__ import annotations
@@ -112,9 +113,6 @@ class FollowUpEntry(models.Model):
     area_safety = models.BooleanField(LifeArea.SAFETY.label, default=False)
     area_legal = models.BooleanField(LifeArea.LEGAL.label, default=False)
 
-    # By name, not by import: the plans app imports the core app, never the other way round.
-    steps = models.ManyToManyField("plans.Step", verbose_name=_("delmål"), related_name="log_entries", blank=True)
-
     note = models.TextField(_("notat"), blank=True)
     agreed_next = models.TextField(_("hva ble avtalt videre"), blank=True)
     next_appointment = models.ForeignKey(
@@ -135,7 +133,7 @@ class FollowUpEntry(models.Model):
     archived_reason = models.CharField(_("grunn til arkivering"), max_length=300, blank=True)
 
     objects = FollowUpEntryQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[steps])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("loggføring")
@@ -160,6 +158,13 @@ class FollowUpEntry(models.Model):
 
     def life_area_labels(self) -> list[str]:
         return [str(LifeArea(area).label) for area in self.life_areas]
+
+    def link_tags(self) -> list[str]:
+        """What the entry points at that the reader may see (the plan's steps), each in a few words; the reads
+        prefetch it (``koordinator.followup_log.links``)."""
+        from koordinator.followup_log.links import tags  # the package imports the models
+
+        return tags(self)
 
     @property
     def is_contact(self) -> bool:

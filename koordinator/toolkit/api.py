@@ -89,10 +89,11 @@ class LivingDocumentViewSet(GatedViewSet):
     # The 400 for an If-Match that is not this document's ETag (``%(example)s`` is ``etag_example``).
     if_match_message = ""
 
-    def record(self, objects, what) -> None:
+    def record(self, objects, what, listing: bool = False) -> None:
         """The owners' access log: ``objects`` were read through the API by this request's user."""
         owner = attrgetter(self.owner_path)
-        access.record_access(self.request.user, [owner(o) for o in objects], str(what), AccessEvent.Channel.API)
+        access.record_access(self.request.user, [owner(o) for o in objects], str(what), AccessEvent.Channel.API,
+                             listing=listing)
 
     # --- versions -------------------------------------------------------------------------------------------
 

@@ -6,10 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from koordinator import access, selectors
 from koordinator.forms import LeaderFilterForm
+from koordinator.models import AccessEvent
+from koordinator.sections import LEADER_LINKS, page_links
 
 LEADER_PAGE_SIZE = 50
 
@@ -21,8 +24,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if not access.actor_for(request.user).trust_person_unit_ids:
         raise Http404
     include_ended = request.GET.get("avsluttede") == "1"
+    worklist = selectors.worklist(request.user, include_ended=include_ended)
+    # The people on the worklist go in their access log, as in the API's list of cases (once a day).
+    access.record_access(request.user, [case.service_user_id for case in [*worklist.primary, *worklist.as_deputy]],
+                         _("Min arbeidsliste (liste)"), AccessEvent.Channel.WEB, listing=True)
     context = {
-        "worklist": selectors.worklist(request.user, include_ended=include_ended),
+        "worklist": worklist,
         "sections": selectors.worklist_sections(request.user),
     }
     return render(request, "koordinator/caseload/worklist.html", context)
@@ -45,11 +52,15 @@ def leader_overview(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, LEADER_PAGE_SIZE).get_page(request.GET.get("side"))
     # Effective deputy and who is away today for the rows on this page: two queries, not two per row.
     rows = selectors.case_rows(request.user, list(page.object_list), with_absences=True)
+    # The people named on this page go in their access log, as in the API's list of cases (once a day).
+    access.record_access(request.user, [case.service_user_id for case in page.object_list],
+                         _("Oversikt for leder (liste)"), AccessEvent.Channel.WEB, listing=True)
     context = {
         "form": form,
         "page": page,
         "rows": rows,
         "caseload": caseload,
         "is_filtered": bool(status or trust_person_id),
+        "app_links": page_links(request, LEADER_LINKS),
     }
     return render(request, "koordinator/caseload/leader_overview.html", context)

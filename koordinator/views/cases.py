@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from koordinator import access, continuity, followup_log, selectors, services
 from koordinator.forms import AssignForm, EndFollowUpForm, StatusForm
 from koordinator.models import AccessEvent, FollowUp
+from koordinator.sections import CASE_LINKS, page_links
 
 Status = FollowUp.Status
 
@@ -62,6 +63,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "continuity": selectors.case_continuity(request.user, case, can_change=can_change),
         # The «Logg» section: the latest entries, the quick-entry link, contacts per month (issue 5).
         "log": followup_log.case_log(request.user, case, can_change=can_change),
+        # The apps' parts of the case: the plan, the crisis plan, the responsibility group (koordinator.sections).
+        "case_links": page_links(request, CASE_LINKS, case=case),
     }
     return render(request, "koordinator/cases/detail.html", context)
 

@@ -44,6 +44,7 @@ def home(request):
         [row["service_user"] for row in rows],
         _("Navnet ditt og samtykket i listen «Mine brukere»"),
         AccessEvent.Channel.WEB,
+        listing=True,
     )
     context = {
         "rows": rows,

@@ -104,6 +104,6 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
     their service, the user, the coordinator). Open ones first by due date; «Vis avsluttede» shows the rest."""
     include_closed = request.GET.get("avsluttede") == "1"
     items = list(selectors.my_action_items(request.user, include_closed=include_closed))
-    record_read(request.user, {i.group.follow_up.service_user_id for i in items}, _("Mine oppgaver"))
+    record_read(request.user, {i.group.follow_up.service_user_id for i in items}, _("Mine oppgaver"), listing=True)
     context = {"items": items, "include_closed": include_closed, "today": timezone.localdate()}
     return render(request, "meetings/my_action_items.html", context)

@@ -56,9 +56,11 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def record_read(user: User, service_user_ids, what: str, channel: str = AccessEvent.Channel.WEB) -> None:
-    """Reads by anyone but the owner go to the owner's access log (``record_access`` skips the owner)."""
-    access.record_access(user, service_user_ids, str(what), channel)
+def record_read(user: User, service_user_ids, what: str, channel: str = AccessEvent.Channel.WEB, *,
+                listing: bool = False) -> None:
+    """Reads by anyone but the owner go to the owner's access log (``record_access`` skips the owner; a list,
+    ``listing``, logs each person once a day)."""
+    access.record_access(user, service_user_ids, str(what), channel, listing=listing)
 
 
 def record_group_read(user: User, group: Group, what: str) -> None:

@@ -30,6 +30,6 @@ def leader_meetings(request: HttpRequest) -> HttpResponse:
     # The overdue items and the meetings name the users they belong to.
     users = {item.group.follow_up.service_user_id for row in overdue for item in row.items}
     users |= {gap.meeting.group.follow_up.service_user_id for gap in gaps}
-    record_read(request.user, users, _("Ansvarsgrupper: oversikt for leder"))
+    record_read(request.user, users, _("Ansvarsgrupper: oversikt for leder"), listing=True)
     context = {"form": form, "attendance": attendance, "overdue": overdue, "gaps": gaps}
     return render(request, "meetings/leader.html", context)

@@ -255,7 +255,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
 
     # --- the access log: an emergency reader's reads carry the grant's reason ---------------------------------------
 
-    def record(self, objects, what) -> None:
+    def record(self, objects, what, listing: bool = False) -> None:
         user = self.request.user
         owners = {o.service_user_id for o in objects}
         if not owners:
@@ -276,7 +276,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
             by_reason[reasons.get(su_id, "")].append(su_id)
         for reason, ids in by_reason.items():
             label = _("%(what)s (nødtilgang)") % {"what": what} if reason else str(what)
-            access.record_access(user, ids, label, AccessEvent.Channel.API, reason=reason)
+            access.record_access(user, ids, label, AccessEvent.Channel.API, reason=reason, listing=listing)
 
     # --- responses ------------------------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from plans.models.content import Goal, LifeArea, Measure, Step, default_due_on
 from plans.models.crisis import CrisisContact, CrisisPlan, CrisisSignOff, EmergencyAccess
+from plans.models.logged import LoggedStep
 from plans.models.notes import Comment, ProgressNote
 from plans.models.plan import Plan, PlanRevision
 
@@ -13,6 +14,7 @@ __all__ = [
     "EmergencyAccess",
     "Goal",
     "LifeArea",
+    "LoggedStep",
     "Measure",
     "Plan",
     "PlanRevision",

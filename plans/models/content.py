@@ -139,6 +139,11 @@ class Step(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The follow-up log entries about this step (``entry.steps`` from the other side): the plans app owns the
+    # link, the core's log knows no plan (``plans.models.logged``).
+    log_entries = models.ManyToManyField("koordinator.FollowUpEntry", through="LoggedStep", related_name="steps",
+                                         verbose_name=_("loggføringer"), blank=True)
+
     objects = StepQuerySet.as_manager()
     history = HistoricalRecords()
 

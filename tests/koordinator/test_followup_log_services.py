@@ -82,18 +82,6 @@ def test_accompanied_to_an_appointment_names_the_service(world):
     assert other.service_display == "Tannlegen på Lade"
 
 
-def test_an_entry_can_concern_steps_in_the_cases_plan(world):
-    from plans import services as plan_services
-
-    plan = plan_services.create_plan(world.trust_person, world.case)
-    goal = plan_services.add_goal(world.trust_person, plan, life_area="bolig", text="Egen leilighet")
-    step, _ = plan_services.add_step(world.trust_person, goal, what="Ringe boligkontoret")
-    entry = followup_log.create_entry(world.trust_person, world.case, kind=Kind.PHONE, steps=[step])
-    assert list(entry.steps.all()) == [step]
-    # The steps are in the history too.
-    assert list(entry.history.latest().steps.values_list("step_id", flat=True)) == [step.pk]
-
-
 def test_it_books_the_next_appointment_in_the_same_go(world):
     tomorrow = at(timezone.localdate() + datetime.timedelta(days=1), 10)
     entry = followup_log.create_entry(
