@@ -1,0 +1,154 @@
+"""What the other serializer modules share: ``ChoiceRelatedField`` and the gated choices it offers (every id a
+caller sends is resolved through them), the small read-only pieces (a person, a name, a case in brief), the
+date fields bounded to dates the system can compute with, and the error body the schema describes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from koordinator import access, services
+from koordinator.continuity_forms import staff_of_leader
+from koordinator.models import FollowUp, Membership, Organisation, ServiceUser, User
+
+# --- gated choices --------------------------------------------------------------------------------------------
+
+
+class ChoiceRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary-key field whose choices depend on who is asking.
+
+    ``choices_for(user)`` returns the queryset of allowed objects: a gated ``for_user`` queryset or a services
+    helper. ``queryset`` holds an empty queryset of the model only so the schema knows the id type.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _("Finnes ikke, eller er ikke et valg du kan gjøre her."),
+        "incorrect_type": _("Skriv et tall (id), ikke {data_type}."),
+    }
+
+    def __init__(self, model: type[Model], choices_for: Callable[[User | None], QuerySet], **kwargs):
+        self.choices_for = choices_for
+        kwargs["queryset"] = model._default_manager.none()
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        request = self.context.get("request")
+        return self.choices_for(getattr(request, "user", None))
+
+
+def visible_service_users(user) -> QuerySet:
+    return ServiceUser.objects.for_user(user, access.VIEW)
+
+
+def trust_persons_for(user) -> QuerySet:
+    """Trust persons working in a unit where ``user`` may register cases."""
+    units = services.units_for(user).values("pk")
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(role=Membership.Role.TRUST_PERSON, organisation__in=units).values(
+            "user_id"
+        ),
+    )
+
+
+def units_for(user) -> QuerySet:
+    return services.units_for(user)
+
+
+def active_organisations(user) -> QuerySet:
+    # Organisations are not personal data: any active one may be named as referrer or successor.
+    return Organisation.objects.filter(is_active=True)
+
+
+def changeable_cases(user) -> QuerySet:
+    """Cases the caller may change: the only ones they may book an appointment in."""
+    return FollowUp.objects.for_user(user, access.CHANGE)
+
+
+def absence_people_for(user) -> QuerySet:
+    """Whose absence the caller may register: their own, and a leader's trust persons."""
+    if user is None or not user.is_authenticated:
+        return User.objects.none()
+    return User.objects.filter(Q(pk=user.pk) | Q(pk__in=staff_of_leader(user).values("pk")))
+
+
+def leader_staff(user) -> QuerySet:
+    """Trust persons in the leader's municipalities (empty for everyone else)."""
+    return staff_of_leader(user)
+
+
+def consent_grantee_users(user) -> QuerySet:
+    return services.consent_grantee_users()
+
+
+def consent_grantee_organisations(user) -> QuerySet:
+    return services.consent_grantee_organisations()
+
+
+# --- small read-only pieces ----------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.Serializer):
+    """A staff member as the other side sees them: who, and how to reach them."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+    phone = serializers.CharField(read_only=True)
+
+
+class NamedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class StaffNameSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="display_name", read_only=True)
+
+
+# Dates the rest of the system can compute with: the far ends of the calendar overflow when a day is added or a
+# time is converted to UTC. Only the shape is checked here; the services decide what is sensible.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(9000, 12, 31)
+OUT_OF_RANGE = _("Velg en dato mellom 1900 og 9000.")
+
+
+class BoundedDateField(serializers.DateField):
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not EARLIEST <= day <= LATEST:
+            raise serializers.ValidationError(OUT_OF_RANGE)
+        return day
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not EARLIEST <= moment.date() <= LATEST:
+            raise serializers.ValidationError(OUT_OF_RANGE)
+        return moment
+
+
+class CaseSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowUp
+        fields = ["id", "status", "started_on", "ended_on"]
+        read_only_fields = fields
+
+
+# --- errors, for the schema -------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        read_only=True,
+        required=False,
+        help_text=_("Feilmeldinger per felt; «non_field_errors» for feil som gjelder hele forespørselen."),
+    )
