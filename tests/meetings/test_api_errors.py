@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from meetings import services
@@ -83,10 +84,18 @@ def endpoints(world, group, gp_member, nav_member) -> list[tuple[str, str]]:
     ]
 
 
+SNAPSHOT_MODELS = (Group, GroupMember, Meeting, Attendance, AgendaItem, Minutes, ActionItem)
+
+
 def snapshot() -> list:
-    """Everything a write could change, to show a refused one changed nothing."""
-    return [list(model.objects.order_by("pk").values()) for model in
-            (Group, GroupMember, Meeting, Attendance, AgendaItem, Minutes, ActionItem)]
+    """Everything a write could change (every row of every meetings table), to show a refused one changed nothing.
+    Plain SQL: it runs after each of the 2,100 requests, and the ORM's query building was a fifth of the test."""
+    rows = []
+    with connection.cursor() as cursor:
+        for model in SNAPSHOT_MODELS:
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)} ORDER BY 1")
+            rows.append(cursor.fetchall())
+    return rows
 
 
 @pytest.mark.parametrize("persona", ["trust_person", "owner", "partner_valid"])
