@@ -29,10 +29,11 @@ What every cell checks besides the status (the union of what the matrix files ch
 * A page with a ``marker`` answered ``200`` shows it.
 
 Each cell is one request with a fresh log-in. :func:`check` runs one cell and raises an ``AssertionError`` that
-names the persona, the method, the URL and the expected and actual outcome. :func:`check_row` and
-:func:`check_column` run a persona's row or a column in one test (cheaper: one world for many cells): each cell in
-a savepoint that is rolled back afterwards, so every cell starts from the same state, and every wrong cell is
-reported at once. :func:`cells`, :func:`rows` and :func:`columns` make the ``pytest.param`` lists.
+names the persona, the method, the URL and the expected and actual outcome. :func:`check_row`,
+:func:`check_column` and :func:`check_table` run a persona's row, a column or a whole table in one test (cheaper:
+one world for many cells; the matrix files use ``check_table``): each cell in a savepoint that is rolled back
+afterwards, so every cell starts from the same state, and every wrong cell is reported at once. :func:`cells`,
+:func:`rows`, :func:`columns` and :func:`tables` make the ``pytest.param`` lists.
 
 Coverage: an :class:`Action` names its route (the URL name), and its URL is built from it with ``reverse``; every
 :class:`Table` at module level of a ``test_*matrix*.py`` module counts for ``tests/test_matrix_coverage.py``, which
@@ -215,6 +216,11 @@ def rows(*tables: Table, id: Callable[[Table, str], str] | None = None) -> list:
 def columns(*tables: Table) -> list:
     """One ``pytest.param(table, column)`` per column of the tables, for a test per column (:func:`check_column`)."""
     return [pytest.param(table, column, id=f"{table.name}-{column}") for table in tables for column in table.actions]
+
+
+def tables(*tables: Table) -> list:
+    """One ``pytest.param(table)`` per table, for a test per table (:func:`check_table`: the cheapest)."""
+    return [pytest.param(table, id=table.name) for table in tables]
 
 
 # --- running a cell --------------------------------------------------------------------------------------------
@@ -434,6 +440,17 @@ def check_cells(scene: Scene, cells: Iterable[tuple[str, Action, str]]) -> None:
 def check_row(scene: Scene, table: Table, persona: str) -> None:
     """Every cell in one persona's row of a table (see :func:`check_cells`)."""
     check_cells(scene, [(persona, table.actions[column], expected) for column, expected in table.rows[persona].items()])
+
+
+def check_table(scene: Scene, table: Table) -> None:
+    """Every cell of a table, column by column, in one test: one world for the whole table (see
+    :func:`check_cells`). Building the world and the matrix's objects is most of a cell's cost, so this is what
+    the matrix files use; a wrong cell is reported with its persona, method and URL as before."""
+    check_cells(scene, [
+        (persona, action, table.rows[persona][column])
+        for column, action in table.actions.items()
+        for persona in table.rows
+    ])
 
 
 def check_column(scene: Scene, table: Table, column: str) -> None:

@@ -34,7 +34,7 @@ from koordinator.models import Consent, DeputyArrangement, FollowUp, FollowUpEnt
 from tests import factories as f
 from tests.conftest import World, login
 from tests.matrix import PERSONAS as CORE_PERSONAS
-from tests.matrix import Action, Scene, Table, check_column, columns
+from tests.matrix import Action, Scene, Table, check_table, tables
 
 pytestmark = pytest.mark.django_db
 
@@ -146,14 +146,14 @@ PAGES_TABLE = Table("page", PAGES, {
 }, personas=PERSONAS)
 
 
-@pytest.mark.parametrize(("table", "column"), columns(API_TABLE))
-def test_followup_entries_api_permission_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(API_TABLE))
+def test_followup_entries_api_permission_matrix(scene, table):
+    check_table(scene, table)
 
 
-@pytest.mark.parametrize(("table", "column"), columns(PAGES_TABLE))
-def test_followup_log_pages_permission_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(PAGES_TABLE))
+def test_followup_log_pages_permission_matrix(scene, table):
+    check_table(scene, table)
 
 
 def test_the_standing_deputy_is_inside_when_the_case_has_no_deputy_of_its_own(matrix):

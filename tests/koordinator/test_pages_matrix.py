@@ -23,7 +23,7 @@ from koordinator import access, followup_log, outbox
 from koordinator.models import Absence, AccessEvent, Appointment, FollowUp, FollowUpEntry, Notification
 from koordinator.timeutil import at
 from tests.conftest import World
-from tests.matrix import Action, Scene, Table, check_column, columns
+from tests.matrix import Action, Scene, Table, check_table, tables
 
 pytestmark = pytest.mark.django_db
 
@@ -272,6 +272,6 @@ BUTTONS = Table("buttons", """
 TABLES = [CASE_PAGES, PERSON_PAGES, OBJECT_PAGES, WORKER_PAGES, LEADER_PAGES, OWN_PAGES, BUTTONS]
 
 
-@pytest.mark.parametrize(("table", "column"), columns(*TABLES))
-def test_core_page_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(*TABLES))
+def test_core_page_matrix(scene, table):
+    check_table(scene, table)

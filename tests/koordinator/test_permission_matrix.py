@@ -52,7 +52,7 @@ from koordinator.models import (
 )
 from koordinator.timeutil import at
 from tests.conftest import World, login
-from tests.matrix import PERSONAS, Action, Scene, Table, check_column, columns
+from tests.matrix import PERSONAS, Action, Scene, Table, check_table, tables
 
 pytestmark = pytest.mark.django_db
 
@@ -423,9 +423,9 @@ def scene(world: World) -> Scene:
     return Scene(world)
 
 
-@pytest.mark.parametrize(("table", "column"), columns(*TABLES))
-def test_api_permission_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(*TABLES))
+def test_api_permission_matrix(scene, table):
+    check_table(scene, table)
 
 
 # --- the web pages ----------------------------------------------------------------------------------------
@@ -436,9 +436,9 @@ WEB_PAGES = Table("pages", UI_PAGES, {
 })
 
 
-@pytest.mark.parametrize(("table", "column"), columns(WEB_PAGES))
-def test_web_page_permission_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(WEB_PAGES))
+def test_web_page_permission_matrix(scene, table):
+    check_table(scene, table)
 
 
 # --- consent withdrawal takes effect on the next request ---------------------------------------------------
@@ -557,9 +557,9 @@ def standing_deputy_scene(world: World) -> Scene:
     return Scene(world, extra={name: _standing_persona(*how) for name, how in STANDING_SCENARIOS.items()})
 
 
-@pytest.mark.parametrize(("table", "column"), columns(STANDING))
-def test_standing_deputy_matrix(standing_deputy_scene, table, column):
-    check_column(standing_deputy_scene, table, column)
+@pytest.mark.parametrize("table", tables(STANDING))
+def test_standing_deputy_matrix(standing_deputy_scene, table):
+    check_table(standing_deputy_scene, table)
 
 
 # --- notifications: everyone sees exactly their own ---------------------------------------------------------
@@ -707,6 +707,6 @@ NOTIFICATIONS_TABLE = Table("notifications", NOTIFICATIONS, {
 })
 
 
-@pytest.mark.parametrize(("table", "column"), columns(MORE_CORE_TABLE, DEPUTIES_TABLE, NOTIFICATIONS_TABLE))
-def test_more_api_routes_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(MORE_CORE_TABLE, DEPUTIES_TABLE, NOTIFICATIONS_TABLE))
+def test_more_api_routes_matrix(scene, table):
+    check_table(scene, table)

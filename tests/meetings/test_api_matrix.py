@@ -53,7 +53,7 @@ from meetings.models import (
 from tests import factories as f
 from tests.conftest import World, login
 from tests.matrix import PERSONAS as CORE_PERSONAS
-from tests.matrix import Action, Scene, Table, check_column, columns
+from tests.matrix import Action, Scene, Table, check_table, tables
 from tests.meetings.api_helpers import action_item, ready_minutes
 from tests.meetings.conftest import days, later, past_meeting
 
@@ -333,9 +333,9 @@ TABLES = [
 ]
 
 
-@pytest.mark.parametrize(("table", "column"), columns(*TABLES))
-def test_meetings_api_permission_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(*TABLES))
+def test_meetings_api_permission_matrix(scene, table):
+    check_table(scene, table)
 
 
 def test_a_lapsed_consent_shuts_a_member_out_on_the_next_request(matrix):
@@ -422,6 +422,6 @@ MINUTES_ACTIONS_TABLE = Table("minutes-actions", MINUTES_ACTIONS, {
 }, personas=PERSONAS)
 
 
-@pytest.mark.parametrize(("table", "column"), columns(MINUTES_ACTIONS_TABLE))
-def test_minutes_actions_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(MINUTES_ACTIONS_TABLE))
+def test_minutes_actions_matrix(scene, table):
+    check_table(scene, table)

@@ -22,7 +22,7 @@ from meetings import services
 from meetings.models import ActionItem, Comment, GroupMember, Meeting
 from meetings.tokens import apology_token
 from tests.conftest import login
-from tests.matrix import Action, Scene, Table, check_column, check_row, columns, rows
+from tests.matrix import Action, Scene, Table, check_table, tables
 from tests.meetings.conftest import days, later, past_meeting
 
 pytestmark = pytest.mark.django_db
@@ -223,29 +223,29 @@ POSTS = Table("posts", """
 })
 
 
-@pytest.mark.parametrize(("table", "persona"), rows(READ_PAGES))
-def test_read_pages(scene, table, persona):
-    check_row(scene, table, persona)
+@pytest.mark.parametrize("table", tables(READ_PAGES))
+def test_read_pages(scene, table):
+    check_table(scene, table)
 
 
-@pytest.mark.parametrize(("table", "persona"), rows(MANAGE_PAGES))
-def test_pages_that_change_something(scene, table, persona):
-    check_row(scene, table, persona)
+@pytest.mark.parametrize("table", tables(MANAGE_PAGES))
+def test_pages_that_change_something(scene, table):
+    check_table(scene, table)
 
 
-@pytest.mark.parametrize(("table", "persona"), rows(RESPOND))
-def test_the_users_answer_page(scene, table, persona):
-    check_row(scene, table, persona)
+@pytest.mark.parametrize("table", tables(RESPOND))
+def test_the_users_answer_page(scene, table):
+    check_table(scene, table)
 
 
-@pytest.mark.parametrize(("table", "persona"), rows(ITEM_STATUS))
-def test_the_action_item_status_page(scene, table, persona):
-    check_row(scene, table, persona)
+@pytest.mark.parametrize("table", tables(ITEM_STATUS))
+def test_the_action_item_status_page(scene, table):
+    check_table(scene, table)
 
 
-@pytest.mark.parametrize(("table", "persona"), rows(POSTS))
-def test_posts_outside_the_gate_are_404_and_change_nothing(scene, table, persona):
-    check_row(scene, table, persona)
+@pytest.mark.parametrize("table", tables(POSTS))
+def test_posts_outside_the_gate_are_404_and_change_nothing(scene, table):
+    check_table(scene, table)
 
 
 # --- the other meetings pages (added with the driver; one test per page) -----------------------------------------
@@ -360,9 +360,9 @@ APOLOGY_LINK = Table("apology-link", """
 })
 
 
-@pytest.mark.parametrize(("table", "column"), columns(GROUP_PAGES, BUTTONS, LISTS, APOLOGY_LINK))
-def test_meetings_page_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(GROUP_PAGES, BUTTONS, LISTS, APOLOGY_LINK))
+def test_meetings_page_matrix(scene, table):
+    check_table(scene, table)
 
 
 # --- outside the tables -----------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from plans.models import Comment, Goal, LifeArea, Measure, Plan, ProgressNote, S
 from tests import factories as f
 from tests.conftest import World, login
 from tests.matrix import PERSONAS as CORE_PERSONAS
-from tests.matrix import Action, Scene, Table, check_column, columns
+from tests.matrix import Action, Scene, Table, check_table, tables
 
 pytestmark = pytest.mark.django_db
 
@@ -275,9 +275,9 @@ TABLES = [
 ]
 
 
-@pytest.mark.parametrize(("table", "column"), columns(*TABLES))
-def test_plans_api_permission_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(*TABLES))
+def test_plans_api_permission_matrix(scene, table):
+    check_table(scene, table)
 
 
 def test_the_plan_matrix_has_a_partner_without_the_plan_scope_who_has_another_consent(matrix):
@@ -410,6 +410,6 @@ PART_ACTIONS_TABLE = Table("part-actions", PART_ACTIONS, {
 }, personas=PERSONAS)
 
 
-@pytest.mark.parametrize(("table", "column"), columns(PLAN_ACTIONS_TABLE, PART_ACTIONS_TABLE))
-def test_plan_actions_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(PLAN_ACTIONS_TABLE, PART_ACTIONS_TABLE))
+def test_plan_actions_matrix(scene, table):
+    check_table(scene, table)

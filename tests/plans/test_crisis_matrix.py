@@ -25,7 +25,7 @@ from plans.crisis import services
 from plans.models import CrisisContact, CrisisPlan, CrisisSignOff, EmergencyAccess
 from tests import factories as f
 from tests.conftest import login
-from tests.matrix import Action, Scene, Table, check_column, check_row, columns, rows
+from tests.matrix import Action, Scene, Table, check_table, tables
 from tests.plans.helpers import fresh
 
 pytestmark = pytest.mark.django_db
@@ -102,9 +102,9 @@ CRISIS = Table("crisis", MATRIX, {
 
 
 # One test per persona, as before the driver: the persona's seven cells, each from the same state (rolled back).
-@pytest.mark.parametrize(("table", "name"), rows(CRISIS, id=lambda t, name: name))
-def test_crisis_plan_matrix(scene, table, name):
-    check_row(scene, table, name)
+@pytest.mark.parametrize("table", tables(CRISIS))
+def test_crisis_plan_matrix(scene, table):
+    check_table(scene, table)
 
 
 def test_an_expired_or_withdrawn_consent_is_a_404_on_the_next_request(world, crisis_plan):
@@ -176,9 +176,9 @@ EMERGENCY_OPEN = Table("emergency-access", EMERGENCY_ACCESS, {
 }, personas=CRISIS.personas)
 
 
-@pytest.mark.parametrize(("table", "name"), rows(EMERGENCY_OPEN))
-def test_the_emergency_access_endpoint(scene, table, name):
-    check_row(scene, table, name)
+@pytest.mark.parametrize("table", tables(EMERGENCY_OPEN))
+def test_the_emergency_access_endpoint(scene, table):
+    check_table(scene, table)
 
 
 # --- the crisis plan's other pages and API actions (added with the driver; one test per column) ----------------------
@@ -328,6 +328,6 @@ CRISIS_API = Table("crisis-api", """
 }, personas=CRISIS.personas)
 
 
-@pytest.mark.parametrize(("table", "column"), columns(CRISIS_PAGES, CONTACT_PAGES, CRISIS_FIND, CRISIS_API))
-def test_more_crisis_routes_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(CRISIS_PAGES, CONTACT_PAGES, CRISIS_FIND, CRISIS_API))
+def test_more_crisis_routes_matrix(scene, table):
+    check_table(scene, table)

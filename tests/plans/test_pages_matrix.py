@@ -23,7 +23,7 @@ from plans.models import Goal, LifeArea, Measure, Plan, Step
 from tests import factories as f
 from tests.conftest import World
 from tests.matrix import PERSONAS as CORE_PERSONAS
-from tests.matrix import Action, Scene, Table, check_column, columns
+from tests.matrix import Action, Scene, Table, check_table, tables
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +218,6 @@ MEASURE_AND_SUGGESTION = Table("measure-suggestion", """
 TABLES = [PLAN_READ, PLAN_WRITE, GOALS, STEPS, MEASURE_AND_SUGGESTION]
 
 
-@pytest.mark.parametrize(("table", "column"), columns(*TABLES))
-def test_plan_page_matrix(scene, table, column):
-    check_column(scene, table, column)
+@pytest.mark.parametrize("table", tables(*TABLES))
+def test_plan_page_matrix(scene, table):
+    check_table(scene, table)
