@@ -22,7 +22,14 @@ class NotificationQuerySet(models.QuerySet):
         """What a logged-in person reads in the app: addressed to them, or to their service-user record."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self.filter(Q(recipient_user_id=user.pk) | Q(recipient_service_user__user_id=user.pk))
+        from koordinator.access import actor_for  # the gate imports the models
+
+        # Two indexed columns, no join: at national scale the join walked every municipality's notifications.
+        # The service-user id comes from the user's roles, read once per request (``actor_for``).
+        service_user_id = actor_for(user).service_user_id
+        if service_user_id is None:
+            return self.filter(recipient_user_id=user.pk)
+        return self.filter(Q(recipient_user_id=user.pk) | Q(recipient_service_user_id=service_user_id))
 
     def unread_in_app(self):
         return self.filter(channel=Notification.Channel.IN_APP, read_at__isnull=True).exclude(
