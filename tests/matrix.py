@@ -28,12 +28,12 @@ What every cell checks besides the status (the union of what the matrix files ch
 * ``kept``: a value (a version, a count) that every request but a successful write leaves as it was.
 * A page with a ``marker`` answered ``200`` shows it.
 
-Each cell is one request with a fresh log-in. :func:`check` runs one cell and raises an ``AssertionError`` that
-names the persona, the method, the URL and the expected and actual outcome. :func:`check_row`,
-:func:`check_column` and :func:`check_table` run a persona's row, a column or a whole table in one test (cheaper:
-one world for many cells; the matrix files use ``check_table``): each cell in a savepoint that is rolled back
-afterwards, so every cell starts from the same state, and every wrong cell is reported at once. :func:`cells`,
-:func:`rows`, :func:`columns` and :func:`tables` make the ``pytest.param`` lists.
+Each cell is one request with a fresh log-in (:func:`run`, which returns what is wrong with the answer, naming the
+persona, the method, the URL and the expected and actual outcome). A matrix file runs each table in one test:
+``@pytest.mark.parametrize("table", tables(...))`` and :func:`check_table`. The world and the matrix's objects are
+built once for the table (that was most of a cell's cost when each cell was a test of its own); each cell runs in a
+savepoint that is rolled back afterwards, so every cell starts from the same state, and every wrong cell is reported
+at once.
 
 Coverage: an :class:`Action` names its route (the URL name), and its URL is built from it with ``reverse``; every
 :class:`Table` at module level of a ``test_*matrix*.py`` module counts for ``tests/test_matrix_coverage.py``, which
@@ -196,30 +196,8 @@ class Table:
         return {action.route for action in self.actions.values()}
 
 
-def cells(*tables: Table, id: Callable[[Table, str, str], str] | None = None) -> list:
-    """One ``pytest.param(table, persona, column, expected)`` per cell of the tables, for a test per cell."""
-    name = id or (lambda t, persona, column: f"{t.name}-{persona}-{column}")
-    return [
-        pytest.param(table, persona, column, expected, id=name(table, persona, column))
-        for table in tables
-        for persona, row in table.rows.items()
-        for column, expected in row.items()
-    ]
-
-
-def rows(*tables: Table, id: Callable[[Table, str], str] | None = None) -> list:
-    """One ``pytest.param(table, persona)`` per row of the tables, for a test per persona (:func:`check_row`)."""
-    name = id or (lambda t, persona: f"{t.name}-{persona}")
-    return [pytest.param(table, persona, id=name(table, persona)) for table in tables for persona in table.rows]
-
-
-def columns(*tables: Table) -> list:
-    """One ``pytest.param(table, column)`` per column of the tables, for a test per column (:func:`check_column`)."""
-    return [pytest.param(table, column, id=f"{table.name}-{column}") for table in tables for column in table.actions]
-
-
 def tables(*tables: Table) -> list:
-    """One ``pytest.param(table)`` per table, for a test per table (:func:`check_table`: the cheapest)."""
+    """One ``pytest.param(table)`` per table, for a test per table (:func:`check_table`)."""
     return [pytest.param(table, id=table.name) for table in tables]
 
 
@@ -402,12 +380,6 @@ _USER_TABLES = ("koordinator_user", "koordinator_historicaluser")
 _ACCESS_TABLES = ("koordinator_accessevent", "koordinator_historicalaccessevent")
 
 
-def check(scene: Scene, persona: str, action: Action, expected: str) -> None:
-    """One cell: make the request and assert the outcome (the message names persona, URL, expected and actual)."""
-    problems = run(scene, persona, action, expected)
-    assert not problems, "\n".join(problems)
-
-
 class _Rollback(Exception):
     pass
 
@@ -437,23 +409,11 @@ def check_cells(scene: Scene, cells: Iterable[tuple[str, Action, str]]) -> None:
     assert not problems, f"{len(problems)} cell(s) wrong:\n" + "\n".join(problems)
 
 
-def check_row(scene: Scene, table: Table, persona: str) -> None:
-    """Every cell in one persona's row of a table (see :func:`check_cells`)."""
-    check_cells(scene, [(persona, table.actions[column], expected) for column, expected in table.rows[persona].items()])
-
-
 def check_table(scene: Scene, table: Table) -> None:
     """Every cell of a table, column by column, in one test: one world for the whole table (see
-    :func:`check_cells`). Building the world and the matrix's objects is most of a cell's cost, so this is what
-    the matrix files use; a wrong cell is reported with its persona, method and URL as before."""
+    :func:`check_cells`); a wrong cell is reported with its persona, method and URL."""
     check_cells(scene, [
         (persona, action, table.rows[persona][column])
         for column, action in table.actions.items()
         for persona in table.rows
     ])
-
-
-def check_column(scene: Scene, table: Table, column: str) -> None:
-    """Every persona's cell in one column of a table (see :func:`check_cells`)."""
-    action = table.actions[column]
-    check_cells(scene, [(persona, action, row[column]) for persona, row in table.rows.items()])

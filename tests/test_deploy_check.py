@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
+from tests.commands import ROOT, manage
 
 # Set by the test run itself (the browser tests need the last one); a deployment has none of them.
 NOT_INHERITED = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
-def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def run_manage(*args: str, **env: str):
+    return manage(*args, without=NOT_INHERITED, timeout=120, **env)
 
 
 def test_check_deploy_reports_no_issues_with_production_settings():

@@ -9,28 +9,12 @@ they run instead, once, on the kind of database the suite runs on (SQLite for ``
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def manage(*args: str, database_url: str) -> subprocess.CompletedProcess:
-    environment = dict(os.environ, DATABASE_URL=database_url)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+from tests.commands import manage
 
 
 def postgres_url(settings: dict, name: str) -> str:
@@ -68,6 +52,6 @@ def empty_database(tmp_path):
 @pytest.mark.django_db
 def test_the_migrations_build_the_schema_from_zero_and_match_the_models(empty_database):
     for args in (("migrate", "--noinput"), ("migrate", "--check"), ("makemigrations", "--check", "--dry-run")):
-        result = manage(*args, database_url=empty_database)
+        result = manage(*args, DATABASE_URL=empty_database)
         assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
     assert "No changes detected" in result.stdout

@@ -203,5 +203,6 @@ def group_status(request: HttpRequest, pk: int) -> HttpResponse:
 def my_groups(request: HttpRequest) -> HttpResponse:
     """«Mine ansvarsgrupper»: the groups the reader is a member of, with the next meeting and their own items."""
     summaries = selectors.my_groups(request.user)
-    record_read(request.user, [s.group.follow_up.service_user_id for s in summaries], _("Mine ansvarsgrupper"), listing=True)
+    record_read(request.user, [s.group.follow_up.service_user_id for s in summaries], _("Mine ansvarsgrupper"),
+                listing=True)
     return render(request, "meetings/my_groups.html", {"summaries": summaries})

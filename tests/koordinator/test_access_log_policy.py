@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -70,9 +71,14 @@ def test_opening_one_persons_data_is_logged_every_time(monday_morning, client, w
 
 
 def test_the_owner_and_anonymous_readers_are_never_logged(world):
-    assert access.record_access(world.owner, [world.owner_su], "Min side", AccessEvent.Channel.WEB, listing=True) == 0
-    assert access.record_access(world.owner, [world.owner_su], "Min side", AccessEvent.Channel.WEB) == 0
+    anonymous = AnonymousUser()
+    for listing in (True, False):
+        assert access.record_access(world.owner, [world.owner_su], "Min side", AccessEvent.Channel.WEB,
+                                    listing=listing) == 0
+        assert access.record_access(anonymous, [world.owner_su], "Liste", AccessEvent.Channel.WEB, listing=listing) == 0
     assert not AccessEvent.objects.filter(service_user=world.owner_su).exists()
+    # Someone else reading the same is logged: the two above are refused for who they are, not by accident.
+    assert access.record_access(world.leader, [world.owner_su], "Liste", AccessEvent.Channel.WEB, listing=True) == 1
 
 
 def test_each_list_and_channel_counts_on_its_own(monday_morning, world):

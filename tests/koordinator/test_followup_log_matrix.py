@@ -146,16 +146,6 @@ PAGES_TABLE = Table("page", PAGES, {
 }, personas=PERSONAS)
 
 
-@pytest.mark.parametrize("table", tables(API_TABLE))
-def test_followup_entries_api_permission_matrix(scene, table):
-    check_table(scene, table)
-
-
-@pytest.mark.parametrize("table", tables(PAGES_TABLE))
-def test_followup_log_pages_permission_matrix(scene, table):
-    check_table(scene, table)
-
-
 def test_the_standing_deputy_is_inside_when_the_case_has_no_deputy_of_its_own(matrix):
     world, entry = matrix
     FollowUp.objects.filter(pk=world.case.pk).update(deputy=None)
@@ -194,3 +184,9 @@ def test_an_expired_consent_shuts_the_partner_out_on_the_next_request(matrix):
     assert api.get(detail).status_code == 404
     assert login(Client(), world.partner_org_member).get(
         reverse("followup_log", args=[world.case.pk])).status_code == 404
+
+
+# Every table above, one test each (``tests/matrix.py``, ``check_table``: one world per table).
+@pytest.mark.parametrize("table", tables(API_TABLE, PAGES_TABLE))
+def test_followup_log_permission_matrix(scene, table):
+    check_table(scene, table)

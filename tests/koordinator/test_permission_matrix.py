@@ -423,22 +423,12 @@ def scene(world: World) -> Scene:
     return Scene(world)
 
 
-@pytest.mark.parametrize("table", tables(*TABLES))
-def test_api_permission_matrix(scene, table):
-    check_table(scene, table)
-
-
 # --- the web pages ----------------------------------------------------------------------------------------
 
 WEB_PAGES = Table("pages", UI_PAGES, {
     "service_user_detail": Action("service_user_detail", args=lambda s: [s.world.owner_su.pk], logs_read=True),
     "followup_detail": Action("followup_detail", args=lambda s: [s.world.case.pk], logs_read=True),
 })
-
-
-@pytest.mark.parametrize("table", tables(WEB_PAGES))
-def test_web_page_permission_matrix(scene, table):
-    check_table(scene, table)
 
 
 # --- consent withdrawal takes effect on the next request ---------------------------------------------------
@@ -593,7 +583,7 @@ def test_each_persona_sees_only_their_own_notifications(world, persona):
     assert len(unread_elsewhere) == len(mine) - 1
 
 
-# --- the other API routes (added with the driver; one test per column, every persona in it) --------------------------
+# --- the other API routes ------------------------------------------------------------------------------------------
 
 # end: POST follow-ups/{id}/end/ (the case's «change» column: staff end it, who sees it may not, the rest get 404) ·
 # move: POST appointments/{id}/move/ (as «cancel») · preview: what the trust person's absence would touch (their own;
@@ -707,6 +697,7 @@ NOTIFICATIONS_TABLE = Table("notifications", NOTIFICATIONS, {
 })
 
 
-@pytest.mark.parametrize("table", tables(MORE_CORE_TABLE, DEPUTIES_TABLE, NOTIFICATIONS_TABLE))
-def test_more_api_routes_matrix(scene, table):
+# Every table above, one test each (``tests/matrix.py``, ``check_table``: one world per table).
+@pytest.mark.parametrize("table", tables(*TABLES, WEB_PAGES, MORE_CORE_TABLE, DEPUTIES_TABLE, NOTIFICATIONS_TABLE))
+def test_core_permission_matrix(scene, table):
     check_table(scene, table)

@@ -333,11 +333,6 @@ TABLES = [
 ]
 
 
-@pytest.mark.parametrize("table", tables(*TABLES))
-def test_meetings_api_permission_matrix(scene, table):
-    check_table(scene, table)
-
-
 def test_a_lapsed_consent_shuts_a_member_out_on_the_next_request(matrix):
     from koordinator import services as core_services
 
@@ -367,7 +362,7 @@ def test_the_matrix_world_has_members_whose_consent_lapsed(matrix):
     assert not GroupMember.objects.filter(group=objects.group, person=world.partner_not_member).exists()
 
 
-# --- the minutes' other actions (added with the driver; one test per column) ----------------------------------------
+# --- the minutes' other actions ------------------------------------------------------------------------------------
 
 # ready: the chair marks minutes in draft ready (minutes for the meeting that had none, started and written by the
 # coordinator); disagree: the user's answer (staff record one given on paper); restore: back to the first version (a
@@ -422,6 +417,7 @@ MINUTES_ACTIONS_TABLE = Table("minutes-actions", MINUTES_ACTIONS, {
 }, personas=PERSONAS)
 
 
-@pytest.mark.parametrize("table", tables(MINUTES_ACTIONS_TABLE))
-def test_minutes_actions_matrix(scene, table):
+# Every table above, one test each (``tests/matrix.py``, ``check_table``: one world per table).
+@pytest.mark.parametrize("table", tables(*TABLES, MINUTES_ACTIONS_TABLE))
+def test_meetings_api_permission_matrix(scene, table):
     check_table(scene, table)

@@ -85,7 +85,7 @@ def _page(route: str, *on: str) -> Action:
     return Action(route, args=_on(*on))
 
 
-# --- the pages the gate tests had before the driver (one test per persona, as then) ------------------------------
+# --- the pages the gate tests had before the driver ----------------------------------------------------------------
 
 # group: group_detail · held/upcoming: meeting_detail · ics: meeting_calendar · timeline/pdf: minutes_timeline,
 # minutes_pdf · comment: minutes_comment · apologies: meeting_apologies · propose: agenda_propose.
@@ -223,32 +223,7 @@ POSTS = Table("posts", """
 })
 
 
-@pytest.mark.parametrize("table", tables(READ_PAGES))
-def test_read_pages(scene, table):
-    check_table(scene, table)
-
-
-@pytest.mark.parametrize("table", tables(MANAGE_PAGES))
-def test_pages_that_change_something(scene, table):
-    check_table(scene, table)
-
-
-@pytest.mark.parametrize("table", tables(RESPOND))
-def test_the_users_answer_page(scene, table):
-    check_table(scene, table)
-
-
-@pytest.mark.parametrize("table", tables(ITEM_STATUS))
-def test_the_action_item_status_page(scene, table):
-    check_table(scene, table)
-
-
-@pytest.mark.parametrize("table", tables(POSTS))
-def test_posts_outside_the_gate_are_404_and_change_nothing(scene, table):
-    check_table(scene, table)
-
-
-# --- the other meetings pages (added with the driver; one test per page) -----------------------------------------
+# --- the other meetings pages --------------------------------------------------------------------------------------
 
 # The case's «Ansvarsgruppe» link goes to the open group for whoever may see both (302); «Min ansvarsgruppe» is the
 # user's own (another user without a group gets the page that says so; nobody else has one: 404).
@@ -360,11 +335,6 @@ APOLOGY_LINK = Table("apology-link", """
 })
 
 
-@pytest.mark.parametrize("table", tables(GROUP_PAGES, BUTTONS, LISTS, APOLOGY_LINK))
-def test_meetings_page_matrix(scene, table):
-    check_table(scene, table)
-
-
 # --- outside the tables -----------------------------------------------------------------------------------------
 
 
@@ -384,3 +354,19 @@ def test_pages_refuse_the_wrong_method(client, world, objects):
     assert client.get(reverse("minutes_ready", args=[objects.minutes.pk])).status_code == 405
     assert client.get(reverse("meeting_held", args=[objects.held.pk])).status_code == 405
     assert client.get(reverse("minutes_start", args=[objects.held.pk])).status_code == 405
+
+
+# Every table above, one test each (``tests/matrix.py``, ``check_table``: one world per table).
+@pytest.mark.parametrize("table", tables(
+    READ_PAGES,
+    MANAGE_PAGES,
+    RESPOND,
+    ITEM_STATUS,
+    POSTS,
+    GROUP_PAGES,
+    BUTTONS,
+    LISTS,
+    APOLOGY_LINK,
+))
+def test_meetings_page_matrix(scene, table):
+    check_table(scene, table)

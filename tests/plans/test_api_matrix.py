@@ -275,11 +275,6 @@ TABLES = [
 ]
 
 
-@pytest.mark.parametrize("table", tables(*TABLES))
-def test_plans_api_permission_matrix(scene, table):
-    check_table(scene, table)
-
-
 def test_the_plan_matrix_has_a_partner_without_the_plan_scope_who_has_another_consent(matrix):
     world, objects = matrix
     consent = Consent.objects.get(grantee_user=world.partner_no_plan_scope)
@@ -303,7 +298,7 @@ def test_withdrawing_the_consent_shuts_the_partner_out_of_the_plan_on_the_next_r
     assert client.get("/api/v1/plans/").json()["results"] == []
 
 
-# --- the plan's and its parts' other actions (added with the driver; one test per column) ----------------------------
+# --- the plan's and its parts' other actions -----------------------------------------------------------------------
 
 # Each is a write with the plan's current version, on the plan in the state the action is for (set up directly):
 # consent and decline on a draft without consent, activate on a draft with it, reoffer on a declined plan; end,
@@ -410,6 +405,7 @@ PART_ACTIONS_TABLE = Table("part-actions", PART_ACTIONS, {
 }, personas=PERSONAS)
 
 
-@pytest.mark.parametrize("table", tables(PLAN_ACTIONS_TABLE, PART_ACTIONS_TABLE))
-def test_plan_actions_matrix(scene, table):
+# Every table above, one test each (``tests/matrix.py``, ``check_table``: one world per table).
+@pytest.mark.parametrize("table", tables(*TABLES, PLAN_ACTIONS_TABLE, PART_ACTIONS_TABLE))
+def test_plans_api_permission_matrix(scene, table):
     check_table(scene, table)

@@ -101,12 +101,6 @@ CRISIS = Table("crisis", MATRIX, {
 }, personas=[line.split()[0] for line in MATRIX.strip().splitlines()[1:]])
 
 
-# One test per persona, as before the driver: the persona's seven cells, each from the same state (rolled back).
-@pytest.mark.parametrize("table", tables(CRISIS))
-def test_crisis_plan_matrix(scene, table):
-    check_table(scene, table)
-
-
 def test_an_expired_or_withdrawn_consent_is_a_404_on_the_next_request(world, crisis_plan):
     web = login(Client(), world.partner_valid)
     url = reverse("crisis_plan_detail", args=[crisis_plan.pk])
@@ -176,12 +170,7 @@ EMERGENCY_OPEN = Table("emergency-access", EMERGENCY_ACCESS, {
 }, personas=CRISIS.personas)
 
 
-@pytest.mark.parametrize("table", tables(EMERGENCY_OPEN))
-def test_the_emergency_access_endpoint(scene, table):
-    check_table(scene, table)
-
-
-# --- the crisis plan's other pages and API actions (added with the driver; one test per column) ----------------------
+# --- the crisis plan's other pages and API actions -----------------------------------------------------------------
 
 
 def _contact(s: Scene) -> CrisisContact:
@@ -328,6 +317,7 @@ CRISIS_API = Table("crisis-api", """
 }, personas=CRISIS.personas)
 
 
-@pytest.mark.parametrize("table", tables(CRISIS_PAGES, CONTACT_PAGES, CRISIS_FIND, CRISIS_API))
-def test_more_crisis_routes_matrix(scene, table):
+# Every table above, one test each (``tests/matrix.py``, ``check_table``: one world per table).
+@pytest.mark.parametrize("table", tables(CRISIS, EMERGENCY_OPEN, CRISIS_PAGES, CONTACT_PAGES, CRISIS_FIND, CRISIS_API))
+def test_crisis_permission_matrix(scene, table):
     check_table(scene, table)
