@@ -27,7 +27,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     worklist = selectors.worklist(request.user, include_ended=include_ended)
     # The people on the worklist go in their access log, as in the API's list of cases (once a day).
     access.record_access(request.user, [case.service_user_id for case in [*worklist.primary, *worklist.as_deputy]],
-                         _("Min arbeidsliste (liste)"), AccessEvent.Channel.WEB, listing=True)
+                         _("Navnet ditt i arbeidslisten til tillitspersonen"), AccessEvent.Channel.WEB, listing=True)
     context = {
         "worklist": worklist,
         "sections": selectors.worklist_sections(request.user),
@@ -54,7 +54,7 @@ def leader_overview(request: HttpRequest) -> HttpResponse:
     rows = selectors.case_rows(request.user, list(page.object_list), with_absences=True)
     # The people named on this page go in their access log, as in the API's list of cases (once a day).
     access.record_access(request.user, [case.service_user_id for case in page.object_list],
-                         _("Oversikt for leder (liste)"), AccessEvent.Channel.WEB, listing=True)
+                         _("Navnet ditt i lederens oversikt over saker"), AccessEvent.Channel.WEB, listing=True)
     context = {
         "form": form,
         "page": page,

@@ -33,8 +33,8 @@ def monday_morning():
 
 
 @pytest.mark.parametrize(("persona", "url", "what"), [
-    ("leader", lambda w: reverse("leader_overview"), "Oversikt for leder (liste)"),
-    ("trust_person", lambda w: reverse("worklist"), "Min arbeidsliste (liste)"),
+    ("leader", lambda w: reverse("leader_overview"), "Navnet ditt i lederens oversikt over saker"),
+    ("trust_person", lambda w: reverse("worklist"), "Navnet ditt i arbeidslisten til tillitspersonen"),
     ("partner_valid", lambda w: reverse("partner_home"), "Navnet ditt og samtykket i listen «Mine brukere»"),
 ])
 def test_a_page_that_lists_people_logs_each_once_a_day(monday_morning, client, world, persona, url, what):
