@@ -158,6 +158,9 @@ def absence_register(request: HttpRequest) -> HttpResponse:
             form.add_error("person" if "person" in form.fields else None,
                            _("Du kan bare registrere fravær for deg selv."))
         else:
+            # The appointments shown name users: in their access log, as in the API's preview (once a day).
+            access.record_access(request.user, [a.service_user_id for a in in_period],
+                                 _("Avtaler (før registrering av fravær)"), AccessEvent.Channel.WEB, listing=True)
             add_decision_fields(form, in_period)
             if "confirm" in request.POST and form.is_valid():
                 try:
@@ -239,6 +242,9 @@ def deputies(request: HttpRequest) -> HttpResponse:
 def coverage(request: HttpRequest) -> HttpResponse:
     _require_leader(request)
     report = continuity.coverage_gaps(request.user)
+    # The users named on the page go in their access log, as in the API's coverage (once a day).
+    access.record_access(request.user, [case.service_user_id for case, _mine, _theirs in report.uncovered],
+                         _("Dekningsoversikt"), AccessEvent.Channel.WEB, listing=True)
     return render(request, "koordinator/continuity/coverage.html", {"report": report})
 
 

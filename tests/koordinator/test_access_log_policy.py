@@ -90,3 +90,20 @@ def test_each_list_and_channel_counts_on_its_own(monday_morning, world):
     assert record(world.leader, [world.owner_su], "Liste A", AccessEvent.Channel.API, listing=True) == 1
     # Someone else reading the same list is their own row.
     assert record(world.trust_person, [world.owner_su], "Liste A", AccessEvent.Channel.WEB, listing=True) == 1
+
+
+def test_the_coverage_page_logs_the_users_it_names_as_the_api_does(monday_morning, client, world):
+    from koordinator.models import Absence
+
+    today = timezone.localdate()
+    Absence.objects.create(person=world.trust_person, kind="sykmelding", starts_on=today, ends_on=today,
+                           registered_by=world.leader)
+    Absence.objects.create(person=world.deputy, kind="sykmelding", starts_on=today, ends_on=today,
+                           registered_by=world.leader)
+    login(client, world.leader)
+    for _ in range(2):
+        page = client.get(reverse("coverage"))
+        assert page.status_code == 200 and "Kari Nordmann" in page.content.decode()
+    assert _events(world, world.leader, what="Dekningsoversikt", channel=AccessEvent.Channel.WEB) == 1
+    assert login(APIClient(), world.leader).get("/api/v1/deputies/coverage/").status_code == 200
+    assert _events(world, world.leader, what="Dekningsoversikt", channel=AccessEvent.Channel.API) == 1
