@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "meetings",
     # The demo data and ``seed_demo``; depends on every app, and nothing depends on it.
     "demo",
+    # The national-size data generator and the benchmark (bench/README.md); depends on every app, nothing on it.
+    "bench",
 ]
 
 MIDDLEWARE = [
