@@ -82,10 +82,14 @@ def meeting_reminders(now: datetime.datetime) -> int:
         .select_related(*MEETING_RELATED)
         .order_by("starts_at", "pk")
     )
+    meetings = [m for m in meetings if m.created_at < at(m.local_date - datetime.timedelta(days=1), hour)]
+    # A meeting already reminded for its current time is done: skip it before asking who to tell (queries per
+    # meeting), so a run with nothing due costs the same few queries however many meetings there are.
+    written_keys = outbox.written_keys(Meeting, [m.pk for m in meetings], "meeting:")
+    reminded = {key.rsplit(":", 1)[0] for key in written_keys}
     written = 0
     for meeting in meetings:
-        reminder_at = at(meeting.local_date - datetime.timedelta(days=1), hour)
-        if meeting.created_at >= reminder_at:
+        if f"meeting:{meeting.pk}:reminder:{meeting.starts_at.isoformat()}" in reminded:
             continue
         away = set(Attendance.objects.filter(meeting=meeting, status=Attendance.Status.APOLOGIES)
                    .values_list("member_id", flat=True))
@@ -112,9 +116,15 @@ def overdue_action_item_reminders(now: datetime.datetime) -> int:
                         "responsible__person", "responsible__organisation")
         .order_by("group_id", "due_on", "pk")
     )
+    # An item already reminded for its current due date is done: skip it before asking who to tell (a query per
+    # group), so a run with nothing due costs the same few queries however many items are overdue.
+    reminded = {
+        key.rsplit(":", 1)[0] for key in outbox.written_keys(ActionItem, [i.pk for i in items], "action_item:")
+    }
     by_group: dict[int, list[ActionItem]] = defaultdict(list)
     for item in items:
-        by_group[item.group_id].append(item)
+        if f"action_item:{item.pk}:overdue:{item.due_on.isoformat()}" not in reminded:
+            by_group[item.group_id].append(item)
     drafts = []
     for group_items in by_group.values():
         group = group_items[0].group

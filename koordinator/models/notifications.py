@@ -84,7 +84,16 @@ class Notification(models.Model):
         verbose_name = _("varsel")
         verbose_name_plural = _("varsler")
         ordering = ["-due_at", "-pk"]
-        indexes = [models.Index(fields=["state", "due_at"])]
+        indexes = [
+            models.Index(fields=["state", "due_at"]),
+            # What the reminder jobs already wrote about an object (``outbox.written_keys``).
+            models.Index(fields=["about_type", "about_id"], name="notification_about"),
+            # The unread count under the bell: a person's unread messages only, not everything they ever got.
+            models.Index(fields=["recipient_user", "due_at"], condition=Q(read_at__isnull=True),
+                         name="notification_unread_user"),
+            models.Index(fields=["recipient_service_user", "due_at"], condition=Q(read_at__isnull=True),
+                         name="notification_unread_owner"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(recipient_user__isnull=False) | Q(recipient_service_user__isnull=False),

@@ -93,6 +93,20 @@ def build(
     )
 
 
+def written_keys(model: type[Model], ids, prefix: str) -> set[str]:
+    """The dedupe keys starting with ``prefix`` already written about these objects of ``model``: one query on the
+    (about_type, about_id) index. Reminder jobs use it to skip, before any other work, what they have already
+    written, so a run with nothing due costs the same few queries whatever the size of the database."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    return set(
+        Notification.objects.filter(
+            about_type=ContentType.objects.get_for_model(model), about_id__in=ids, dedupe_key__startswith=prefix
+        ).values_list("dedupe_key", flat=True)
+    )
+
+
 def notify_many(notifications: list[Notification]) -> list[Notification]:
     """Write several notifications in a constant number of queries, skipping dedupe keys already written.
 
