@@ -111,7 +111,7 @@ def worklist(user: User, *, include_ended: bool = False) -> Worklist:
         as_deputy=as_deputy,
         include_ended=include_ended,
         today=today,
-        covering=[absence for absence, _entries in continuity.handovers_for(user)],
+        covering=[absence for absence, _cases in continuity.covered_absences(user).pairs],
     )
 
 

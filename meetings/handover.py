@@ -13,8 +13,7 @@ from collections import defaultdict
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from koordinator.continuity import HandoverItem, register_handover_section
-from koordinator.models import Absence, FollowUp
+from koordinator.continuity import Covers, HandoverItem, register_handover_section
 from koordinator.timeutil import day_bounds, no_date, no_datetime
 from meetings.models import ActionItem, Group, Meeting
 
@@ -28,28 +27,29 @@ def url(name: str, *args) -> str:
 
 
 @register_handover_section
-def meetings_section(absence: Absence, cases: list[FollowUp]) -> dict[int, list[HandoverItem]]:
-    """Two queries however many cases: open action items due in the period, and planned meetings in it."""
-    by_id = {c.pk: c for c in cases}
-    items: dict[int, list[HandoverItem]] = defaultdict(list)
-    if not by_id:
-        return items
+def meetings_section(covers: Covers) -> dict[tuple[int, int], list[HandoverItem]]:
+    """Two queries however many absences and cases: open action items due in the periods, and planned meetings
+    in them."""
+    by_id = covers.cases
+    items: dict[tuple[int, int], list[HandoverItem]] = defaultdict(list)
     for item in (
         ActionItem.objects.open()
-        .filter(group__follow_up_id__in=by_id, due_on__gte=absence.starts_on, due_on__lte=absence.ends_on)
+        .filter(group__follow_up_id__in=by_id, due_on__gte=covers.first_day, due_on__lte=covers.last_day)
         .exclude(group__status=Group.Status.CLOSED)
         .select_related("group", "responsible__person", "responsible__organisation")
         .order_by("due_on", "pk")
     ):
         case = by_id[item.group.follow_up_id]
-        items[case.pk].append(HandoverItem(
+        entry = HandoverItem(
             "action_item",
             item.due_on,
             _("Oppgave fra ansvarsgruppen med frist %(date)s: «%(what)s» (%(who)s)")
             % {"date": no_date(item.due_on), "what": item.what, "who": item.responsible.name_in(case)},
             url("meeting_detail", item.meeting_id),
-        ))
-    first, last = day_bounds(absence.starts_on)[0], day_bounds(absence.ends_on)[1]
+        )
+        for absence in covers.absences_for(case.pk, item.due_on):
+            items[absence.pk, case.pk].append(entry)
+    first, last = day_bounds(covers.first_day)[0], day_bounds(covers.last_day)[1]
     for meeting in (
         Meeting.objects.planned()
         .filter(group__follow_up_id__in=by_id, starts_at__gte=first, starts_at__lt=last)
@@ -60,10 +60,12 @@ def meetings_section(absence: Absence, cases: list[FollowUp]) -> dict[int, list[
         chair_id = meeting.chair_person_id or (None if meeting.group.user_chairs else case.trust_person_id)
         text = _("Møte i ansvarsgruppen %(when)s, %(place)s") % {
             "when": no_datetime(meeting.starts_at), "place": meeting.place_text}
-        kind = "meeting"
-        if chair_id == absence.person_id:
-            kind = "meeting_chair_away"
-            text += " – " + _("%(name)s leder møtet og er borte: lederen flytter møtet eller gir ledelsen videre.") % {
-                "name": absence.person.display_name}
-        items[case.pk].append(HandoverItem(kind, meeting.starts_at, text, url("meeting_detail", meeting.pk)))
+        for absence in covers.absences_for(case.pk, meeting.local_date):
+            kind, shown = "meeting", text
+            if chair_id == absence.person_id:
+                kind = "meeting_chair_away"
+                shown += " – " + _("%(name)s leder møtet og er borte: lederen flytter møtet eller gir ledelsen "
+                                   "videre.") % {"name": absence.person.display_name}
+            items[absence.pk, case.pk].append(HandoverItem(kind, meeting.starts_at, shown,
+                                                           url("meeting_detail", meeting.pk)))
     return items

@@ -211,8 +211,38 @@ class HandoverEntry:
     items: list[HandoverItem] = field(default_factory=list)
 
 
-# Later issues (plans, meetings) register functions here: fn(absence, cases) -> {case_id: [HandoverItem]}.
-HANDOVER_SECTIONS: list[Callable[[Absence, list[FollowUp]], dict[int, list[HandoverItem]]]] = []
+@dataclass
+class Covers:
+    """What a deputy covers: absences, each with the open cases it leaves to them. The handover sections read it
+    once for all the absences, so the list costs the same queries for one absence or ten."""
+
+    pairs: list[tuple[Absence, list[FollowUp]]]
+
+    @property
+    def cases(self) -> dict[int, FollowUp]:
+        return {c.pk: c for _absence, cases in self.pairs for c in cases}
+
+    @property
+    def first_day(self) -> datetime.date:
+        return min(a.starts_on for a, _cases in self.pairs)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return max(a.ends_on for a, _cases in self.pairs)
+
+    @property
+    def people(self) -> set[int]:
+        return {a.person_id for a, _cases in self.pairs}
+
+    def absences_for(self, case_id: int, day: datetime.date) -> list[Absence]:
+        """The absences whose list shows something of ``case_id`` due on ``day``."""
+        return [a for a, cases in self.pairs
+                if a.starts_on <= day <= a.ends_on and any(c.pk == case_id for c in cases)]
+
+
+# Later issues (plans, meetings) register functions here: fn(covers) -> {(absence id, case id): [HandoverItem]},
+# each in a fixed number of queries.
+HANDOVER_SECTIONS: list[Callable[[Covers], dict[tuple[int, int], list[HandoverItem]]]] = []
 
 
 def register_handover_section(fn):
@@ -221,51 +251,80 @@ def register_handover_section(fn):
 
 
 @register_handover_section
-def _appointments_section(absence: Absence, cases: list[FollowUp]) -> dict[int, list[HandoverItem]]:
-    items: dict[int, list[HandoverItem]] = defaultdict(list)
+def _appointments_section(covers: Covers) -> dict[tuple[int, int], list[HandoverItem]]:
+    items: dict[tuple[int, int], list[HandoverItem]] = defaultdict(list)
     for appointment in (
-        Appointment.objects.filter(follow_up_id__in=[c.pk for c in cases])
-        .filter(Q(original_trust_person=absence.person) | Q(trust_person=absence.person))
-        .between(absence.starts_on, absence.ends_on)
+        Appointment.objects.filter(follow_up_id__in=covers.cases)
+        .filter(Q(original_trust_person_id__in=covers.people) | Q(trust_person_id__in=covers.people))
+        .between(covers.first_day, covers.last_day)
         .exclude(status=Appointment.Status.CANCELLED)
         .order_by("starts_at")
     ):
-        items[appointment.follow_up_id].append(
-            HandoverItem(
-                "appointment",
-                appointment.starts_at,
-                _("Avtale %(when)s, %(place)s: %(about)s")
-                % {"when": no_datetime(appointment.starts_at), "place": appointment.place_text,
-                   "about": appointment.about or "–"},
-            )
+        item = HandoverItem(
+            "appointment",
+            appointment.starts_at,
+            _("Avtale %(when)s, %(place)s: %(about)s")
+            % {"when": no_datetime(appointment.starts_at), "place": appointment.place_text,
+               "about": appointment.about or "–"},
         )
+        for absence in covers.absences_for(appointment.follow_up_id, timezone.localdate(appointment.starts_at)):
+            if absence.person_id in (appointment.original_trust_person_id, appointment.trust_person_id):
+                items[absence.pk, appointment.follow_up_id].append(item)
     return items
+
+
+def _covered_cases(deputy: User):
+    """Open cases ``deputy`` covers: as the case's own deputy, or as the trust person's standing deputy."""
+    standing_for = DeputyArrangement.objects.filter(deputy=deputy).values("trust_person_id")
+    return FollowUp.objects.open().filter(Q(deputy=deputy) | Q(deputy__isnull=True, trust_person_id__in=standing_for))
+
+
+def _handover_lists(covers: Covers) -> list[tuple[Absence, list[HandoverEntry]]]:
+    entries = {(a.pk, c.pk): HandoverEntry(c, c.service_user.phone) for a, cases in covers.pairs for c in cases}
+    if entries:
+        for section in HANDOVER_SECTIONS:
+            for key, items in section(covers).items():
+                if key in entries:
+                    entries[key].items.extend(items)
+    return [(a, [entries[a.pk, c.pk] for c in cases]) for a, cases in covers.pairs]
 
 
 def handover_list(deputy: User, absence: Absence) -> list[HandoverEntry]:
     """The deputy's list for one absence: the users they cover and what is due for each in the period."""
-    standing = standing_deputies([absence.person_id])
-    cases = [c for c in cases_of(absence.person) if (effective_deputy(c, standing) or User()).pk == deputy.pk]
-    entries = {c.pk: HandoverEntry(c, c.service_user.phone) for c in cases}
-    for section in HANDOVER_SECTIONS:
-        for case_id, items in section(absence, cases).items():
-            if case_id in entries:
-                entries[case_id].items.extend(items)
-    return list(entries.values())
+    cases = list(
+        _covered_cases(deputy).filter(trust_person_id=absence.person_id)
+        .select_related("service_user", "trust_person", "deputy", "unit").order_by("pk")
+    )
+    [(_absence, entries)] = _handover_lists(Covers([(absence, cases)]))
+    return entries
+
+
+def covered_absences(deputy: User, day: datetime.date | None = None) -> Covers:
+    """Every absence the deputy covers that is going on or starts within a week, with the cases it leaves to them
+    (only absences that leave them at least one). Two queries, reading only the absent colleagues' cases that
+    are the deputy's to cover."""
+    day = day or timezone.localdate()
+    cases = _covered_cases(deputy)
+    absences = list(
+        Absence.objects.active()
+        .filter(person_id__in=cases.values("trust_person_id"), ends_on__gte=day,
+                starts_on__lte=day + datetime.timedelta(days=7))
+        .select_related("person")
+    )
+    if not absences:
+        return Covers([])
+    by_person: dict[int, list[FollowUp]] = defaultdict(list)
+    for case in (cases.filter(trust_person_id__in={a.person_id for a in absences})
+                 .select_related("service_user", "trust_person", "deputy", "unit").order_by("pk")):
+        by_person[case.trust_person_id].append(case)
+    return Covers([(a, by_person[a.person_id]) for a in absences if by_person[a.person_id]])
 
 
 def handovers_for(deputy: User, day: datetime.date | None = None) -> list[tuple[Absence, list[HandoverEntry]]]:
-    """Every absence the deputy covers that is going on or starts within a week."""
-    day = day or timezone.localdate()
-    covered_people = set(
-        FollowUp.objects.open().filter(deputy=deputy).values_list("trust_person_id", flat=True)
-    ) | set(DeputyArrangement.objects.filter(deputy=deputy).values_list("trust_person_id", flat=True))
-    absences = (
-        Absence.objects.active()
-        .filter(person_id__in=covered_people, ends_on__gte=day, starts_on__lte=day + datetime.timedelta(days=7))
-        .select_related("person")
-    )
-    return [(a, entries) for a in absences if (entries := handover_list(deputy, a))]
+    """Every absence the deputy covers that is going on or starts within a week, with what is due for each user
+    in it. A fixed number of queries however many absences and cases."""
+    covers = covered_absences(deputy, day)
+    return _handover_lists(covers) if covers.pairs else []
 
 
 # --- coverage gaps for the leader ------------------------------------------------------------------------------

@@ -192,3 +192,38 @@ def test_cases_where_i_am_the_standing_deputy_are_on_my_deputy_list_and_marked(c
     world.other_case.deputy = world.trust_person
     world.other_case.save()
     assert login(client, world.deputy).get(URL).context["worklist"].as_deputy == [world.case]
+
+
+@pytest.mark.parametrize("page", ["worklist", "handover"])
+def test_query_count_does_not_grow_with_the_absences_i_cover(client, world, clock, page):
+    """A colleague away, then six away at once (issue 11: about seven queries per absence before)."""
+
+    def colleague_away():
+        colleague = f.UserFactory()
+        f.MembershipFactory(user=colleague, organisation=world.unit, role="trust_person")
+        DeputyArrangement.objects.create(trust_person=colleague, deputy=world.deputy, unit=world.unit,
+                                         set_by=world.leader)
+        for _ in range(2):
+            case = f.FollowUpFactory(unit=world.unit, trust_person=colleague,
+                                     service_user=f.ServiceUserFactory(municipality=world.municipality))
+            appointment(case, at(MONDAY, 11))
+        away(world, colleague)
+
+    def queries() -> tuple[int, int]:
+        login(client, world.deputy)
+        client.get(reverse(page))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse(page))
+        assert response.status_code == 200
+        shown = response.context["worklist"].covering if page == "worklist" else response.context["handovers"]
+        return len(ctx.captured_queries), len(shown)
+
+    away(world, world.trust_person)  # the world's case: world.deputy is its deputy
+    colleague_away()
+    one, shown = queries()
+    assert shown == 2
+    for _ in range(5):
+        colleague_away()
+    six, shown = queries()
+    assert shown == 7
+    assert six == one, f"{one} queries covering 2 absences, {six} covering 7"

@@ -70,5 +70,5 @@ def test_the_meeting_page_says_when_the_chair_is_away(world, absence, group):
 
 
 def test_nothing_for_cases_without_a_group(world, absence):
-    assert handover.meetings_section(absence, [world.case]) == {}
-    assert handover.meetings_section(absence, []) == {}
+    assert handover.meetings_section(continuity.Covers([(absence, [world.case])])) == {}
+    assert handover.meetings_section(continuity.Covers([(absence, [])])) == {}

@@ -223,9 +223,9 @@ def test_the_handover_section_takes_the_same_queries_for_one_or_many_cases(clock
     absence = Absence.objects.create(person=world.trust_person, kind=Absence.Kind.HOLIDAY, starts_on=MONDAY,
                                      ends_on=MONDAY + datetime.timedelta(days=7), registered_by=world.leader)
     with CaptureQueriesContext(connection) as one:
-        plan_section(absence, [world.case])
+        plan_section(continuity.Covers([(absence, [world.case])]))
     with CaptureQueriesContext(connection) as two:
-        plan_section(absence, [world.case, world.other_case])
+        plan_section(continuity.Covers([(absence, [world.case, world.other_case])]))
     assert len(one) == len(two) == 2
 
 
