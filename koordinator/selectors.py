@@ -11,7 +11,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -182,15 +183,25 @@ def caseload(user: User) -> list[User]:
     """Trust persons in the leader's units with ``open_cases`` and ``open_deputy_cases`` counts. One query.
 
     Counts are limited to the leader's municipalities, so a worker who also helps elsewhere is not
-    shown someone else's numbers.
+    shown someone else's numbers. Each count is its own subquery on the (trust person / deputy) index: one join
+    of both relations would count primary × deputy rows before ``distinct`` (issue 11).
     """
     munis = access.actor_for(user).leader_municipality_ids
-    in_muni_open = ~Q(primary_cases__status=FollowUp.Status.ENDED) & Q(primary_cases__municipality_id__in=munis)
-    deputy_open = ~Q(deputy_cases__status=FollowUp.Status.ENDED) & Q(deputy_cases__municipality_id__in=munis)
+
+    def open_count(field: str):
+        cases = (
+            FollowUp.objects.filter(**{field: OuterRef("pk")}, municipality_id__in=munis)
+            .exclude(status=FollowUp.Status.ENDED)
+            .order_by()
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(cases, output_field=IntegerField()), 0)
+
     return list(
         trust_persons_for(user).annotate(
-            open_cases=Count("primary_cases", filter=in_muni_open, distinct=True),
-            open_deputy_cases=Count("deputy_cases", filter=deputy_open, distinct=True),
+            open_cases=open_count("trust_person"), open_deputy_cases=open_count("deputy")
         )
     )
 

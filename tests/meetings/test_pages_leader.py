@@ -208,3 +208,23 @@ def test_chair_work_includes_meetings_handed_to_the_deputy(world, meeting):
     assert work.this_week == [meeting]
     # The deputy does not get the coordinator's groups, only the meetings handed to them.
     assert work.overdue_items == [] and work.disputed == [] and work.minutes_waiting == []
+
+
+def test_the_figures_cover_the_last_year_unless_a_period_is_chosen(client, world, history):
+    """Issue 11: no period meant every meeting ever held in the municipality, read on every view."""
+    old = past_meeting(world.trust_person, history[0].group, 400)
+    GroupMember.objects.update(added_at=later(-500))
+    services.record_attendance(world.trust_person, old, {
+        m: "present" for m in GroupMember.objects.filter(group=old.group, organisation__isnull=False)})
+    login(client, world.leader)
+    page = text(client.get(url("leader_meetings")))
+    assert "NAV Lerkendal: 1 av 4 møter" in page  # the meeting 400 days ago is outside the default year
+    since = days(-365).strftime("%d.%m.%Y")
+    assert f"fra og med {since} til og med {days(0).strftime('%d.%m.%Y')}" in page
+    # The form shows the period it used, so the page does what it says.
+    assert f'value="{days(-365).isoformat()}"' in page
+    page = text(client.get(url("leader_meetings"), {"since": days(-500).isoformat()}))
+    assert "NAV Lerkendal: 2 av 5 møter" in page
+    # An empty field means its default, not «since the beginning of time».
+    page = text(client.get(url("leader_meetings"), {"since": "", "until": ""}))
+    assert "NAV Lerkendal: 1 av 4 møter" in page
