@@ -23,8 +23,11 @@ visible but not changeable is a 403.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -108,9 +111,52 @@ def forget(user) -> None:
         del user._koordinator_actor
 
 
+# --- one request, one build of each piece of the gate -------------------------------------------------------------
+#
+# Building a policy's ``Q`` (sub-queries within sub-queries) costs milliseconds of Python, and a page asks the gate
+# ten or twenty times, with the same pieces (the actor's cases, their consents, their groups) in most policies.
+# Within one request (``request_scope``, opened by ``koordinator.middleware.GateScopeMiddleware``) each piece is
+# built once per actor and arguments and reused (``per_request``). Nothing is read early: the pieces are lazy
+# sub-queries that the database evaluates with every query, so a write earlier in the same request is seen. What a
+# piece fixes when it is built is the actor's roles (read once per request anyway, ``actor_for``) and the moment
+# (today's consents, an emergency grant not yet expired): one request is one moment. Outside a request (commands,
+# services called from tests) every call builds afresh.
+
+_request_cache: ContextVar[dict | None] = ContextVar("koordinator_gate_pieces", default=None)
+
+
+@contextlib.contextmanager
+def request_scope():
+    token = _request_cache.set({})
+    try:
+        yield
+    finally:
+        _request_cache.reset(token)
+
+
+def per_request(fn):
+    """Build ``fn(*args)`` once per request scope (the arguments must be hashable: an ``Actor`` is). A query set
+    comes back as a fresh clone each time, so a caller that evaluates or narrows it changes nobody else's."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        cache = _request_cache.get()
+        if cache is None:
+            return fn(*args, **kwargs)
+        key = (fn, args, tuple(sorted(kwargs.items())))
+        try:
+            value = cache[key]
+        except KeyError:
+            value = cache[key] = fn(*args, **kwargs)
+        return value.all() if isinstance(value, QuerySet) else value
+
+    return wrapper
+
+
 # --- building blocks -----------------------------------------------------------------------------------
 
 
+@per_request
 def case_staff_q(actor: Actor, prefix: str = "") -> Q:
     """Cases (``FollowUp``) this actor works on: as trust person, deputy, or leader in the municipality."""
     from koordinator.models import DeputyArrangement
@@ -172,6 +218,7 @@ def is_owner(user, service_user_id: int | None) -> bool:
     return actor.service_user_id is not None and actor.service_user_id == service_user_id
 
 
+@per_request
 def staff_service_user_ids(actor: Actor):
     """Sub-query: ids of service users whose case this actor works on."""
     from koordinator.models import FollowUp
@@ -179,6 +226,7 @@ def staff_service_user_ids(actor: Actor):
     return FollowUp.objects.filter(case_staff_q(actor)).values("service_user_id")
 
 
+@per_request
 def valid_consents_to(actor: Actor, scope: str | None = None) -> QuerySet:
     """Consents in force today that name this actor, or one of their partner organisations."""
     from koordinator.models import Consent
@@ -194,6 +242,7 @@ def valid_consents_to(actor: Actor, scope: str | None = None) -> QuerySet:
     return qs
 
 
+@per_request
 def consented_owner_ids(actor: Actor, scope: str | None = None):
     return valid_consents_to(actor, scope).values("owner_id")
 
@@ -317,7 +366,12 @@ def restrict(qs: QuerySet, gate_name: str, user, action: str = VIEW) -> QuerySet
     policy = POLICIES.get(gate_name)
     if not actor.is_authenticated or policy is None or action not in ACTIONS:
         return qs.none()
-    return qs.filter(policy(actor, action))
+    return qs.filter(_policy_q(policy, gate_name, actor, action))
+
+
+@per_request
+def _policy_q(policy: Callable[[Actor, str], Q], gate_name: str, actor: Actor, action: str) -> Q:
+    return policy(actor, action)
 
 
 # --- helpers for views and services ----------------------------------------------------------------------

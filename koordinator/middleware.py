@@ -9,7 +9,20 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
 
+from koordinator import access
+
 LAST_SEEN_KEY = "koordinator_last_seen"
+
+
+class GateScopeMiddleware:
+    """One request, one build of each access policy the request asks for (``access.request_scope``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with access.request_scope():
+            return self.get_response(request)
 
 
 class IdleSessionTimeoutMiddleware:

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from koordinator.access import VIEW, Actor, case_staff_q, consented_owner_ids
+from koordinator.access import VIEW, Actor, case_staff_q, consented_owner_ids, per_request
 
 NOTHING = Q(pk__in=[])
 
 
+@per_request
 def partner_member_ids(actor: Actor):
     """Sub-query: the current group members ``actor`` acts as, where the owner's meetings consent is in force.
 
@@ -47,6 +48,7 @@ def partner_member_ids(actor: Actor):
     )
 
 
+@per_request
 def owner_member_ids(actor: Actor):
     """Sub-query: the owner's own ``user`` members (in their groups)."""
     from meetings.models import GroupMember
@@ -58,6 +60,7 @@ def owner_member_ids(actor: Actor):
     ).values("pk")
 
 
+@per_request
 def group_ids(actor: Actor, action: str = VIEW, *, staff: bool = True, owner: bool = True, members: bool = True):
     """Sub-query: the groups ``actor`` reaches for ``action`` in the given roles (members only ever view)."""
     from koordinator.models import FollowUp
@@ -73,12 +76,14 @@ def group_ids(actor: Actor, action: str = VIEW, *, staff: bool = True, owner: bo
     return Group.objects.filter(q).values("pk")
 
 
+@per_request
 def meeting_ids(actor: Actor, action: str = VIEW):
     from meetings.models import Meeting
 
     return Meeting.objects.filter(group_id__in=group_ids(actor, action)).values("pk")
 
 
+@per_request
 def minutes_ids(actor: Actor, action: str = VIEW):
     from meetings.models import Minutes
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from koordinator.access import VIEW, Actor, case_staff_q, consented_owner_ids
+from koordinator.access import VIEW, Actor, case_staff_q, consented_owner_ids, per_request
 
 
+@per_request
 def _case_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner: bool = False):
     """Sub-query: ids of the follow-up cases whose plans the actor reaches in the given roles."""
     from koordinator.models import Consent, FollowUp
@@ -34,6 +35,7 @@ def _case_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner:
     return FollowUp.objects.filter(q).values("pk")
 
 
+@per_request
 def plan_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner: bool = False):
     """Sub-query: ids of the plans the actor reaches in the given roles."""
     from plans.models import Plan
@@ -90,6 +92,7 @@ def steps_policy(actor: Actor, action: str) -> Q:
 # staff and the owner (``plans.crisis.services`` decides the finer rules).
 
 
+@per_request
 def emergency_organisation_ids(actor: Actor):
     """Sub-query: the active emergency services (organisation kind *legevakt / akuttjeneste*) the actor works in."""
     from koordinator.models import Membership, Organisation
@@ -102,6 +105,7 @@ def emergency_organisation_ids(actor: Actor):
     ).values("organisation_id")
 
 
+@per_request
 def emergency_owner_ids(actor: Actor):
     """Sub-query: service users whose crisis plan the actor may open now under an emergency grant."""
     from plans.models import EmergencyAccess
@@ -113,6 +117,7 @@ def emergency_owner_ids(actor: Actor):
     )
 
 
+@per_request
 def crisis_owner_q(actor: Actor, action: str, field: str = "service_user_id") -> Q:
     """The service users whose crisis plan ``actor`` may ``action``, as a ``Q`` on ``field``."""
     from koordinator.models import Consent, FollowUp
