@@ -1,0 +1,76 @@
+"""One request, one build of each piece of the gate (``access.per_request``): reused within the request, lazy so a
+write earlier in the same request is seen, and never shared between requests or people."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from koordinator import access
+from koordinator.models import FollowUp
+from tests import factories as f
+from tests.conftest import login
+
+pytestmark = pytest.mark.django_db
+
+
+def visible_cases(user) -> set[int]:
+    return set(FollowUp.objects.for_user(user).values_list("pk", flat=True))
+
+
+def test_within_a_request_each_policy_is_built_once_and_still_sees_new_rows(world):
+    with access.request_scope():
+        first = access._policy_q(access.POLICIES["follow_ups"], "follow_ups", access.actor_for(world.trust_person),
+                                 access.VIEW)
+        assert visible_cases(world.trust_person) == {world.case.pk}
+        new = f.FollowUpFactory(unit=world.unit, trust_person=world.trust_person,
+                                service_user=f.ServiceUserFactory(municipality=world.municipality))
+        # The same Q object (not rebuilt), evaluated again by the database: the new case is there.
+        again = access._policy_q(access.POLICIES["follow_ups"], "follow_ups", access.actor_for(world.trust_person),
+                                 access.VIEW)
+        assert again is first
+        assert visible_cases(world.trust_person) == {world.case.pk, new.pk}
+        # Another person in the same request gets their own.
+        assert visible_cases(world.other_trust_person) == {world.other_case.pk}
+
+
+def test_outside_a_request_nothing_is_kept(world):
+    policy, actor = access.POLICIES["follow_ups"], access.actor_for(world.trust_person)
+    assert access._policy_q(policy, "follow_ups", actor, access.VIEW) is not access._policy_q(
+        policy, "follow_ups", actor, access.VIEW)
+
+
+def test_a_query_set_piece_comes_back_as_a_fresh_clone(world):
+    actor = access.actor_for(world.trust_person)
+    with access.request_scope():
+        one, two = access.staff_service_user_ids(actor), access.staff_service_user_ids(actor)
+        assert one is not two and str(one.query) == str(two.query)
+        list(one)  # evaluating one leaves the other lazy
+        assert two._result_cache is None
+
+
+def test_the_middleware_opens_a_scope_per_request(client, world, monkeypatch):
+    asked, built = [], []
+    real_restrict = access.restrict
+
+    def counting_restrict(qs, gate_name, user, action=access.VIEW):
+        asked.append((gate_name, action))
+        return real_restrict(qs, gate_name, user, action)
+
+    for name, policy in list(access.POLICIES.items()):
+        def counting(actor, action, name=name, policy=policy):
+            built.append((name, action))
+            return policy(actor, action)
+
+        monkeypatch.setitem(access.POLICIES, name, counting)
+    monkeypatch.setattr(access, "restrict", counting_restrict)
+    login(client, world.trust_person)
+    url = reverse("followup_detail", args=[world.case.pk])
+    assert client.get(url).status_code == 200
+    # The page asks some policy more than once; each is built once.
+    assert len(asked) > len(set(asked))
+    assert sorted(built) == sorted(set(asked))
+    first = sorted(built)
+    built.clear()
+    client.get(url)
+    assert sorted(built) == first  # built again in the next request, not kept from the last
