@@ -21,7 +21,7 @@ class GateScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with access.request_scope():
+        with access.request_scope(read_only=request.method in ("GET", "HEAD")):
             return self.get_response(request)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from koordinator.access import VIEW, Actor, case_staff_q, consented_owner_ids, per_request
+from koordinator.access import VIEW, Actor, consented_owner_ids, ids, per_request, staff_case_ids
 
 NOTHING = Q(pk__in=[])
 
@@ -41,10 +41,11 @@ def partner_member_ids(actor: Actor):
     mine = Q(kind=GroupMember.Kind.PERSON, person_id=actor.user_id)
     if actor.partner_organisation_ids:
         mine |= Q(kind=GroupMember.Kind.ORGANISATION, organisation_id__in=actor.partner_organisation_ids)
-    return (
-        GroupMember.objects.current()
-        .filter(mine, group__follow_up__service_user_id__in=consented_owner_ids(actor, Consent.Scope.MEETINGS))
-        .values("pk")
+    return ids(
+        actor,
+        GroupMember.objects.current().filter(
+            mine, group__follow_up__service_user_id__in=consented_owner_ids(actor, Consent.Scope.MEETINGS)
+        ),
     )
 
 
@@ -55,39 +56,38 @@ def owner_member_ids(actor: Actor):
 
     if actor.service_user_id is None:
         return GroupMember.objects.none().values("pk")
-    return GroupMember.objects.filter(
-        kind=GroupMember.Kind.USER, group__follow_up__service_user_id=actor.service_user_id
-    ).values("pk")
+    return ids(
+        actor, GroupMember.objects.filter(kind=GroupMember.Kind.USER, group__follow_up__service_user_id=actor.service_user_id)
+    )
 
 
 @per_request
 def group_ids(actor: Actor, action: str = VIEW, *, staff: bool = True, owner: bool = True, members: bool = True):
     """Sub-query: the groups ``actor`` reaches for ``action`` in the given roles (members only ever view)."""
-    from koordinator.models import FollowUp
     from meetings.models import Group, GroupMember
 
     q = NOTHING
     if staff:
-        q |= Q(follow_up_id__in=FollowUp.objects.filter(case_staff_q(actor)).values("pk"))
+        q |= Q(follow_up_id__in=staff_case_ids(actor))
     if owner and actor.service_user_id is not None:
         q |= Q(follow_up__service_user_id=actor.service_user_id)
     if members and action == VIEW:
         q |= Q(pk__in=GroupMember.objects.filter(pk__in=partner_member_ids(actor)).values("group_id"))
-    return Group.objects.filter(q).values("pk")
+    return ids(actor, Group.objects.filter(q))
 
 
 @per_request
 def meeting_ids(actor: Actor, action: str = VIEW):
     from meetings.models import Meeting
 
-    return Meeting.objects.filter(group_id__in=group_ids(actor, action)).values("pk")
+    return ids(actor, Meeting.objects.filter(group_id__in=group_ids(actor, action)))
 
 
 @per_request
 def minutes_ids(actor: Actor, action: str = VIEW):
     from meetings.models import Minutes
 
-    return Minutes.objects.filter(meeting_id__in=meeting_ids(actor, action)).values("pk")
+    return ids(actor, Minutes.objects.filter(meeting_id__in=meeting_ids(actor, action)))
 
 
 # --- policies --------------------------------------------------------------------------------------------------

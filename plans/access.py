@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from koordinator.access import VIEW, Actor, case_staff_q, consented_owner_ids, per_request
+from koordinator.access import (
+    VIEW,
+    Actor,
+    case_staff_q,
+    consented_owner_ids,
+    ids,
+    per_request,
+    staff_case_ids,
+)
 
 
 @per_request
@@ -25,6 +33,8 @@ def _case_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner:
     """Sub-query: ids of the follow-up cases whose plans the actor reaches in the given roles."""
     from koordinator.models import Consent, FollowUp
 
+    if staff and not (owner and actor.service_user_id is not None) and not partner:
+        return staff_case_ids(actor)
     q = Q(pk__in=[])
     if staff:
         q |= case_staff_q(actor)
@@ -32,7 +42,7 @@ def _case_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner:
         q |= Q(service_user_id=actor.service_user_id)
     if partner:
         q |= Q(service_user_id__in=consented_owner_ids(actor, Consent.Scope.PLAN))
-    return FollowUp.objects.filter(q).values("pk")
+    return ids(actor, FollowUp.objects.filter(q))
 
 
 @per_request
@@ -40,9 +50,7 @@ def plan_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner: 
     """Sub-query: ids of the plans the actor reaches in the given roles."""
     from plans.models import Plan
 
-    return Plan.objects.filter(follow_up_id__in=_case_ids(actor, staff=staff, owner=owner, partner=partner)).values(
-        "pk"
-    )
+    return ids(actor, Plan.objects.filter(follow_up_id__in=_case_ids(actor, staff=staff, owner=owner, partner=partner)))
 
 
 def _roles(action: str, *, owner_changes: bool) -> dict:
@@ -122,7 +130,7 @@ def crisis_owner_q(actor: Actor, action: str, field: str = "service_user_id") ->
     """The service users whose crisis plan ``actor`` may ``action``, as a ``Q`` on ``field``."""
     from koordinator.models import Consent, FollowUp
 
-    staff_of_open_case = FollowUp.objects.open().filter(case_staff_q(actor)).values("service_user_id")
+    staff_of_open_case = ids(actor, FollowUp.objects.open().filter(case_staff_q(actor)), "service_user_id")
     q = Q(**{f"{field}__in": staff_of_open_case})
     if actor.service_user_id is not None:
         q |= Q(**{field: actor.service_user_id})
