@@ -291,7 +291,24 @@ def valid_consents_to(actor: Actor, scope: str | None = None) -> QuerySet:
 
 @per_request
 def consented_owner_ids(actor: Actor, scope: str | None = None):
-    return ids(actor, valid_consents_to(actor, scope), "owner_id")
+    if _lists_ids(actor):
+        from koordinator.models import Consent
+
+        field = Consent.SCOPE_FIELDS[scope] if scope is not None else None
+        return sorted({owner for owner, scopes in _consents_in_force(actor) if field is None or scopes[field]})
+    return valid_consents_to(actor, scope).values("owner_id")
+
+
+@per_request
+def _consents_in_force(actor: Actor) -> list[tuple[int, dict[str, bool]]]:
+    """(owner id, {scope field: given}) for every consent in force to the actor: one query for every scope."""
+    from koordinator.models import Consent
+
+    fields = list(Consent.SCOPE_FIELDS.values())
+    return [
+        (row[0], dict(zip(fields, row[1:], strict=True)))
+        for row in valid_consents_to(actor).values_list("owner_id", *fields)
+    ]
 
 
 def _self_service_user_q(actor: Actor, field: str) -> Q:
