@@ -204,21 +204,26 @@ def _own_case_ids(actor: Actor) -> list[int]:
 
 
 def _case_staff_q(actor: Actor, prefix: str = "") -> Q:
-    from koordinator.models import DeputyArrangement
-
     q = Q(**{f"{prefix}trust_person_id": actor.user_id}) | Q(**{f"{prefix}deputy_id": actor.user_id})
-    # The standing deputy of the trust person, unless the case names its own deputy.
-    q |= Q(
-        **{
-            f"{prefix}deputy_id__isnull": True,
-            f"{prefix}trust_person_id__in": DeputyArrangement.objects.filter(deputy_id=actor.user_id).values(
-                "trust_person_id"
-            ),
-        }
-    )
+    # The standing deputy of the trust person, unless the case names its own deputy. The trust persons are read
+    # first (a handful): as a sub-query next to ``deputy_id IS NULL``, PostgreSQL scanned every case in the
+    # country without a deputy of its own (31,000 rows at a third of the national size) on every check.
+    standing = standing_for(actor)
+    if standing:
+        q |= Q(**{f"{prefix}deputy_id__isnull": True, f"{prefix}trust_person_id__in": standing})
     if actor.leader_municipality_ids:
         q |= Q(**{f"{prefix}municipality_id__in": actor.leader_municipality_ids})
     return q
+
+
+@per_request
+def standing_for(actor: Actor) -> list[int]:
+    """The trust persons whose standing deputy the actor is. One query (once per request)."""
+    from koordinator.models import DeputyArrangement
+
+    if not actor.is_authenticated:
+        return []
+    return sorted(DeputyArrangement.objects.filter(deputy_id=actor.user_id).values_list("trust_person_id", flat=True))
 
 
 # --- the common questions ----------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from koordinator.models import (
     Absence,
     Appointment,
     Consent,
-    DeputyArrangement,
     FollowUp,
     Handover,
     Membership,
@@ -101,7 +100,7 @@ def worklist(user: User, *, include_ended: bool = False) -> Worklist:
     )
     if not include_ended:
         base = base.open()
-    standing_for = DeputyArrangement.objects.filter(deputy=user).values("trust_person_id")
+    standing_for = access.standing_for(access.actor_for(user))
     today, _rest_of_week = continuity.appointments_for_worker(user)
     primary = list(base.filter(trust_person=user))
     as_deputy = list(base.filter(Q(deputy=user) | Q(deputy__isnull=True, trust_person_id__in=standing_for)))
