@@ -33,7 +33,7 @@ PYTEST_CLOCK := $(if $(strip $(CLOCK)),--clock=$(strip $(CLOCK)))
 # pip prints a warning for each index location on this machine that does not exist; they are noise.
 PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help install run test lint demo clean
+.PHONY: help install run test lint demo clean loadtest
 
 help:
 	@echo "make run    install, build assets, migrate, load demo data and serve http://$(HOST):$(PORT)"
@@ -81,6 +81,12 @@ test: install
 
 lint: $(PIP_STAMP)
 	$(PY) -m ruff check .
+
+# The load test (bench/README.md, «The load test»): PostgreSQL on 127.0.0.1:5432, two gunicorns, two senders,
+# Locust for 60 s, then the exactly-once check. About 3 minutes; the database koordinator_load is dropped.
+loadtest: $(PIP_STAMP)
+	@[ -x $(VENV)/bin/locust ] || $(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]' 2>&1 | $(PIP_FILTER)
+	bench/loadtest/run
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var/*.sqlite3 *.egg-info
