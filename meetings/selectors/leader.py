@@ -28,11 +28,15 @@ from meetings.selectors.lists import (
 # --- for the leader --------------------------------------------------------------------------------------------------
 
 
-def _leader_groups(user: User):
+@access.per_request
+def _leader_groups(user: User) -> list[int]:
+    """The groups in the leader's municipalities, read once as a list: the figures' queries then start from each
+    group's own rows (the (group, starts_at) and (group, status) indexes) instead of from every held meeting or
+    overdue item in the country (issue 11: 130 and 60 ms at a third of the national size)."""
     munis = access.actor_for(user).leader_municipality_ids
     if not munis:
         raise PermissionDenied
-    return Group.objects.for_user(user).filter(follow_up__municipality_id__in=munis).values("pk")
+    return list(Group.objects.for_user(user).filter(follow_up__municipality_id__in=munis).values_list("pk", flat=True))
 
 
 @dataclass
@@ -154,8 +158,11 @@ def meetings_needing_a_chair(user: User, *, day: datetime.date | None = None, ho
     if not a.is_authenticated:
         return []
     start = datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    groups = group_ids(a, access.CHANGE, owner=False, members=False)
+    if not isinstance(groups, list):  # a leader's municipality: read the ids once, as for the figures above
+        groups = [row["pk"] for row in groups]
     meetings = list(
-        Meeting.objects.filter(group_id__in=group_ids(a, access.CHANGE, owner=False, members=False))
+        Meeting.objects.filter(group_id__in=groups)
         .planned()
         .filter(starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=horizon_days + 1))
         .select_related(*MEETING_RELATED)
