@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from koordinator import access
 
 LAST_SEEN_KEY = "koordinator_last_seen"
+# Seconds: the last request is noted to the minute, so the idle timeout may end a session up to a minute early.
+LAST_SEEN_RESOLUTION = 60
 
 
 class GateScopeMiddleware:
@@ -36,7 +38,8 @@ class IdleSessionTimeoutMiddleware:
             if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, _("Du ble logget ut fordi du ikke hadde gjort noe på en stund."))
-            else:
+            elif last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
+                # At most one session write a minute, not one per request (a database write on every page).
                 request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from koordinator import continuity, outbox
@@ -111,18 +111,15 @@ LOCK_ID = 0x6B6F6F7264  # "koord"
 @contextlib.contextmanager
 def single_run():
     """Yield True to the one ``run_reminders`` that may run now, False to a second one started at the same time
-    (on another node, or by an overlapping cron). On PostgreSQL a session-level advisory lock decides; it is
-    released when the run ends or its connection dies. SQLite serves one node, where cron's runs are the only
-    ones, and its writes are serialised anyway: there every run may go."""
+    (on another node, or by an overlapping cron). On PostgreSQL a transaction-level advisory lock decides: the run
+    is one transaction, and the lock goes with it when it commits, rolls back or its connection dies. (A session
+    lock would stay with a pooled server connection behind PgBouncer in transaction mode.) SQLite serves one node,
+    where cron's runs are the only ones, and its writes are serialised anyway: there every run may go."""
     if connection.vendor != "postgresql":
         yield True
         return
-    with connection.cursor() as cursor:
-        cursor.execute("select pg_try_advisory_lock(%s)", [LOCK_ID])
-        got = cursor.fetchone()[0]
-    try:
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("select pg_try_advisory_xact_lock(%s)", [LOCK_ID])
+            got = cursor.fetchone()[0]
         yield got
-    finally:
-        if got:
-            with connection.cursor() as cursor:
-                cursor.execute("select pg_advisory_unlock(%s)", [LOCK_ID])

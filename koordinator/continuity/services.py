@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -140,13 +141,20 @@ def _cancel_pending_reminders(appointment: Appointment) -> None:
 
 
 def _cancel_pending_reminders_many(appointments: list[Appointment]) -> None:
-    """Pending reminders of changed appointments are cancelled (one read, one bulk write with history)."""
+    """Pending reminders of changed appointments are cancelled (one read, one bulk write with history).
+
+    Found on the (about_type, about_id) index (a prefix search on the dedupe key read every notification in the
+    country on PostgreSQL) and locked, so a sender cannot claim one between the read and the write: its claim
+    (``UPDATE … WHERE state = 'pending'``) waits for this transaction and then finds it cancelled."""
     if not appointments:
         return
-    q = Q()
-    for appointment in appointments:
-        q |= Q(dedupe_key__startswith=f"appointment:{appointment.pk}:reminder:")
-    pending = list(Notification.objects.filter(q, state=Notification.State.PENDING))
+    pending = list(
+        Notification.objects.select_for_update()
+        .filter(about_type=ContentType.objects.get_for_model(Appointment), about_id__in=[a.pk for a in appointments],
+                dedupe_key__startswith="appointment:", state=Notification.State.PENDING)
+    )
+    reminder = {f"appointment:{a.pk}:reminder:" for a in appointments}
+    pending = [n for n in pending if any(n.dedupe_key.startswith(prefix) for prefix in reminder)]
     for n in pending:
         n.state = Notification.State.CANCELLED
     if pending:

@@ -253,3 +253,21 @@ def test_a_session_in_use_does_not_expire(client, world):
         with time_machine.travel(start + n * step, tick=False):
             assert client.get(reverse("my_page")).status_code == 200
     assert logged_in_user_id(client) == str(world.owner.pk)
+
+
+def test_the_session_is_written_at_most_once_a_minute(client, world):
+    """Noting the last request wrote the session (a database write) on every page; now once a minute."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, world.owner)
+    start = datetime.datetime.now(datetime.UTC)
+
+    def session_writes(at) -> int:
+        with time_machine.travel(at, tick=False), CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("my_page")).status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+    session_writes(start)
+    assert session_writes(start + datetime.timedelta(seconds=30)) == 0
+    assert session_writes(start + datetime.timedelta(seconds=61)) == 1
