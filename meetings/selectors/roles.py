@@ -20,7 +20,6 @@ from meetings.models import (
     Minutes,
 )
 from meetings.selectors.lists import (
-    MEETING_RELATED,
     action_items,
     get_visible_or_404,
     visible_meetings,
@@ -109,7 +108,9 @@ def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.da
         return ChairWork([], [], [], [])
     groups = Group.objects.for_user(user).open().filter(follow_up__trust_person_id=a.user_id).values("pk")
     mine = Q(group_id__in=groups) | Q(chair_person_id=a.user_id)
-    meetings = Meeting.objects.for_user(user).filter(mine).select_related(*MEETING_RELATED)
+    # The worklist shows the user's name and the place: only the service user is joined in (every joined model's
+    # columns cost time to select and build, and this runs on every view of the worklist).
+    meetings = Meeting.objects.for_user(user).filter(mine).select_related("group__follow_up__service_user")
     week_end = datetime.datetime.combine(day - datetime.timedelta(days=day.weekday()) + datetime.timedelta(days=7),
                                          datetime.time.min, tzinfo=timezone.get_current_timezone())
     this_week = list(meetings.planned().filter(starts_at__gte=now, starts_at__lt=week_end)
@@ -121,7 +122,7 @@ def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.da
     )
     disputed = list(
         Minutes.objects.for_user(user).filter(status=Minutes.Status.DISPUTED, meeting__group_id__in=groups)
-        .select_related(*(f"meeting__{r}" for r in MEETING_RELATED)).order_by("meeting__starts_at", "pk")
+        .select_related("meeting__group__follow_up__service_user").order_by("meeting__starts_at", "pk")
     )
     overdue = list(action_items(user, overdue=True, day=day).filter(group_id__in=groups))
     return ChairWork(this_week, waiting, disputed, overdue)
