@@ -116,39 +116,48 @@ def forget(user) -> None:
 # Building a policy's ``Q`` (sub-queries within sub-queries) costs milliseconds of Python, and a page asks the gate
 # ten or twenty times, with the same pieces (the actor's cases, their consents, their groups) in most policies.
 # Within one request (``request_scope``, opened by ``koordinator.middleware.GateScopeMiddleware``) each piece is
-# built once per actor and arguments and reused (``per_request``). Nothing is read early: the pieces are lazy
-# sub-queries that the database evaluates with every query, so a write earlier in the same request is seen. What a
-# piece fixes when it is built is the actor's roles (read once per request anyway, ``actor_for``) and the moment
-# (today's consents, an emergency grant not yet expired): one request is one moment. Outside a request (commands,
-# services called from tests) every call builds afresh.
+# built once per actor and arguments and reused (``per_request``), and a non-leader's small id sets are read once
+# and used as lists (``ids``). What a piece fixes when it is built is the actor's roles (read once per request
+# anyway, ``actor_for``), the moment (today's consents, an emergency grant not yet expired: one request is one
+# moment) and, for a list, its rows: so every write of a model instance in the request (``post_save``,
+# ``post_delete``, ``m2m_changed``; connected in ``KoordinatorConfig.ready``) drops what was built, and the next
+# question reads afresh. (The services' bulk writes touch appointments and notifications, whose rows no list holds.)
+# Outside a request (commands, services called from tests) every call builds afresh and nothing is listed.
 
-_request_cache: ContextVar[dict | None] = ContextVar("koordinator_gate_pieces", default=None)
+
+@dataclass
+class _Scope:
+    pieces: dict
 
 
-_READ_ONLY = "read-only"
+_request_scope: ContextVar[_Scope | None] = ContextVar("koordinator_gate_pieces", default=None)
 
 
 @contextlib.contextmanager
-def request_scope(*, read_only: bool = False):
-    """``read_only`` (a GET): the request writes nothing the gate depends on, so the small sets of ids behind a
-    policy may be read once and used as lists (``ids``)."""
-    token = _request_cache.set({_READ_ONLY: read_only})
+def request_scope():
+    token = _request_scope.set(_Scope(pieces={}))
     try:
         yield
     finally:
-        _request_cache.reset(token)
+        _request_scope.reset(token)
+
+
+def forget_pieces(**_kwargs) -> None:
+    """Drop what this request has built (a signal receiver: something was written)."""
+    scope = _request_scope.get()
+    if scope is not None:
+        scope.pieces.clear()
 
 
 def _lists_ids(actor: Actor) -> bool:
-    """May the gate read ``actor``'s id sets once and use them as lists? In a read-only request, for anyone but a
-    leader: a trust person's cases, a partner's consents, an owner's groups are tens of rows. A leader's reach is a
-    whole municipality, so it stays a sub-query (on the municipality index)."""
-    cache = _request_cache.get()
-    return bool(cache and cache[_READ_ONLY]) and not actor.leader_municipality_ids
+    """May the gate read ``actor``'s id sets once and use them as lists? In a request, for anyone but a leader: a
+    trust person's cases, a partner's consents, an owner's groups are tens of rows. A leader's reach is a whole
+    municipality, so it stays a sub-query (on the municipality index)."""
+    return _request_scope.get() is not None and not actor.leader_municipality_ids
 
 
 def ids(actor: Actor, qs: QuerySet, field: str = "pk"):
-    """``qs``'s ``field`` as a sub-query, or, where ``_lists_ids``, as a list read now. A policy filtering on a
+    """``qs``'s ``field`` as a sub-query, or, in a request (``_lists_ids``), as a list read now. A policy filtering on a
     short list of ids is cheaper to build, to compile and to run than one nesting three sub-queries, and a page
     asks the gate ten or twenty times. Call it inside a ``per_request`` piece, so the list is read once."""
     if _lists_ids(actor):
@@ -158,19 +167,23 @@ def ids(actor: Actor, qs: QuerySet, field: str = "pk"):
 
 def per_request(fn):
     """Build ``fn(*args)`` once per request scope (the arguments must be hashable: an ``Actor`` is). A query set
-    comes back as a fresh clone each time, so a caller that evaluates or narrows it changes nobody else's."""
+    comes back as a fresh clone each time and a list as a copy, so a caller that evaluates, narrows or changes it
+    changes nobody else's."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        cache = _request_cache.get()
-        if cache is None:
+        scope = _request_scope.get()
+        if scope is None:
             return fn(*args, **kwargs)
+        cache = scope.pieces
         key = (fn, args, tuple(sorted(kwargs.items())))
         try:
             value = cache[key]
         except KeyError:
             value = cache[key] = fn(*args, **kwargs)
-        return value.all() if isinstance(value, QuerySet) else value
+        if isinstance(value, QuerySet):
+            return value.all()
+        return list(value) if isinstance(value, list) else value
 
     return wrapper
 
@@ -187,8 +200,8 @@ def case_staff_q(actor: Actor, prefix: str = "") -> Q:
 
 
 def staff_case_ids(actor: Actor):
-    """The cases this actor works on (``case_staff_q``): a sub-query, or in a read-only request of a non-leader the
-    list of ids read once."""
+    """The cases this actor works on (``case_staff_q``): a sub-query, or in a request of a non-leader the list of ids
+    read once."""
     from koordinator.models import FollowUp
 
     if _lists_ids(actor):
@@ -205,11 +218,16 @@ def _own_case_ids(actor: Actor) -> list[int]:
 
 def _case_staff_q(actor: Actor, prefix: str = "") -> Q:
     q = Q(**{f"{prefix}trust_person_id": actor.user_id}) | Q(**{f"{prefix}deputy_id": actor.user_id})
-    # The standing deputy of the trust person, unless the case names its own deputy. The trust persons are read
-    # first (a handful): as a sub-query next to ``deputy_id IS NULL``, PostgreSQL scanned every case in the
-    # country without a deputy of its own (31,000 rows at a third of the national size) on every check.
-    standing = standing_for(actor)
-    if standing:
+    # The standing deputy of the trust person, unless the case names its own deputy. In a request the trust persons
+    # are read first (a handful, once): as a sub-query next to ``deputy_id IS NULL``, PostgreSQL scanned every case
+    # in the country without a deputy of its own (31,000 rows at a third of the national size) on every check.
+    # Outside a request (commands, services called from tests) nothing is read early: a sub-query, as before.
+    if _request_scope.get() is None:
+        from koordinator.models import DeputyArrangement
+
+        standing = DeputyArrangement.objects.filter(deputy_id=actor.user_id).values("trust_person_id")
+        q |= Q(**{f"{prefix}deputy_id__isnull": True, f"{prefix}trust_person_id__in": standing})
+    elif standing := standing_for(actor):
         q |= Q(**{f"{prefix}deputy_id__isnull": True, f"{prefix}trust_person_id__in": standing})
     if actor.leader_municipality_ids:
         q |= Q(**{f"{prefix}municipality_id__in": actor.leader_municipality_ids})

@@ -23,8 +23,15 @@ class GateScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with access.request_scope(read_only=request.method in ("GET", "HEAD")):
+        with access.request_scope():
             return self.get_response(request)
+
+
+def note_login(sender, request, user, **kwargs) -> None:
+    """Logging in counts as the last request (``user_logged_in``): the first page after it need not write the
+    session again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN_KEY] = int(time.time())
 
 
 class IdleSessionTimeoutMiddleware:

@@ -40,6 +40,9 @@ ROOT = TESTS_DIR.parent
 GROUPS: list[tuple[str, str]] = [
     ("tests/demo/", "demo"),
     ("tests/e2e/", "demo"),
+    # The generator's and the benchmark's tests start from the demo too: one seed (or its copy) for all of them.
+    ("tests/bench/test_generate.py", "demo"),
+    ("tests/bench/test_benchmark.py", "demo"),
     ("tests/koordinator/test_api_schema.py", "api-schema"),
 ]
 

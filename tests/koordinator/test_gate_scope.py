@@ -1,5 +1,5 @@
-"""One request, one build of each piece of the gate (``access.per_request``): reused within the request, lazy so a
-write earlier in the same request is seen, and never shared between requests or people."""
+"""One request, one build of each piece of the gate (``access.per_request``): reused within the request until something
+is written, rebuilt in the next request, never shared between people."""
 
 from __future__ import annotations
 
@@ -18,20 +18,35 @@ def visible_cases(user) -> set[int]:
     return set(FollowUp.objects.for_user(user).values_list("pk", flat=True))
 
 
-def test_within_a_request_each_policy_is_built_once_and_still_sees_new_rows(world):
+def test_within_a_request_each_policy_is_built_once_until_something_is_written(world):
+    actor = access.actor_for(world.trust_person)
+    policy = access.POLICIES["follow_ups"]
     with access.request_scope():
-        first = access._policy_q(access.POLICIES["follow_ups"], "follow_ups", access.actor_for(world.trust_person),
-                                 access.VIEW)
+        first = access._policy_q(policy, "follow_ups", actor, access.VIEW)
+        assert access._policy_q(policy, "follow_ups", actor, access.VIEW) is first
         assert visible_cases(world.trust_person) == {world.case.pk}
+        # A write in the request (a new case for her) drops what was built: the lists are read again.
         new = f.FollowUpFactory(unit=world.unit, trust_person=world.trust_person,
                                 service_user=f.ServiceUserFactory(municipality=world.municipality))
-        # The same Q object (not rebuilt), evaluated again by the database: the new case is there.
-        again = access._policy_q(access.POLICIES["follow_ups"], "follow_ups", access.actor_for(world.trust_person),
-                                 access.VIEW)
-        assert again is first
+        assert access._policy_q(policy, "follow_ups", actor, access.VIEW) is not first
         assert visible_cases(world.trust_person) == {world.case.pk, new.pk}
+        # …and so does a deletion: she is no longer on it.
+        new.delete()
+        assert visible_cases(world.trust_person) == {world.case.pk}
         # Another person in the same request gets their own.
         assert visible_cases(world.other_trust_person) == {world.other_case.pk}
+
+
+def test_a_standing_deputy_set_in_the_request_sees_the_cases_at_once(world):
+    from koordinator.models import DeputyArrangement
+
+    world.case.deputy = None
+    world.case.save()
+    with access.request_scope():
+        assert world.case.pk not in visible_cases(world.other_trust_person)
+        DeputyArrangement.objects.create(trust_person=world.trust_person, deputy=world.other_trust_person,
+                                         unit=world.unit, set_by=world.leader)
+        assert world.case.pk in visible_cases(world.other_trust_person)
 
 
 def test_outside_a_request_nothing_is_kept(world):
@@ -43,7 +58,7 @@ def test_outside_a_request_nothing_is_kept(world):
 def test_a_query_set_piece_comes_back_as_a_fresh_clone(world):
     actor = access.actor_for(world.trust_person)
     with access.request_scope():
-        one, two = access.staff_service_user_ids(actor), access.staff_service_user_ids(actor)
+        one, two = access.valid_consents_to(actor), access.valid_consents_to(actor)
         assert one is not two and str(one.query) == str(two.query)
         list(one)  # evaluating one leaves the other lazy
         assert two._result_cache is None
