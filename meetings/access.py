@@ -46,6 +46,7 @@ def partner_member_ids(actor: Actor):
         GroupMember.objects.current().filter(
             mine, group__follow_up__service_user_id__in=consented_owner_ids(actor, Consent.Scope.MEETINGS)
         ),
+        small=True,
     )
 
 
@@ -57,7 +58,8 @@ def owner_member_ids(actor: Actor):
     if actor.service_user_id is None:
         return GroupMember.objects.none().values("pk")
     return ids(
-        actor, GroupMember.objects.filter(kind=GroupMember.Kind.USER, group__follow_up__service_user_id=actor.service_user_id)
+        actor, GroupMember.objects.filter(kind=GroupMember.Kind.USER, group__follow_up__service_user_id=actor.service_user_id),
+        small=True,
     )
 
 
@@ -73,7 +75,7 @@ def group_ids(actor: Actor, action: str = VIEW, *, staff: bool = True, owner: bo
         q |= Q(follow_up__service_user_id=actor.service_user_id)
     if members and action == VIEW:
         q |= Q(pk__in=GroupMember.objects.filter(pk__in=partner_member_ids(actor)).values("group_id"))
-    return ids(actor, Group.objects.filter(q))
+    return ids(actor, Group.objects.filter(q), small=True)
 
 
 @per_request
@@ -87,7 +89,7 @@ def meeting_ids(actor: Actor, action: str = VIEW):
 def minutes_ids(actor: Actor, action: str = VIEW):
     from meetings.models import Minutes
 
-    return ids(actor, Minutes.objects.filter(meeting_id__in=meeting_ids(actor, action)))
+    return ids(actor, Minutes.objects.filter(in_meeting_policy(actor, action)))
 
 
 # --- policies --------------------------------------------------------------------------------------------------
@@ -103,8 +105,14 @@ def in_group_policy(actor: Actor, action: str) -> Q:
 
 
 def in_meeting_policy(actor: Actor, action: str) -> Q:
-    """Agenda items and minutes: whoever reaches the meeting."""
-    return Q(meeting_id__in=meeting_ids(actor, action))
+    """Agenda items, minutes and attendance: whoever reaches the meeting. A non-leader's meetings are a short list;
+    a leader's (a municipality's, thousands over the years) are reached through the meeting's group (a join along
+    the foreign key, one row each), so the database starts from the leader's groups and the (group, starts_at)
+    index instead of from every row of the table (1.2 s for the leader's attendance list at the national size)."""
+    meetings = meeting_ids(actor, action)
+    if isinstance(meetings, list):
+        return Q(meeting_id__in=meetings)
+    return Q(meeting__group_id__in=group_ids(actor, action))
 
 
 def attendance_policy(actor: Actor, action: str) -> Q:

@@ -50,7 +50,9 @@ def plan_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner: 
     """Sub-query: ids of the plans the actor reaches in the given roles."""
     from plans.models import Plan
 
-    return ids(actor, Plan.objects.filter(follow_up_id__in=_case_ids(actor, staff=staff, owner=owner, partner=partner)))
+    return ids(
+        actor, Plan.objects.filter(follow_up_id__in=_case_ids(actor, staff=staff, owner=owner, partner=partner)), small=True
+    )
 
 
 def _roles(action: str, *, owner_changes: bool) -> dict:

@@ -55,6 +55,9 @@ def test_a_trust_persons_policy_is_a_list_in_a_request_and_a_sub_query_outside()
         listed = str(FollowUp.objects.for_user(user).query)
     nested = str(FollowUp.objects.for_user(user).query)
     assert listed.count("SELECT") == 1 and nested.count("SELECT") > 1
+    # A leader's cases are the municipality, one indexed condition: never a list of the municipality's cases.
     leader = User.objects.get(username="leder")
     with access.request_scope():
-        assert str(FollowUp.objects.for_user(leader).query).count("SELECT") > 1
+        sql = str(FollowUp.objects.for_user(leader).query)
+    assert '"koordinator_followup"."municipality_id" IN' in sql
+    assert '"koordinator_followup"."id" IN' not in sql and sql.count("SELECT") == 1
