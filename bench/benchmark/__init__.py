@@ -15,6 +15,7 @@ import copy
 import logging
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -72,7 +73,9 @@ def _load() -> float | None:
 def run(options: Options, progress: Callable[[str], None] = measure.stderr_progress) -> dict:
     started = time.perf_counter()
     load_before = _load()
-    with production_like(), quiet_not_found():
+    with production_like(), quiet_not_found(), warnings.catch_warnings():
+        # WhiteNoise looks for collected static files when DEBUG is off; the benchmark serves none.
+        warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
         subjects = t.find_subjects()
         rows = report.row_counts()
         visitor = measure.Visitor({role: subjects.users[role] for role in options.roles})

@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import django
@@ -84,6 +85,20 @@ def machine() -> dict:
     }
 
 
+def code() -> dict:
+    """The commit measured, and whether the working tree had changes on top of it."""
+    root = Path(__file__).resolve().parents[2]
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    return {"commit": commit or None, "changed": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
 def database() -> dict:
     vendor = connection.vendor
     version = ""
@@ -122,6 +137,7 @@ def build(label: str, summaries: list[dict], commands: dict | None, left_out: li
         "label": label,
         "date": timezone.localtime().isoformat(timespec="seconds"),
         "machine": machine(),
+        "code": code(),
         "database": database(),
         "run": run,
         "rows": rows,
@@ -234,12 +250,14 @@ def _mark(flag: bool) -> str:
 
 def heading(result: dict) -> list[str]:
     m, db, run = result["machine"], result["database"], result["run"]
+    source = result.get("code") or {}
+    tree = f"commit {source.get('commit')}{' with changes' if source.get('changed') else ''}"
     when = datetime.datetime.fromisoformat(result["date"]).strftime("%Y-%m-%d %H:%M")
     rows = ", ".join(f"{label} {count:,}" for label, count in result["rows"].items())
     lines = [
         f"# Benchmark «{result['label']}»",
         "",
-        f"{when}, {m['cpu']} ({m['cores']} cores, {m['memory_gb']} GB), {db['vendor']} {db['version']} "
+        f"{when}, {tree}, {m['cpu']} ({m['cores']} cores, {m['memory_gb']} GB), {db['vendor']} {db['version']} "
         f"(`{db['name']}`), Python {m['python']}, Django {m['django']}. {run['rounds']} rounds after "
         f"{run['warmup']} warm-up, interleaved (seed {run['seed']}), in-process test client, DEBUG off; "
         f"{run['seconds']:.0f} s; load average {run.get('load_before')} before, {run.get('load_after')} after "
