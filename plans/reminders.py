@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +90,8 @@ def step_reminders(now: datetime.datetime) -> int:
             goal__plan__status=Plan.Status.ACTIVE,
             who_kind__in=(Step.Who.USER, Step.Who.TRUST_PERSON, Step.Who.PERSON),
         )
+        # Reminded already for this due date: skipped by the database, not read and skipped here.
+        .exclude(outbox.already_written(Step, "step:", OuterRef("pk"), ":due:", OuterRef("due_on")))
         .exclude(goal__plan__follow_up__status=FollowUp.Status.ENDED)
         .select_related("goal__plan__follow_up__service_user", "goal__plan__follow_up__trust_person", "who_person")
         .order_by("due_on", "pk")
@@ -136,6 +139,7 @@ def revision_reminders(now: datetime.datetime) -> int:
     plans = (
         Plan.objects.revision_due(today)
         .exclude(follow_up__status=FollowUp.Status.ENDED)
+        .exclude(outbox.already_written(Plan, "plan:", OuterRef("pk"), ":revision:", OuterRef("next_revision_on")))
         .select_related("follow_up__service_user", "follow_up__trust_person")
         .order_by("next_revision_on", "pk")
     )

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import CharField, Exists, Model, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from koordinator.models import ServiceUser, User
@@ -105,6 +106,20 @@ def written_keys(model: type[Model], ids, prefix: str) -> set[str]:
             about_type=ContentType.objects.get_for_model(model), about_id__in=ids, dedupe_key__startswith=prefix
         ).values_list("dedupe_key", flat=True)
     )
+
+
+def already_written(model: type[Model], *parts, prefix: bool = False) -> Exists:
+    """For a reminder job's query on ``model``: is a notification with this dedupe key already written about the
+    row? ``parts`` build the key from text and the row's fields (``OuterRef("pk")``, ``OuterRef("due_on")``: dates
+    read as ISO text on both databases), the whole key or, with ``prefix``, its start. Used as
+    ``.exclude(already_written(...))`` the database skips what is done, on the (about_type, about_id) index, so a
+    run with nothing due reads none of the rows it would otherwise read and skip."""
+    key = Concat(*(Cast(p, CharField()) if isinstance(p, OuterRef) else Value(p) for p in parts),
+                 output_field=CharField())
+    return Exists(Notification.objects.filter(
+        about_type=ContentType.objects.get_for_model(model), about_id=OuterRef("pk"),
+        **{"dedupe_key__startswith" if prefix else "dedupe_key": key},
+    ))
 
 
 def notify_many(notifications: list[Notification]) -> list[Notification]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,11 @@ def crisis_plan_review_reminders(now: datetime.datetime) -> int:
     """Crisis plans in use whose review date is today or has passed: the trust person of the user's open case is
     reminded in the app, once per plan and review date. Three queries however many plans."""
     today = timezone.localdate(now)
-    plans = list(CrisisPlan.objects.review_due(today).select_related("service_user").order_by("review_on", "pk"))
+    plans = list(
+        CrisisPlan.objects.review_due(today)
+        .exclude(outbox.already_written(CrisisPlan, "crisis-plan:", OuterRef("pk"), ":review:", OuterRef("review_on")))
+        .select_related("service_user").order_by("review_on", "pk")
+    )
     cases = {}
     for case in (
         FollowUp.objects.open()
