@@ -15,8 +15,21 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+# The page-count tests run on a Monday morning in Oslo (tests/*/test_page_query_counts.py import ``clock``).
+MONDAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """Monday morning in Oslo, before ``world`` is made (autouse fixtures come first), so every date is in it."""
+    from koordinator.timeutil import at
+
+    with time_machine.travel(at(MONDAY, 7, 30), tick=False) as traveller:
+        yield traveller
 
 
 @dataclass

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -27,14 +26,8 @@ from tests.plans import factories as pf
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    """Monday morning in Oslo, before ``world`` is made (autouse fixtures come first), so every date is in it."""
-    with time_machine.travel(at(MONDAY, 7, 30), tick=False) as traveller:
-        yield traveller
+MONDAY = qc.MONDAY
+clock = qc.clock  # autouse: every test here starts on Monday morning
 
 
 def elsewhere(world, client, path: str, before: qc.Counted, what: str) -> qc.Counted:

@@ -8,14 +8,10 @@ them (the gate and the access log included), the API lists and details those tes
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from koordinator.timeutil import at
 from plans.models import Comment, CrisisPlan, Goal, Measure, Plan, ProgressNote, Step
 from tests import query_counts as qc
 from tests.conftest import login
@@ -23,14 +19,8 @@ from tests.plans import factories as pf
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def clock():
-    """Monday morning in Oslo, before ``world`` is made (autouse fixtures come first), so every date is in it."""
-    with time_machine.travel(at(MONDAY, 7, 30), tick=False) as traveller:
-        yield traveller
+MONDAY = qc.MONDAY
+clock = qc.clock  # autouse: every test here starts on Monday morning
 
 
 @pytest.fixture
