@@ -79,14 +79,20 @@ def return_announcements(now: datetime.datetime) -> int:
     if now < at(today, settings.RETURN_ANNOUNCE_HOUR):
         return 0
     told = 0
-    for absence in Absence.objects.active().filter(
+    ended = list(Absence.objects.active().filter(
         announce_return=True,
         return_announced_at__isnull=True,
         ends_on__lt=today,
         ends_on__gte=today - datetime.timedelta(days=3),
-    ).select_related("person"):
-        # Not if the person is away again (a new absence right after this one).
-        if not Absence.objects.covering(today).filter(person=absence.person).exists():
+    ).select_related("person"))
+    # Not if the person is away again (a new absence right after this one): one query for all of them, so a run
+    # with nothing to announce costs the same however many such absences wait.
+    away_again = set(
+        Absence.objects.covering(today).filter(person_id__in={a.person_id for a in ended})
+        .values_list("person_id", flat=True)
+    ) if ended else set()
+    for absence in ended:
+        if absence.person_id not in away_again:
             told += continuity.announce_return(absence)
     return told
 
