@@ -93,6 +93,10 @@ class Notification(models.Model):
                          name="notification_unread_user"),
             models.Index(fields=["recipient_service_user", "due_at"], condition=Q(read_at__isnull=True),
                          name="notification_unread_owner"),
+            # What a sender may claim (``outbox.sender``): pending, and not a letter waiting in the print queue. On
+            # (state, due_at) a pass walked every pending letter in the country before finding nothing to send.
+            models.Index(fields=["due_at", "id"], condition=Q(state="pending") & ~Q(channel="letter"),
+                         name="notification_sendable"),
         ]
         constraints = [
             models.CheckConstraint(
