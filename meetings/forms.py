@@ -481,12 +481,18 @@ class ActionStatusForm(StaffForm):
 
     def __init__(self, *args, item: ActionItem, lead: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        descriptions = dict(STATUS_DESCRIPTIONS)
         if item.is_open:
-            statuses = ActionItem.CLOSED_STATUSES
+            # «Fortsatt åpen» first: a note on how it is going, without closing the item.
+            choices = [(ActionItem.Status.OPEN, _("Fortsatt åpen")),
+                       *((s, ActionItem.Status(s).label) for s in ActionItem.CLOSED_STATUSES)]
+            descriptions[ActionItem.Status.OPEN] = _("Oppgaven er ikke ferdig ennå. Skriv i merknaden hvordan det "
+                                                     "går; oppgaven blir stående åpen.")
+            self.initial.setdefault("status", ActionItem.Status.OPEN)
         else:
-            statuses = (ActionItem.Status.OPEN,) if lead else ()
-        self.fields["status"].choices = [(s, ActionItem.Status(s).label) for s in statuses]
-        self.fields["status"].choice_descriptions = STATUS_DESCRIPTIONS
+            choices = [(ActionItem.Status.OPEN, ActionItem.Status.OPEN.label)] if lead else []
+        self.fields["status"].choices = choices
+        self.fields["status"].choice_descriptions = descriptions
 
 
 # --- the leader -----------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ is told.
 from koordinator.toolkit import ServiceError
 from meetings.services.action_items import (
     add_action_item,
+    note_action_item,
     revise_plan_at_meeting,
     set_action_item_status,
     update_action_item,
@@ -123,6 +124,7 @@ __all__ = [
     "may_manage",
     "may_write_minutes",
     "member_may_see",
+    "note_action_item",
     "propose_agenda_item",
     "record_attendance",
     "remove_member",

@@ -131,9 +131,39 @@ def update_action_item(actor: User, item: ActionItem, **changes) -> ActionItem:
     return item
 
 
+def _write_note(actor: User, item: ActionItem, note: str, responsible: bool) -> ActionItem:
+    if not item.is_open:
+        raise ServiceError(str(MESSAGES["item_closed"]), "status")
+    note = clean_text(note, "status_note", required=_("Skriv en merknad om hvordan det går med oppgaven."),
+                      max_length=2000)
+    if note == item.status_note:
+        return item
+    item.status_note = note
+    save_with_history(item, actor, _("Oppgave: merknad, fortsatt åpen"))
+    if not is_staff(actor, item.group):
+        who = item.responsible.display_name if responsible else actor.display_name
+        body = _("%(who)s har skrevet en merknad på oppgaven «%(what)s», som fortsatt er åpen: %(note)s") % {
+            "who": who, "what": shorten(item.what, 200), "note": note}
+        tell_case_staff(item.group.follow_up, item, _("Oppgave oppdatert: %(who)s") % {"who": who}, body)
+    return item
+
+
+@transaction.atomic
+def note_action_item(actor: User, item: ActionItem, note: str) -> ActionItem:
+    """A note on an open item that keeps it open: how it is going, what it waits for. The same people as for the
+    status (the responsible member, the chair, the coordinator); a partner's or the user's note is told to the
+    coordinator. The history keeps every note."""
+    item = _lock_item(actor, item)
+    responsible = is_responsible(actor, item)
+    if not (_may_lead(actor, item) or responsible):
+        raise PermissionDenied
+    return _write_note(actor, item, note, responsible)
+
+
 @transaction.atomic
 def set_action_item_status(actor: User, item: ActionItem, status: str, note: str = "") -> ActionItem:
-    """Close an item as done, not done or no longer relevant (with a note), or reopen it.
+    """Close an item as done, not done or no longer relevant (with a note), or reopen it. «Open» for an item that is
+    open already writes the note and keeps it open (:func:`note_action_item`).
 
     The responsible member closes their own; the chair and the coordinator close or reopen any. A partner's or the
     user's update is told to the coordinator.
@@ -145,12 +175,12 @@ def set_action_item_status(actor: User, item: ActionItem, status: str, note: str
         raise PermissionDenied
     if status not in ActionItem.Status.values:
         raise ServiceError(_("Velg status for oppgaven."), "status")
+    if status == ActionItem.Status.OPEN and item.is_open:
+        return _write_note(actor, item, note, responsible)
     note = clean_text(note, "status_note", max_length=2000)
     if status == ActionItem.Status.OPEN:
         if not lead:
             raise PermissionDenied
-        if item.is_open:
-            raise ServiceError(_("Oppgaven er allerede åpen."), "status")
         item.closed_on = None
         item.closed_by = None
     else:

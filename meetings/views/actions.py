@@ -72,8 +72,8 @@ def action_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Done, not done, or no longer relevant, with a note (the responsible, or the chair or coordinator); the chair
-    or coordinator may open a closed one again."""
+    """Done, not done, or no longer relevant, with a note (the responsible, or the chair or coordinator), or a note
+    alone that keeps it open («Fortsatt åpen»); the chair or coordinator may open a closed one again."""
     item = item_or_404(request, pk)
     item.meeting.group = item.group
     lead = services.may_write_minutes(request.user, item.meeting)
@@ -82,13 +82,17 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     back = request.GET.get("tilbake") == "mine"
     form = forms.ActionStatusForm(request.POST if request.method == "POST" else None, item=item, lead=lead)
     if request.method == "POST" and form.is_valid():
+        was_open = item.is_open
         try:
-            services.set_action_item_status(request.user, item, form.cleaned_data["status"],
-                                            form.cleaned_data["status_note"])
+            item = services.set_action_item_status(request.user, item, form.cleaned_data["status"],
+                                                   form.cleaned_data["status_note"])
         except ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("Oppgaven er oppdatert."))
+            if was_open and item.is_open:
+                messages.success(request, _("Merknaden er lagret. Oppgaven er fortsatt åpen."))
+            else:
+                messages.success(request, _("Oppgaven er oppdatert."))
             return redirect("my_action_items" if back else meeting_url(item.meeting, "oppgaver"))
     record_group_read(request.user, item.group, _("Oppgave fra ansvarsgruppen"))
     about = _("«%(what)s» – %(who)s, frist %(due)s") % {

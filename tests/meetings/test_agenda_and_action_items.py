@@ -197,6 +197,32 @@ def test_the_responsible_closes_their_own_item_and_the_coordinator_is_told(world
         services.set_action_item_status(world.partner_valid, item, "open")  # reopening is for the chair
 
 
+def test_the_responsible_writes_a_note_that_keeps_the_item_open_and_the_coordinator_is_told(
+        world, held_meeting, meeting, gp_member):
+    item = services.add_action_item(world.trust_person, held_meeting, what="Resept", responsible=gp_member,
+                                    due_on=days(3))
+    item = services.note_action_item(world.partner_valid, item, "Venter på svar fra apoteket")
+    assert item.is_open and item.closed_on is None and item.status_note == "Venter på svar fra apoteket"
+    assert items_on(world.trust_person, meeting) == [item.pk]  # still on the next agenda
+    message = notifications_to(world.trust_person)[-1]
+    assert "Venter på svar fra apoteket" in message.body and "fortsatt er åpen" in message.body
+    # «Open» for an open item is the same note (the API's PATCH and the page's «Fortsatt åpen»).
+    item = services.set_action_item_status(world.partner_valid, item, "open", "Fikk svar, henter i morgen")
+    assert item.is_open and fresh(item).status_note == "Fikk svar, henter i morgen"
+    assert [h.history_change_reason for h in item.history.order_by("history_id")][-2:] == [
+        "Oppgave: merknad, fortsatt åpen", "Oppgave: merknad, fortsatt åpen"]
+    with pytest.raises(ServiceError) as error:
+        services.note_action_item(world.partner_valid, item, "  ")
+    assert error.value.field == "status_note"
+    for persona in ("partner_org_member", "partner_none"):
+        with pytest.raises(PermissionDenied):
+            services.note_action_item(world.persona(persona), item, "x")
+    services.set_action_item_status(world.partner_valid, item, "done")
+    with pytest.raises(ServiceError):
+        services.note_action_item(world.partner_valid, item, "for sent")
+    assert fresh(item).status == ActionItem.Status.DONE
+
+
 def test_others_cannot_close_someone_elses_item(world, held_meeting, gp_member, nav_member):
     item = services.add_action_item(world.trust_person, held_meeting, what="Resept", responsible=gp_member,
                                     due_on=days(3))

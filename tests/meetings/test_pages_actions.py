@@ -86,6 +86,26 @@ def test_the_responsible_partner_closes_their_item_with_a_note(client, world, it
     assert (item.status, item.status_note, item.closed_by) == ("done", "Fornyet 3 mnd", world.partner_valid)
 
 
+def test_the_responsible_partner_writes_a_note_and_the_item_stays_open(client, world, item):
+    login(client, world.partner_valid)
+    page = text(client.get(url("action_item_status", item.pk)))
+    assert "Fortsatt åpen" in page
+    response = client.post(url("action_item_status", item.pk),
+                           {"status": "open", "status_note": "Venter på svar fra DPS"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.status_note, item.closed_on) == ("open", "Venter på svar fra DPS", None)
+    assert item.history.first().history_change_reason == "Oppgave: merknad, fortsatt åpen"
+    assert "Merknaden er lagret. Oppgaven er fortsatt åpen." in text(client.get(response["Location"]))
+    # The note shows on the meeting page; the item is still on the list of open ones.
+    page = text(client.get(url("meeting_detail", item.meeting_id)))
+    assert "Venter på svar fra DPS" in page
+    # Without a note there is nothing to save: a clear error, nothing changed.
+    response = client.post(url("action_item_status", item.pk), {"status": "open", "status_note": ""})
+    assert response.status_code == 200 and "Skriv en merknad om hvordan det går med oppgaven." in text(response)
+    assert fresh(item).status_note == "Venter på svar fra DPS"
+
+
 def test_no_longer_relevant_needs_a_note(client, world, item):
     response = post(client, world.partner_valid, "action_item_status", item.pk, data={"status": "cancelled"})
     assert "Skriv kort hvorfor oppgaven ikke er aktuell lenger." in text(response)
