@@ -18,6 +18,7 @@ from koordinator.continuity_forms import TimeInput
 from koordinator.forms import DateInput, PartnerChoiceField, StaffForm, UserChoiceField
 from koordinator.models import Consent, FollowUp, Membership, Organisation, User
 from koordinator.timeutil import at
+from koordinator.workdays import day_off, next_working_day
 from meetings import notices
 from meetings.models import ActionItem, Attendance, Group, GroupMember, Meeting, Minutes
 from plans.services import revision_interval_weeks
@@ -193,8 +194,42 @@ class MeetingForm(StaffForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].choice_descriptions = PLACE_DESCRIPTIONS
-        self.initial.setdefault("day", timezone.localdate() + datetime.timedelta(days=14))
+        # In two weeks, moved to the next working day: never a Saturday, a Sunday or a public holiday.
+        self.initial.setdefault("day", next_working_day(timezone.localdate() + datetime.timedelta(days=14)))
         self.initial.setdefault("time", datetime.time(10, 0))
+        self._ask_about_a_day_off()
+
+    def _ask_about_a_day_off(self) -> None:
+        """An office meeting on a weekend or a public holiday is asked about, with a box to tick, instead of taken
+        as it is («Møtet er på en søndag. Er det riktig?»). Asked when the day or the place is chosen, not again
+        when something else about a meeting already on that day changes."""
+        self.day_off_question = ""
+        if not self.is_bound:
+            return
+        try:
+            day = self.fields["day"].to_python(self["day"].data)
+        except forms.ValidationError:
+            return
+        kind = day_off(day) if day else None
+        if kind is None or self["place"].data != Meeting.Place.OFFICE:
+            return
+        if not any(self.fields[name].has_changed(self.get_initial_for_field(self.fields[name], name), self[name].data)
+                   for name in ("day", "place")):
+            return
+        self.day_off_question = _("Møtet er på %(day)s. Er det riktig?") % {"day": kind}
+        self.fields["confirm_day"] = forms.BooleanField(
+            label=_("Ja, møtet skal være på %(day)s") % {"day": kind}, required=False)
+        order = list(self.fields)
+        order.remove("confirm_day")
+        order.insert(order.index("place") + 1, "confirm_day")
+        self.order_fields(order)
+
+    def clean(self):
+        data = super().clean()
+        if self.day_off_question and not data.get("confirm_day"):
+            self.add_error("confirm_day", _("%(question)s Kryss av for å bekrefte, eller velg en annen dag.")
+                           % {"question": self.day_off_question})
+        return data
 
     @classmethod
     def initial_for(cls, meeting: Meeting) -> dict:

@@ -7,9 +7,11 @@ import datetime
 
 import icalendar
 import pytest
+import time_machine
 from django.utils import timezone
 
 from koordinator.models import Absence, AccessEvent, Notification
+from koordinator.timeutil import at
 from meetings import services, tokens
 from meetings.models import AgendaItem, Attendance, Meeting
 from plans import services as plan_services
@@ -58,6 +60,69 @@ def test_bad_meeting_input_is_a_norwegian_error_and_nothing_is_saved(client, wor
     page = text(response)
     assert field_error in page and "Feil: " in page
     assert not Meeting.objects.exists()
+
+
+# --- the day: a working day by default, a question for an office meeting on a day off ---------------------------------
+
+SUNDAY = datetime.date(2026, 11, 22)
+
+
+@pytest.fixture
+def sunday_night():
+    """Sunday 22 November 2026 at 23:55 in Oslo (22:55 UTC): in two weeks is a Sunday too."""
+    with time_machine.travel(at(SUNDAY, 23, 55), tick=False) as traveller:
+        yield traveller
+
+
+def test_the_default_meeting_day_is_a_working_day_not_a_sunday(sunday_night, client, world, group):
+    page = text(login(client, world.trust_person).get(url("meeting_create", group.pk)))
+    assert 'value="2026-12-07"' in page  # Monday, not Sunday 6 December
+    sunday_night.move_to(at(datetime.date(2026, 12, 11), 9))  # a Friday: in two weeks is Christmas Day
+    assert 'value="2026-12-28"' in text(login(client, world.trust_person).get(url("meeting_create", group.pk)))
+
+
+def test_an_office_meeting_on_a_sunday_is_asked_about_before_it_is_planned(sunday_night, client, world, group,
+                                                                          gp_member):
+    login(client, world.trust_person)
+    data = meeting_form(SUNDAY + datetime.timedelta(days=7), place="office")
+    response = client.post(url("meeting_create", group.pk), data)
+    page = text(response)
+    assert response.status_code == 200 and not Meeting.objects.exists()
+    assert "Møtet er på en søndag. Er det riktig?" in page
+    assert "Ja, møtet skal være på en søndag" in page and 'name="confirm_day"' in page
+    response = client.post(url("meeting_create", group.pk), {**data, "confirm_day": "on"})
+    assert response.status_code == 302
+    assert Meeting.objects.get().local_date == datetime.date(2026, 11, 29)
+
+
+@pytest.mark.parametrize("day, place, question", [
+    (datetime.date(2026, 11, 28), "office", "Møtet er på en lørdag. Er det riktig?"),
+    (datetime.date(2027, 3, 29), "office", "Møtet er på andre påskedag, en helligdag. Er det riktig?"),
+    (datetime.date(2026, 11, 29), "user_home", None),  # a home visit on a Sunday can be just right
+    (datetime.date(2026, 11, 30), "office", None),  # a Monday
+])
+def test_which_days_are_asked_about(sunday_night, client, world, group, day, place, question):
+    response = post(client, world.trust_person, "meeting_create", group.pk, data=meeting_form(day, place=place))
+    if question is None:
+        assert response.status_code == 302 and "confirm_day" not in text(client.get(response["Location"]))
+    else:
+        assert response.status_code == 200 and question in text(response)
+        assert not Meeting.objects.exists()
+
+
+def test_changing_something_else_about_a_sunday_meeting_asks_nothing_moving_one_to_sunday_does(
+        sunday_night, client, world, group):
+    sunday = services.schedule_meeting(world.trust_person, group, starts_at=at(datetime.date(2026, 11, 29), 12),
+                                       place=Meeting.Place.OFFICE)
+    data = meeting_form(datetime.date(2026, 11, 29), "12:00", place="office", note="Ta med papirene")
+    assert post(client, world.trust_person, "meeting_edit", sunday.pk, data=data).status_code == 302
+    assert fresh(sunday).note == "Ta med papirene"
+    monday = services.schedule_meeting(world.trust_person, group, starts_at=at(datetime.date(2026, 11, 30), 12),
+                                       place=Meeting.Place.OFFICE)
+    response = post(client, world.trust_person, "meeting_edit", monday.pk,
+                    data=meeting_form(datetime.date(2026, 12, 6), "12:00", place="office"))
+    assert "Møtet er på en søndag. Er det riktig?" in text(response)
+    assert fresh(monday).local_date == datetime.date(2026, 11, 30)
 
 
 def test_members_and_outsiders_cannot_schedule(client, world, group, gp_member):
