@@ -18,6 +18,7 @@ from koordinator.continuity_forms import TimeInput
 from koordinator.forms import DateInput, StaffForm, partner_organisations_for
 from koordinator.models import Appointment, FollowUp, FollowUpEntry, LifeArea, Organisation, User
 from koordinator.timeutil import at
+from koordinator.toolkit.ids import ModelMultipleIdField
 
 Kind = FollowUpEntry.Kind
 # What the user typed on the quick form, carried to the full form by «Flere detaljer».
@@ -88,8 +89,9 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class LinkField(forms.ModelMultipleChoiceField):
-    """A registered link's choices (``followup_log.links``), as checkboxes."""
+class LinkField(ModelMultipleIdField):
+    """A registered link's choices (``followup_log.links``), as checkboxes. An id too large for the database is
+    «not a valid choice», not a 500."""
 
     def __init__(self, link, queryset, **kwargs):
         self.link = link

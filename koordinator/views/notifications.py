@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from koordinator import access, outbox
-from koordinator.models import AccessEvent
+from koordinator.models import AccessEvent, Notification
 from koordinator.pdf import LetterRenderer
+from koordinator.toolkit.ids import clean_ids
 from koordinator.toolkit.pages import pdf_response
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()]
+    """The ids of the messages ticked; one that is not a number or is too large for the database is left out."""
+    return clean_ids(values, Notification)
 
 
 @login_required
@@ -55,9 +57,10 @@ def print_queue(request: HttpRequest) -> HttpResponse:
 def letters_pdf(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     letters = outbox.print_queue(request.user)
-    ids = _ids(request.GET.getlist("id"))
-    if ids:
-        letters = letters.filter(pk__in=ids)
+    asked = [value for value in request.GET.getlist("id") if value.strip()]
+    if asked:
+        # Only the letters asked for; none of them a letter in the queue (or not an id at all): nothing to print.
+        letters = letters.filter(pk__in=_ids(asked))
     letters = list(letters)
     if not letters:
         raise Http404
