@@ -84,3 +84,9 @@ urlpatterns = [
     path("api/v1/", include("koordinator.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages: Norwegian, in the app's layout; JSON under /api/ (koordinator/views/errors.py).
+handler400 = "koordinator.views.errors.bad_request"
+handler403 = "koordinator.views.errors.permission_denied"
+handler404 = "koordinator.views.errors.page_not_found"
+handler500 = "koordinator.views.errors.server_error"
