@@ -29,11 +29,12 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
-# The ``detail`` of each JSON error. 403 and 404 are the same: neither confirms that the thing exists.
+# The ``detail`` of each JSON error. 403 and 404 are the same: neither confirms that the thing exists (the words
+# of the API's own 404, so a client sees one message whichever answered).
 MESSAGES = {
     400: gettext_lazy("Forespørselen kunne ikke behandles."),
-    403: gettext_lazy("Fant ikke dette, eller du har ikke tilgang til det."),
-    404: gettext_lazy("Fant ikke dette, eller du har ikke tilgang til det."),
+    403: gettext_lazy("Finnes ikke, eller du har ikke tilgang."),
+    404: gettext_lazy("Finnes ikke, eller du har ikke tilgang."),
     500: gettext_lazy("Noe gikk galt hos oss. Prøv igjen om litt."),
     "csrf": gettext_lazy("Skjemaet var for gammelt. Last siden på nytt og send det igjen."),
 }

@@ -139,14 +139,15 @@ def test_a_403_from_the_gate_says_the_same_as_a_404(client, world):
 # --- /api/ answers JSON ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/api/v1/plans/abc/", "/api/v1/finnes-ikke/", "/api/v1/plans/1/abc/"])
+@pytest.mark.parametrize("url", ["/api/v1/plans/abc/", "/api/v1/finnes-ikke/", "/api/v1/plans/1/abc/", "/api/finnes-ikke/",
+                                 "/api/v2/plans/1/"])
 def test_an_api_address_that_matches_nothing_is_a_json_404(client, world, url):
     login(client, world.trust_person)
     response = client.get(url)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     body = json.loads(response.content)
-    assert body == {"detail": "Fant ikke dette, eller du har ikke tilgang til det.", "errors": {}}
+    assert body == {"detail": "Finnes ikke, eller du har ikke tilgang.", "errors": {}}
 
 
 def test_an_api_crash_is_a_json_500(failing_urls, world):
