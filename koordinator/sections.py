@@ -73,7 +73,11 @@ def register_page_section(place: str, *, order: int = 0):
 
 
 def register_page_link(place: str, *, order: int = 0):
-    """Put the decorated ``fn(request, **context) -> Link | None`` on ``place``; lower ``order`` comes first."""
+    """Put the decorated ``fn(request, **context) -> Link | None`` on ``place``; lower ``order`` comes first.
+
+    A link shown to someone must open for them (issue 12): ``fn`` returns ``None`` unless the page it links to would
+    answer the reader, and asks the same question that page asks (one function both call, not a copy of the rule).
+    """
     return register_page_section(place, order=order)
 
 

@@ -66,6 +66,26 @@ def plans_policy(actor: Actor, action: str) -> Q:
     return Q(follow_up_id__in=_case_ids(actor, **_roles(action, owner_changes=True)))
 
 
+def reaches_case(user, case_id: int) -> bool:
+    """Would the gate show ``user`` the plans of case ``case_id``: the case's staff, the owner, and a partner while
+    the owner's consent with the *plan* scope is in force (``plans_policy``'s answer, asked of the case, so that it
+    holds while the case has no plan yet).
+
+    The one answer for the case page's «Individuell plan» link and the page it leads to (``plan_for_case``): anyone
+    else is not shown the link, and the page is a 404 that does not say whether there is a plan. One query at most.
+    """
+    from koordinator.access import actor_for
+    from koordinator.models import FollowUp
+
+    actor = actor_for(user)
+    if not actor.is_authenticated or case_id is None:
+        return False
+    cases = _case_ids(actor, **_roles(VIEW, owner_changes=True))
+    if isinstance(cases, list):
+        return case_id in cases
+    return FollowUp.objects.filter(pk=case_id, pk__in=cases).exists()
+
+
 def _child_policy(owner_changes: bool):
     def policy(actor: Actor, action: str) -> Q:
         return Q(plan_id__in=plan_ids(actor, **_roles(action, owner_changes=owner_changes)))

@@ -16,7 +16,9 @@ from koordinator.sections import (
     register_page_link,
     register_page_section,
 )
+from plans import access as plans_access
 from plans import selectors
+from plans.crisis import selectors as crisis_selectors
 from plans.crisis import services as crisis_services
 from plans.models import Plan, Step
 
@@ -59,11 +61,18 @@ def emergency_search_link(request) -> Section | None:
     return Section("plans/crisis/partials/emergency_link.html", {"show": True})
 
 
+# A link is shown only to someone it opens something for: each asks the question its page asks (issue 12).
+
+
 @register_page_link(CASE_LINKS, order=10)
-def plan_link(request, case) -> Link:
+def plan_link(request, case) -> Link | None:
+    if not plans_access.reaches_case(request.user, case.pk):
+        return None
     return Link(_("Individuell plan"), reverse("plan_for_case", args=[case.pk]))
 
 
 @register_page_link(CASE_LINKS, order=20)
-def crisis_plan_link(request, case) -> Link:
+def crisis_plan_link(request, case) -> Link | None:
+    if crisis_selectors.opening_for(request.user, case.service_user_id) is None:
+        return None
     return Link(_("Kriseplan"), reverse("crisis_plan_for_user", args=[case.service_user_id]))

@@ -229,6 +229,31 @@ def current_for(user: User, service_user_id: int) -> CrisisPlan | None:
     return CrisisPlan.objects.for_user(user).current().filter(service_user_id=service_user_id).first()
 
 
+@dataclass(frozen=True)
+class Opening:
+    """What «Kriseplan» from the case page opens: the person's current crisis plan (``current``), or with none the
+    page to make one (``current`` is ``None``)."""
+
+    current: CrisisPlan | None
+
+
+def opening_for(user: User, service_user_id: int) -> Opening | None:
+    """What «Kriseplan» for this person opens for ``user``, or ``None`` when it opens nothing for them.
+
+    The one answer for the case page's link and for the page it leads to (``crisis_plan_for_user``): the current
+    crisis plan if the gate shows it to ``user``; otherwise the page to make one, for the staff of the person's open
+    case and the owner. Anyone else (a partner without the crisis-plan scope, or with it while there is no current
+    plan; the staff of an ended case) is not shown the link, and the page is a 404 that does not say whether there is
+    a plan. One query, two without a current plan.
+    """
+    current = current_for(user, service_user_id)
+    if current is not None:
+        return Opening(current)
+    if access.is_owner(user, service_user_id) or access.is_person_staff(user, service_user_id):
+        return Opening(None)
+    return None
+
+
 def earlier_for(user: User, service_user_id: int) -> list[CrisisPlan]:
     return list(
         CrisisPlan.objects.for_user(user).filter(service_user_id=service_user_id, archived_at__isnull=False)

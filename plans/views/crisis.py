@@ -76,9 +76,11 @@ def _form_page(request: HttpRequest, *, crisis_plan: CrisisPlan, form, title: st
 def crisis_plan_for_user(request: HttpRequest, pk: int) -> HttpResponse:
     """«Kriseplan» from the case page (``pk`` is the service user): the current plan, or offer to make one."""
     su = access.get_visible_or_404(ServiceUser.objects.all(), request.user, pk=pk)
-    current = selectors.current_for(request.user, su.pk)
-    if current is not None:
-        return redirect(current)
+    opening = selectors.opening_for(request.user, su.pk)  # the case page's link asks the same
+    if opening is None:
+        raise Http404
+    if opening.current is not None:
+        return redirect(opening.current)
     return _create_page(request, su)
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from koordinator import access
 from koordinator.models import Consent, FollowUp
 from koordinator.toolkit import ServiceError, pages
+from plans import access as plans_access
 from plans import forms, selectors, services
 from plans.models import LifeArea, Plan, Step
 from plans.views.common import form_page, is_owner, plan_or_404, plan_url, record_read, require_staff
@@ -31,6 +32,8 @@ from plans.views.common import form_page, is_owner, plan_or_404, plan_url, recor
 def plan_for_case(request: HttpRequest, pk: int) -> HttpResponse:
     """«Individuell plan» from the case page: the open plan if there is one, otherwise offer to make a draft."""
     case = access.get_visible_or_404(FollowUp.objects.select_related("service_user"), request.user, pk=pk)
+    if not plans_access.reaches_case(request.user, case.pk):  # the case page's link asks the same
+        raise Http404  # e.g. a partner without the plan scope: not even whether there is a plan
     current = selectors.current_plan(request.user, case)
     if current is not None:
         return redirect(current)

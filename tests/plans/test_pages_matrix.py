@@ -63,8 +63,8 @@ def _history(model, name: str):
 
 
 # Reading the plan: the case's «Individuell plan» link goes to the plan for whoever sees both (302); the partner who
-# sees the case but not the plan gets the page without it (200), and Min plan / Min fremgang are the owner's (the
-# other user, without a plan, gets the page that says so).
+# sees the case but not the plan gets a 404, as for the plan itself, and is not shown the link (issue 12), and Min
+# plan / Min fremgang are the owner's (the other user, without a plan, gets the page that says so).
 PLAN_READ = Table("plan-read", """
     persona                for_case  detail  pdf    pdf_large  progress  timeline  my_plan  my_progress
     trust_person           302       200     200    200        200       200       404      404
@@ -81,7 +81,7 @@ PLAN_READ = Table("plan-read", """
     owner                  302       200     200    200        200       200       302      302
     other_owner            404       404     404    404        404       404       200      200
     admin                  404       404     404    404        404       404       404      404
-    partner_no_plan_scope  200       404     404    404        404       404       404      404
+    partner_no_plan_scope  404       404     404    404        404       404       404      404
     anonymous              login     login   login  login      login     login     login    login
 """, {
     "for_case": Action("plan_for_case", args=lambda s: [s.world.case.pk]),
