@@ -68,21 +68,48 @@ class PartnerChoiceField(UserChoiceField):
         return f"{obj.display_name} ({service})" if service else obj.display_name
 
 
+# Django's empty choice in a drop-down; never shown to anyone.
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def choose_label(field: forms.Field) -> str:
+    """The empty choice of a drop-down in words: «Velg person», «Velg tjeneste», else «Velg …»."""
+    model = getattr(getattr(field, "queryset", None), "model", None)
+    if model is not None and issubclass(model, User):
+        return str(_("Velg person"))
+    if model is not None and issubclass(model, Organisation):
+        return str(_("Velg tjeneste"))
+    return str(_("Velg …"))
+
+
+def plain_words(fields) -> None:
+    """Plain Norwegian in place of Django's own words: error messages, and «Velg …» instead of «---------» as the
+    empty choice of a drop-down. A wording a field was given on purpose is kept."""
+    for f in fields.values():
+        plain = DATE_ERRORS if isinstance(f, forms.DateField) else ERROR_MESSAGES
+        defaults = _default_messages(type(f))
+        for key, message in plain.items():
+            # Replace Django's generic wording, never a message a field was given on purpose.
+            if key in f.error_messages and f.error_messages[key] == defaults.get(key):
+                f.error_messages[key] = message
+        if isinstance(f, forms.ModelChoiceField):
+            if f.empty_label == DJANGO_EMPTY_LABEL:
+                f.empty_label = choose_label(f)
+        elif isinstance(f, forms.ChoiceField) and any(label == DJANGO_EMPTY_LABEL for _value, label in f.choices):
+            f.choices = [(value, choose_label(f) if label == DJANGO_EMPTY_LABEL else label)
+                         for value, label in f.choices]
+
+
 class StaffForm(forms.Form):
-    """Plain Norwegian error messages, and service errors placed next to their field.
+    """Plain Norwegian error messages and empty choices (:func:`plain_words`), and service errors placed next to
+    their field.
 
     Templates render fields with ``{% form_field %}`` and ``{% error_summary %}`` from ``koordinator_tags``.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            plain = DATE_ERRORS if isinstance(f, forms.DateField) else ERROR_MESSAGES
-            defaults = _default_messages(type(f))
-            for key, message in plain.items():
-                # Replace Django's generic wording, never a message a field was given on purpose.
-                if key in f.error_messages and f.error_messages[key] == defaults.get(key):
-                    f.error_messages[key] = message
+        plain_words(self.fields)
 
     def add_service_error(self, error: services.ServiceError, field_map: dict[str, str] | None = None) -> None:
         """A rule the service refused, shown next to the field it belongs to (or at the top)."""
@@ -140,6 +167,11 @@ class PersonFieldsMixin(forms.Form):
     postal_code = forms.CharField(label=_("Postnummer"), max_length=4, required=False,
                                   widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     city = forms.CharField(label=_("Poststed"), max_length=80, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "interpreter_language" in self.fields:
+            self.fields["interpreter_language"].sometimes_required = True  # when an interpreter is needed
 
     def clean_postal_code(self) -> str:
         value = self.cleaned_data["postal_code"].strip()
@@ -256,6 +288,7 @@ class EndFollowUpForm(StaffForm):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["note"].sometimes_required = True  # when the reason is «Annet»
         self.fields["taken_over_by"].queryset = partner_organisations_for(actor)
         today = timezone.localdate()
         self.initial.setdefault("ended_on", today)
@@ -390,7 +423,7 @@ class ConsentForm(StaffForm):
 
 
 class WithdrawConsentForm(StaffForm):
-    reason = forms.CharField(label=_("Grunn (valgfritt)"), required=False, max_length=1000,
+    reason = forms.CharField(label=_("Grunn"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 

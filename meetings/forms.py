@@ -73,6 +73,7 @@ class GroupStatusForm(StaffForm):
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [(v, label) for v, label in Group.Status.choices if v != group.status]
+        self.fields["reason"].sometimes_required = True  # when the group is paused or closed
 
 
 def partner_choices_for_case(case: FollowUp):
@@ -373,9 +374,12 @@ class MinutesForm(StaffForm):
                                  help_text=_("Det brukeren selv sa, gjerne med brukerens egne ord."))
     decisions = forms.CharField(label=_("Dette ble vi enige om"), required=False, widget=_textarea(5),
                                 help_text=_("Oppgaver med hvem og frist legger du inn på møtesiden."))
-    reason = forms.CharField(label=_("Hvorfor endres referatet?"), max_length=300, required=False,
+    # Only on minutes marked ready, and then required (removed from a draft's form).
+    reason = forms.CharField(label=_("Hvorfor endres referatet?"), max_length=300,
                              help_text=_("Referatet er markert som klart. Alle i gruppen får beskjed om endringen, "
-                                         "med grunnen."))
+                                         "med grunnen."),
+                             error_messages={"required": _("Referatet er markert som klart. Skriv kort hvorfor det "
+                                                           "endres.")})
     version = version_field()
 
     def __init__(self, *args, minutes: Minutes, points, **kwargs):
@@ -469,8 +473,11 @@ class CommentForm(StaffForm):
 class MinutesRestoreForm(StaffForm):
     confirm = forms.BooleanField(label=_("Ja, gjenopprett denne versjonen"),
                                  error_messages={"required": _("Kryss av for å bekrefte.")})
-    reason = forms.CharField(label=_("Hvorfor?"), max_length=300, required=False,
-                             help_text=_("Må fylles ut når referatet er markert som klart."))
+    # Only when the minutes are marked ready, and then required (removed from a draft's form).
+    reason = forms.CharField(label=_("Hvorfor?"), max_length=300,
+                             help_text=_("Referatet er markert som klart. Alle i gruppen får beskjed, med grunnen."),
+                             error_messages={"required": _("Referatet er markert som klart. Skriv kort hvorfor det "
+                                                           "endres.")})
     version = version_field()
 
     def __init__(self, *args, minutes: Minutes, **kwargs):
@@ -528,6 +535,7 @@ class ActionStatusForm(StaffForm):
             choices = [(ActionItem.Status.OPEN, ActionItem.Status.OPEN.label)] if lead else []
         self.fields["status"].choices = choices
         self.fields["status"].choice_descriptions = descriptions
+        self.fields["status_note"].sometimes_required = True  # for «Fortsatt åpen» and «Ikke aktuell lenger»
 
 
 # --- the leader -----------------------------------------------------------------------------------------------------

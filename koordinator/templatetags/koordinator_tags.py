@@ -60,7 +60,8 @@ def form_field(
 
     ``description`` overrides the field's help text; ``width`` (``"short"``) narrows inputs such as
     postal codes and dates so the field's size hints at what goes in it. Fields that are not required
-    say «(valgfritt)» unless ``mark_optional=False`` (for a pair where one of two must be filled in).
+    say «(valgfritt)» unless ``mark_optional=False`` (for a pair where one of two must be filled in) or the field
+    is required in some cases (``field.sometimes_required = True``: its help text says when).
     """
     kind = _kind(bound_field)
     auto_id = bound_field.auto_id
@@ -75,7 +76,8 @@ def form_field(
         "description_id": description_id,
         "error_id": error_id,
         "width": width,
-        "optional": mark_optional and not bound_field.field.required,
+        "optional": mark_optional and not bound_field.field.required
+        and not getattr(bound_field.field, "sometimes_required", False),
     }
     if kind == "choices":
         descriptions = getattr(bound_field.field, "choice_descriptions", {}) or {}

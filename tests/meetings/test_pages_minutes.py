@@ -4,6 +4,8 @@ comments, the history and restore."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from meetings import services
@@ -229,6 +231,16 @@ def test_a_change_after_ready_needs_a_reason_and_shows_as_a_visible_change(clien
     page = text(client.get(url("meeting_detail", ready.meeting_id)))
     assert "Endringer etter at referatet var klart" in page and "Fristen var glemt" in page
     assert "Søke bostøtte innen mai." in page
+
+
+def test_the_reason_for_a_change_after_ready_is_labelled_required_not_optional(client, world, ready):
+    page = text(login(client, world.trust_person).get(url("minutes_edit", ready.pk)))
+    label = re.search(r'<label class="ds-label" for="id_reason">(.*?)</label>', page, re.S).group(1)
+    assert "Hvorfor endres referatet?" in label and "valgfritt" not in label
+    record = ready.history.filter(version=1).earliest("history_date")
+    page = text(client.get(url("minutes_restore", ready.pk, record.history_id)))
+    label = re.search(r'<label class="ds-label" for="id_reason">(.*?)</label>', page, re.S).group(1)
+    assert "Hvorfor?" in label and "valgfritt" not in label
 
 
 # --- comments --------------------------------------------------------------------------------------------------------
