@@ -512,7 +512,7 @@ def role_label(user) -> str:
 
 
 def record_access(
-    user, service_users: Iterable, what: str, channel: str, reason: str = "", *, listing: bool = False
+    user, service_users: Iterable, what, channel: str, reason="", *, listing: bool = False
 ) -> int:
     """Log a read of service users' data by someone other than the owner. Returns how many were logged.
 
@@ -525,10 +525,14 @@ def record_access(
       per reader, list (``what``), channel and day. The owner learns who saw them in which list and when; a
       leader who opens the overview twenty times a day does not write twenty rows per person (one query finds
       who is already logged today).
+
+    The log is written in one language (``settings.LANGUAGE_CODE``), whatever language the reader uses: ``what``
+    (and a ``reason`` the app words) must be lazy (``gettext_lazy``) or a builder, not composed with ``gettext``.
     """
     from simple_history.utils import bulk_create_with_history
 
     from koordinator.models import AccessEvent
+    from koordinator.toolkit.services import record_text
 
     actor = actor_for(user)
     if not actor.is_authenticated:
@@ -536,7 +540,7 @@ def record_access(
     ids = {su.pk if hasattr(su, "pk") else su for su in service_users}
     ids.discard(actor.service_user_id)
     ids.discard(None)
-    what = what[:200]
+    what = record_text(what)[:200]
     if ids and listing:
         since = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
         ids -= set(
@@ -546,7 +550,8 @@ def record_access(
     if not ids:
         return 0
     name = user.display_name if hasattr(user, "display_name") else str(user)
-    role = role_label(user)
+    role = record_text(lambda: role_label(user))
+    reason = record_text(reason)
     events = [
         AccessEvent(
             service_user_id=pk,

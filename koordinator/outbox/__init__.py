@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, Model, OuterRef, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from koordinator.models import ServiceUser, User
 from koordinator.models.notifications import Notification
+from koordinator.toolkit.services import Words, compose
 
 Channel = Notification.Channel
 
@@ -68,18 +70,45 @@ def address_for(recipient: User | ServiceUser, channel: str) -> str:
     return ""
 
 
+def language_of(recipient: User | ServiceUser | None) -> str:
+    """The language every message to ``recipient`` is written in: the one recorded for them, else
+    ``settings.LANGUAGE_CODE`` (bokmål). Not the language of the staff member whose action causes the message.
+
+    Nothing records a message language yet: a staff member's English (the footer's cookie) is a choice for their own
+    screens, and a service user's ``language`` is free text for the staff to read («norsk», «arabisk, trenger
+    tolk»), not guessed from. When a language is recorded for people, this is the one place to read it."""
+    return settings.LANGUAGE_CODE
+
+
+def words_for(recipient: User | ServiceUser | None, subject: Words, body: Words,
+              words: Callable[[], tuple[str, str]] | None = None) -> tuple[str, str]:
+    """Subject and body written out in the recipient's language (:func:`language_of`): the one place a message's
+    words are composed. ``subject`` and ``body`` are lazy strings (``gettext_lazy``) or builders (functions that
+    compose with ``gettext``), or ``words`` one builder for both; a plain ``str`` is taken as it is."""
+    language = language_of(recipient)
+    if words is not None:
+        with translation.override(language):
+            subject, body = words()
+    return compose(subject, language), compose(body, language)
+
+
 def build(
     recipient: User | ServiceUser,
-    subject: str,
-    body: str,
+    subject: Words = "",
+    body: Words = "",
     *,
+    words: Callable[[], tuple[str, str]] | None = None,
     about: Model | None = None,
     due_at: datetime.datetime | None = None,
     channel: str | None = None,
     dedupe_key: str | None = None,
 ) -> Notification:
-    """An unsaved notification; write many at once with :func:`notify_many`."""
+    """An unsaved notification; write many at once with :func:`notify_many`.
+
+    The words are composed here, in the recipient's language (:func:`words_for`): pass them lazy or as builders,
+    never composed with ``gettext`` in the request of whoever causes the message."""
     channel = channel or choose_channel(recipient)
+    subject, body = words_for(recipient, subject, body, words)
     return Notification(
         recipient_user=recipient if isinstance(recipient, User) else None,
         recipient_service_user=recipient if isinstance(recipient, ServiceUser) else None,
@@ -146,9 +175,10 @@ def notify_many(notifications: list[Notification]) -> list[Notification]:
 
 def notify(
     recipient: User | ServiceUser,
-    subject: str,
-    body: str,
+    subject: Words = "",
+    body: Words = "",
     *,
+    words: Callable[[], tuple[str, str]] | None = None,
     about: Model | None = None,
     due_at: datetime.datetime | None = None,
     channel: str | None = None,
@@ -156,11 +186,12 @@ def notify(
 ) -> Notification | None:
     """Write one notification to the outbox. Call it inside the transaction of the event that causes it.
 
-    With a ``dedupe_key`` a second call for the same event writes nothing and returns ``None``.
+    With a ``dedupe_key`` a second call for the same event writes nothing and returns ``None``. The words are
+    composed in the recipient's language, as in :func:`build`.
     """
     if dedupe_key and Notification.objects.filter(dedupe_key=dedupe_key).exists():
         return None
-    notification = build(recipient, subject, body, about=about, due_at=due_at, channel=channel,
+    notification = build(recipient, subject, body, words=words, about=about, due_at=due_at, channel=channel,
                          dedupe_key=dedupe_key)
     try:
         # A savepoint, so a lost race on the dedupe key does not spoil the caller's transaction.
@@ -199,7 +230,12 @@ def attachments_for(notification: Notification) -> list[Attachment]:
     if builder is None:
         return []
     about = about_type.model_class()._default_manager.filter(pk=notification.about_id).first()
-    return builder(notification, about) if about is not None else []
+    if about is None:
+        return []
+    # Built when the e-mail goes out, in the words of the message it goes with: the recipient's language.
+    recipient = notification.recipient_user or notification.recipient_service_user
+    with translation.override(language_of(recipient)):
+        return builder(notification, about)
 
 
 # --- reading: the bell, the list, the print queue ------------------------------------------------------------

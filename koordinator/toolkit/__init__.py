@@ -5,7 +5,9 @@ another module. The toolkit belongs to the core app, has its own messages and im
 ``meetings`` (dependencies point one way: meetings → plans → koordinator).
 
 * :mod:`koordinator.toolkit.services` — the service contract: :class:`ServiceError`, :func:`save_with_history`,
-  :func:`ensure_inside_gate` and the input cleaners (:func:`clean_text`, :func:`clean_date`, …).
+  :func:`ensure_inside_gate` and the input cleaners (:func:`clean_text`, :func:`clean_date`, …); :func:`compose`
+  and :func:`record_text` write words out in one chosen language (a message in its recipient's, a history reason
+  or access-log line in ``settings.LANGUAGE_CODE``), not in the language of whoever is acting.
 * :mod:`koordinator.toolkit.living` — living documents (plans, crisis plans, minutes): the version check, the
   bump, restore from the history and the :class:`VersionConflict` value object.
 * :mod:`koordinator.toolkit.api` — the ETag / If-Match viewset base for living documents (412 on a stale write).
@@ -18,12 +20,15 @@ from koordinator.toolkit.living import VersionConflict, bump, check_version, cle
 from koordinator.toolkit.services import (
     MESSAGES,
     ServiceError,
+    Words,
     check_fields,
     clean_date,
     clean_instance,
     clean_text,
+    compose,
     ensure_inside_gate,
     field_label,
+    record_text,
     save_with_history,
     shorten,
 )
@@ -32,6 +37,7 @@ __all__ = [
     "MESSAGES",
     "ServiceError",
     "VersionConflict",
+    "Words",
     "bump",
     "check_fields",
     "check_version",
@@ -39,8 +45,10 @@ __all__ = [
     "clean_instance",
     "clean_text",
     "clean_version",
+    "compose",
     "ensure_inside_gate",
     "field_label",
+    "record_text",
     "restore_fields",
     "save_with_history",
     "shorten",

@@ -78,8 +78,9 @@ def check_version(document: Model, based_on_version, submitted: dict, current: d
         raise conflict(document, based_on, submitted, current, who)
 
 
-def bump(document: Model, actor, reason: str) -> Model:
-    """One more version of ``document``, saved with who and why (the timelines read these)."""
+def bump(document: Model, actor, reason) -> Model:
+    """One more version of ``document``, saved with who and why (the timelines read these). The reason is lazy or a
+    builder, and is stored in one language (``save_with_history``)."""
     document.version += 1
     return save_with_history(document, actor, reason)
 
@@ -103,4 +104,4 @@ def restore_fields(actor, document: Model, history_id, fields: Iterable[str], *,
         raise ServiceError(unchanged or _("Planen er allerede lik denne versjonen."), "history_id")
     for name in changed:
         setattr(document, name, getattr(record, name))
-    return bump(document, actor, _("Gjenopprettet fra versjon %(version)s") % {"version": record.version})
+    return bump(document, actor, lambda: _("Gjenopprettet fra versjon %(version)s") % {"version": record.version})

@@ -9,12 +9,14 @@ writer's gate, all in one transaction.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,10 +43,32 @@ class ServiceError(Exception):
         self.field = field
 
 
-def save_with_history(obj: Model, actor: User | None, reason: str, **kwargs) -> Model:
-    """Save ``obj`` with the acting user and the change reason its history record carries."""
+# Words written out later, in a language chosen then: a lazy string (``gettext_lazy``), a builder (a function that
+# composes the text with ``gettext`` when it is called), or a plain ``str`` taken as it is (a name, what a user typed).
+Words = str | Promise | Callable[[], str]
+
+
+def compose(words: Words, language: str) -> str:
+    """``words`` written out in ``language``, whatever language the request that writes them is in.
+
+    A text composed eagerly with ``gettext`` (``_("…") % {…}``) is already in the reader's language and cannot be
+    put back; pass ``gettext_lazy("…")`` or a builder (``lambda: _("…") % {…}``) instead."""
+    with translation.override(language):
+        return str(words() if callable(words) else words)
+
+
+def record_text(words: Words) -> str:
+    """Text kept in the records (history reasons, the access log, notes stored on a row) is in one language,
+    ``settings.LANGUAGE_CODE``, whoever wrote it: a leader who reads the app in English leaves bokmål behind."""
+    return compose(words, settings.LANGUAGE_CODE)
+
+
+def save_with_history(obj: Model, actor: User | None, reason: Words, **kwargs) -> Model:
+    """Save ``obj`` with the acting user and the change reason its history record carries.
+
+    The reason is stored in one language (:func:`record_text`): pass it lazy (``gettext_lazy``) or as a builder."""
     obj._history_user = actor
-    obj._change_reason = reason
+    obj._change_reason = record_text(reason)
     obj.save(**kwargs)
     return obj
 
