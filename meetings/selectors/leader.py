@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from koordinator import access
 from koordinator.models import Absence, Organisation, User
@@ -52,8 +52,9 @@ class OrganisationAttendance:
 
     @property
     def label(self) -> str:
-        return _("%(name)s: %(present)s av %(total)s møter") % {
-            "name": self.organisation.name, "present": self.present, "total": self.meetings}
+        return ngettext("%(name)s: %(present)s av %(total)s møte", "%(name)s: %(present)s av %(total)s møter",
+                        self.meetings) % {"name": self.organisation.name, "present": self.present,
+                                          "total": self.meetings}
 
     @property
     def percent(self) -> int:

@@ -64,6 +64,7 @@ def test_a_service_is_counted_only_for_meetings_while_it_was_a_member(world, gro
     GroupMember.objects.filter(pk=nav_member.pk).update(removed_at=later(-20))
     nav = next(r for r in selectors.attendance_by_organisation(world.leader) if r.organisation == world.nav)
     assert (nav.meetings, nav.present) == (1, 1)
+    assert nav.label == "NAV Lerkendal: 1 av 1 møte"  # one meeting, not «1 av 1 møter»
 
 
 def test_only_a_leader_sees_the_figures_and_only_for_their_municipality(world, group, gp_member, user_member):
