@@ -71,3 +71,22 @@ def test_every_page_in_the_menu_is_accessible_and_fits_a_phone(new_page, usernam
         if violations:
             problems.append(f"{href}:\n{describe(violations)}")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("username", "path"), [("tillit1", "/saker/99999999/"), ("bruker1", "/saker/99999999/"),
+                                               (None, "/finnes-ikke/")], ids=["trust-person", "user", "anonymous"])
+def test_the_404_page_is_in_the_layout_accessible_and_fits_a_phone(new_page, username, path):
+    """The error page (tests/koordinator/test_error_pages.py says what it says): the header, the menu for someone
+    logged in, 375 px, axe-core with the CSP on."""
+    page = new_page(**PHONE)
+    if username:
+        login(page, username)
+    response = page.goto(path)
+    assert response.status == 404
+    assert h1_text(page) == "Du har ikke tilgang til dette, eller det finnes ikke"
+    assert page.get_by_role("banner").count() == 1 and page.get_by_role("main").count() == 1
+    assert nav_of(page).count() == (1 if username else 0)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375, f"the page is {width} px wide"
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
