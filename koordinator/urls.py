@@ -1,7 +1,10 @@
 """URL map. Page URLs are Norwegian (what users see); names are English (what code uses)."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic.base import RedirectView
 
 from koordinator.views import (
     auth,
@@ -20,6 +23,9 @@ from koordinator.views import (
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # Browsers ask for /favicon.ico on their own: the icon templates/base.html links to (the static URL, read at
+    # request time, so it follows the static files' manifest).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
     # Log-in, log-out, password (django-axes throttles failed log-ins)
     path("logg-inn/", auth.LoginView.as_view(), name="login"),
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),

@@ -132,6 +132,18 @@ def test_the_skip_link_says_where_it_goes_in_norwegian(client):
     assert "Hopp til hovedinnholdet" in client.get(reverse("login")).content.decode()
 
 
+def test_every_page_has_an_icon_and_favicon_ico_leads_to_it(client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(reverse("login")).content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert icon and icon.group(1).endswith(".svg")
+    svg = Path(finders.find("favicon.svg")).read_text()
+    assert svg.startswith("<svg") and "<title>Koordinator</title>" in svg
+    response = client.get("/favicon.ico")  # what a browser asks for on its own, not a 404
+    assert response.status_code == 302 and response["Location"] == icon.group(1)
+
+
 def test_every_page_has_exactly_one_h1(client, world):
     login(client, world.owner)
     for name in ("my_page", "my_access_log", "my_consent_create", "my_contact_edit", "password_change"):
