@@ -107,23 +107,36 @@ class DecisionField(forms.ChoiceField):
     widget = forms.RadioSelect
 
 
-def add_decision_fields(form: forms.Form, appointments: list[Appointment]) -> None:
-    """One choice per appointment in the period: the deputy takes it, or it is cancelled."""
+# More choices than this (a large unit's colleagues) are a list to pick from, not a column of radio buttons.
+MAX_RADIOS = 5
+
+
+def add_decision_fields(form: forms.Form, covers: list[continuity.Cover]) -> None:
+    """One choice per appointment in the period, offering only what will happen as it says (``Cover.choices``):
+    the deputy takes it when they are at work that day; when they are not, the page says so and offers the
+    colleagues who are, or cancelling (the user gets the duty phone)."""
     from koordinator.timeutil import no_datetime
 
-    # The first time step two is shown, nothing has been chosen yet: pre-select «the deputy takes it».
-    if form.is_bound and any(f"decision_{a.pk}" not in form.data for a in appointments):
+    # The first time step two is shown, nothing has been chosen yet: pre-select what happens if nobody chooses
+    # (the deputy if they can take it, else cancelling), so saving the page as it is does what it shows.
+    if form.is_bound and any(f"decision_{c.appointment.pk}" not in form.data for c in covers):
         form.data = form.data.copy()
-        for appointment in appointments:
-            form.data.setdefault(f"decision_{appointment.pk}", continuity.DEPUTY)
-    for appointment in appointments:
-        form.fields[f"decision_{appointment.pk}"] = DecisionField(
+        for cover in covers:
+            form.data.setdefault(f"decision_{cover.appointment.pk}", cover.default)
+    for cover in covers:
+        appointment = cover.appointment
+        choices = cover.choices()
+        field = DecisionField(
             label=_("%(when)s – %(user)s, %(place)s")
             % {"when": no_datetime(appointment.starts_at), "user": appointment.service_user.full_name,
                "place": appointment.place_text},
-            choices=[(continuity.DEPUTY, _("Stedfortreder tar avtalen")), (continuity.CANCEL, _("Avlys avtalen"))],
-            initial=continuity.DEPUTY,
+            choices=choices,
+            initial=cover.default,
+            help_text=cover.why_not_deputy,
         )
+        if len(choices) > MAX_RADIOS:
+            field.widget = forms.Select(choices=choices)
+        form.fields[f"decision_{appointment.pk}"] = field
     if form.is_bound:
         form.full_clean()  # the new fields must be cleaned too, or their choices would be ignored
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -51,9 +52,8 @@ def appointment_reminders(now: datetime.datetime) -> int:
     for appointment in upcoming:
         if keys[appointment.pk] in written:
             continue
-        subject, body = continuity.reminder_text(appointment)
         drafts.append(outbox.build(
-            appointment.service_user, subject, body, about=appointment,
+            appointment.service_user, words=partial(continuity.reminder_text, appointment), about=appointment,
             due_at=continuity.reminder_due_at(appointment), dedupe_key=keys[appointment.pk],
         ))
     return len(outbox.notify_many(drafts))

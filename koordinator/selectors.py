@@ -85,6 +85,10 @@ class Worklist:
     include_ended: bool
     # Today's appointments where the user is the one who meets (also those taken over for a colleague).
     today: list[Appointment] = field(default_factory=list)
+    # The same for the next seven days, today included (``day_word`` on each: «I dag», «I morgen», «mandag …»).
+    coming: list[Appointment] = field(default_factory=list)
+    # The first day after them, for «Neste uke» (the appointments page from that day).
+    coming_next: datetime.date | None = None
     # Colleagues' absences the user covers as deputy, going on or starting within a week.
     covering: list[Absence] = field(default_factory=list)
 
@@ -101,7 +105,7 @@ def worklist(user: User, *, include_ended: bool = False) -> Worklist:
     if not include_ended:
         base = base.open()
     standing_for = access.standing_for(access.actor_for(user))
-    today, _rest_of_week = continuity.appointments_for_worker(user)
+    days = continuity.appointments_for_worker(user)
     primary = list(base.filter(trust_person=user))
     as_deputy = list(base.filter(Q(deputy=user) | Q(deputy__isnull=True, trust_person_id__in=standing_for)))
     # «Ingen kontakt på N dager»: ``case.quiet`` on every case in both lists, in one query.
@@ -110,7 +114,9 @@ def worklist(user: User, *, include_ended: bool = False) -> Worklist:
         primary=primary,
         as_deputy=as_deputy,
         include_ended=include_ended,
-        today=today,
+        today=days.on_first_day,
+        coming=days.items,
+        coming_next=days.next_first,
         covering=[absence for absence, _cases in continuity.covered_absences(user).pairs],
     )
 

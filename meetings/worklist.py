@@ -2,7 +2,7 @@
 ``koordinator.selectors.register_worklist_section``).
 
 For the groups of the cases the trust person follows up themselves (and meetings whose chair was handed to them):
-the meetings left this week, minutes not yet marked ready, minutes the user disagrees with, and overdue action
+the meetings of the next seven days, minutes not yet marked ready, minutes the user disagrees with, and overdue action
 items. Four queries however many groups (``selectors.chair_work``).
 """
 
@@ -23,7 +23,7 @@ from meetings import selectors
 def meetings_section(user: User, day: datetime.date) -> WorklistSection:
     work = selectors.chair_work(user, day=day)
     items: list[WorklistItem] = []
-    for meeting in work.this_week:
+    for meeting in work.coming:
         items.append(WorklistItem(
             _("%(name)s: møte i ansvarsgruppen %(when)s, %(place)s")
             % {"name": meeting.group.follow_up.service_user.full_name, "when": no_datetime(meeting.starts_at),
@@ -56,5 +56,5 @@ def meetings_section(user: User, day: datetime.date) -> WorklistSection:
         key="ansvarsgrupper",
         title=_("Ansvarsgrupper: møter, referater og oppgaver"),
         items=items,
-        empty_text=_("Ingen møter denne uka, og ingen referater eller oppgaver venter på deg."),
+        empty_text=_("Ingen møter de neste sju dagene, og ingen referater eller oppgaver venter på deg."),
     )

@@ -171,16 +171,132 @@ def gaps_for_absence(person: User, starts_on: datetime.date, ends_on: datetime.d
     return gaps
 
 
-def preview_absence(actor: User, person: User, starts_on: datetime.date, ends_on: datetime.date):
-    """What registering would touch: the gaps and the appointments in the period (for the form's warning)."""
-    check_absence_rights(actor, person)
-    appointments = list(
+def appointments_in_absence(person: User, starts_on: datetime.date, ends_on: datetime.date) -> list[Appointment]:
+    """The live appointments ``person`` was to meet in the period: what registering the absence acts on."""
+    return list(
         Appointment.objects.upcoming()
         .filter(trust_person=person)
         .between(starts_on, ends_on)
-        .select_related("service_user", "follow_up")
+        .select_related("service_user", "follow_up__trust_person", "follow_up__deputy", "follow_up__unit")
+        .order_by("starts_at", "pk")
     )
-    return gaps_for_absence(person, starts_on, ends_on), appointments
+
+
+def preview_absence(actor: User, person: User, starts_on: datetime.date, ends_on: datetime.date):
+    """What registering would touch: the gaps and the appointments in the period (for the form's warning)."""
+    check_absence_rights(actor, person)
+    return gaps_for_absence(person, starts_on, ends_on), appointments_in_absence(person, starts_on, ends_on)
+
+
+# What may happen to an appointment in an absence: the deputy takes it, a colleague who is at work takes it
+# (``colleague_choice(user)``), or it is cancelled and the user gets the duty phone.
+DEPUTY, CANCEL, COLLEAGUE = "deputy", "cancel", "colleague:"
+
+
+def colleague_choice(user: User) -> str:
+    return f"{COLLEAGUE}{user.pk}"
+
+
+@dataclass
+class Cover:
+    """Who can take one appointment while its trust person is away, on the appointment's own day.
+
+    The deputy if they are at work that day; otherwise the colleagues in the case's unit who are (the form offers
+    them, and cancelling). ``default`` is what happens when nobody chooses: the deputy takes it if they can,
+    else it is cancelled — never a promise that cannot be kept."""
+
+    appointment: Appointment
+    deputy: User | None
+    deputy_free: bool
+    colleagues: list[User] = field(default_factory=list)
+
+    @property
+    def default(self) -> str:
+        return DEPUTY if self.deputy_free else CANCEL
+
+    @property
+    def day(self) -> datetime.date:
+        return timezone.localtime(self.appointment.starts_at).date()
+
+    @property
+    def why_not_deputy(self) -> str:
+        """In plain words, why the deputy cannot take it (empty when they can)."""
+        if self.deputy_free:
+            return ""
+        if self.deputy is None:
+            return _("Saken har ingen stedfortreder.")
+        return _("Stedfortrederen %(deputy)s er også borte denne dagen.") % {"deputy": self.deputy.display_name}
+
+    def choices(self) -> list[tuple[str, str]]:
+        """The choices the form offers, each one that will happen as it says."""
+        if self.deputy_free:
+            return [(DEPUTY, _("Stedfortreder tar avtalen (%(deputy)s)") % {"deputy": self.deputy.display_name}),
+                    (CANCEL, _("Avlys avtalen"))]
+        return [
+            *((colleague_choice(c), _("%(name)s tar avtalen") % {"name": c.display_name}) for c in self.colleagues),
+            (CANCEL, _("Avlys avtalen (brukeren får vakttelefonen som kontakt)")),
+        ]
+
+    def taker(self, decision: str) -> User | None:
+        """Who takes the appointment for ``decision`` (``None``: it is cancelled). A choice that cannot happen is a
+        ServiceError that says why, and nothing is saved."""
+        from koordinator.toolkit import ServiceError
+
+        if decision == CANCEL:
+            return None
+        what = {"when": no_datetime(self.appointment.starts_at), "user": self.appointment.service_user.full_name}
+        if decision == DEPUTY:
+            if not self.deputy_free:
+                raise ServiceError(
+                    _("Avtalen %(when)s med %(user)s kan ikke gis til stedfortrederen: %(why)s Velg en kollega som "
+                      "er på jobb, eller avlys avtalen.") % {**what, "why": self.why_not_deputy}
+                )
+            return self.deputy
+        for colleague in self.colleagues:
+            if decision == colleague_choice(colleague):
+                return colleague
+        raise ServiceError(_("Avtalen %(when)s med %(user)s: velg en kollega som er på jobb den dagen, eller avlys "
+                             "avtalen.") % what)
+
+
+def absence_covers(person: User, starts_on: datetime.date, ends_on: datetime.date,
+                   appointments: list[Appointment]) -> dict[int, Cover]:
+    """For each appointment (from :func:`appointments_in_absence`), who can take it: the form offers exactly these
+    choices and ``register_absence`` does exactly the one chosen. Three queries however many appointments."""
+    if not appointments:
+        return {}
+    standing = standing_deputies([person.pk])
+    deputies = {a.pk: effective_deputy(a.follow_up, standing) for a in appointments}
+    # The colleagues: the other trust persons of the case's unit who are active (the choices of a leader's or a
+    # trust person's own form: people, not anyone's personal data).
+    in_unit: dict[int, list[User]] = defaultdict(list)
+    for membership in (
+        Membership.objects.filter(role=Membership.Role.TRUST_PERSON, user__is_active=True,
+                                  organisation_id__in={a.follow_up.unit_id for a in appointments})
+        .exclude(user_id=person.pk)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user_id")
+    ):
+        in_unit[membership.organisation_id].append(membership.user)
+    people = {d.pk for d in deputies.values() if d} | {u.pk for users in in_unit.values() for u in users}
+    away: dict[int, list[Absence]] = defaultdict(list)
+    for absence in Absence.objects.overlapping(starts_on, ends_on).filter(person_id__in=people):
+        away[absence.person_id].append(absence)
+
+    def free(user: User, day: datetime.date) -> bool:
+        return not any(a.covers(day) for a in away[user.pk])
+
+    covers = {}
+    for appointment in appointments:
+        day = timezone.localtime(appointment.starts_at).date()
+        deputy = deputies[appointment.pk]
+        deputy_free = deputy is not None and deputy.pk != person.pk and free(deputy, day)
+        colleagues = [] if deputy_free else [
+            u for u in in_unit[appointment.follow_up.unit_id]
+            if free(u, day) and (deputy is None or u.pk != deputy.pk)
+        ]
+        covers[appointment.pk] = Cover(appointment, deputy, deputy_free, colleagues)
+    return covers
 
 
 def check_absence_rights(actor: User, person: User) -> None:
@@ -387,22 +503,91 @@ def coverage_gaps(actor: User, day: datetime.date | None = None, horizon_days: i
 # --- appointment lists ----------------------------------------------------------------------------------------
 
 
-def appointments_for_worker(user: User, day: datetime.date | None = None):
-    """Today's and the rest of this week's live appointments where ``user`` is the one who meets."""
-    from koordinator.timeutil import week_bounds
+# «Mine avtaler» shows seven days from a first day (today unless ``?fra=`` says a later one); never a calendar week,
+# which left a trust person with an empty list on a Sunday evening before a meeting on Monday at 10.
+DAYS_SHOWN = 7
+FURTHEST_AHEAD = 366  # days: a «fra» further ahead is not a week anyone is planning
 
-    day = day or timezone.localdate()
-    _, sunday = week_bounds(day)
+
+def first_day_from(value, today: datetime.date | None = None) -> datetime.date:
+    """The first of the seven days to show, from ``?fra=YYYY-MM-DD``. Missing, malformed, in the past or more
+    than a year ahead: today (never an error page)."""
+    today = today or timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(str(value).strip()) if value else today
+    except ValueError:
+        return today
+    return day if today <= day <= today + datetime.timedelta(days=FURTHEST_AHEAD) else today
+
+
+@dataclass
+class AppointmentDays:
+    """Seven days of appointments from ``first`` (inclusive) to ``last`` (inclusive), with the links on."""
+
+    first: datetime.date
+    today: datetime.date
+    items: list[Appointment]
+
+    @property
+    def last(self) -> datetime.date:
+        return self.first + datetime.timedelta(days=DAYS_SHOWN - 1)
+
+    @property
+    def starts_today(self) -> bool:
+        return self.first == self.today
+
+    @property
+    def on_first_day(self) -> list[Appointment]:
+        end = day_bounds(self.first)[1]
+        return [a for a in self.items if a.starts_at < end]
+
+    @property
+    def after_first_day(self) -> list[Appointment]:
+        end = day_bounds(self.first)[1]
+        return [a for a in self.items if a.starts_at >= end]
+
+    @property
+    def next_first(self) -> datetime.date:
+        return self.first + datetime.timedelta(days=DAYS_SHOWN)
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_first <= self.today + datetime.timedelta(days=FURTHEST_AHEAD)
+
+    @property
+    def previous_first(self) -> datetime.date | None:
+        """The first day of the seven before (today at the earliest), or ``None`` when these start today."""
+        if self.starts_today:
+            return None
+        return max(self.first - datetime.timedelta(days=DAYS_SHOWN), self.today)
+
+
+def with_day_words(appointments: Iterable[Appointment], today: datetime.date) -> list[Appointment]:
+    """Each appointment with ``day_word``: «I dag», «I morgen» or «mandag 07.12.2026», for short lists."""
+    from django.utils import formats
+
+    near = {today: _("I dag"), today + datetime.timedelta(days=1): _("I morgen")}
+    items = list(appointments)
+    for appointment in items:
+        day = timezone.localtime(appointment.starts_at).date()
+        appointment.day_word = near.get(day) or f"{formats.date_format(day, 'l')} {no_date(day)}"
+    return items
+
+
+def appointments_for_worker(user: User, first: datetime.date | None = None) -> AppointmentDays:
+    """The live appointments where ``user`` is the one who meets, for seven days from ``first`` (today): today's
+    all day, and the next six days' too, whatever the weekday. One query."""
+    today = timezone.localdate()
+    first = first or today
+    last = first + datetime.timedelta(days=DAYS_SHOWN - 1)
     qs = (
         Appointment.objects.upcoming()
         .filter(trust_person=user)
-        .between(day, max(sunday, day))
+        .between(first, last)
         .select_related("service_user", "original_trust_person")
-        .order_by("starts_at")
+        .order_by("starts_at", "pk")
     )
-    today_end = day_bounds(day)[1]
-    items = list(qs)
-    return [a for a in items if a.starts_at < today_end], [a for a in items if a.starts_at >= today_end]
+    return AppointmentDays(first, today, with_day_words(qs, today))
 
 
 def reminder_due_at(appointment: Appointment) -> datetime.datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -17,13 +18,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_update_with_history
 
 from koordinator import access, outbox
 from koordinator.continuity.selectors import (
+    CANCEL,
+    COLLEAGUE,
+    DEPUTY,
     Contact,
     Gap,
+    absence_covers,
+    appointments_in_absence,
     cases_of,
     check_absence_rights,
     effective_deputy,
@@ -45,8 +51,8 @@ from koordinator.models import (
     User,
 )
 from koordinator.phone import display_phone
-from koordinator.timeutil import day_bounds, no_date, no_datetime
-from koordinator.toolkit import ServiceError, save_with_history
+from koordinator.timeutil import no_date, no_datetime
+from koordinator.toolkit import ServiceError, compose, record_text, save_with_history
 
 
 def _unit_of(person: User) -> Organisation | None:
@@ -79,7 +85,7 @@ def set_standing_deputy(actor: User, trust_person: User, deputy: User | None) ->
     arrangement = existing or DeputyArrangement(trust_person=trust_person, unit=unit)
     arrangement.deputy = deputy
     arrangement.set_by = actor
-    return save_with_history(arrangement, actor, _("Fast stedfortreder satt"))
+    return save_with_history(arrangement, actor, gettext_lazy("Fast stedfortreder satt"))
 
 
 # --- appointments -------------------------------------------------------------------------------------------
@@ -117,7 +123,7 @@ def create_appointment(
         about=about,
         created_by=actor,
     )
-    return save_with_history(appointment, actor, _("Avtale opprettet"))
+    return save_with_history(appointment, actor, gettext_lazy("Avtale opprettet"))
 
 
 @transaction.atomic
@@ -132,7 +138,7 @@ def cancel_appointment(actor: User, appointment: Appointment, note: str = "", *,
 def _cancel(actor: User, appointment: Appointment, note: str) -> None:
     appointment.status = Appointment.Status.CANCELLED
     appointment.status_note = note
-    save_with_history(appointment, actor, _("Avtale avlyst"))
+    save_with_history(appointment, actor, gettext_lazy("Avtale avlyst"))
     _cancel_pending_reminders(appointment)
 
 
@@ -169,7 +175,19 @@ def _tell_user_about_appointment(appointment: Appointment, what: str, *, urgent:
 
 def appointment_notice(appointment: Appointment, what: str, *, urgent: bool, absent: User | None = None,
                        key: str | None = None, contact: Contact | None = None) -> Notification:
-    """The message to the user about a covered, moved or cancelled appointment (unsaved)."""
+    """The message to the user about a covered, moved or cancelled appointment (unsaved), in the user's language.
+
+    ``contact`` is who to call about a cancelled one (default: the user's contact now); a ``"duty"`` contact is
+    named as the duty phone of the case's unit."""
+    su = appointment.service_user
+    # Today's changes go by SMS first, whatever the usual preference, so nobody waits in vain.
+    channel = outbox.choose_channel(su, outbox.Channel.SMS) if urgent else None
+    return outbox.build(su, words=partial(_appointment_words, appointment, what, absent, contact),
+                        about=appointment, channel=channel, dedupe_key=key)
+
+
+def _appointment_words(appointment: Appointment, what: str, absent: User | None,
+                       contact: Contact | None) -> tuple[str, str]:
     su = appointment.service_user
     when = no_datetime(appointment.starts_at)
     if what == "covered":
@@ -192,19 +210,23 @@ def appointment_notice(appointment: Appointment, what: str, *, urgent: bool, abs
         subject = _("Avtalen din er flyttet")
     else:
         contact = contact or my_contact_now(su)
+        if contact is None:
+            name = _("kontoret")
+        elif contact.role == "duty":
+            name = _("vakttelefonen til %(unit)s") % {"unit": appointment.follow_up.unit.name}
+        else:
+            name = contact.name
         body = _(
             "Hei %(name)s. Avtalen %(when)s er dessverre avlyst. Vi tar kontakt for å finne en ny tid. "
             "Trenger du noen nå, ring %(contact)s på %(phone)s."
         ) % {
             "name": su.first_name,
             "when": when,
-            "contact": contact.name if contact else _("kontoret"),
+            "contact": name,
             "phone": contact.phone_display if contact else "",
         }
         subject = _("Avtalen din er avlyst")
-    # Today's changes go by SMS first, whatever the usual preference, so nobody waits in vain.
-    channel = outbox.choose_channel(su, outbox.Channel.SMS) if urgent else None
-    return outbox.build(su, subject, body, about=appointment, channel=channel, dedupe_key=key)
+    return subject, body
 
 
 @transaction.atomic
@@ -217,7 +239,7 @@ def move_appointment(actor: User, appointment: Appointment, new_start: datetime.
     appointment.starts_at = new_start
     appointment.status = Appointment.Status.PLANNED
     appointment.status_note = note
-    save_with_history(appointment, actor, _("Avtale flyttet"))
+    save_with_history(appointment, actor, gettext_lazy("Avtale flyttet"))
     _tell_user_about_appointment(appointment, "moved", urgent=urgent)
     return appointment
 
@@ -229,9 +251,6 @@ class AbsenceResult:
     covered: list[Appointment] = field(default_factory=list)
     cancelled: list[Appointment] = field(default_factory=list)
     announced: bool = False
-
-
-DEPUTY, CANCEL = "deputy", "cancel"
 
 
 @transaction.atomic
@@ -249,9 +268,14 @@ def register_absence(
 ) -> AbsenceResult:
     """Register an absence and act on it.
 
-    ``decisions`` maps appointment ids in the period to ``"deputy"`` (hand it to the deputy) or ``"cancel"``;
-    others get ``default_decision``. An appointment with no deputy available is cancelled. If the absence has
-    begun, users are told now; otherwise ``run_reminders`` tells them the day before it starts.
+    ``decisions`` maps appointment ids in the period to ``"deputy"`` (the deputy takes it), a colleague
+    (``colleague_choice(user)``: a trust person of the case's unit who is at work that day) or ``"cancel"``: each is
+    done exactly as chosen, and a choice that cannot be kept (the deputy is away that day too) is a ServiceError that
+    saves nothing. Appointments not named get ``default_decision``: with ``"deputy"`` the deputy takes them if
+    they are at work that day, else they are cancelled (``absence_covers`` says which, and the form shows it).
+
+    Every user whose appointment changes is told at once (today's by SMS first). If the absence has begun, all
+    the users are told now who to contact; otherwise ``run_reminders`` tells them the day before it starts.
     """
     check_absence_rights(actor, person)
     today = timezone.localdate()
@@ -270,85 +294,105 @@ def register_absence(
         raise ServiceError(_("%(name)s har allerede registrert fravær i denne perioden.")
                            % {"name": person.display_name}, "starts_on")
     decisions = decisions or {}
-    if any(d not in (DEPUTY, CANCEL) for d in list(decisions.values()) + [default_decision]):
-        raise ServiceError(_("Velg for hver avtale om stedfortrederen tar den eller om den avlyses."))
+    if default_decision not in (DEPUTY, CANCEL) or any(
+        not isinstance(d, str) or (d not in (DEPUTY, CANCEL) and not d.startswith(COLLEAGUE))
+        for d in decisions.values()
+    ):
+        raise ServiceError(_("Velg for hver avtale om stedfortrederen eller en kollega tar den, eller om den avlyses."))
 
     absence = save_with_history(
         Absence(person=person, kind=kind, starts_on=starts_on, ends_on=ends_on, note=note,
                 announce_return=announce_return, registered_by=actor),
         actor,
-        _("Fravær registrert"),
+        gettext_lazy("Fravær registrert"),
     )
     cases = list(cases_of(person))
     result = AbsenceResult(absence, gaps=gaps_for_absence(person, starts_on, ends_on, cases))
-    _handle_appointments(actor, absence, cases, decisions, default_decision, result)
+    _handle_appointments(actor, absence, decisions, default_decision, result)
     if starts_on <= today:
         announce_absence(absence, cases=cases)
         result.announced = True
     return result
 
 
-def _handle_appointments(actor, absence, cases, decisions, default_decision, result) -> None:
-    """Hand each appointment in the period to the deputy, or cancel it; tell today's users at once.
+def _handle_appointments(actor, absence, decisions, default_decision, result) -> None:
+    """Each appointment in the period goes to the deputy, to a colleague or is cancelled, exactly as decided
+    (``absence_covers``: the same choices the form offered), and every user whose appointment changes is told at
+    once: the same message whether the absence began today (a sick day) or starts in three weeks.
 
     Reads and writes are batched so the number of queries does not grow with appointments or users.
     """
     person = absence.person
-    appointments = list(
-        Appointment.objects.upcoming()
-        .filter(trust_person=person)
-        .between(absence.starts_on, absence.ends_on)
-        .select_related("service_user", "follow_up__trust_person", "follow_up__deputy", "follow_up__unit")
-    )
+    appointments = appointments_in_absence(person, absence.starts_on, absence.ends_on)
     if not appointments:
         return
-    standing = standing_deputies([person.pk])
-    deputy_ids = {d.pk for d in (effective_deputy(a.follow_up, standing) for a in appointments) if d}
-    deputy_absences = defaultdict(list)
-    for a in Absence.objects.overlapping(absence.starts_on, absence.ends_on).filter(person_id__in=deputy_ids):
-        deputy_absences[a.person_id].append(a)
+    covers = absence_covers(person, absence.starts_on, absence.ends_on, appointments)
     today = timezone.localdate()
     notices = []
+    by_colleague: dict[int, list[Appointment]] = defaultdict(list)
     for appointment in appointments:
-        day = timezone.localtime(appointment.starts_at).date()
-        deputy = effective_deputy(appointment.follow_up, standing)
-        deputy_free = deputy is not None and not any(a.covers(day) for a in deputy_absences[deputy.pk])
-        if decisions.get(appointment.pk, default_decision) == DEPUTY and deputy_free:
+        cover = covers[appointment.pk]
+        decision = decisions.get(appointment.pk, cover.default if default_decision == DEPUTY else CANCEL)
+        taker = cover.taker(decision)  # a choice that cannot be kept: a ServiceError, and nothing is saved
+        if taker is not None:
             appointment.original_trust_person = person
-            appointment.trust_person = deputy
+            appointment.trust_person = taker
             appointment.status = Appointment.Status.COVERED
-            appointment.status_note = _("Stedfortreder tar avtalen")
+            appointment.status_note = record_text(
+                gettext_lazy("Stedfortreder tar avtalen") if decision == DEPUTY else gettext_lazy("En kollega tar avtalen")
+            )
+            if decision != DEPUTY:
+                by_colleague[taker.pk].append(appointment)
             result.covered.append(appointment)
             what = "covered"
         else:
             appointment.status = Appointment.Status.CANCELLED
-            appointment.status_note = _("Avlyst på grunn av fravær")
+            appointment.status_note = record_text(gettext_lazy("Avlyst på grunn av fravær"))
             result.cancelled.append(appointment)
             what = "cancelled"
-        # Today's changes are told at once; later ones go with the announcement of the absence.
-        if day == today:
-            unit = appointment.follow_up.unit
-            contact = (
-                Contact("deputy", deputy.display_name, deputy.phone, deputy) if deputy_free
-                else Contact("duty", _("vakttelefonen til %(unit)s") % {"unit": unit.name},
-                             unit.duty_phone or unit.phone)
-            )
-            notices.append(appointment_notice(
-                appointment, what, urgent=True, absent=person, contact=contact,
-                key=f"absence:{absence.pk}:appointment:{appointment.pk}",
-            ))
+        unit = appointment.follow_up.unit
+        contact = (
+            Contact("deputy", cover.deputy.display_name, cover.deputy.phone, cover.deputy) if cover.deputy_free
+            else Contact("duty", unit.name, unit.duty_phone or unit.phone)
+        )
+        notices.append(appointment_notice(
+            appointment, what, urgent=cover.day == today, absent=person, contact=contact,
+            key=f"absence:{absence.pk}:appointment:{appointment.pk}",
+        ))
+    for colleague_id, taken in by_colleague.items():
+        colleague = taken[0].trust_person
+        notices.append(outbox.build(
+            colleague, words=partial(_colleague_words, person, taken), about=absence, channel=outbox.Channel.IN_APP,
+            dedupe_key=f"absence:{absence.pk}:colleague:{colleague_id}",
+        ))
     bulk_update_with_history(
         appointments, Appointment, ["trust_person", "original_trust_person", "status", "status_note"],
-        default_user=actor, default_change_reason=_("Endret på grunn av fravær"),
+        default_user=actor, default_change_reason=record_text(gettext_lazy("Endret på grunn av fravær")),
     )
     _cancel_pending_reminders_many(appointments)
     outbox.notify_many(notices)
 
 
+def _colleague_words(person: User, taken: list[Appointment]) -> tuple[str, str]:
+    """To a colleague who takes appointments for someone who is away (in the app)."""
+    lines = "; ".join(
+        _("%(when)s med %(user)s, %(place)s") % {"when": no_datetime(a.starts_at), "user": a.service_user.full_name,
+                                                  "place": a.place_text}
+        for a in taken
+    )
+    body = ngettext(
+        "%(worker)s er borte. Du tar %(count)s avtale i stedet: %(lines)s.",
+        "%(worker)s er borte. Du tar %(count)s avtaler i stedet: %(lines)s.",
+        len(taken),
+    ) % {"worker": person.display_name, "count": len(taken), "lines": lines}
+    return _("Du tar avtaler for %(worker)s") % {"worker": person.display_name}, body
+
+
 def announce_absence(absence: Absence, cases: list[FollowUp] | None = None) -> int:
     """Tell each of the absent person's users who to contact instead, and give the deputies a handover.
 
-    Idempotent: every notification carries a dedupe key, and ``announced_at`` is set once.
+    Appointments whose users were told when the absence was registered (``_handle_appointments``) are not told
+    again. Idempotent: every notification carries a dedupe key, and ``announced_at`` is set once.
     Returns the number of users told.
     """
     person = absence.person
@@ -362,72 +406,89 @@ def announce_absence(absence: Absence, cases: list[FollowUp] | None = None) -> i
         .values_list("person_id", flat=True)
     )
     changed = defaultdict(list)
-    for appointment in (
+    in_period = list(
         Appointment.objects.filter(Q(original_trust_person=person) | Q(trust_person=person))
         .between(absence.starts_on, absence.ends_on)
-        .exclude(starts_at__lt=day_bounds(timezone.localdate())[1])  # today's were told already
         .select_related("trust_person")
-    ):
-        changed[appointment.follow_up_id].append(appointment)
+    )
+    told = outbox.written_keys(Appointment, [a.pk for a in in_period], f"absence:{absence.pk}:appointment:")
+    for appointment in in_period:
+        if f"absence:{absence.pk}:appointment:{appointment.pk}" not in told:
+            changed[appointment.follow_up_id].append(appointment)
     drafts: list[Notification] = []
     by_deputy: dict[int, list[FollowUp]] = defaultdict(list)
     for case in cases:
-        su = case.service_user
         deputy = effective_deputy(case, standing)
-        lines = [
-            _("Hei %(name)s. %(worker)s er borte fra %(start)s til og med %(end)s.")
-            % {"name": su.first_name, "worker": person.display_name, "start": no_date(absence.starts_on),
-               "end": no_date(absence.ends_on)}
-        ]
-        if deputy is not None and deputy.pk not in deputies_away:
-            lines.append(
-                _("Da kan du ta kontakt med %(deputy)s på %(phone)s.")
-                % {"deputy": deputy.display_name, "phone": display_phone(deputy.phone or case.unit.duty_phone)}
-            )
+        deputy = deputy if deputy is not None and deputy.pk not in deputies_away else None
+        if deputy is not None:
             by_deputy[deputy.pk].append(case)
-        else:
-            lines.append(
-                _("Da kan du ringe vakttelefonen til %(unit)s på %(phone)s.")
-                % {"unit": case.unit.name, "phone": display_phone(case.unit.duty_phone or case.unit.phone)}
-            )
-        for appointment in changed.get(case.pk, []):
-            if appointment.status == Appointment.Status.COVERED:
-                lines.append(_("Avtalen %(when)s blir som før, men %(deputy)s kommer i stedet.")
-                             % {"when": no_datetime(appointment.starts_at),
-                                "deputy": appointment.trust_person.display_name})
-            elif appointment.status == Appointment.Status.CANCELLED:
-                lines.append(_("Avtalen %(when)s er avlyst. Vi tar kontakt om en ny tid.")
-                             % {"when": no_datetime(appointment.starts_at)})
         drafts.append(outbox.build(
-            su,
-            _("%(worker)s er borte – dette er kontakten din") % {"worker": person.display_name},
-            " ".join(lines),
+            case.service_user,
+            words=partial(_absence_words, absence, case, deputy, changed.get(case.pk, [])),
             about=absence,
-            dedupe_key=f"absence:{absence.pk}:user:{su.pk}",
+            dedupe_key=f"absence:{absence.pk}:user:{case.service_user_id}",
         ))
     for deputy_id, deputy_cases in by_deputy.items():
         deputy = next(effective_deputy(c, standing) for c in deputy_cases)
-        names = ", ".join(c.service_user.full_name for c in deputy_cases)
-        body = ngettext(
-            "%(worker)s er borte fra %(start)s til og med %(end)s. Du er stedfortreder for %(count)s bruker: "
-            "%(names)s. Se overføringslisten i koordinator.",
-            "%(worker)s er borte fra %(start)s til og med %(end)s. Du er stedfortreder for %(count)s brukere: "
-            "%(names)s. Se overføringslisten i koordinator.",
-            len(deputy_cases),
-        ) % {"worker": person.display_name, "start": no_date(absence.starts_on), "end": no_date(absence.ends_on),
-             "count": len(deputy_cases), "names": names}
-        subject = _("Overføring: du dekker for %(worker)s") % {"worker": person.display_name}
-        drafts.append(outbox.build(deputy, subject, body, about=absence, channel=outbox.Channel.IN_APP,
+        words = partial(_deputy_words, absence, deputy_cases)
+        drafts.append(outbox.build(deputy, words=words, about=absence, channel=outbox.Channel.IN_APP,
                                    dedupe_key=f"absence:{absence.pk}:deputy:{deputy_id}:in_app"))
         if deputy.email:
-            drafts.append(outbox.build(deputy, subject, body, about=absence, channel=outbox.Channel.EMAIL,
+            drafts.append(outbox.build(deputy, words=words, about=absence, channel=outbox.Channel.EMAIL,
                                        dedupe_key=f"absence:{absence.pk}:deputy:{deputy_id}:email"))
     written = outbox.notify_many(drafts)
-    told = sum(1 for n in written if n.recipient_service_user_id)
+    told_users = sum(1 for n in written if n.recipient_service_user_id)
     if absence.announced_at is None:
         absence.announced_at = timezone.now()
-        save_with_history(absence, None, _("Brukerne er varslet om fraværet"))
-    return told
+        save_with_history(absence, None, gettext_lazy("Brukerne er varslet om fraværet"))
+    return told_users
+
+
+def _absence_words(absence: Absence, case: FollowUp, deputy: User | None,
+                   appointments: list[Appointment]) -> tuple[str, str]:
+    """To a user: who is away, who to contact instead (the deputy who is at work, else the duty phone), and what
+    happens to appointments they have not been told about yet."""
+    su, person = case.service_user, absence.person
+    lines = [
+        _("Hei %(name)s. %(worker)s er borte fra %(start)s til og med %(end)s.")
+        % {"name": su.first_name, "worker": person.display_name, "start": no_date(absence.starts_on),
+           "end": no_date(absence.ends_on)}
+    ]
+    if deputy is not None:
+        lines.append(
+            _("Da kan du ta kontakt med %(deputy)s på %(phone)s.")
+            % {"deputy": deputy.display_name, "phone": display_phone(deputy.phone or case.unit.duty_phone)}
+        )
+    else:
+        lines.append(
+            _("Da kan du ringe vakttelefonen til %(unit)s på %(phone)s.")
+            % {"unit": case.unit.name, "phone": display_phone(case.unit.duty_phone or case.unit.phone)}
+        )
+    for appointment in appointments:
+        if appointment.status == Appointment.Status.COVERED:
+            lines.append(_("Avtalen %(when)s blir som før, men %(deputy)s kommer i stedet.")
+                         % {"when": no_datetime(appointment.starts_at),
+                            "deputy": appointment.trust_person.display_name})
+        elif appointment.status == Appointment.Status.CANCELLED:
+            lines.append(_("Avtalen %(when)s er avlyst. Vi tar kontakt om en ny tid.")
+                         % {"when": no_datetime(appointment.starts_at)})
+    subject = _("%(worker)s er borte – dette er kontakten din") % {"worker": person.display_name}
+    return subject, " ".join(lines)
+
+
+def _deputy_words(absence: Absence, cases: list[FollowUp]) -> tuple[str, str]:
+    """To the deputy: whose users they cover, and where the handover list is."""
+    person = absence.person
+    names = ", ".join(c.service_user.full_name for c in cases)
+    body = ngettext(
+        "%(worker)s er borte fra %(start)s til og med %(end)s. Du er stedfortreder for %(count)s bruker: "
+        "%(names)s. Se overføringslisten i koordinator.",
+        "%(worker)s er borte fra %(start)s til og med %(end)s. Du er stedfortreder for %(count)s brukere: "
+        "%(names)s. Se overføringslisten i koordinator.",
+        len(cases),
+    ) % {"worker": person.display_name, "start": no_date(absence.starts_on), "end": no_date(absence.ends_on),
+         "count": len(cases), "names": names}
+    return _("Overføring: du dekker for %(worker)s") % {"worker": person.display_name}, body
 
 
 def announce_return(absence: Absence) -> int:
@@ -436,17 +497,24 @@ def announce_return(absence: Absence) -> int:
     for case in cases_of(absence.person):
         if outbox.notify(
             case.service_user,
-            _("%(worker)s er tilbake") % {"worker": absence.person.display_name},
-            _("Hei %(name)s. %(worker)s er tilbake på jobb og er kontaktpersonen din igjen. Telefon: %(phone)s.")
-            % {"name": case.service_user.first_name, "worker": absence.person.display_name,
-               "phone": display_phone(absence.person.phone or case.unit.duty_phone)},
+            words=partial(_return_words, absence, case),
             about=absence,
             dedupe_key=f"absence:{absence.pk}:return:{case.service_user_id}",
         ):
             told += 1
     absence.return_announced_at = timezone.now()
-    save_with_history(absence, None, _("Brukerne er varslet om at fraværet er over"))
+    save_with_history(absence, None, gettext_lazy("Brukerne er varslet om at fraværet er over"))
     return told
+
+
+def _return_words(absence: Absence, case: FollowUp) -> tuple[str, str]:
+    person = absence.person
+    return (
+        _("%(worker)s er tilbake") % {"worker": person.display_name},
+        _("Hei %(name)s. %(worker)s er tilbake på jobb og er kontaktpersonen din igjen. Telefon: %(phone)s.")
+        % {"name": case.service_user.first_name, "worker": person.display_name,
+           "phone": display_phone(person.phone or case.unit.duty_phone)},
+    )
 
 
 @transaction.atomic
@@ -462,7 +530,7 @@ def cancel_absence(actor: User, absence: Absence) -> Absence:
         raise ServiceError(_("Fraværet er allerede slettet."))
     person = absence.person
     absence.cancelled_at = timezone.now()
-    save_with_history(absence, actor, _("Fravær slettet"))
+    save_with_history(absence, actor, gettext_lazy("Fravær slettet"))
     handed_back = list(
         Appointment.objects.filter(original_trust_person=person, status=Appointment.Status.COVERED,
                                    starts_at__gt=timezone.now())
@@ -473,27 +541,33 @@ def cancel_absence(actor: User, absence: Absence) -> Absence:
         appointment.trust_person = person
         appointment.original_trust_person = None
         appointment.status = Appointment.Status.PLANNED
-        appointment.status_note = _("Tilbake hos %(name)s") % {"name": person.display_name}
+        appointment.status_note = record_text(lambda: _("Tilbake hos %(name)s") % {"name": person.display_name})
     if handed_back:
         bulk_update_with_history(
             handed_back, Appointment, ["trust_person", "original_trust_person", "status", "status_note"],
-            default_user=actor, default_change_reason=_("Fraværet er slettet"),
+            default_user=actor, default_change_reason=record_text(gettext_lazy("Fraværet er slettet")),
         )
         _cancel_pending_reminders_many(handed_back)
     if absence.announced_at is not None:
         outbox.notify_many([
             outbox.build(
                 case.service_user,
-                _("%(worker)s er likevel på jobb") % {"worker": person.display_name},
-                _("Hei %(name)s. %(worker)s er likevel ikke borte, og er kontaktpersonen din som vanlig. "
-                  "Avtaler som ikke ble avlyst, blir som først avtalt.")
-                % {"name": case.service_user.first_name, "worker": person.display_name},
+                words=partial(_withdrawn_words, person, case.service_user),
                 about=absence,
                 dedupe_key=f"absence:{absence.pk}:withdrawn:{case.service_user_id}",
             )
             for case in cases_of(person)
         ])
     return absence
+
+
+def _withdrawn_words(person: User, su) -> tuple[str, str]:
+    return (
+        _("%(worker)s er likevel på jobb") % {"worker": person.display_name},
+        _("Hei %(name)s. %(worker)s er likevel ikke borte, og er kontaktpersonen din som vanlig. "
+          "Avtaler som ikke ble avlyst, blir som først avtalt.")
+        % {"name": su.first_name, "worker": person.display_name},
+    )
 
 
 # --- permanent change of trust person ------------------------------------------------------------------------
@@ -518,28 +592,32 @@ def change_trust_person(actor: User, case: FollowUp, new_trust_person: User, han
         Handover(follow_up=case, from_person=case.trust_person, to_person=new_trust_person,
                  note=handover_note.strip(), created_by=actor),
         actor,
-        _("Ny tillitsperson"),
+        gettext_lazy("Ny tillitsperson"),
     )
     old = case.trust_person
     case.trust_person = new_trust_person
     case.deputy = deputy
-    case.user_notice = _("Du har fått ny kontaktperson: %(new)s. %(old)s har skrevet et notat om overføringen "
-                         "som du kan lese.") % {"new": new_trust_person.display_name, "old": old.display_name}
-    case.user_notice_at = timezone.now()
-    save_with_history(case, actor, _("Ny tillitsperson: %(name)s") % {"name": new_trust_person.display_name})
     su = case.service_user
+    # The notice on Min side is for the user: in their language, as a message to them.
+    case.user_notice = compose(
+        lambda: _("Du har fått ny kontaktperson: %(new)s. %(old)s har skrevet et notat om overføringen som du kan "
+                  "lese.") % {"new": new_trust_person.display_name, "old": old.display_name},
+        outbox.language_of(su),
+    )
+    case.user_notice_at = timezone.now()
+    save_with_history(case, actor, lambda: _("Ny tillitsperson: %(name)s") % {"name": new_trust_person.display_name})
     outbox.notify(
         su,
-        _("Du har fått ny kontaktperson"),
-        _("Hei %(name)s. Fra nå er %(new)s kontaktpersonen din, i stedet for %(old)s. Telefon: %(phone)s.")
+        gettext_lazy("Du har fått ny kontaktperson"),
+        lambda: _("Hei %(name)s. Fra nå er %(new)s kontaktpersonen din, i stedet for %(old)s. Telefon: %(phone)s.")
         % {"name": su.first_name, "new": new_trust_person.display_name, "old": old.display_name,
            "phone": display_phone(new_trust_person.phone or case.unit.duty_phone)},
         about=case,
     )
     outbox.notify(
         new_trust_person,
-        _("Ny sak: %(user)s") % {"user": su.full_name},
-        _("Du er ny tillitsperson for %(user)s. Les overføringsnotatet fra %(old)s.")
+        lambda: _("Ny sak: %(user)s") % {"user": su.full_name},
+        lambda: _("Du er ny tillitsperson for %(user)s. Les overføringsnotatet fra %(old)s.")
         % {"user": su.full_name, "old": old.display_name},
         about=case,
         channel=outbox.Channel.IN_APP,

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from koordinator import access, continuity
@@ -53,8 +54,8 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @require_GET
 def appointments(request: HttpRequest) -> HttpResponse:
     _require_worker(request)
-    today, this_week = continuity.appointments_for_worker(request.user)
-    return render(request, "koordinator/continuity/appointments.html", {"today": today, "this_week": this_week})
+    days = continuity.appointments_for_worker(request.user, continuity.first_day_from(request.GET.get("fra")))
+    return render(request, "koordinator/continuity/appointments.html", {"days": days})
 
 
 @login_required
@@ -160,8 +161,11 @@ def absence_register(request: HttpRequest) -> HttpResponse:
         else:
             # The appointments shown name users: in their access log, as in the API's preview (once a day).
             access.record_access(request.user, [a.service_user_id for a in in_period],
-                                 _("Avtaler (før registrering av fravær)"), AccessEvent.Channel.WEB, listing=True)
-            add_decision_fields(form, in_period)
+                                 gettext_lazy("Avtaler (før registrering av fravær)"), AccessEvent.Channel.WEB,
+                                 listing=True)
+            covers = continuity.absence_covers(person, form.cleaned_data["starts_on"], form.cleaned_data["ends_on"],
+                                               in_period)
+            add_decision_fields(form, [covers[a.pk] for a in in_period])
             if "confirm" in request.POST and form.is_valid():
                 try:
                     result = continuity.register_absence(
@@ -175,7 +179,9 @@ def absence_register(request: HttpRequest) -> HttpResponse:
                 else:
                     _report_absence(request, result)
                     return redirect("absences")
-            preview = {"gaps": gaps, "appointments": in_period, "person": person}
+            preview = {"gaps": gaps, "appointments": in_period, "person": person,
+                       "deputy_away": any(not c.deputy_free for c in covers.values()),
+                       "started": form.cleaned_data["starts_on"] <= timezone.localdate()}
     return render(request, "koordinator/continuity/absence_form.html", {"form": form, "preview": preview})
 
 
@@ -185,7 +191,8 @@ def _report_absence(request: HttpRequest, result: continuity.AbsenceResult) -> N
     else:
         messages.success(request, _("Fraværet er registrert. Brukerne får beskjed dagen før det begynner."))
     if result.covered or result.cancelled:
-        messages.info(request, _("%(covered)s avtaler er gitt til stedfortreder, %(cancelled)s er avlyst.")
+        messages.info(request, _("%(covered)s avtaler er gitt til stedfortreder eller en kollega, %(cancelled)s er "
+                                 "avlyst. Brukerne det gjelder, har fått beskjed nå.")
                       % {"covered": len(result.covered), "cancelled": len(result.cancelled)})
     for gap in result.gaps:
         messages.warning(request, _("Ingen dekning: %(reason)s") % {"reason": gap.reason})
@@ -244,7 +251,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     report = continuity.coverage_gaps(request.user)
     # The users named on the page go in their access log, as in the API's coverage (once a day).
     access.record_access(request.user, [case.service_user_id for case, _mine, _theirs in report.uncovered],
-                         _("Dekningsoversikt"), AccessEvent.Channel.WEB, listing=True)
+                         gettext_lazy("Dekningsoversikt"), AccessEvent.Channel.WEB, listing=True)
     return render(request, "koordinator/continuity/coverage.html", {"report": report})
 
 
@@ -265,5 +272,6 @@ def change_trust_person(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Ny tillitsperson er satt. Brukeren får beskjed med navnet."))
             return redirect(case)
-    access.record_access(request.user, [case.service_user], _("Bytte av tillitsperson"), AccessEvent.Channel.WEB)
+    access.record_access(request.user, [case.service_user], gettext_lazy("Bytte av tillitsperson"),
+                         AccessEvent.Channel.WEB)
     return render(request, "koordinator/continuity/change_trust_person.html", {"case": case, "form": form})

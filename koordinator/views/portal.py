@@ -31,7 +31,6 @@ from koordinator.models import (
 )
 from koordinator.portal_forms import ContactForm, PortalConsentForm
 from koordinator.sections import MY_PAGE, render_sections
-from koordinator.timeutil import day_bounds
 
 ACCESS_LOG_PAGE_SIZE = 50
 MY_PAGE_MESSAGES = 5  # the latest few; the rest are one click away on «Varsler»
@@ -68,16 +67,19 @@ STATUS_TEXT = {
 _STATE_ORDER = {"valid": 0, "future": 1, "expired": 2, "withdrawn": 3}
 
 
-def _upcoming_appointments(user: User, service_user: ServiceUser) -> list[dict]:
-    """The user's live appointments from the start of today, each with a plain day word when it is near.
+def _upcoming_appointments(user: User, service_user: ServiceUser, first: datetime.date | None = None) -> list[dict]:
+    """The user's live appointments for seven days from ``first`` (today), each with a plain day word when it is
+    near; «Neste uke» shows the seven after.
 
     Today's stay on the list all day: a visit at 10.00 that a deputy took over is still worth seeing at 10.30.
     """
     today = timezone.localdate()
+    first = first or today
     appointments = (
         Appointment.objects.for_user(user)
         .upcoming()
-        .filter(service_user=service_user, starts_at__gte=day_bounds(today)[0])
+        .filter(service_user=service_user)
+        .between(first, first + datetime.timedelta(days=continuity.DAYS_SHOWN - 1))
         .select_related("trust_person", "original_trust_person")
         .order_by("starts_at", "pk")
     )
@@ -143,6 +145,7 @@ def my_page(request):
         .select_related("grantee_user", "grantee_organisation"),
         key=lambda consent: (_STATE_ORDER[consent.state], consent.valid_until),
     )
+    first_day = continuity.first_day_from(request.GET.get("fra"))
     return render(
         request,
         "koordinator/portal/my_page.html",
@@ -150,7 +153,9 @@ def my_page(request):
             "service_user": service_user,
             "contact": contact,
             "service_phone": service_phone,
-            "appointments": _upcoming_appointments(request.user, service_user),
+            "appointments": _upcoming_appointments(request.user, service_user, first_day),
+            # The seven days shown, for the «Neste uke» and «Forrige uke» links.
+            "appointment_days": continuity.AppointmentDays(first_day, timezone.localdate(), []),
             "notes": list(outbox.inbox(request.user)[:MY_PAGE_MESSAGES]),
             "cases": [
                 {

@@ -90,7 +90,7 @@ def minutes_awaiting_owner(user: User) -> list[Minutes]:
 class ChairWork:
     """What waits for a trust person in the groups of the cases they follow up (for *Min arbeidsliste*)."""
 
-    this_week: list[Meeting]
+    coming: list[Meeting]  # planned, from now to the end of the sixth day after today (seven days, not a week)
     minutes_waiting: list[Meeting]  # started, not cancelled, minutes missing or not marked ready
     disputed: list[Minutes]  # the user disagrees with something
     overdue_items: list[ActionItem]
@@ -99,7 +99,8 @@ class ChairWork:
 def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.datetime | None = None
                ) -> ChairWork:
     """For the trust person: in the open groups of the cases they are trust person for (and meetings whose chair
-    was handed to them), the planned meetings left this week, meetings whose minutes are not marked ready yet,
+    was handed to them), the planned meetings of the next seven days (today included: on a Sunday evening Monday's
+    meeting is there), meetings whose minutes are not marked ready yet,
     minutes the user disagrees with, and overdue open action items. Four queries however many groups."""
     day = day or timezone.localdate()
     now = now or timezone.now()
@@ -111,10 +112,10 @@ def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.da
     # The worklist shows the user's name and the place: only the service user is joined in (every joined model's
     # columns cost time to select and build, and this runs on every view of the worklist).
     meetings = Meeting.objects.for_user(user).filter(mine).select_related("group__follow_up__service_user")
-    week_end = datetime.datetime.combine(day - datetime.timedelta(days=day.weekday()) + datetime.timedelta(days=7),
-                                         datetime.time.min, tzinfo=timezone.get_current_timezone())
-    this_week = list(meetings.planned().filter(starts_at__gte=now, starts_at__lt=week_end)
-                     .order_by("starts_at", "pk"))
+    seventh_day_ends = datetime.datetime.combine(day + datetime.timedelta(days=7), datetime.time.min,
+                                                 tzinfo=timezone.get_current_timezone())
+    coming = list(meetings.planned().filter(starts_at__gte=now, starts_at__lt=seventh_day_ends)
+                  .order_by("starts_at", "pk"))
     waiting = list(
         meetings.not_cancelled().filter(starts_at__lte=now)
         .filter(Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT))
@@ -125,4 +126,4 @@ def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.da
         .select_related("meeting__group__follow_up__service_user").order_by("meeting__starts_at", "pk")
     )
     overdue = list(action_items(user, overdue=True, day=day).filter(group_id__in=groups))
-    return ChairWork(this_week, waiting, disputed, overdue)
+    return ChairWork(coming, waiting, disputed, overdue)

@@ -146,11 +146,13 @@ def test_tillit2_is_on_holiday_from_next_monday_for_two_weeks_announced_the_day_
     assert holiday.ends_on == holiday.starts_on + datetime.timedelta(days=13)
     assert holiday.announce_return
     assert holiday.announced_at is None  # run_reminders tells the users the day before
-    assert not Notification.objects.filter(dedupe_key__startswith=f"absence:{holiday.pk}:").exists()
-    # bruker2's meeting in the holiday was handed to the case's deputy when the holiday was registered.
+    # bruker2's meeting in the holiday was handed to the case's deputy when the holiday was registered, and
+    # bruker2 was told at once; nobody else has heard of the holiday yet.
     meeting = Appointment.objects.get(service_user__user__username="bruker2")
     assert holiday.starts_on <= timezone.localtime(meeting.starts_at).date() <= holiday.ends_on
     assert (meeting.trust_person.username, meeting.status) == ("tillit1", Appointment.Status.COVERED)
+    told = Notification.objects.filter(dedupe_key__startswith=f"absence:{holiday.pk}:")
+    assert list(told.values_list("dedupe_key", flat=True)) == [f"absence:{holiday.pk}:appointment:{meeting.pk}"]
 
 
 def test_appointments_this_week_and_next_include_bruker1_at_a_cafe_with_tillit1_tomorrow():

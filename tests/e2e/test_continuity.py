@@ -124,7 +124,7 @@ def test_the_leader_registers_sick_leave_and_the_user_sees_the_notice_and_the_de
     leader.locator("main").get_by_role("button", name="Lagre fraværet og varsle").click()
     leader.wait_for_url(re.compile(r"/fravaer/$"))
     assert "Brukerne får beskjed nå" in leader.locator("body").inner_text()
-    assert "1 avtaler er gitt til stedfortreder, 0 er avlyst" in leader.locator("body").inner_text()
+    assert "1 avtaler er gitt til stedfortreder eller en kollega, 0 er avlyst" in leader.locator("body").inner_text()
     assert "Sigrid Aune" in leader.locator("main").inner_text()
 
     # The user: the bell counts the new messages; Min side shows the notice and the deputy as contact now.
@@ -238,7 +238,7 @@ def test_choosing_to_cancel_an_appointment_cancels_it(new_page):
     group.get_by_label("Avlys avtalen").check()
     page.locator("main").get_by_role("button", name="Lagre fraværet og varsle").click()
     page.wait_for_url(re.compile(r"/fravaer/$"))
-    assert "0 avtaler er gitt til stedfortreder, 1 er avlyst" in page.locator("body").inner_text()
+    assert "0 avtaler er gitt til stedfortreder eller en kollega, 1 er avlyst" in page.locator("body").inner_text()
     appointment = Appointment.objects.get(
         original_trust_person__isnull=True, trust_person__username="tillit5", starts_at__date__gte=monday
     )

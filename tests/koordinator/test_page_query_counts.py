@@ -215,7 +215,7 @@ def test_the_appointments_page_is_flat_in_appointments(client, world):
     appointments(world.case, 29, MONDAY + datetime.timedelta(days=2), hour=8)
     Appointment.objects.filter(follow_up__in=cases[::2]).update(original_trust_person=world.deputy)
     thirty = qc.get(client, path)
-    assert len(thirty.context["today"]) == 30 and len(thirty.context["this_week"]) == 30
+    assert len(thirty.context["days"].on_first_day) == 30 and len(thirty.context["days"].after_first_day) == 30
     qc.assert_same(one, thirty, "appointments")
     assert_flat_in_bergen(world, client, path, thirty, "appointments")
 

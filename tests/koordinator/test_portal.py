@@ -340,7 +340,7 @@ def test_without_an_open_case_there_is_no_contact_now(client, world):
 
 def test_my_appointments_show_time_place_and_who_comes(client, names):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    later = timezone.localdate() + datetime.timedelta(days=9)
+    later = timezone.localdate() + datetime.timedelta(days=5)
     appointment(names, at(tomorrow, 10), about="Gå gjennom planen")
     appointment(names, at(later, 13, 30), place=Appointment.Place.CAFE, place_detail="Dromedar")
     login(client, names.owner)
@@ -371,7 +371,7 @@ def test_cancelled_moved_done_and_past_appointments_are_not_listed(client, names
     appointment(names, at(timezone.localdate() - datetime.timedelta(days=1), 9), about="i går")
     login(client, names.owner)
     shown = section_of(client.get(MY_PAGE), "avtaler-tittel")
-    assert "Du har ingen avtaler framover." in shown
+    assert "Du har ingen avtaler de neste sju dagene." in shown
     assert "status" not in shown and "i går" not in shown
 
 

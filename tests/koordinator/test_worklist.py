@@ -128,19 +128,25 @@ def test_query_count_does_not_grow_with_the_caseload(client, world, clock):
 # --- today, covering for a colleague, and the links to the continuity pages ------------------------------------
 
 
-def test_today_lists_only_todays_live_appointments_where_i_meet_with_links_to_the_case(client, world, clock):
+def test_the_box_lists_the_next_seven_days_live_appointments_where_i_meet_with_links_to_the_case(
+    client, world, clock
+):
     ten = appointment(world.case, at(MONDAY, 10), about="Hjemmebesøk")
     eight = appointment(world.case, at(MONDAY, 8))
     appointment(world.case, at(MONDAY, 12), status=Appointment.Status.CANCELLED, about="Avlyst besøk")
-    appointment(world.case, at(TUESDAY, 10), about="I morgen")
+    tomorrow = appointment(world.case, at(TUESDAY, 10), about="Samtale i morgen")
+    appointment(world.case, at(MONDAY + datetime.timedelta(days=7), 10), about="Om en uke")
     appointment(world.other_case, at(MONDAY, 11), about="Kollegaens avtale")
     response = login(client, world.trust_person).get(URL)
     assert response.context["worklist"].today == [eight, ten]
+    assert response.context["worklist"].coming == [eight, ten, tomorrow]
     page = response.content.decode()
-    today = page[page.index('id="i-dag"'):page.index('id="mine-saker"')]
-    assert "kl. 10.00" in today and "Hjemmebesøk" in today
-    assert reverse("followup_detail", args=[world.case.pk]) in today
-    for absent in ("Avlyst besøk", "I morgen", "Kollegaens avtale"):
+    box = page[page.index('id="i-dag"'):page.index('id="mine-saker"')]
+    assert "I dag kl. 10.00" in box and "Hjemmebesøk" in box
+    assert "I morgen kl. 10.00" in box and "Samtale i morgen" in box
+    assert reverse("followup_detail", args=[world.case.pk]) in box
+    assert f'{reverse("appointments")}?fra=2026-11-30' in box  # «Neste uke»
+    for absent in ("Avlyst besøk", "Om en uke", "Kollegaens avtale"):
         assert absent not in page
 
 
@@ -154,8 +160,8 @@ def test_today_says_when_i_cover_for_an_absent_colleague(client, world, clock):
     assert login(client, world.trust_person).get(URL).context["worklist"].today == []
 
 
-def test_no_appointments_today_says_so(client, world, clock):
-    assert "Ingen avtaler i dag." in login(client, world.trust_person).get(URL).content.decode()
+def test_no_appointments_in_the_next_seven_days_says_so(client, world, clock):
+    assert "Ingen avtaler de neste sju dagene." in login(client, world.trust_person).get(URL).content.decode()
 
 
 def test_it_links_to_my_appointments_and_absences(client, world, clock):

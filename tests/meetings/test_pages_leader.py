@@ -205,7 +205,7 @@ def test_minutes_awaiting_the_owner(world, minutes):
 def test_chair_work_includes_meetings_handed_to_the_deputy(world, meeting):
     services.hand_over_chair(world.leader, meeting, world.deputy)
     work = selectors.chair_work(world.deputy, day=meeting.local_date)
-    assert work.this_week == [meeting]
+    assert work.coming == [meeting]
     # The deputy does not get the coordinator's groups, only the meetings handed to them.
     assert work.overdue_items == [] and work.disputed == [] and work.minutes_waiting == []
 
