@@ -7,7 +7,7 @@ for a page and a place on it; the core's view calls :func:`render_sections`, whi
 renders what it returns. The function runs in the view, before the page is rendered, so what it reads it may
 record in the access log there (nothing is written while a template renders)::
 
-    @register_page_section(MY_PAGE, order=10)
+    @register_page_section(MY_PAGE_FIRST, order=10)
     def my_plan(request) -> Section | None:
         return Section("plans/partials/my_plan_box.html", {...})
 
@@ -31,7 +31,9 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-# Min side, between the case and the consents.
+# Min side: what the user needs first, right after «Kontakten din nå» and the next appointment (their next steps,
+# their crisis plan), within the first two screens of a phone; and further down, after the messages and the case.
+MY_PAGE_FIRST = "my_page_first"
 MY_PAGE = "my_page"
 # The partner's home (*Mine brukere*): at the top, and after the list of users.
 PARTNER_HOME_TOP = "partner_home_top"

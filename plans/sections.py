@@ -1,5 +1,6 @@
-"""The plans' parts of the core's pages (``koordinator.sections``): «Min plan» and «Kriseplanen min» on Min side,
-and the emergency-access link on the partner's home."""
+"""The plans' parts of the core's pages (``koordinator.sections``): «Min plan» and «Kriseplanen min» at the top of
+Min side (``MY_PAGE_FIRST``: within the first two screens of a phone), and the emergency-access link on the partner's
+home."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from koordinator.sections import (
     CASE_LINKS,
-    MY_PAGE,
+    MY_PAGE_FIRST,
     PARTNER_HOME_TOP,
     Link,
     Section,
@@ -26,7 +27,7 @@ from plans.models import Plan, Step
 NEXT_STEPS_SHOWN = 3
 
 
-@register_page_section(MY_PAGE, order=10)
+@register_page_section(MY_PAGE_FIRST, order=10)
 def my_plan(request) -> Section:
     """The owner's plan in a few lines: status, the next open steps (an overdue one gently marked), progress.
 
@@ -47,7 +48,7 @@ def my_plan(request) -> Section:
     return Section("plans/partials/my_plan_section.html", context)
 
 
-@register_page_section(MY_PAGE, order=20)
+@register_page_section(MY_PAGE_FIRST, order=20)
 def my_crisis_plan(request) -> Section:
     """A link to the owner's crisis plan («Plan B»). No query."""
     return Section("plans/crisis/partials/my_crisis_plan_section.html")

@@ -30,10 +30,12 @@ from koordinator.models import (
     User,
 )
 from koordinator.portal_forms import ContactForm, PortalConsentForm
-from koordinator.sections import MY_PAGE, render_sections
+from koordinator.sections import MY_PAGE, MY_PAGE_FIRST, render_sections
+from koordinator.timeutil import day_bounds
 
 ACCESS_LOG_PAGE_SIZE = 50
-MY_PAGE_MESSAGES = 5  # the latest few; the rest are one click away on «Varsler»
+# The newest few; the rest are one click away on «Varsler», so the page stays short however many messages arrive.
+MY_PAGE_MESSAGES = 3
 
 
 def _own_service_user(request) -> ServiceUser:
@@ -98,6 +100,44 @@ def _upcoming_appointments(user: User, service_user: ServiceUser, first: datetim
     ]
 
 
+def _next_appointment(user: User, service_user: ServiceUser) -> dict | None:
+    """The user's next live appointment (from the start of today, however far ahead), for the top of Min side.
+
+    One query on the (service user, start) index.
+    """
+    today = timezone.localdate()
+    appointment = (
+        Appointment.objects.for_user(user)
+        .upcoming()
+        .filter(service_user=service_user, starts_at__gte=day_bounds(today)[0])
+        .select_related("trust_person", "original_trust_person")
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if appointment is None:
+        return None
+    near = {today: _("I dag"), today + datetime.timedelta(days=1): _("I morgen")}
+    return {
+        "appointment": appointment,
+        "day": near.get(timezone.localtime(appointment.starts_at).date()),
+        "instead_of": appointment.original_trust_person
+        if appointment.original_trust_person_id and appointment.original_trust_person_id != appointment.trust_person_id
+        else None,
+    }
+
+
+def _notice(case: FollowUp) -> str:
+    """The case's note to the user, unless it only says again what the card already says: the status, and who the
+    trust person is. The note is kept as it was written («Du kan ta kontakt med Ingrid Moe når du vil»), so shown
+    on a day Ingrid is away it would send the user to someone who is not there; «Kontakten din nå» says who is."""
+    notice = (case.user_notice or "").strip()
+    template = services.STATUS_NOTICES.get(case.status)
+    repeats = {str(STATUS_TEXT[case.status]).strip()}
+    if template:
+        repeats.add(str(template % {"worker": case.trust_person.display_name}).strip())
+    return "" if notice in repeats else notice
+
+
 def _latest_handovers(cases: list[FollowUp]) -> dict[int, Handover]:
     """The latest handover note of each case, in one query."""
     if not cases:
@@ -135,7 +175,10 @@ def my_page(request):
         continuity.standing_deputies({case.trust_person_id for case in shown_cases}) if shown_cases else {}
     )
     handovers = _latest_handovers(shown_cases)
-    contact = continuity.my_contact_now(service_user)
+    # «Kontakten din nå»: the one rule for whom the user should contact today. The case card below says the same:
+    # a trust person who is away is shown as away, not as someone to call.
+    contact = continuity.my_contact_now(service_user)  # about the newest open case, open_cases[0]
+    away = contact is not None and contact.role != "primary"
     # A deputy with no phone of their own is reached through the service, as the absence notice says.
     unit = open_cases[0].unit if open_cases else None
     service_phone = (unit.duty_phone or unit.phone) if unit else ""
@@ -146,6 +189,8 @@ def my_page(request):
         key=lambda consent: (_STATE_ORDER[consent.state], consent.valid_until),
     )
     first_day = continuity.first_day_from(request.GET.get("fra"))
+    # One more than shown tells whether there are older ones, without counting them.
+    notes = list(outbox.inbox(request.user)[:MY_PAGE_MESSAGES + 1])
     return render(
         request,
         "koordinator/portal/my_page.html",
@@ -153,21 +198,28 @@ def my_page(request):
             "service_user": service_user,
             "contact": contact,
             "service_phone": service_phone,
+            "next_appointment": _next_appointment(request.user, service_user),
             "appointments": _upcoming_appointments(request.user, service_user, first_day),
             # The seven days shown, for the «Neste uke» and «Forrige uke» links.
             "appointment_days": continuity.AppointmentDays(first_day, timezone.localdate(), []),
-            "notes": list(outbox.inbox(request.user)[:MY_PAGE_MESSAGES]),
+            "notes": notes[:MY_PAGE_MESSAGES],
+            "older_notes": len(notes) > MY_PAGE_MESSAGES,
             "cases": [
                 {
                     "case": case,
                     "status_text": STATUS_TEXT[case.status],
                     "deputy": continuity.effective_deputy(case, standing),
                     "handover": handovers.get(case.pk),
+                    "notice": _notice(case),
+                    # The trust person is away today: «Kontakten din nå» names who to contact instead.
+                    "away_until": contact.until if away and case.pk == open_cases[0].pk else None,
                 }
                 for case in shown_cases
             ],
             "consents": consents,
-            # The apps' parts (the plan, the crisis plan, the next meeting), through the registry.
+            # The apps' parts through the registry: first the plan's next steps and the crisis plan, right after
+            # «Kontakten din nå» and the next appointment; further down the next meeting.
+            "first_sections": render_sections(request, MY_PAGE_FIRST),
             "sections": render_sections(request, MY_PAGE),
         },
     )

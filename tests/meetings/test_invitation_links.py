@@ -42,7 +42,7 @@ def test_the_sms_and_the_e_mail_keep_the_whole_address(world, invited, gp_member
         assert tokens.read_apology_token(match.group(1))[0] == invited.pk
 
 
-@pytest.mark.parametrize("url_name", ["notifications"])
+@pytest.mark.parametrize("url_name", ["notifications", "my_page"])
 def test_in_the_app_the_invitation_has_a_short_link_and_no_address(client, world, invited, url_name):
     [sms] = notifications_to(world.owner_su)
     path = re.search(r"/ansvarsgrupper/forfall/[^/\s]+/", sms.body).group(0)
