@@ -60,7 +60,8 @@ def _meeting_message(meeting: Meeting):
         return (
             _("Påminnelse: ansvarsgruppen til %(name)s i morgen") % {"name": su.full_name},
             _("Møte i ansvarsgruppen til %(name)s %(when)s. Sted: %(place)s.")
-            % {"name": su.full_name, "when": when, "place": meeting.place_text},
+            % {"name": su.full_name, "when": when, "place": meeting.place_text
+               if r.member.kind == GroupMember.Kind.COORDINATOR else meeting.place_for_partner},
         )
 
     return message

@@ -127,6 +127,14 @@ class Meeting(TimeAndPlace, models.Model):
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
 
+    @property
+    def place_for_partner(self) -> str:
+        """The place as a partner member reads it. A partner does not see the user's address, so «Hjemme hos
+        brukeren» with no address written on the meeting says where to get it."""
+        if self.place == self.Place.USER_HOME and not self.place_detail:
+            return str(_("Hjemme hos brukeren – adressen får du av tillitspersonen"))
+        return self.place_text
+
 
 class AttendanceQuerySet(GatedQuerySet):
     gate_name = "meeting_attendance"

@@ -117,6 +117,8 @@ class GroupSummary:
     next_meeting: Meeting | None
     open_items: int
     overdue_items: int
+    # Who reads it: "owner" (the user), "staff" (the coordinator) or "partner"; says how the place is shown.
+    reader: str = "partner"
 
 
 def my_groups(user: User, *, day: datetime.date | None = None) -> list[GroupSummary]:
@@ -137,7 +139,13 @@ def my_groups(user: User, *, day: datetime.date | None = None) -> list[GroupSumm
     for group_id, due_on in my_action_items(user).filter(group__in=groups).values_list("group_id", "due_on"):
         open_items[group_id] += 1
         overdue[group_id] += due_on < day
-    summaries = [GroupSummary(g, next_of.get(g.pk), open_items[g.pk], overdue[g.pk]) for g in groups]
+
+    def reader(group: Group) -> str:
+        if a.service_user_id is not None and a.service_user_id == group.follow_up.service_user_id:
+            return "owner"
+        return "staff" if group.follow_up.trust_person_id == a.user_id else "partner"
+
+    summaries = [GroupSummary(g, next_of.get(g.pk), open_items[g.pk], overdue[g.pk], reader(g)) for g in groups]
     far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
     return sorted(summaries, key=lambda s: (s.next_meeting.starts_at if s.next_meeting else far, s.group.pk))
 

@@ -118,7 +118,9 @@ def _invitation(meeting: Meeting, what: str):
                 if link:
                     body += " " + _("Eller bruk lenken: %(link)s") % {"link": link}
             return subject, body
-        names = {"name": su.full_name, "when": when, "place": meeting.place_text}
+        # A partner does not see the user's address: «Hjemme hos brukeren» says where to get it.
+        place = meeting.place_text if r.member.kind == GroupMember.Kind.COORDINATOR else meeting.place_for_partner
+        names = {"name": su.full_name, "when": when, "place": place}
         if what == "new":
             subject = _("Innkalling: ansvarsgruppen til %(name)s, %(date)s") % {
                 "name": su.full_name, "date": no_date(meeting.local_date)}

@@ -19,7 +19,7 @@ from plans.models import PlanRevision
 from tests.conftest import login
 from tests.meetings.conftest import days, later, past_meeting
 from tests.meetings.page_helpers import access_events, post, text, url
-from tests.plans.helpers import fresh
+from tests.plans.helpers import fresh, notifications_to
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +206,33 @@ def test_the_owner_reads_the_place_in_their_own_words(client, world, meeting):
     assert "Møte i ansvarsgruppen din" in page and "Hjemme hos deg" in page
     assert url("agenda_propose", meeting.pk) in page and url("meeting_apologies", meeting.pk) in page
     assert url("meeting_edit", meeting.pk) not in page
+
+
+HOME_FOR_PARTNER = "Hjemme hos brukeren – adressen får du av tillitspersonen"
+
+
+def test_a_partner_is_not_sent_to_a_home_without_an_address(client, world, group, gp_member, nav_member):
+    """A partner does not see the user's address: «Hjemme hos brukeren» alone leaves them without one."""
+    home = services.schedule_meeting(world.trust_person, group, starts_at=later(3), place=Meeting.Place.USER_HOME)
+    for name, args in (("meeting_detail", [home.pk]), ("group_detail", [group.pk]), ("partner_home", [])):
+        page = text(page_for(client, world.partner_valid, name, *args))
+        assert HOME_FOR_PARTNER in page, name
+    invitation = [n for n in notifications_to(world.partner_valid) if n.about_id == home.pk][-1]
+    assert HOME_FOR_PARTNER in invitation.body
+    # Staff know the address; the user reads «hjemme hos deg».
+    page = text(page_for(client, world.trust_person, "meeting_detail", home.pk))
+    assert "Hjemme hos brukeren" in page and HOME_FOR_PARTNER not in page
+    page = text(page_for(client, world.owner, "meeting_detail", home.pk))
+    assert "Hjemme hos deg" in page and "Hjemme hos brukeren" not in page
+    # With the address written on the meeting, the partner reads it.
+    services.change_meeting(world.trust_person, home, place_detail="Storgata 1")
+    page = text(page_for(client, world.partner_valid, "meeting_detail", home.pk))
+    assert "Hjemme hos brukeren: Storgata 1" in page and HOME_FOR_PARTNER not in page
+
+
+def page_for(client, user, name: str, *args):
+    client.logout()
+    return login(client, user).get(url(name, *args))
 
 
 def test_a_partner_without_the_plan_scope_does_not_see_plan_points(client, world, full_agenda):

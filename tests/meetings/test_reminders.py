@@ -42,7 +42,9 @@ def test_every_member_is_reminded_the_day_before_once(world, tomorrow):
     assert to_user.channel == "sms" and "helt greit" in to_user.body
     [to_gp] = reminders_to(world.partner_valid, tomorrow)
     assert to_gp.channel == "email"
+    assert "Hjemme hos brukeren – adressen får du av tillitspersonen" in to_gp.body  # a partner has no address
     assert reminders_to(world.partner_org_member, tomorrow) and reminders_to(world.trust_person, tomorrow)
+    assert "Sted: Hjemme hos brukeren." in reminders_to(world.trust_person, tomorrow)[0].body
     assert reminders.meeting_reminders(later(0, hour=13)) == 0
     assert reminders.meeting_reminders(later(0, hour=18)) == 0
 
