@@ -91,6 +91,48 @@ class Worklist:
     coming_next: datetime.date | None = None
     # Colleagues' absences the user covers as deputy, going on or starting within a week.
     covering: list[Absence] = field(default_factory=list)
+    # The cases the user covers today, their trust person being away.
+    covered_now: set[int] = field(default_factory=set)
+
+    # On a phone the list stays short: the most urgent cases (see ``by_urgency``) are shown, the rest folded.
+    @property
+    def primary_shown(self) -> list[FollowUp]:
+        return self.primary[:WORKLIST_SHOWN]
+
+    @property
+    def primary_folded(self) -> list[FollowUp]:
+        return self.primary[WORKLIST_SHOWN:]
+
+    @property
+    def deputy_shown(self) -> list[FollowUp]:
+        """As deputy, the cases of a colleague who is away today: those are the user's to follow up now."""
+        return [case for case in self.as_deputy if case.pk in self.covered_now]
+
+    @property
+    def deputy_folded(self) -> list[FollowUp]:
+        return [case for case in self.as_deputy if case.pk not in self.covered_now]
+
+
+# *Min arbeidsliste* shows this many of the user's own cases; the others are one tap away (``<details>``).
+WORKLIST_SHOWN = 5
+
+
+def by_urgency(cases: list[FollowUp], covered_now: set[int] | frozenset = frozenset()) -> list[FollowUp]:
+    """The most urgent first: cases covered today for an absent colleague; then those nobody has had contact with
+    for a while (``case.quiet``, the longest first); then new ones (intake); then the rest. Ended cases last. The
+    order within each kind is kept (by name)."""
+
+    def key(case: FollowUp):
+        quiet = getattr(case, "quiet", None)
+        return (
+            case.status == FollowUp.Status.ENDED,
+            case.pk not in covered_now,
+            quiet is None,
+            -quiet.days if quiet is not None else 0,
+            case.status != FollowUp.Status.INTAKE,
+        )
+
+    return sorted(cases, key=key)
 
 
 def worklist(user: User, *, include_ended: bool = False) -> Worklist:
@@ -110,14 +152,19 @@ def worklist(user: User, *, include_ended: bool = False) -> Worklist:
     as_deputy = list(base.filter(Q(deputy=user) | Q(deputy__isnull=True, trust_person_id__in=standing_for)))
     # «Ingen kontakt på N dager»: ``case.quiet`` on every case in both lists, in one query.
     followup_log.mark_quiet(user, primary + as_deputy)
+    covers = continuity.covered_absences(user)
+    today = timezone.localdate()
+    covered_now = {case.pk for absence, cases in covers.pairs if absence.starts_on <= today <= absence.ends_on
+                   for case in cases}
     return Worklist(
-        primary=primary,
-        as_deputy=as_deputy,
+        primary=by_urgency(primary),
+        as_deputy=by_urgency(as_deputy, covered_now),
         include_ended=include_ended,
         today=days.on_first_day,
         coming=days.items,
         coming_next=days.next_first,
-        covering=[absence for absence, _cases in continuity.covered_absences(user).pairs],
+        covering=[absence for absence, _cases in covers.pairs],
+        covered_now=covered_now,
     )
 
 
@@ -140,6 +187,14 @@ class WorklistSection:
     items: list[WorklistItem]
     empty_text: str = ""
 
+    @property
+    def items_shown(self) -> list[WorklistItem]:
+        return self.items[:WORKLIST_SHOWN]
+
+    @property
+    def items_folded(self) -> list[WorklistItem]:
+        return self.items[WORKLIST_SHOWN:]
+
 
 WORKLIST_SECTIONS: list = []
 
@@ -150,8 +205,12 @@ def register_worklist_section(fn):
 
 
 def worklist_sections(user: User, day: datetime.date | None = None) -> list[WorklistSection]:
+    """Each app's section, its items past their date first (the page shows the first few and folds the rest)."""
     day = day or timezone.localdate()
-    return [section for fn in WORKLIST_SECTIONS if (section := fn(user, day)) is not None]
+    sections = [section for fn in WORKLIST_SECTIONS if (section := fn(user, day)) is not None]
+    for section in sections:
+        section.items.sort(key=lambda item: not item.overdue)
+    return sections
 
 
 # --- the leader's overview ---------------------------------------------------------------------------------
