@@ -8,7 +8,9 @@
   credit card has room for three or four numbers at most. A folded A4 prints on any office or home printer on
   plain paper, with nothing to cut. The sheet has four panels: the two lower ones upright (front cover and back
   cover), the two upper ones upside down, so they read the right way once the sheet is folded (first across,
-  printed side out, then down the middle). A panel whose text is long is shrunk to fit.
+  printed side out, then down the middle). Each panel is set in the largest type its text fits in (16 down to
+  10 pt), so a short text is big and easy to read and does not leave the panel mostly empty; a longer one is
+  shrunk to fit. A line of the call list is «Name – role», never a parenthesis inside another.
 
 The always-included numbers are read when the PDF is made (``selectors.always_included``), never stored. The
 content comes from ``selectors.crisis_plan_page`` (a fixed number of queries); the renderers run none. Opening
@@ -46,6 +48,12 @@ from plans.crisis.selectors import CallEntry, CrisisPage
 from plans.models import CrisisPlan
 
 
+def story_height(story: list, width: float) -> float:
+    """How tall ``story`` is set ``width`` wide, with the space around each part (a little more than a frame
+    takes, which drops the first part's space above)."""
+    return sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story)
+
+
 def _title(page: CrisisPage) -> str:
     return _("Kriseplan for %(name)s") % {"name": page.owner.full_name}
 
@@ -79,8 +87,9 @@ class _Base:
         return [self.p(empty or _("Ikke skrevet ennå."), "small")]
 
     def entry_lines(self, entry: CallEntry, style: str = "body", bullet: str | None = None) -> Paragraph:
-        """«Navn (rolle) – når: 912 34 567», the number in bold."""
-        who = text(entry.name) + (f" ({text(entry.role)})" if entry.role else "")
+        """«Navn – rolle», then «når: 912 34 567» with the number in bold. A dash, not parentheses: a role can have
+        its own («Kontaktpersonen min (tillitsperson)»), and a parenthesis inside another is hard to read."""
+        who = text(entry.name) + (f" – {text(entry.role)}" if entry.role else "")
         line = f"{who}<br/>{text(entry.when)}: <b>{text(entry.phone_display)}</b>"
         if entry.note:
             line += f"<br/>{text(entry.note)}"
@@ -167,9 +176,21 @@ class PocketCardRenderer(_Base):
 
     PANEL_W, PANEL_H = A4[0] / 2, A4[1] / 2
     PAD = 8 * mm
+    # A panel's type, largest first: the first its text fits in is used (KeepInFrame shrinks below the last).
+    SIZES = (16, 15, 14, 13, 12, 11, 10)
 
-    def __init__(self):
-        super().__init__(size=10)
+    def __init__(self, size: int = 10):
+        super().__init__(size=size)
+        self.size = size
+
+    def fitted(self, part) -> list:
+        """``part(renderer)``'s story in the largest type of :attr:`SIZES` it fits the panel in."""
+        inner_w, inner_h = self.PANEL_W - 2 * self.PAD, self.PANEL_H - 2 * self.PAD
+        for size in self.SIZES:
+            story = part(PocketCardRenderer(size))
+            if story_height(story, inner_w) <= inner_h:
+                break
+        return story
 
     def cover(self, page: CrisisPage, printed) -> list:
         now = next((e for e in page.always if e.kind == "contact_now"), None)
@@ -195,8 +216,9 @@ class PocketCardRenderer(_Base):
         return story
 
     def call_list(self, page: CrisisPage) -> list:
-        self.s.setdefault("numbered", self.s["body"].clone("crisis-numbered", leftIndent=5 * mm, bulletIndent=0,
-                                                           spaceAfter=3))
+        size = self.size
+        self.s.setdefault("numbered", self.s["body"].clone("crisis-numbered", leftIndent=size * 1.5, bulletIndent=0,
+                                                           spaceAfter=size * 0.3))
         story = [Paragraph(text(_("Ring i denne rekkefølgen")), self.s["h2"])]
         for number, entry in enumerate(page.call_list, start=1):
             story.append(self.entry_lines(entry, "numbered", bullet=f"{number}."))
@@ -246,12 +268,12 @@ class PocketCardRenderer(_Base):
         self.fold_marks(c)
         w, h = self.PANEL_W, self.PANEL_H
         # Lower half, upright: the front cover (left) and the back cover (right).
-        self.panel(c, 0, 0, self.cover(page, printed), upside_down=False)
-        self.panel(c, w, 0, self.back(page, printed), upside_down=False)
+        self.panel(c, 0, 0, self.fitted(lambda r: r.cover(page, printed)), upside_down=False)
+        self.panel(c, w, 0, self.fitted(lambda r: r.back(page, printed)), upside_down=False)
         # Upper half, upside down: inside left (warning signs) is the top right panel, inside right (the call
         # list) the top left one, as they land when the sheet is folded back and then in half.
-        self.panel(c, w, h, self.warning_signs(page), upside_down=True)
-        self.panel(c, 0, h, self.call_list(page), upside_down=True)
+        self.panel(c, w, h, self.fitted(lambda r: r.warning_signs(page)), upside_down=True)
+        self.panel(c, 0, h, self.fitted(lambda r: r.call_list(page)), upside_down=True)
         c.showPage()
         c.save()
         return f"lommekort-{plan.pk}-v{plan.version}.pdf", "application/pdf", buffer.getvalue()

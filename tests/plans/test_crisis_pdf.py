@@ -77,6 +77,47 @@ def test_the_call_list_on_the_card_is_current_the_deputy_while_the_trust_person_
     assert world.deputy.display_name in text and display_phone("+4791000222") in text
 
 
+def deepest_parenthesis(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def sizes_of(content: bytes) -> dict[str, float]:
+    """Each line of text on the card and the size of its type (points)."""
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes[text.strip()] = size * abs(tm[0] or tm[1] or 1)
+
+    PdfReader(io.BytesIO(content)).pages[0].extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_the_pocket_card_has_no_parenthesis_inside_another(world, crisis_plan):
+    # «Ellen Strand (Kontaktpersonen min (tillitsperson), …)» was hard to read; a role follows a dash.
+    text = flat(render_crisis_pdf(world.owner, crisis_plan, POCKET)[2])
+    assert deepest_parenthesis(text) <= 1, text
+    assert "Eva Nordmann – søster" in text
+
+
+def test_the_pocket_card_sets_each_panel_as_large_as_its_text_fits(world, crisis_plan):
+    """Short text is set large instead of leaving the panels mostly empty (it was 10 pt everywhere); long text
+    shrinks so all of it stays on its panel."""
+    sizes = sizes_of(render_crisis_pdf(world.owner, crisis_plan, POCKET)[2])
+    assert sizes["Rolig, uten mange folk."] >= 14  # the back cover
+    assert sizes["Jeg ringer Eva."] >= 14  # the warning signs, inside left
+    assert min(size for line, size in sizes.items() if "Eva Nordmann" in line) >= 12  # the call list
+    long = " ".join(f"Varseltegn nummer {n}: jeg trekker meg unna og svarer ikke." for n in range(1, 31))
+    services.update_crisis_plan(world.trust_person, crisis_plan, crisis_plan.version, warning_signs=long)
+    content = render_crisis_pdf(world.owner, crisis_plan, POCKET)[2]
+    assert "Varseltegn nummer 30" in flat(content)  # all of it, on its panel
+    assert max(size for line, size in sizes_of(content).items() if "Varseltegn nummer" in line) < 11
+
+
 def test_free_text_is_escaped(world, crisis_plan):
     services.update_crisis_plan(world.trust_person, crisis_plan, crisis_plan.version,
                                 warning_signs="<b>ikke fet</b> & «sånn»")
