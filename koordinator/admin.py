@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -54,6 +56,23 @@ class RoleAdminPermissions:
         return _is_role_admin(request) or super().has_change_permission(request, obj)
 
 
+class PasswordHashWidget(ReadOnlyPasswordHashWidget):
+    """The password summary, with its «Reset password» button pointing at the account's own password page.
+
+    Django's widget links to ``../password/``, right from the account page only: from an earlier version of the
+    account (``…/history/<id>/``) it led to ``…/history/password/``, a server error (issue 12: every link shown to
+    someone works for them)."""
+
+    def __init__(self, password_url: str, attrs=None):
+        super().__init__(attrs)
+        self.password_url = password_url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["password_url"] = self.password_url
+        return context
+
+
 class MembershipInline(RoleAdminPermissions, admin.TabularInline):
     model = Membership
     extra = 1
@@ -94,6 +113,14 @@ class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
             },
         ),
     )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a class made for this request
+        password = form.base_fields.get("password")
+        if obj is not None and password is not None:
+            url = reverse(f"{self.admin_site.name}:auth_user_password_change", args=[obj.pk])
+            password.widget = PasswordHashWidget(url)
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["last_login", "date_joined"]
