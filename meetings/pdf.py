@@ -6,6 +6,10 @@ printed copy always says which version it is. The content comes from ``selectors
 queries however many members, points or items there are); the renderer itself runs none. Free text is escaped
 before it goes into a ``Paragraph`` (``koordinator.pdf.text``).
 
+The text flows from page to page: nothing is kept together whole (a long section or agenda point moved whole to
+the next page and left the page before half empty). A heading only starts where there is room for it and the
+first lines under it (``CondPageBreak``); otherwise it goes to the next page with them.
+
 Opening the PDF is an access event (channel «pdf») when the reader is not the owner.
 """
 
@@ -19,7 +23,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
 from koordinator import access
 from koordinator.models import AccessEvent, User
@@ -27,6 +31,11 @@ from koordinator.pdf import FONT_BOLD, numbered_canvas, styles, text
 from koordinator.timeutil import no_date, no_datetime
 from meetings import selectors
 from meetings.models import Attendance, Minutes
+
+# The room a heading needs below it on the page, or it starts on the next one: the heading and about three lines.
+ROOM_FOR_SECTION = 35 * mm
+ROOM_FOR_POINT = 25 * mm
+ROOM_FOR_LIST = 15 * mm
 
 
 class MinutesRenderer:
@@ -51,8 +60,8 @@ class MinutesRenderer:
         return [self.p(value)] if value and value.strip() else [self.p(empty, "small")]
 
     def section(self, title: str, content: list) -> list:
-        # A heading never ends a page alone: it goes with the first part of its content.
-        return [KeepTogether([Paragraph(text(title), self.s["h2"]), *content[:1]]), *content[1:]]
+        # A heading never ends a page alone, and its content flows on from under it.
+        return [CondPageBreak(ROOM_FOR_SECTION), Paragraph(text(title), self.s["h2"]), *content]
 
     # --- the parts -----------------------------------------------------------------------------------------------
 
@@ -70,7 +79,7 @@ class MinutesRenderer:
         story = []
         for status, label in labels:
             if groups[status]:
-                story.append(self.p(label, "h3"))
+                story += [CondPageBreak(ROOM_FOR_LIST), self.p(label, "h3")]
                 story += [self.bullet(name) for name in groups[status]]
         return story or [self.p(_("Ingen medlemmer."), "small")]
 
@@ -79,13 +88,16 @@ class MinutesRenderer:
             return [self.p(_("Ingen punkter på dagsorden."), "small")]
         story = []
         for n, point in enumerate(page.agenda, start=1):
-            lines = [Paragraph(f"<b>{n}. {text(point.title)}</b>", self.s["body"]),
-                     self.p(point.kind_label + (f" – {point.proposed_by}" if point.proposed_by else ""), "small")]
+            # The point's title and what kind it is stay together (two short lines); its text flows on.
+            story += [CondPageBreak(ROOM_FOR_POINT), KeepTogether([
+                Paragraph(f"<b>{n}. {text(point.title)}</b>", self.s["body"]),
+                self.p(point.kind_label + (f" – {point.proposed_by}" if point.proposed_by else ""), "small"),
+            ])]
             if point.detail:
-                lines.append(self.p(point.detail, "small"))
+                story.append(self.p(point.detail, "small"))
             if point.note:
-                lines.append(self.labelled(_("Fra møtet"), point.note))
-            story.append(KeepTogether(lines + [Spacer(1, 2 * mm)]))
+                story.append(self.labelled(_("Fra møtet"), point.note))
+            story.append(Spacer(1, 2 * mm))
         return story
 
     def items_part(self, page: selectors.MeetingPage) -> list:

@@ -91,6 +91,27 @@ def test_every_page_is_a4_with_page_numbers_the_meeting_date_and_the_version(wor
         assert f"skrevet ut {today}" in words
 
 
+LONG = " ".join(f"Linje {n}: Kari forteller om uka si, om NAV, om leiligheten og om søsteren." for n in range(1, 41))
+
+
+def test_a_long_section_starts_on_page_1_and_flows_on_instead_of_leaving_it_half_empty(world, written):
+    # Kept together whole, the situation moved to page 2 and left half of page 1 empty.
+    services.write_minutes(world.trust_person, written, written.version, reason="Mer utfyllende",
+                           situation="Situasjonen er slik. " + LONG)
+    first, second, *_ = pages(render_minutes_pdf(world.trust_person, written)[2])
+    first, second = " ".join(first.split()), " ".join(second.split())
+    assert "Situasjonen nå" in first and "Situasjonen er slik. Linje 1:" in first
+    assert "Linje 40" in second  # and the rest of it on the next page
+
+
+def test_the_first_agenda_point_starts_on_page_1_however_long_its_note(world, written):
+    point = AgendaItem.objects.get(meeting=written.meeting, title="Resepter og medisiner")
+    services.write_minutes(world.trust_person, written, written.version, reason="Mer fra legen",
+                           point_notes={point.pk: "Legen sier: " + LONG + " " + LONG})
+    first = " ".join(pages(render_minutes_pdf(world.trust_person, written)[2])[0].split())
+    assert "Dagsorden" in first and "1. Resepter og medisiner" in first and "Legen sier: Linje 1:" in first
+
+
 def test_opening_the_pdf_is_an_access_event_for_others_but_not_the_owner(client, world, written):
     response = login(client, world.partner_valid).get(url("minutes_pdf", written.pk))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
