@@ -42,6 +42,7 @@ class VersionedTextForm(StaffForm):
 
     all_fields: tuple[str, ...] = ()
     owner_fields: tuple[str, ...] = ()
+    owner_help: dict = {}  # help texts that differ in the owner's form (staff's speak about the user, not to them)
 
     def __init__(self, *args, document, staff: bool, **kwargs):
         kwargs.setdefault("initial", {name: getattr(document, name) for name in self.all_fields})
@@ -52,6 +53,12 @@ class VersionedTextForm(StaffForm):
             if name not in allowed:
                 del self.fields[name]
         self.text_names = [name for name in self.all_fields if name in self.fields]
+        if not staff:
+            # The owner's form speaks to them: the help meant for staff («Skrevet slik brukeren selv sier det»)
+            # would speak about them.
+            for name, text in self.owner_help.items():
+                if name in self.fields:
+                    self.fields[name].help_text = text
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.text_names}
@@ -65,6 +72,7 @@ class PlanTextForm(VersionedTextForm):
 
     all_fields = services.PLAN_FIELDS
     owner_fields = services.OWNER_PLAN_FIELDS
+    owner_help = {"own_words": _("Skriv det slik du selv vil si det.")}
 
     own_words = forms.CharField(label=_("Med mine ord: hva er viktig for meg"), required=False,
                                 widget=_textarea(), help_text=_("Skrevet slik brukeren selv sier det."))

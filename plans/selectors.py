@@ -129,6 +129,9 @@ class PlanPage:
     overdue_count: int
     flagged_count: int
     revision_overdue: bool
+    # Who to contact today (``continuity.contact_now``, as Min side and the crisis plan say): the coordinator, or while
+    # they are away the deputy or the duty phone. ``None`` for an ended case.
+    contact: continuity.Contact | None = None
 
     @property
     def version(self) -> int:
@@ -218,6 +221,7 @@ def plan_page(user: User, plan: Plan | int, *, day: datetime.date | None = None)
     )
     consents = participants(plan, day)
     deputy = continuity.effective_deputy(case) if case.deputy_id is None else case.deputy
+    contact = continuity.contact_now(case, day) if case.status != FollowUp.Status.ENDED else None
 
     notes_by_step, notes_by_measure = defaultdict(list), defaultdict(list)
     for note in notes:
@@ -265,6 +269,7 @@ def plan_page(user: User, plan: Plan | int, *, day: datetime.date | None = None)
         overdue_count=overdue,
         flagged_count=sum(1 for m in measure_views if m.is_flagged),
         revision_overdue=plan.revision_overdue(day),
+        contact=contact,
     )
 
 
