@@ -692,7 +692,7 @@ class DemoBuilder:
             ("tillit2", "Oppfølgingssaken", AccessEvent.Channel.WEB, 12),
             ("leder", "Personopplysninger og kontaktinformasjon", AccessEvent.Channel.WEB, 9),
             ("nav1", "Oppfølgingssaken", AccessEvent.Channel.WEB, 5),
-            ("nav1", "Oppfølgingssaken (API)", AccessEvent.Channel.API, 2),
+            ("nav1", "Oppfølgingssaken", AccessEvent.Channel.API, 2),
             ("lege1", "Personopplysninger og kontaktinformasjon", AccessEvent.Channel.WEB, 1),
         )
         for username, what, channel, days in reads:

@@ -177,6 +177,16 @@ class FollowUpEntry(models.Model):
         return self.service_text
 
     @property
+    def place_for_user(self) -> str:
+        """The place as the user reads it in their own log: staff's «Hjemme hos brukeren» is «Hjemme hos deg»; on a
+        home visit that says nothing the kind («Besøk hjemme hos deg») has not said already, so it is left out."""
+        place = self.place.strip()
+        home = str(Appointment.Place.HOME.label)  # «Hjemme hos brukeren»
+        if place.casefold() == home.casefold():
+            return "" if self.kind == self.Kind.HOME_VISIT else str(_("Hjemme hos deg"))
+        return place
+
+    @property
     def kind_for_user(self) -> str:
         """The kind in the user's words, with the service when there is one: «Fulgte deg til en avtale: NAV»."""
         label = str(self.USER_KIND_LABELS.get(self.kind, self.get_kind_display()))

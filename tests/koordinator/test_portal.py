@@ -531,7 +531,7 @@ def test_the_access_log_shows_who_saw_what_when_and_how_newest_first(client, wor
     assert "04.03.2026 kl. 09.05" in page
     assert world.trust_person.display_name in page
     assert "Tillitsperson, Oppfølgingstjenesten Øst" in page
-    assert "PDF" in page and "Nettsiden" in page
+    assert "Som utskrift" in page and "Nettsiden" in page  # the owner reads plain words, not «PDF» or «API»
     assert page.index("Kriseplanen") < page.index("Saken")
 
 
