@@ -27,9 +27,13 @@ def assert_accessible(page) -> None:
 
 
 def open_quick_entry(page) -> None:
+    """One tap from Min arbeidsliste: the case's own «Skriv i loggen» (the list's folded part opened if she is in it)."""
     page.goto("/arbeidsliste/")
-    page.locator("main").get_by_role("link", name="Saken til Kari Nordmann").first.click()
-    page.locator("main").get_by_role("link", name="Skriv i loggen").click()
+    mine = page.locator('main section[aria-labelledby="mine-saker"]')
+    link = mine.get_by_role("link", name="Skriv i loggen om Kari Nordmann")
+    if not link.is_visible():
+        mine.locator("details.worklist-more > summary").click()
+    link.click()
     page.wait_for_url(re.compile(r"/saker/\d+/logg/ny/$"))
 
 
