@@ -204,7 +204,7 @@ def test_a_meeting_is_scheduled_a_partner_sends_apologies_minutes_written_and_ap
     ).click()
     expect_message(user, "Takk, svaret ditt er lagret.")
     expect(main(user).get_by_role("region", name="Referat", exact=True)).to_contain_text(
-        "Godkjent av brukeren"
+        "Du har godkjent det"  # the user's own words for «Godkjent av brukeren»
     )
     assert_pdf(user, "Referatet som PDF")
 
