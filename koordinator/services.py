@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import Consent, FollowUp, Membership, NextOfKin, Organisation, ServiceUser, User
@@ -128,18 +129,18 @@ def register_service_user(
                       ServiceUser.Channel.LETTER)
     _validate_contact(person)
     service_user = save_with_history(
-        ServiceUser(municipality=unit.municipality, **person), actor, _("Registrert ved inntak")
+        ServiceUser(municipality=unit.municipality, **person), actor, gettext_lazy("Registrert ved inntak")
     )
     return _new_case(actor, service_user, unit=unit, trust_person=trust_person, deputy=deputy,
                      referral_source=referral_source, referral_agency=referral_agency,
                      referral_agency_name=referral_agency_name, referral_note=referral_note,
-                     started_on=started_on, reason=_("Inntak"))
+                     started_on=started_on, reason=gettext_lazy("Inntak"))
 
 
 def _new_case(actor: User, service_user: ServiceUser, *, unit: Organisation, trust_person: User,
               deputy: User | None, referral_source: str, referral_agency: Organisation | None,
               referral_agency_name: str, referral_note: str, started_on: datetime.date | None,
-              reason: str) -> FollowUp:
+              reason) -> FollowUp:
     """A case in status *inntak*, checked for staffing and referral, and inside the writer's gate."""
     check_staffing(unit, trust_person, deputy)
     _check_referral(
@@ -182,7 +183,7 @@ def update_service_user(actor: User, service_user: ServiceUser, **changes) -> Se
     _validate_contact(data)
     for field in changes:
         setattr(service_user, field, data[field])
-    save_with_history(service_user, actor, _("Opplysninger endret"))
+    save_with_history(service_user, actor, gettext_lazy("Opplysninger endret"))
     ensure_inside_gate(actor, service_user)
     return service_user
 
@@ -197,9 +198,13 @@ STATUS_NOTICES = {
 }
 
 
-def _notify_user(case: FollowUp, text: str) -> None:
-    """A note the user sees on their own page now. (Notifications through the outbox come later.)"""
-    case.user_notice = text
+def _notify_user(case: FollowUp, words) -> None:
+    """A note the user sees on their own page now, in the user's language (``words``: lazy or a builder).
+    (Notifications through the outbox come later.)"""
+    from koordinator import outbox
+    from koordinator.toolkit import compose
+
+    case.user_notice = compose(words, outbox.language_of(case.service_user))
     case.user_notice_at = timezone.now()
 
 
@@ -225,8 +230,9 @@ def change_status(actor: User, case: FollowUp, new_status: str, note: str = "") 
         case.open_door_until = None
     template = STATUS_NOTICES.get(new_status)
     if template:
-        _notify_user(case, template % {"worker": case.trust_person.display_name})
-    save_with_history(case, actor, note or _("Status endret til %(status)s") % {"status": case.get_status_display()})
+        _notify_user(case, lambda: template % {"worker": case.trust_person.display_name})
+    save_with_history(case, actor, note or (lambda: _("Status endret til %(status)s")
+                                            % {"status": case.get_status_display()}))
     ensure_inside_gate(actor, case)
     return case
 
@@ -264,8 +270,9 @@ def end_follow_up(
     case.taken_over_by = taken_over_by
     case.taken_over_by_name = taken_over_by_name
     case.open_door_until = open_door_until
-    _notify_user(case, ending_notice(case))
-    save_with_history(case, actor, _("Oppfølgingen avsluttet: %(reason)s") % {"reason": case.get_ending_reason_display()})
+    _notify_user(case, lambda: ending_notice(case))
+    save_with_history(case, actor, lambda: _("Oppfølgingen avsluttet: %(reason)s")
+                      % {"reason": case.get_ending_reason_display()})
     ensure_inside_gate(actor, case)
     return case
 
@@ -314,7 +321,7 @@ def assign(
         case.refresh_from_db()
     if case.deputy_id != (deputy.pk if deputy else None):
         case.deputy = deputy
-        save_with_history(case, actor, note or _("Stedfortreder for saken endret"))
+        save_with_history(case, actor, note or gettext_lazy("Stedfortreder for saken endret"))
     ensure_inside_gate(actor, case, access.VIEW)
     return case
 
@@ -353,7 +360,7 @@ def open_follow_up(
     return _new_case(actor, service_user, unit=unit, trust_person=trust_person, deputy=deputy,
                      referral_source=referral_source, referral_agency=referral_agency,
                      referral_agency_name=referral_agency_name, referral_note=referral_note,
-                     started_on=started_on, reason=_("Ny oppfølging"))
+                     started_on=started_on, reason=gettext_lazy("Ny oppfølging"))
 
 
 # --- consent --------------------------------------------------------------------------------------------
@@ -403,7 +410,7 @@ def give_consent(
     )
     for scope in scopes:
         setattr(consent, Consent.SCOPE_FIELDS[scope], True)
-    save_with_history(consent, actor, _("Samtykke gitt"))
+    save_with_history(consent, actor, gettext_lazy("Samtykke gitt"))
     ensure_inside_gate(actor, consent)
     return consent
 
@@ -418,7 +425,7 @@ def withdraw_consent(actor: User, consent: Consent, reason: str = "") -> Consent
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = actor
     consent.withdrawn_reason = reason
-    save_with_history(consent, actor, _("Samtykke trukket tilbake"))
+    save_with_history(consent, actor, gettext_lazy("Samtykke trukket tilbake"))
     return consent
 
 
@@ -484,7 +491,7 @@ def add_next_of_kin(actor: User, service_user: ServiceUser, **data) -> NextOfKin
         raise ServiceError(_("Ukjente felt: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     data.setdefault("kind", NextOfKin.Kind.SUPPORTIVE)
     _validate_next_of_kin(data)
-    person = save_with_history(NextOfKin(service_user=service_user, **data), actor, _("Pårørende lagt til"))
+    person = save_with_history(NextOfKin(service_user=service_user, **data), actor, gettext_lazy("Pårørende lagt til"))
     ensure_inside_gate(actor, person)
     return person
 
@@ -500,7 +507,7 @@ def update_next_of_kin(actor: User, person: NextOfKin, **changes) -> NextOfKin:
     _validate_next_of_kin(data)
     for field in changes:
         setattr(person, field, data[field])
-    save_with_history(person, actor, _("Pårørende endret"))
+    save_with_history(person, actor, gettext_lazy("Pårørende endret"))
     return person
 
 
@@ -509,5 +516,5 @@ def archive_next_of_kin(actor: User, person: NextOfKin) -> NextOfKin:
     """Nothing is deleted: the entry is archived and stays in history."""
     access.require_change(actor, person)
     person.archived_at = timezone.now()
-    save_with_history(person, actor, _("Pårørende fjernet fra listen"))
+    save_with_history(person, actor, gettext_lazy("Pårørende fjernet fra listen"))
     return person

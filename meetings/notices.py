@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Model
 from django.utils import formats, timezone
@@ -145,12 +146,14 @@ def tell(
     due_at: datetime.datetime | None = None,
     dedupe: Callable[[Recipient], str] | None = None,
 ) -> int:
-    """Write one notification per recipient (``message(recipient)`` gives subject and body) in a few queries."""
+    """Write one notification per recipient (``message(recipient)`` gives subject and body) in a few queries.
+
+    ``message`` is called by the outbox, in the recipient's language (``outbox.build``): it composes its words with
+    ``gettext`` when called, not before."""
     drafts = []
     for recipient in found:
-        subject, body = message(recipient)
         drafts.append(outbox.build(
-            recipient.person, subject, body, about=about, due_at=due_at,
+            recipient.person, words=partial(message, recipient), about=about, due_at=due_at,
             channel=recipient.channel(calendar=calendar), dedupe_key=dedupe(recipient) if dedupe else None,
         ))
     return len(outbox.notify_many(drafts))

@@ -20,6 +20,7 @@ import io
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -180,5 +181,5 @@ def render_minutes_pdf(user: User, minutes: Minutes | int) -> tuple[str, str, by
     if meeting_id is None:
         raise Http404
     page = selectors.meeting_page(user, meeting_id)
-    access.record_access(user, [page.owner], str(_("Referat fra ansvarsgruppemøte (PDF)")), AccessEvent.Channel.PDF)
+    access.record_access(user, [page.owner], gettext_lazy("Referat fra ansvarsgruppemøte (PDF)"), AccessEvent.Channel.PDF)
     return MinutesRenderer().generate(page)

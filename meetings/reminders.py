@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from functools import partial
 
 from django.conf import settings
 from django.db.models import OuterRef
@@ -46,9 +47,9 @@ def overdue_key(item: ActionItem, who: str) -> str:
 
 def _meeting_message(meeting: Meeting):
     su = meeting.group.follow_up.service_user
-    when = notices.when_text(meeting)
 
-    def message(r: notices.Recipient) -> tuple[str, str]:
+    def message(r: notices.Recipient) -> tuple[str, str]:  # composed by the outbox, in the recipient's language
+        when = notices.when_text(meeting)
         if r.member.kind == GroupMember.Kind.USER:
             return (
                 _("Påminnelse: møte i ansvarsgruppen din"),
@@ -134,34 +135,48 @@ def overdue_action_item_reminders(now: datetime.datetime) -> int:
     for group_items in by_group.values():
         group = group_items[0].group
         case = group.follow_up
-        su = case.service_user
         responsible = {item.responsible for item in group_items}
         told = defaultdict(list)
         for r in notices.recipients(group, members=responsible, day=today):
             told[r.member.pk].append(r)
         for item in group_items:
-            what = item.what if len(item.what) <= 160 else item.what[:159] + "…"
-            values = {"what": what, "date": no_date(item.due_on), "name": su.full_name, "first": su.first_name,
-                      "worker": case.trust_person.display_name, "who": item.responsible.name_in(case)}
             recipients = told[item.responsible_id]
             for r in recipients:
-                if r.member.kind == GroupMember.Kind.USER:
-                    subject = _("En vennlig påminnelse")
-                    body = _("Hei %(first)s. «%(what)s» fra ansvarsgruppen din hadde frist %(date)s. Gikk det? Si fra "
-                             "til %(worker)s, så oppdaterer dere oppgaven sammen.") % values
-                else:
-                    subject = _("Oppgave med passert frist: %(name)s") % values
-                    body = _("Oppgaven «%(what)s» i ansvarsgruppen til %(name)s hadde frist %(date)s og er ikke "
-                             "markert som gjort. Oppdater den, eller gi beskjed til %(worker)s.") % values
-                drafts.append(outbox.build(r.person, subject, body, about=item, channel=r.channel(calendar=False),
-                                           dedupe_key=overdue_key(item, r.key)))
+                to_user = r.member.kind == GroupMember.Kind.USER
+                drafts.append(outbox.build(r.person, words=partial(_overdue_words, item, case, to_user), about=item,
+                                           channel=r.channel(calendar=False), dedupe_key=overdue_key(item, r.key)))
             # The coordinator once, unless they are the one responsible (then they got it above).
             if not any(r.key == f"u{case.trust_person_id}" for r in recipients):
                 drafts.append(outbox.build(
-                    case.trust_person,
-                    _("Oppgave med passert frist: %(name)s") % values,
-                    _("«%(what)s» (%(who)s) i ansvarsgruppen til %(name)s hadde frist %(date)s og er ikke markert som "
-                      "gjort.") % values,
+                    case.trust_person, words=partial(_overdue_words_to_coordinator, item, case),
                     about=item, channel=outbox.Channel.IN_APP, dedupe_key=overdue_key(item, "coordinator"),
                 ))
     return len(outbox.notify_many(drafts))
+
+
+# The overdue reminders' words, composed by the outbox in the recipient's language.
+
+
+def _overdue_values(item: ActionItem, case: FollowUp) -> dict:
+    su = case.service_user
+    what = item.what if len(item.what) <= 160 else item.what[:159] + "…"
+    return {"what": what, "date": no_date(item.due_on), "name": su.full_name, "first": su.first_name,
+            "worker": case.trust_person.display_name, "who": item.responsible.name_in(case)}
+
+
+def _overdue_words(item: ActionItem, case: FollowUp, to_user: bool) -> tuple[str, str]:
+    values = _overdue_values(item, case)
+    if to_user:
+        return (_("En vennlig påminnelse"),
+                _("Hei %(first)s. «%(what)s» fra ansvarsgruppen din hadde frist %(date)s. Gikk det? Si fra "
+                  "til %(worker)s, så oppdaterer dere oppgaven sammen.") % values)
+    return (_("Oppgave med passert frist: %(name)s") % values,
+            _("Oppgaven «%(what)s» i ansvarsgruppen til %(name)s hadde frist %(date)s og er ikke "
+              "markert som gjort. Oppdater den, eller gi beskjed til %(worker)s.") % values)
+
+
+def _overdue_words_to_coordinator(item: ActionItem, case: FollowUp) -> tuple[str, str]:
+    values = _overdue_values(item, case)
+    return (_("Oppgave med passert frist: %(name)s") % values,
+            _("«%(what)s» (%(who)s) i ansvarsgruppen til %(name)s hadde frist %(date)s og er ikke markert som "
+              "gjort.") % values)

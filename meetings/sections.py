@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import AccessEvent
@@ -44,7 +45,7 @@ def partner_groups(request) -> Section:
     more = len(items) > ITEMS_SHOWN
     items = items[:ITEMS_SHOWN]
     shown = {s.group.follow_up.service_user_id for s in summaries} | {i.group.follow_up.service_user_id for i in items}
-    access.record_access(user, shown, str(_("Ansvarsgrupper og oppgaver på «Mine brukere»")), AccessEvent.Channel.WEB,
+    access.record_access(user, shown, gettext_lazy("Ansvarsgrupper og oppgaver på «Mine brukere»"), AccessEvent.Channel.WEB,
                          listing=True)
     context = {"summaries": summaries, "items": items, "more": more, "today": timezone.localdate()}
     return Section("meetings/partials/partner_groups.html", context)

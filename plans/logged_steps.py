@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from koordinator import access
 from koordinator.followup_log import EntryLink, register_entry_link
 from koordinator.models import FollowUp, FollowUpEntry, User
-from koordinator.toolkit import ServiceError, save_with_history
+from koordinator.toolkit import ServiceError, record_text, save_with_history
 from plans.models import LoggedStep, Step
 
 MESSAGES = {
@@ -64,10 +64,10 @@ def save(actor: User, entry: FollowUpEntry, steps: list) -> None:
     for step_id, link in current.items():
         if step_id not in wanted:
             link._history_user = actor
-            link._change_reason = _("Delmålet er tatt ut av loggføringen")
+            link._change_reason = record_text(gettext_lazy("Delmålet er tatt ut av loggføringen"))
             link.delete()
     for step_id in sorted(wanted - set(current)):
-        save_with_history(LoggedStep(entry=entry, step_id=step_id), actor, _("Loggført på delmålet"))
+        save_with_history(LoggedStep(entry=entry, step_id=step_id), actor, gettext_lazy("Loggført på delmålet"))
 
 
 def tag(step: Step) -> str:

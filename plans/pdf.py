@@ -13,6 +13,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -226,6 +227,6 @@ class PlanRenderer:
 def render_plan_pdf(user: User, plan: Plan | int, large: bool = False) -> tuple[str, str, bytes]:
     """The plan as a PDF for ``user`` (Http404 outside the gate). A reader other than the owner is logged."""
     page = selectors.plan_page(user, plan)
-    what = _("Individuell plan (PDF, stor skrift)") if large else _("Individuell plan (PDF)")
-    access.record_access(user, [page.owner], str(what), AccessEvent.Channel.PDF)
+    what = gettext_lazy("Individuell plan (PDF, stor skrift)") if large else gettext_lazy("Individuell plan (PDF)")
+    access.record_access(user, [page.owner], what, AccessEvent.Channel.PDF)
     return PlanRenderer(large=large).generate(page)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from functools import partial
 
 from django.conf import settings
 from django.db.models import OuterRef
@@ -104,16 +105,10 @@ def step_reminders(now: datetime.datetime) -> int:
         su = case.service_user
         reminder_day = max(step.due_on - datetime.timedelta(days=STEP_REMINDER_DAYS_BEFORE), today)
         due_at = max(at(reminder_day, hour), now)
-        what = step.what if len(step.what) <= 160 else step.what[:159] + "…"
-        when = _day_text(step.due_on)
         if step.who_kind == Step.Who.USER:
             drafts.append(outbox.build(
-                su,
-                _("Påminnelse om et delmål"),
-                _("Hei %(name)s. En vennlig påminnelse: «%(what)s» står i planen din med frist %(when)s. Rekker du "
-                  "det ikke, går det helt fint: si fra til %(worker)s, så finner dere en ny dato sammen.")
-                % {"name": su.first_name, "what": what, "when": when, "worker": case.trust_person.display_name},
-                about=step, due_at=due_at, dedupe_key=step_reminder_key(step),
+                su, words=partial(_step_words_to_user, step), about=step, due_at=due_at,
+                dedupe_key=step_reminder_key(step),
             ))
         else:
             if step.who_kind == Step.Who.TRUST_PERSON:
@@ -123,13 +118,38 @@ def step_reminders(now: datetime.datetime) -> int:
             else:
                 continue
             drafts.append(outbox.build(
-                recipient,
-                _("Delmål med frist %(date)s: %(name)s") % {"date": no_date(step.due_on), "name": su.full_name},
-                _("«%(what)s» i planen til %(name)s har frist %(when)s. Du står som ansvarlig.")
-                % {"what": what, "name": su.full_name, "when": when},
+                recipient, words=partial(_step_words_to_responsible, step),
                 about=step, due_at=due_at, channel=outbox.Channel.IN_APP, dedupe_key=step_reminder_key(step),
             ))
     return len(outbox.notify_many(drafts))
+
+
+# The reminders' words, composed by the outbox in the recipient's language (the weekday too).
+
+
+def _short_what(step: Step) -> str:
+    return step.what if len(step.what) <= 160 else step.what[:159] + "…"
+
+
+def _step_words_to_user(step: Step) -> tuple[str, str]:
+    case = step.goal.plan.follow_up
+    su = case.service_user
+    return (
+        _("Påminnelse om et delmål"),
+        _("Hei %(name)s. En vennlig påminnelse: «%(what)s» står i planen din med frist %(when)s. Rekker du "
+          "det ikke, går det helt fint: si fra til %(worker)s, så finner dere en ny dato sammen.")
+        % {"name": su.first_name, "what": _short_what(step), "when": _day_text(step.due_on),
+           "worker": case.trust_person.display_name},
+    )
+
+
+def _step_words_to_responsible(step: Step) -> tuple[str, str]:
+    su = step.goal.plan.follow_up.service_user
+    return (
+        _("Delmål med frist %(date)s: %(name)s") % {"date": no_date(step.due_on), "name": su.full_name},
+        _("«%(what)s» i planen til %(name)s har frist %(when)s. Du står som ansvarlig.")
+        % {"what": _short_what(step), "name": su.full_name, "when": _day_text(step.due_on)},
+    )
 
 
 @register_reminder("planrevisjon")
@@ -143,14 +163,18 @@ def revision_reminders(now: datetime.datetime) -> int:
         .select_related("follow_up__service_user", "follow_up__trust_person")
         .order_by("next_revision_on", "pk")
     )
-    drafts = []
-    for plan in plans:
-        su = plan.follow_up.service_user
-        drafts.append(outbox.build(
-            plan.follow_up.trust_person,
-            _("Tid for å revidere planen til %(name)s") % {"name": su.full_name},
-            _("Planen til %(name)s skulle gås gjennom %(date)s. Avtal gjerne en tid med %(first)s, så ser dere på "
-              "den sammen.") % {"name": su.full_name, "date": no_date(plan.next_revision_on), "first": su.first_name},
-            about=plan, channel=outbox.Channel.IN_APP, dedupe_key=revision_reminder_key(plan),
-        ))
+    drafts = [
+        outbox.build(plan.follow_up.trust_person, words=partial(_revision_words, plan), about=plan,
+                     channel=outbox.Channel.IN_APP, dedupe_key=revision_reminder_key(plan))
+        for plan in plans
+    ]
     return len(outbox.notify_many(drafts))
+
+
+def _revision_words(plan: Plan) -> tuple[str, str]:
+    su = plan.follow_up.service_user
+    return (
+        _("Tid for å revidere planen til %(name)s") % {"name": su.full_name},
+        _("Planen til %(name)s skulle gås gjennom %(date)s. Avtal gjerne en tid med %(first)s, så ser dere på "
+          "den sammen.") % {"name": su.full_name, "date": no_date(plan.next_revision_on), "first": su.first_name},
+    )

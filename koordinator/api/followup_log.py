@@ -235,7 +235,7 @@ class FollowUpEntryViewSet(GatedViewSet):
 
     def record(self, objects, what, listing: bool = False) -> None:
         ids = [obj.follow_up.service_user_id for obj in objects]
-        access.record_access(self.request.user, ids, str(what), AccessEvent.Channel.API, listing=listing)
+        access.record_access(self.request.user, ids, what, AccessEvent.Channel.API, listing=listing)
 
     def get_serializer_class(self):
         return {

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_update_with_history
 
 from koordinator import access, continuity, outbox
@@ -158,7 +159,7 @@ def create_entry(
             entry.next_appointment = continuity.create_appointment(actor, case, **next_appointment)
         except ServiceError as error:
             raise ServiceError(error.message, "next_appointment") from None
-    save_with_history(entry, actor, _("Loggført: %(kind)s") % {"kind": entry.get_kind_display()})
+    save_with_history(entry, actor, lambda: _("Loggført: %(kind)s") % {"kind": entry.get_kind_display()})
     for link in links.entry_links():
         if chosen[link.name]:
             link.save(actor, entry, chosen[link.name])
@@ -209,11 +210,14 @@ def update_entry(actor: User, entry: FollowUpEntry, **changes) -> FollowUpEntry:
     was_contact = entry.is_contact
     for name in changed:
         setattr(entry, name, data[name])
-    labels = [_label(name) for name in changed if not name.startswith("area_")]
-    if any(name.startswith("area_") for name in changed):
-        labels.append(_("livsområder"))
-    labels += [str(link.label) for link in links_changed]
-    save_with_history(entry, actor, _("Loggføringen er endret: %(fields)s") % {"fields": ", ".join(labels)})
+    def reason() -> str:  # the fields' names, in the history's one language
+        labels = [_label(name) for name in changed if not name.startswith("area_")]
+        if any(name.startswith("area_") for name in changed):
+            labels.append(_("livsområder"))
+        labels += [str(link.label) for link in links_changed]
+        return _("Loggføringen er endret: %(fields)s") % {"fields": ", ".join(labels)}
+
+    save_with_history(entry, actor, reason)
     for link in links_changed:
         link.save(actor, entry, chosen[link.name])
     if entry.is_contact and not was_contact:
@@ -236,7 +240,7 @@ def archive_entry(actor: User, entry: FollowUpEntry, reason: str = "") -> Follow
         raise ServiceError(str(MESSAGES["already_archived"]))
     entry.archived_at = timezone.now()
     entry.archived_reason = _text(reason, "reason", 300)
-    save_with_history(entry, actor, _("Loggføringen er arkivert"))
+    save_with_history(entry, actor, gettext_lazy("Loggføringen er arkivert"))
     return entry
 
 
@@ -259,34 +263,34 @@ def quiet_reminders(now: datetime.datetime) -> int:
     dedupe key names the case and the day the spell began, so a rerun writes nothing and a new spell (after a
     new contact) gets a new reminder."""
     day = timezone.localdate(now)
-    drafts = []
-    for case, quiet in quiet_cases(day):
-        su = case.service_user
-        if quiet.never:
-            body = ngettext(
-                "Det er ikke registrert kontakt med %(name)s siden oppfølgingen startet %(date)s, for %(days)s dag "
-                "siden.",
-                "Det er ikke registrert kontakt med %(name)s siden oppfølgingen startet %(date)s, for %(days)s dager "
-                "siden.",
-                quiet.days,
-            )
-        else:
-            body = ngettext(
-                "Det er %(days)s dag siden det sist ble registrert kontakt med %(name)s (%(date)s).",
-                "Det er %(days)s dager siden det sist ble registrert kontakt med %(name)s (%(date)s).",
-                quiet.days,
-            )
-        body = body % {"name": su.full_name, "date": no_date(quiet.since), "days": quiet.days}
-        if quiet.last_attempt:
-            body += " " + _("Sist forsøkt: %(when)s.") % {"when": no_datetime(quiet.last_attempt)}
-        body += " " + _("Kanskje en telefon, en SMS eller et besøk? Når du skriver kontakten i loggen, forsvinner "
-                        "merket på arbeidslisten.")
-        drafts.append(outbox.build(
-            case.trust_person,
-            _("Lenge siden kontakt med %(name)s") % {"name": su.full_name},
-            body,
-            about=case,
-            channel=outbox.Channel.IN_APP,
-            dedupe_key=quiet_key(case.pk, quiet),
-        ))
+    drafts = [
+        outbox.build(case.trust_person, words=partial(_quiet_words, case, quiet), about=case,
+                     channel=outbox.Channel.IN_APP, dedupe_key=quiet_key(case.pk, quiet))
+        for case, quiet in quiet_cases(day)
+    ]
     return len(outbox.notify_many(drafts))
+
+
+def _quiet_words(case: FollowUp, quiet) -> tuple[str, str]:
+    """The quiet-spell reminder to the trust person, composed by the outbox in the recipient's language."""
+    su = case.service_user
+    if quiet.never:
+        body = ngettext(
+            "Det er ikke registrert kontakt med %(name)s siden oppfølgingen startet %(date)s, for %(days)s dag "
+            "siden.",
+            "Det er ikke registrert kontakt med %(name)s siden oppfølgingen startet %(date)s, for %(days)s dager "
+            "siden.",
+            quiet.days,
+        )
+    else:
+        body = ngettext(
+            "Det er %(days)s dag siden det sist ble registrert kontakt med %(name)s (%(date)s).",
+            "Det er %(days)s dager siden det sist ble registrert kontakt med %(name)s (%(date)s).",
+            quiet.days,
+        )
+    body = body % {"name": su.full_name, "date": no_date(quiet.since), "days": quiet.days}
+    if quiet.last_attempt:
+        body += " " + _("Sist forsøkt: %(when)s.") % {"when": no_datetime(quiet.last_attempt)}
+    body += " " + _("Kanskje en telefon, en SMS eller et besøk? Når du skriver kontakten i loggen, forsvinner "
+                    "merket på arbeidslisten.")
+    return _("Lenge siden kontakt med %(name)s") % {"name": su.full_name}, body

@@ -92,7 +92,7 @@ class LivingDocumentViewSet(GatedViewSet):
     def record(self, objects, what, listing: bool = False) -> None:
         """The owners' access log: ``objects`` were read through the API by this request's user."""
         owner = attrgetter(self.owner_path)
-        access.record_access(self.request.user, [owner(o) for o in objects], str(what), AccessEvent.Channel.API,
+        access.record_access(self.request.user, [owner(o) for o in objects], what, AccessEvent.Channel.API,
                              listing=listing)
 
     # --- versions -------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from koordinator import access, selectors
@@ -27,7 +27,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
     worklist = selectors.worklist(request.user, include_ended=include_ended)
     # The people on the worklist go in their access log, as in the API's list of cases (once a day).
     access.record_access(request.user, [case.service_user_id for case in [*worklist.primary, *worklist.as_deputy]],
-                         _("Navnet ditt i arbeidslisten til tillitspersonen"), AccessEvent.Channel.WEB, listing=True)
+                         gettext_lazy("Navnet ditt i arbeidslisten til tillitspersonen"), AccessEvent.Channel.WEB,
+                         listing=True)
     context = {
         "worklist": worklist,
         "sections": selectors.worklist_sections(request.user),
@@ -54,7 +55,8 @@ def leader_overview(request: HttpRequest) -> HttpResponse:
     rows = selectors.case_rows(request.user, list(page.object_list), with_absences=True)
     # The people named on this page go in their access log, as in the API's list of cases (once a day).
     access.record_access(request.user, [case.service_user_id for case in page.object_list],
-                         _("Navnet ditt i lederens oversikt over saker"), AccessEvent.Channel.WEB, listing=True)
+                         gettext_lazy("Navnet ditt i lederens oversikt over saker"), AccessEvent.Channel.WEB,
+                         listing=True)
     context = {
         "form": form,
         "page": page,

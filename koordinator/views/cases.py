@@ -50,7 +50,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         for status in case.allowed_transitions()
         if status != Status.ENDED  # ending has its own page with its own facts
     ]
-    access.record_access(request.user, [case.service_user], _("Oppfølgingssak"), AccessEvent.Channel.WEB)
+    access.record_access(request.user, [case.service_user], gettext_lazy("Oppfølgingssak"), AccessEvent.Channel.WEB)
     is_open = case.status != Status.ENDED
     can_assign = can_change and _is_leader_for(request.user, case)
     context = {
@@ -148,6 +148,6 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     entries = selectors.case_timeline(request.user, case)
     page = Paginator(entries, TIMELINE_PAGE_SIZE).get_page(request.GET.get("side"))
     access.record_access(
-        request.user, [case.service_user], _("Historikk for oppfølgingen"), AccessEvent.Channel.WEB
+        request.user, [case.service_user], gettext_lazy("Historikk for oppfølgingen"), AccessEvent.Channel.WEB
     )
     return render(request, "koordinator/cases/timeline.html", {"case": case, "page": page})

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from koordinator import access, followup_log
@@ -52,7 +53,7 @@ def case_log(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(followup_log.entries_for_case(request.user, case), LOG_PAGE_SIZE).get_page(
         request.GET.get("side")
     )
-    access.record_access(request.user, [case.service_user_id], _("Kontaktlogg"), AccessEvent.Channel.WEB)
+    access.record_access(request.user, [case.service_user_id], gettext_lazy("Kontaktlogg"), AccessEvent.Channel.WEB)
     context = {"case": case, "page": page, "can_change": can_change}
     return render(request, "koordinator/followup_log/log.html", context)
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from koordinator import access, outbox
@@ -64,7 +65,7 @@ def letters_pdf(request: HttpRequest) -> HttpResponse:
     letters = list(letters)
     if not letters:
         raise Http404
-    access.record_access(request.user, [n.recipient_service_user for n in letters], _("Brev til utskrift"),
+    access.record_access(request.user, [n.recipient_service_user for n in letters], gettext_lazy("Brev til utskrift"),
                          AccessEvent.Channel.PDF)
     return pdf_response(*LetterRenderer().generate(letters))
 

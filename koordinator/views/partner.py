@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from koordinator import access
@@ -42,7 +42,7 @@ def home(request):
     access.record_access(
         request.user,
         [row["service_user"] for row in rows],
-        _("Navnet ditt og samtykket i listen «Mine brukere»"),
+        gettext_lazy("Navnet ditt og samtykket i listen «Mine brukere»"),
         AccessEvent.Channel.WEB,
         listing=True,
     )

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from koordinator import access, selectors, services
@@ -46,7 +47,8 @@ def register(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     service_user = access.get_visible_or_404(ServiceUser.objects, request.user, pk=pk)
     page = selectors.person_page(request.user, service_user)
-    access.record_access(request.user, [service_user], _("Personopplysninger og sak"), AccessEvent.Channel.WEB)
+    access.record_access(request.user, [service_user], gettext_lazy("Personopplysninger og sak"),
+                         AccessEvent.Channel.WEB)
     return render(request, "koordinator/service_users/detail.html", {"page": page, "person": service_user})
 
 

@@ -455,7 +455,7 @@ class MinutesViewSet(MeetingsViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         minutes = self.get_object()
-        self.record([minutes], _("Referat fra ansvarsgruppemøte (historikk)"))
+        self.record([minutes], gettext_lazy("Referat fra ansvarsgruppemøte (historikk)"))
         return Response(PlanVersionEntrySerializer(selectors.minutes_timeline(request.user, minutes), many=True).data)
 
     @extend_schema(

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator.models import User
 from koordinator.timeutil import no_date, no_datetime
@@ -61,9 +62,15 @@ def _clean_action_item(group: Group, meeting: Meeting, data: dict) -> dict:
     return {"what": what, "responsible": responsible, "due_on": due_on}
 
 
-def _tell_responsible(actor: User, item: ActionItem, subject: str, body: str) -> None:
+def _tell_responsible(actor: User, item: ActionItem) -> None:
+    """«Ny oppgave» to the one responsible, composed by the outbox in their language."""
+    su = item.group.follow_up.service_user
     notices.tell(notices.recipients(item.group, members=[item.responsible], exclude=actor),
-                 lambda r: (subject, body), about=item)
+                 lambda r: (
+                     _("Ny oppgave fra ansvarsgruppen til %(name)s") % {"name": su.full_name},
+                     _("Du har fått en oppgave i ansvarsgruppen til %(name)s: «%(what)s». Frist: %(due)s.")
+                     % {"name": su.full_name, "what": shorten(item.what, 300), "due": no_date(item.due_on)},
+                 ), about=item)
 
 
 @transaction.atomic
@@ -75,15 +82,9 @@ def add_action_item(actor: User, meeting: Meeting, *, what: str, responsible: Gr
     group = meeting.group
     require_open(group)
     data = _clean_action_item(group, meeting, {"what": what, "responsible": responsible, "due_on": due_on})
-    item = save_with_history(ActionItem(group=group, meeting=meeting, created_by=actor, **data), actor, _("Oppgave lagt til"))
+    item = save_with_history(ActionItem(group=group, meeting=meeting, created_by=actor, **data), actor, gettext_lazy("Oppgave lagt til"))
     item.group = group
-    su = group.follow_up.service_user
-    _tell_responsible(
-        actor, item,
-        _("Ny oppgave fra ansvarsgruppen til %(name)s") % {"name": su.full_name},
-        _("Du har fått en oppgave i ansvarsgruppen til %(name)s: «%(what)s». Frist: %(due)s.")
-        % {"name": su.full_name, "what": shorten(item.what, 300), "due": no_date(item.due_on)},
-    )
+    _tell_responsible(actor, item)
     ensure_inside_gate(actor, item)
     return item
 
@@ -119,15 +120,10 @@ def update_action_item(actor: User, item: ActionItem, **changes) -> ActionItem:
     new_responsible = "responsible" in changed
     for name in changed:
         setattr(item, name, data[name])
-    save_with_history(item, actor, _("Oppgave endret: %(fields)s") % {"fields": ", ".join(field_label(ActionItem, n) for n in changed)})
-    su = item.group.follow_up.service_user
+    save_with_history(item, actor, lambda: _("Oppgave endret: %(fields)s")
+                      % {"fields": ", ".join(field_label(ActionItem, n) for n in changed)})
     if new_responsible:
-        _tell_responsible(
-            actor, item,
-            _("Ny oppgave fra ansvarsgruppen til %(name)s") % {"name": su.full_name},
-            _("Du har fått en oppgave i ansvarsgruppen til %(name)s: «%(what)s». Frist: %(due)s.")
-            % {"name": su.full_name, "what": shorten(item.what, 300), "due": no_date(item.due_on)},
-        )
+        _tell_responsible(actor, item)
     return item
 
 
@@ -139,12 +135,14 @@ def _write_note(actor: User, item: ActionItem, note: str, responsible: bool) -> 
     if note == item.status_note:
         return item
     item.status_note = note
-    save_with_history(item, actor, _("Oppgave: merknad, fortsatt åpen"))
+    save_with_history(item, actor, gettext_lazy("Oppgave: merknad, fortsatt åpen"))
     if not is_staff(actor, item.group):
         who = item.responsible.display_name if responsible else actor.display_name
-        body = _("%(who)s har skrevet en merknad på oppgaven «%(what)s», som fortsatt er åpen: %(note)s") % {
-            "who": who, "what": shorten(item.what, 200), "note": note}
-        tell_case_staff(item.group.follow_up, item, _("Oppgave oppdatert: %(who)s") % {"who": who}, body)
+        tell_case_staff(
+            item.group.follow_up, item, lambda: _("Oppgave oppdatert: %(who)s") % {"who": who},
+            lambda: _("%(who)s har skrevet en merknad på oppgaven «%(what)s», som fortsatt er åpen: %(note)s") % {
+                "who": who, "what": shorten(item.what, 200), "note": note},
+        )
     return item
 
 
@@ -192,14 +190,16 @@ def set_action_item_status(actor: User, item: ActionItem, status: str, note: str
         item.closed_by = actor
     item.status = status
     item.status_note = note
-    save_with_history(item, actor, _("Oppgave: %(status)s") % {"status": item.get_status_display()})
+    save_with_history(item, actor, lambda: _("Oppgave: %(status)s") % {"status": item.get_status_display()})
     if not is_staff(actor, item.group):
         who = item.responsible.display_name if responsible else actor.display_name
-        body = _("%(who)s har satt oppgaven «%(what)s» til «%(status)s».") % {
-            "who": who, "what": shorten(item.what, 200), "status": item.get_status_display()}
-        if note:
-            body += " " + _("Merknad: %(note)s") % {"note": note}
-        tell_case_staff(item.group.follow_up, item, _("Oppgave oppdatert: %(who)s") % {"who": who}, body)
+
+        def body() -> str:
+            text = _("%(who)s har satt oppgaven «%(what)s» til «%(status)s».") % {
+                "who": who, "what": shorten(item.what, 200), "status": item.get_status_display()}
+            return text + " " + _("Merknad: %(note)s") % {"note": note} if note else text
+
+        tell_case_staff(item.group.follow_up, item, lambda: _("Oppgave oppdatert: %(who)s") % {"who": who}, body)
     return item
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import access, outbox
 from koordinator.models import Consent, FollowUp, Membership, Organisation, User
@@ -70,16 +71,16 @@ def create_group(actor: User, follow_up: FollowUp, *, chair: str = Group.Chair.C
         raise _group_exists_error(case)
     try:
         with transaction.atomic():
-            group = save_with_history(Group(follow_up=case, chair=chair, created_by=actor), actor, _("Ansvarsgruppen er opprettet"))
+            group = save_with_history(Group(follow_up=case, chair=chair, created_by=actor), actor, gettext_lazy("Ansvarsgruppen er opprettet"))
     except IntegrityError:
         raise _group_exists_error(case) from None
     for kind in GroupMember.ALWAYS:
-        save_with_history(GroupMember(group=group, kind=kind, added_by=actor), actor, _("Fast medlem av gruppen"))
+        save_with_history(GroupMember(group=group, kind=kind, added_by=actor), actor, gettext_lazy("Fast medlem av gruppen"))
     su = case.service_user
     outbox.notify(
         su,
-        _("Du har fått en ansvarsgruppe"),
-        _("Hei %(name)s. Nå har du en ansvarsgruppe: de som hjelper deg, samlet rundt ett bord. Du bestemmer hvem som "
+        gettext_lazy("Du har fått en ansvarsgruppe"),
+        lambda: _("Hei %(name)s. Nå har du en ansvarsgruppe: de som hjelper deg, samlet rundt ett bord. Du bestemmer hvem som "
           "er med. %(worker)s tar kontakt om det første møtet.")
         % {"name": su.first_name, "worker": case.trust_person.display_name},
         about=group,
@@ -102,14 +103,14 @@ def set_group_chair(actor: User, group: Group, chair: str) -> Group:
     if chair == group.chair:
         return group
     group.chair = chair
-    save_with_history(group, actor, _("Møteleder endret: %(chair)s") % {"chair": group.get_chair_display()})
+    save_with_history(group, actor, lambda: _("Møteleder endret: %(chair)s") % {"chair": group.get_chair_display()})
     su = group.follow_up.service_user
     if owner and not staff:
         tell_case_staff(
             group.follow_up, group,
-            _("%(name)s vil lede ansvarsgruppen selv") % {"name": su.full_name} if chair == Group.Chair.USER
+            lambda: _("%(name)s vil lede ansvarsgruppen selv") % {"name": su.full_name} if chair == Group.Chair.USER
             else _("%(name)s vil at koordinatoren leder ansvarsgruppen") % {"name": su.full_name},
-            _("%(name)s har endret hvem som leder ansvarsgruppen: %(chair)s.")
+            lambda: _("%(name)s har endret hvem som leder ansvarsgruppen: %(chair)s.")
             % {"name": su.full_name, "chair": group.get_chair_display()},
         )
     return group
@@ -134,7 +135,7 @@ def change_group_status(actor: User, group: Group, status: str, reason: str = ""
     group.status = status
     group.status_reason = reason if status != Group.Status.ACTIVE else ""
     group.status_changed_at = timezone.now()
-    save_with_history(group, actor, _("Gruppen: %(status)s") % {"status": group.get_status_display()})
+    save_with_history(group, actor, lambda: _("Gruppen: %(status)s") % {"status": group.get_status_display()})
     return group
 
 
@@ -244,7 +245,7 @@ def add_member(actor: User, group: Group, *, person: User | None = None, organis
             raise ServiceError(problem, "organisation")
         member = GroupMember(group=group, kind=GroupMember.Kind.ORGANISATION, organisation=organisation, role=role,
                              added_by=actor)
-    save_with_history(member, actor, _("Nytt medlem: %(name)s") % {"name": member.display_name})
+    save_with_history(member, actor, lambda: _("Nytt medlem: %(name)s") % {"name": member.display_name})
     su = group.follow_up.service_user
     notices.tell(
         notices.recipients(group, members=[member], exclude=actor),
@@ -269,7 +270,7 @@ def update_member(actor: User, member: GroupMember, *, role: str) -> GroupMember
     if role == member.role:
         return member
     member.role = role
-    save_with_history(member, actor, _("Rolle endret"))
+    save_with_history(member, actor, gettext_lazy("Rolle endret"))
     return member
 
 
@@ -286,5 +287,5 @@ def remove_member(actor: User, member: GroupMember, reason: str = "") -> GroupMe
     member.removed_at = timezone.now()
     member.removed_by = actor
     member.removed_reason = clean_text(reason, "reason", max_length=1000)
-    save_with_history(member, actor, _("Medlem fjernet: %(name)s") % {"name": member.display_name})
+    save_with_history(member, actor, lambda: _("Medlem fjernet: %(name)s") % {"name": member.display_name})
     return member

@@ -4,12 +4,14 @@ and attendance; the agenda built for the meeting."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import outbox
 from koordinator.models import User
@@ -93,9 +95,9 @@ def _invitation(meeting: Meeting, what: str):
     group = meeting.group
     su = group.follow_up.service_user
     worker = group.follow_up.trust_person
-    when = notices.when_text(meeting)
 
-    def message(r: notices.Recipient) -> tuple[str, str]:
+    def message(r: notices.Recipient) -> tuple[str, str]:  # composed by the outbox, in the recipient's language
+        when = notices.when_text(meeting)
         link = tokens.apology_url(meeting.pk, r.member.pk) if what != "cancelled" else ""
         if r.member.kind == GroupMember.Kind.USER:
             place = meeting.place_for_user
@@ -158,7 +160,7 @@ def schedule_meeting(actor: User, group: Group, *, starts_at, place: str, place_
     require_open(group, active=True)
     data = _clean_meeting({"starts_at": starts_at, "place": place, "place_detail": place_detail,
                            "duration_minutes": duration_minutes, "note": note}, check_past=True)
-    meeting = save_with_history(Meeting(group=group, created_by=actor, **data), actor, _("Møtet er planlagt"))
+    meeting = save_with_history(Meeting(group=group, created_by=actor, **data), actor, gettext_lazy("Møtet er planlagt"))
     meeting.group = group
     _tell_everyone(actor, meeting, "new")
     ensure_inside_gate(actor, meeting)
@@ -186,8 +188,8 @@ def change_meeting(actor: User, meeting: Meeting, *, reason: str = "", **changes
     if calendar:
         meeting.sequence += 1
         meeting.status_note = reason
-    labels = ", ".join(field_label(Meeting, name) for name in changed)
-    save_with_history(meeting, actor, _("Møtet er endret: %(fields)s") % {"fields": labels})
+    save_with_history(meeting, actor, lambda: _("Møtet er endret: %(fields)s")
+                      % {"fields": ", ".join(field_label(Meeting, name) for name in changed)})
     if calendar:
         cancel_pending_reminders(meeting)
         _tell_everyone(actor, meeting, "changed")
@@ -200,7 +202,7 @@ def cancel_planned_meeting(actor: User, meeting: Meeting, reason: str) -> Meetin
     meeting.cancelled_at = timezone.now()
     meeting.status_note = reason[:300]
     meeting.sequence += 1
-    save_with_history(meeting, actor, _("Møtet er avlyst"))
+    save_with_history(meeting, actor, gettext_lazy("Møtet er avlyst"))
     cancel_pending_reminders(meeting)
     _tell_everyone(actor, meeting, "cancelled")
     return meeting
@@ -228,7 +230,7 @@ def mark_held(actor: User, meeting: Meeting) -> Meeting:
         freeze_agenda_items(actor, meeting)
         meeting.status = Meeting.Status.HELD
         meeting.held_at = timezone.now()
-        save_with_history(meeting, actor, _("Møtet er holdt"))
+        save_with_history(meeting, actor, gettext_lazy("Møtet er holdt"))
     return meeting
 
 
@@ -254,21 +256,21 @@ def hand_over_chair(actor: User, meeting: Meeting, person: User | None) -> Meeti
     meeting.sequence += 1
     new_chair = chair_of(meeting)
     name = new_chair.display_name if new_chair else meeting.group.follow_up.service_user.full_name
-    save_with_history(meeting, actor, _("Møteleder for dette møtet: %(name)s") % {"name": name})
+    save_with_history(meeting, actor, lambda: _("Møteleder for dette møtet: %(name)s") % {"name": name})
     su = meeting.group.follow_up.service_user
     if person is not None and person.pk != actor.pk:
         outbox.notify(
             person,
-            _("Du leder et møte i ansvarsgruppen til %(name)s") % {"name": su.full_name},
-            _("Du leder møtet i ansvarsgruppen til %(name)s %(when)s, %(place)s.")
+            lambda: _("Du leder et møte i ansvarsgruppen til %(name)s") % {"name": su.full_name},
+            lambda: _("Du leder møtet i ansvarsgruppen til %(name)s %(when)s, %(place)s.")
             % {"name": su.full_name, "when": notices.when_text(meeting), "place": meeting.place_text},
             about=meeting,
             channel=outbox.Channel.EMAIL if person.email else outbox.Channel.IN_APP,
         )
     outbox.notify(
         su,
-        _("Ny møteleder"),
-        _("Hei %(name)s. %(chair)s leder møtet i ansvarsgruppen din %(when)s. Tid og sted er som før.")
+        gettext_lazy("Ny møteleder"),
+        lambda: _("Hei %(name)s. %(chair)s leder møtet i ansvarsgruppen din %(when)s. Tid og sted er som før.")
         % {"name": su.first_name, "chair": name, "when": notices.when_text(meeting)},
         about=meeting,
     )
@@ -278,8 +280,9 @@ def hand_over_chair(actor: User, meeting: Meeting, person: User | None) -> Meeti
 # --- apologies and attendance ----------------------------------------------------------------------------------------
 
 
-def tell_chair(meeting: Meeting, subject: str, body: str, *, skip: User | None = None) -> None:
-    """The meeting's chair and the case's staff (the deputy too when the coordinator is away) in the app."""
+def tell_chair(meeting: Meeting, subject, body, *, skip: User | None = None) -> None:
+    """The meeting's chair and the case's staff (the deputy too when the coordinator is away) in the app.
+    ``subject`` and ``body`` are lazy or builders: the outbox composes them in each recipient's language."""
     chair = chair_of(meeting)
     if chair is not None and chair.pk != meeting.group.follow_up.trust_person_id and (skip is None or
                                                                                      chair.pk != skip.pk):
@@ -301,12 +304,13 @@ def _record_apologies(actor: User | None, meeting: Meeting, member: GroupMember,
     attendance.message = message
     attendance.via = via
     attendance.recorded_by = actor
-    save_with_history(attendance, actor, _("Meldt forfall"))
-    body = _("%(who)s har meldt forfall til møtet %(when)s.") % {
-        "who": member.display_name, "when": notices.when_text(meeting)}
-    if message:
-        body += " " + _("Melding: %(text)s") % {"text": message}
-    tell_chair(meeting, _("Forfall: %(who)s") % {"who": member.display_name}, body, skip=actor)
+    save_with_history(attendance, actor, gettext_lazy("Meldt forfall"))
+    def body() -> str:
+        text = _("%(who)s har meldt forfall til møtet %(when)s.") % {
+            "who": member.display_name, "when": notices.when_text(meeting)}
+        return text + " " + _("Melding: %(text)s") % {"text": message} if message else text
+
+    tell_chair(meeting, lambda: _("Forfall: %(who)s") % {"who": member.display_name}, body, skip=actor)
     return attendance
 
 
@@ -405,9 +409,13 @@ def record_attendance(actor: User, meeting: Meeting, statuses: Mapping[GroupMemb
             attendance.message = message if status == Attendance.Status.APOLOGIES else ""
         attendance.via = Attendance.Via.RECORDED
         attendance.recorded_by = actor
-        saved.append(save_with_history(attendance, actor, _("Oppmøte: %(status)s") % {"status": attendance.get_status_display()}))
+        saved.append(save_with_history(attendance, actor, partial(_attendance_reason, attendance)))
     mark_held(actor, meeting)
     return saved
+
+
+def _attendance_reason(attendance: Attendance) -> str:
+    return _("Oppmøte: %(status)s") % {"status": attendance.get_status_display()}
 
 
 # --- the agenda ------------------------------------------------------------------------------------------------------
@@ -431,12 +439,12 @@ def freeze_agenda_items(actor: User, meeting: Meeting) -> list[AgendaItem]:
             AgendaItem(meeting=meeting, kind=point.kind, title=point.title[:300], text=point.detail,
                        action_item=point.action_item, step=point.step, position=position, proposed_by=actor),
             actor,
-            _("Punkt på dagsorden"),
+            gettext_lazy("Punkt på dagsorden"),
         ))
         position += 1
     if meeting.agenda_frozen_at is None:
         meeting.agenda_frozen_at = timezone.now()
-        save_with_history(meeting, actor, _("Dagsorden låst"))
+        save_with_history(meeting, actor, gettext_lazy("Dagsorden låst"))
     return added
 
 
@@ -482,13 +490,13 @@ def propose_agenda_item(actor: User, meeting: Meeting, *, title: str, text: str 
                    title=title, text=text, proposed_by_member=member, proposed_by=actor,
                    position=_next_position(meeting)),
         actor,
-        _("Punkt foreslått"),
+        gettext_lazy("Punkt foreslått"),
     )
     if not manager:
         who = member.display_name
-        tell_chair(meeting, _("Nytt punkt til møtet %(date)s") % {"date": no_date(meeting.local_date)},
-                    _("%(who)s foreslår et punkt til møtet %(when)s: «%(title)s»")
-                    % {"who": who, "when": notices.when_text(meeting), "title": title})
+        tell_chair(meeting, lambda: _("Nytt punkt til møtet %(date)s") % {"date": no_date(meeting.local_date)},
+                   lambda: _("%(who)s foreslår et punkt til møtet %(when)s: «%(title)s»")
+                   % {"who": who, "when": notices.when_text(meeting), "title": title})
     return item
 
 
@@ -505,5 +513,5 @@ def archive_agenda_item(actor: User, item: AgendaItem) -> AgendaItem:
     if item.proposed_by_id != actor.pk and not may_write_minutes(actor, meeting):
         raise PermissionDenied
     item.archived_at = timezone.now()
-    save_with_history(item, actor, _("Punkt tatt av dagsorden"))
+    save_with_history(item, actor, gettext_lazy("Punkt tatt av dagsorden"))
     return item

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import Consent, User
@@ -81,7 +82,8 @@ def _clean_sections(minutes: Minutes, sections: dict) -> dict:
     return clean
 
 
-def _tell_members_about_minutes(actor: User, minutes: Minutes, subject: str, body_for_user: str, body: str) -> None:
+def _tell_members_about_minutes(actor: User, minutes: Minutes, subject, body_for_user, body) -> None:
+    """The words are lazy or builders: the outbox composes them in each recipient's language."""
     group = minutes.meeting.group
     notices.tell(
         notices.recipients(group, exclude=actor),
@@ -112,7 +114,7 @@ def start_minutes(actor: User, meeting: Meeting) -> Minutes:
     minutes = save_with_history(
         Minutes(meeting=meeting, situation=previous.situation if previous else "", created_by=actor),
         actor,
-        _("Referatet er påbegynt"),
+        gettext_lazy("Referatet er påbegynt"),
     )
     ensure_inside_gate(actor, minutes)
     return minutes
@@ -148,23 +150,25 @@ def write_minutes(actor: User, minutes: Minutes, based_on_version, *, reason: st
     for name in changed:
         setattr(minutes, name, data[name])
     minutes.amendment_reason = reason if amending else ""
-    labels = ", ".join(field_label(Minutes, name) for name in changed)
+    def labels() -> str:  # the sections' names, in the language the words are written in
+        return ", ".join(field_label(Minutes, name) for name in changed)
+
     if amending:
-        bump(minutes, actor, _("Endret etter at referatet var klart (%(fields)s): %(reason)s")
-              % {"fields": labels, "reason": reason})
+        bump(minutes, actor, lambda: _("Endret etter at referatet var klart (%(fields)s): %(reason)s")
+             % {"fields": labels(), "reason": reason})
         date = no_date(meeting.local_date)
         _tell_members_about_minutes(
             actor, minutes,
-            _("Referatet fra møtet %(date)s er endret") % {"date": date},
-            _("Hei %(name)s. Referatet fra møtet i ansvarsgruppen din %(date)s er endret. Grunn: %(reason)s. Les det "
-              "gjerne igjen.") % {"name": meeting.group.follow_up.service_user.first_name, "date": date,
-                                  "reason": reason},
-            _("Referatet fra møtet i ansvarsgruppen til %(name)s %(date)s er endret (%(fields)s). Grunn: %(reason)s")
-            % {"name": meeting.group.follow_up.service_user.full_name, "date": date, "fields": labels,
-               "reason": reason},
+            lambda: _("Referatet fra møtet %(date)s er endret") % {"date": date},
+            lambda: _("Hei %(name)s. Referatet fra møtet i ansvarsgruppen din %(date)s er endret. Grunn: %(reason)s. "
+                      "Les det gjerne igjen.") % {"name": meeting.group.follow_up.service_user.first_name,
+                                                  "date": date, "reason": reason},
+            lambda: _("Referatet fra møtet i ansvarsgruppen til %(name)s %(date)s er endret (%(fields)s). Grunn: "
+                      "%(reason)s") % {"name": meeting.group.follow_up.service_user.full_name, "date": date,
+                                       "fields": labels(), "reason": reason},
         )
     else:
-        bump(minutes, actor, _("Referatet er endret: %(fields)s") % {"fields": labels})
+        bump(minutes, actor, lambda: _("Referatet er endret: %(fields)s") % {"fields": labels()})
     return minutes
 
 
@@ -187,17 +191,17 @@ def mark_minutes_ready(actor: User, minutes: Minutes, *, based_on_version=None) 
     minutes.ready_at = timezone.now()
     minutes.ready_by = actor
     minutes.ready_version = minutes.version
-    save_with_history(minutes, actor, _("Referatet er klart"))
+    save_with_history(minutes, actor, gettext_lazy("Referatet er klart"))
     mark_held(actor, meeting)
     su = meeting.group.follow_up.service_user
     date = no_date(meeting.local_date)
     _tell_members_about_minutes(
         actor, minutes,
-        _("Referatet fra møtet %(date)s er klart") % {"date": date},
-        _("Hei %(name)s. Referatet fra møtet i ansvarsgruppen din %(date)s er klart. Les det, og si om du er enig, "
-          "eller skriv det du er uenig i.") % {"name": su.first_name, "date": date},
-        _("Referatet fra møtet i ansvarsgruppen til %(name)s %(date)s er klart.") % {"name": su.full_name,
-                                                                                      "date": date},
+        lambda: _("Referatet fra møtet %(date)s er klart") % {"date": date},
+        lambda: _("Hei %(name)s. Referatet fra møtet i ansvarsgruppen din %(date)s er klart. Les det, og si om du er "
+                  "enig, eller skriv det du er uenig i.") % {"name": su.first_name, "date": date},
+        lambda: _("Referatet fra møtet i ansvarsgruppen til %(name)s %(date)s er klart.") % {"name": su.full_name,
+                                                                                              "date": date},
     )
     return minutes
 
@@ -234,11 +238,11 @@ def approve_minutes(actor: User, minutes: Minutes, *, based_on_version=None, how
     """
     minutes = _user_response(actor, minutes, based_on_version, how, Minutes.Status.APPROVED)
     minutes.disagreement = ""
-    save_with_history(minutes, actor, _("Godkjent av brukeren (%(how)s)") % {"how": minutes.get_user_response_how_display()})
+    save_with_history(minutes, actor, lambda: _("Godkjent av brukeren (%(how)s)") % {"how": minutes.get_user_response_how_display()})
     meeting = minutes.meeting
     su = meeting.group.follow_up.service_user
-    tell_chair(meeting, _("%(name)s har godkjent referatet") % {"name": su.full_name},
-                _("%(name)s har godkjent referatet fra møtet %(date)s.")
+    tell_chair(meeting, lambda: _("%(name)s har godkjent referatet") % {"name": su.full_name},
+               lambda: _("%(name)s har godkjent referatet fra møtet %(date)s.")
                 % {"name": su.full_name, "date": no_date(meeting.local_date)}, skip=actor)
     return minutes
 
@@ -251,11 +255,11 @@ def disagree_with_minutes(actor: User, minutes: Minutes, text: str, *, based_on_
     text = clean_text(text, "disagreement", required=_("Skriv hva du er uenig i."), max_length=4000)
     minutes = _user_response(actor, minutes, based_on_version, how, Minutes.Status.DISPUTED)
     minutes.disagreement = text
-    save_with_history(minutes, actor, _("Brukeren er uenig i referatet"))
+    save_with_history(minutes, actor, gettext_lazy("Brukeren er uenig i referatet"))
     meeting = minutes.meeting
     su = meeting.group.follow_up.service_user
-    tell_chair(meeting, _("%(name)s er uenig i referatet") % {"name": su.full_name},
-                _("%(name)s er uenig i referatet fra møtet %(date)s: %(text)s")
+    tell_chair(meeting, lambda: _("%(name)s er uenig i referatet") % {"name": su.full_name},
+               lambda: _("%(name)s er uenig i referatet fra møtet %(date)s: %(text)s")
                 % {"name": su.full_name, "date": no_date(meeting.local_date), "text": shorten(text, 300)}, skip=actor)
     return minutes
 
@@ -283,11 +287,11 @@ def restore_minutes_version(actor: User, minutes: Minutes, history_id, *, based_
         su = minutes.meeting.group.follow_up.service_user
         _tell_members_about_minutes(
             actor, minutes,
-            _("Referatet fra møtet %(date)s er endret") % {"date": date},
-            _("Hei %(name)s. Referatet fra møtet i ansvarsgruppen din %(date)s er endret. Grunn: %(reason)s. Les det "
-              "gjerne igjen.") % {"name": su.first_name, "date": date, "reason": reason},
-            _("Referatet fra møtet i ansvarsgruppen til %(name)s %(date)s er satt tilbake til en tidligere versjon. "
-              "Grunn: %(reason)s") % {"name": su.full_name, "date": date, "reason": reason},
+            lambda: _("Referatet fra møtet %(date)s er endret") % {"date": date},
+            lambda: _("Hei %(name)s. Referatet fra møtet i ansvarsgruppen din %(date)s er endret. Grunn: %(reason)s. "
+                      "Les det gjerne igjen.") % {"name": su.first_name, "date": date, "reason": reason},
+            lambda: _("Referatet fra møtet i ansvarsgruppen til %(name)s %(date)s er satt tilbake til en tidligere "
+                      "versjon. Grunn: %(reason)s") % {"name": su.full_name, "date": date, "reason": reason},
         )
     return minutes
 
@@ -303,7 +307,7 @@ def mark_minutes_read(actor: User, minutes: Minutes) -> MinutesRead:
     read = read or MinutesRead(minutes=minutes, reader=actor)
     read.version = version
     read.read_at = timezone.now()
-    return save_with_history(read, actor, _("Lest"))
+    return save_with_history(read, actor, gettext_lazy("Lest"))
 
 
 @transaction.atomic
@@ -320,13 +324,13 @@ def add_comment(actor: User, minutes: Minutes, text: str) -> Comment:
     comment = save_with_history(
         Comment(minutes=minutes, author=actor, member=member, text=text, minutes_version=minutes.version),
         actor,
-        _("Kommentar til referatet"),
+        gettext_lazy("Kommentar til referatet"),
     )
     if not staff:
         who = member.display_name
-        tell_chair(minutes.meeting, _("Kommentar til referatet fra %(who)s") % {"who": who},
-                    _("%(who)s kommenterte referatet fra møtet %(date)s: %(text)s")
-                    % {"who": who, "date": no_date(minutes.meeting.local_date), "text": shorten(text, 300)})
+        tell_chair(minutes.meeting, lambda: _("Kommentar til referatet fra %(who)s") % {"who": who},
+                   lambda: _("%(who)s kommenterte referatet fra møtet %(date)s: %(text)s")
+                   % {"who": who, "date": no_date(minutes.meeting.local_date), "text": shorten(text, 300)})
     ensure_inside_gate(actor, comment, access.VIEW)
     return comment
 
@@ -341,5 +345,5 @@ def archive_comment(actor: User, comment: Comment) -> Comment:
     if comment.archived_at is not None:
         raise ServiceError(_("Kommentaren er allerede fjernet."), "comment")
     comment.archived_at = timezone.now()
-    save_with_history(comment, actor, _("Kommentar fjernet"))
+    save_with_history(comment, actor, gettext_lazy("Kommentar fjernet"))
     return comment

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from koordinator.services import ServiceError
@@ -94,7 +95,7 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Oppgaven er oppdatert."))
             return redirect("my_action_items" if back else meeting_url(item.meeting, "oppgaver"))
-    record_group_read(request.user, item.group, _("Oppgave fra ansvarsgruppen"))
+    record_group_read(request.user, item.group, gettext_lazy("Oppgave fra ansvarsgruppen"))
     about = _("«%(what)s» – %(who)s, frist %(due)s") % {
         "what": item.what, "who": item.responsible.display_name, "due": no_date(item.due_on)}
     return form_page(request, form=form, title=_("Oppdater oppgaven"), submit=_("Lagre"), about=about,
@@ -108,6 +109,6 @@ def my_action_items(request: HttpRequest) -> HttpResponse:
     their service, the user, the coordinator). Open ones first by due date; «Vis avsluttede» shows the rest."""
     include_closed = request.GET.get("avsluttede") == "1"
     items = list(selectors.my_action_items(request.user, include_closed=include_closed))
-    record_read(request.user, {i.group.follow_up.service_user_id for i in items}, _("Mine oppgaver"), listing=True)
+    record_read(request.user, {i.group.follow_up.service_user_id for i in items}, gettext_lazy("Mine oppgaver"), listing=True)
     context = {"items": items, "include_closed": include_closed, "today": timezone.localdate()}
     return render(request, "meetings/my_action_items.html", context)

@@ -60,7 +60,7 @@ def record_read(user: User, service_user_ids, what: str, channel: str = AccessEv
                 listing: bool = False) -> None:
     """Reads by anyone but the owner go to the owner's access log (``record_access`` skips the owner; a list,
     ``listing``, logs each person once a day)."""
-    access.record_access(user, service_user_ids, str(what), channel, listing=listing)
+    access.record_access(user, service_user_ids, what, channel, listing=listing)  # lazy: one language
 
 
 def record_group_read(user: User, group: Group, what: str) -> None:

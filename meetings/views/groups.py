@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from koordinator import access
@@ -55,7 +56,7 @@ def group_for_case(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(group_url(group))
     earlier = selectors.groups_for_case(request.user, case)
     if earlier:
-        record_read(request.user, [case.service_user_id], _("Ansvarsgruppe"))
+        record_read(request.user, [case.service_user_id], gettext_lazy("Ansvarsgruppe"))
     context = {"case": case, "form": form, "can_create": can_create, "earlier": earlier}
     return render(request, "meetings/group_create.html", context)
 
@@ -77,7 +78,7 @@ def my_group(request: HttpRequest) -> HttpResponse:
 @require_safe
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.group_page(request.user, pk)
-    record_group_read(request.user, page.group, _("Ansvarsgruppe"))
+    record_group_read(request.user, page.group, gettext_lazy("Ansvarsgruppe"))
     for meeting in page.past:
         meeting.minutes_label = page.minutes_status.get(meeting.pk, "")
     context = {
@@ -203,6 +204,6 @@ def group_status(request: HttpRequest, pk: int) -> HttpResponse:
 def my_groups(request: HttpRequest) -> HttpResponse:
     """«Mine ansvarsgrupper»: the groups the reader is a member of, with the next meeting and their own items."""
     summaries = selectors.my_groups(request.user)
-    record_read(request.user, [s.group.follow_up.service_user_id for s in summaries], _("Mine ansvarsgrupper"),
+    record_read(request.user, [s.group.follow_up.service_user_id for s in summaries], gettext_lazy("Mine ansvarsgrupper"),
                 listing=True)
     return render(request, "meetings/my_groups.html", {"summaries": summaries})

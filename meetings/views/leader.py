@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from koordinator import access
@@ -41,7 +41,7 @@ def leader_meetings(request: HttpRequest) -> HttpResponse:
     # The overdue items and the meetings name the users they belong to.
     users = {item.group.follow_up.service_user_id for row in overdue for item in row.items}
     users |= {gap.meeting.group.follow_up.service_user_id for gap in gaps}
-    record_read(request.user, users, _("Ansvarsgrupper: oversikt for leder"), listing=True)
+    record_read(request.user, users, gettext_lazy("Ansvarsgrupper: oversikt for leder"), listing=True)
     context = {"form": form, "attendance": attendance, "overdue": overdue, "gaps": gaps, "since": since,
                "until": until}
     return render(request, "meetings/leader.html", context)

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from koordinator.services import ServiceError
@@ -122,7 +123,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The meeting for one reader. After it is shown, the minutes count as read (for «endret siden du leste sist»)."""
     page = selectors.meeting_page(request.user, pk)
     meeting, minutes = page.meeting, page.minutes
-    record_group_read(request.user, page.group, _("Møte i ansvarsgruppen"))
+    record_group_read(request.user, page.group, gettext_lazy("Møte i ansvarsgruppen"))
     amendments = selectors.minutes_amendments(request.user, minutes) if minutes and not minutes.is_draft else []
     mine = selectors.my_member_ids(request.user, page.group)
     started = meeting.has_started()
@@ -153,7 +154,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """«Legg i kalenderen»: the meeting as an ``.ics`` file (the same as the invitation's)."""
     meeting = meeting_or_404(request, pk)
-    record_group_read(request.user, meeting.group, _("Møte i ansvarsgruppen (kalenderfil)"))
+    record_group_read(request.user, meeting.group, gettext_lazy("Møte i ansvarsgruppen (kalenderfil)"))
     response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ics.filename(meeting)}"'
     response["Cache-Control"] = "no-store"
@@ -179,7 +180,7 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Oppmøtet er registrert."))
             return redirect(meeting_url(meeting, "deltakere"))
-    record_group_read(request.user, page.group, _("Oppmøte i ansvarsgruppen"))
+    record_group_read(request.user, page.group, gettext_lazy("Oppmøte i ansvarsgruppen"))
     return form_page(request, form=form, title=_("Registrer oppmøte"), submit=_("Lagre oppmøtet"),
                      about=_when(meeting), back_url=meeting_url(meeting), back_text=_("Tilbake til møtet"),
                      intro=_("Velg for hvert medlem. Den som har meldt forfall, står allerede med det."))
@@ -207,7 +208,7 @@ def meeting_apologies(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Forfallet er sendt til møtelederen."))
             return redirect(meeting_url(meeting))
-    record_group_read(request.user, meeting.group, _("Møte i ansvarsgruppen"))
+    record_group_read(request.user, meeting.group, gettext_lazy("Møte i ansvarsgruppen"))
     return form_page(
         request, form=form, title=_("Meld forfall"), submit=_("Send forfall"), about=_when(meeting),
         back_url=meeting_url(meeting), back_text=_("Tilbake til møtet"),
@@ -341,7 +342,7 @@ def meeting_hand_over_chair(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Møtelederen er endret. Den nye møtelederen og brukeren har fått beskjed."))
             return redirect(meeting_url(meeting))
-    record_group_read(request.user, meeting.group, _("Møte i ansvarsgruppen"))
+    record_group_read(request.user, meeting.group, gettext_lazy("Møte i ansvarsgruppen"))
     return form_page(request, form=form, title=_("Gi møteledelsen videre"), submit=_("Lagre"), about=_when(meeting),
                      intro=_("Nå leder %(name)s møtet. Velg stedfortrederen eller en leder.")
                      % {"name": selectors.chair_name(meeting)},

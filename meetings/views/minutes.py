@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from koordinator.toolkit import ServiceError, pages
@@ -108,7 +109,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Referatet er lagret."))
             return redirect(_minutes_url(minutes))
-    record_group_read(request.user, minutes.meeting.group, _("Referat fra ansvarsgruppemøte"))
+    record_group_read(request.user, minutes.meeting.group, gettext_lazy("Referat fra ansvarsgruppemøte"))
     context = {"minutes": minutes, "meeting": minutes.meeting, "form": form}
     return render(request, "meetings/minutes_edit.html", context)
 
@@ -169,7 +170,7 @@ def minutes_respond(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Takk, svaret ditt er lagret.") if owner else _("Svaret er registrert."))
             return redirect(_minutes_url(minutes))
     page = selectors.meeting_page(request.user, minutes.meeting)
-    record_group_read(request.user, group, _("Referat fra ansvarsgruppemøte"))
+    record_group_read(request.user, group, gettext_lazy("Referat fra ansvarsgruppemøte"))
     context = {"minutes": minutes, "meeting": minutes.meeting, "page": page, "form": form, "owner": owner,
                "changed": changed}
     response = render(request, "meetings/minutes_respond.html", context)
@@ -223,7 +224,7 @@ def minutes_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     can_restore = services.may_write_minutes(request.user, minutes.meeting)
     for version in versions:
         version.restore_url = reverse("minutes_restore", args=[minutes.pk, version.history_id])
-    record_group_read(request.user, minutes.meeting.group, _("Historikk for referat"))
+    record_group_read(request.user, minutes.meeting.group, gettext_lazy("Historikk for referat"))
     context = {"minutes": minutes, "meeting": minutes.meeting, "versions": versions, "can_restore": can_restore}
     return render(request, "meetings/timeline.html", context)
 
@@ -254,7 +255,7 @@ def minutes_restore(request: HttpRequest, pk: int, history_id: int) -> HttpRespo
     titles = {p.item.pk: p.item.title for p in _points(request, minutes) if p.item}
     current = {name: getattr(minutes, name) for name in Minutes.SECTION_FIELDS}
     changes = selectors.diff_sections(current, values, titles)
-    record_group_read(request.user, minutes.meeting.group, _("Historikk for referat"))
+    record_group_read(request.user, minutes.meeting.group, gettext_lazy("Historikk for referat"))
     context = {"minutes": minutes, "meeting": minutes.meeting, "form": form, "changes": changes,
                "old_version": values["version"], "timeline_url": reverse("minutes_timeline", args=[minutes.pk])}
     return render(request, "meetings/restore.html", context)

@@ -275,7 +275,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
         for su_id in owners:
             by_reason[reasons.get(su_id, "")].append(su_id)
         for reason, ids in by_reason.items():
-            label = _("%(what)s (nødtilgang)") % {"what": what} if reason else str(what)
+            label = (lambda: _("%(what)s (nødtilgang)") % {"what": what}) if reason else what
             access.record_access(user, ids, label, AccessEvent.Channel.API, reason=reason, listing=listing)
 
     # --- responses ------------------------------------------------------------------------------------------------
@@ -373,7 +373,7 @@ class CrisisPlanViewSet(PlanContentViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         crisis_plan = self.get_object()
-        self.record([crisis_plan], _("Kriseplan (historikk)"))
+        self.record([crisis_plan], gettext_lazy("Kriseplan (historikk)"))
         return Response(PlanVersionEntrySerializer(selectors.timeline(request.user, crisis_plan), many=True).data)
 
     @extend_schema(

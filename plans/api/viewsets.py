@@ -20,7 +20,6 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -249,7 +248,7 @@ class PlanViewSet(PlanContentViewSet):
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         plan = self.get_object()
-        self.record([plan], _("Individuell plan (historikk)"))
+        self.record([plan], gettext_lazy("Individuell plan (historikk)"))
         versions = selectors.plan_timeline(request.user, plan)
         return Response(s.PlanVersionEntrySerializer(versions, many=True).data)
 

@@ -23,6 +23,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -287,7 +288,7 @@ def render_crisis_pdf(user: User, crisis_plan: CrisisPlan | int, kind: str = FUL
     """The crisis plan as a PDF for ``user`` (Http404 outside the gate). A reader other than the owner is logged,
     with the emergency grant's reason for a reader under one."""
     page = selectors.crisis_plan_page(user, crisis_plan)
-    what = _("Kriseplan (lommekort, PDF)") if kind == POCKET else _("Kriseplan (PDF)")
-    access.record_access(user, [page.owner], str(what), AccessEvent.Channel.PDF, reason=selectors.access_reason(page))
+    what = gettext_lazy("Kriseplan (lommekort, PDF)") if kind == POCKET else gettext_lazy("Kriseplan (PDF)")
+    access.record_access(user, [page.owner], what, AccessEvent.Channel.PDF, reason=selectors.access_reason(page))
     renderer = PocketCardRenderer() if kind == POCKET else CrisisPlanRenderer()
     return renderer.generate(page)

@@ -7,6 +7,7 @@ sends nothing twice, and a new review date gives a new reminder. The wording is 
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.db.models import OuterRef
 from django.utils import timezone
@@ -46,13 +47,19 @@ def crisis_plan_review_reminders(now: datetime.datetime) -> int:
         case = cases.get(plan.service_user_id)
         if case is None:
             continue
-        su = plan.service_user
         drafts.append(outbox.build(
-            case.trust_person,
-            _("Tid for å gå gjennom kriseplanen til %(name)s") % {"name": su.full_name},
-            _("Kriseplanen til %(name)s skulle gås gjennom %(date)s. Se gjerne på den sammen med %(first)s, så "
-              "telefonnumrene og det som hjelper stemmer.")
-            % {"name": su.full_name, "date": no_date(plan.review_on), "first": su.first_name},
+            case.trust_person, words=partial(_review_words, plan),
             about=plan, channel=outbox.Channel.IN_APP, dedupe_key=review_reminder_key(plan),
         ))
     return len(outbox.notify_many(drafts))
+
+
+def _review_words(plan: CrisisPlan) -> tuple[str, str]:
+    """Composed by the outbox, in the recipient's language."""
+    su = plan.service_user
+    return (
+        _("Tid for å gå gjennom kriseplanen til %(name)s") % {"name": su.full_name},
+        _("Kriseplanen til %(name)s skulle gås gjennom %(date)s. Se gjerne på den sammen med %(first)s, så "
+          "telefonnumrene og det som hjelper stemmer.")
+        % {"name": su.full_name, "date": no_date(plan.review_on), "first": su.first_name},
+    )

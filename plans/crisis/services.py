@@ -152,9 +152,10 @@ def _require_staff(actor: User, crisis_plan: CrisisPlan) -> None:
         raise PermissionDenied
 
 
-def _tell_staff_if_owner(actor: User, crisis_plan: CrisisPlan, what: str) -> None:
+def _tell_staff_if_owner(actor: User, crisis_plan: CrisisPlan, what) -> None:
     """When the owner changes their own crisis plan, the trust person (and the deputy if the trust person is away)
-    gets a message in the app."""
+    gets a message in the app. ``what`` (what changed) is lazy or a builder: the message is composed in the
+    recipient's language."""
     if is_staff(actor, crisis_plan) or not is_owner(actor, crisis_plan):
         return
     case = open_case(crisis_plan.service_user_id)
@@ -163,8 +164,9 @@ def _tell_staff_if_owner(actor: User, crisis_plan: CrisisPlan, what: str) -> Non
     name = crisis_plan.service_user.full_name
     tell_case_staff(
         case, crisis_plan,
-        _("%(name)s har endret kriseplanen sin") % {"name": name},
-        _("%(name)s har endret dette i kriseplanen: %(what)s.") % {"name": name, "what": what},
+        lambda: _("%(name)s har endret kriseplanen sin") % {"name": name},
+        lambda: _("%(name)s har endret dette i kriseplanen: %(what)s.") % {"name": name,
+                                                                          "what": what() if callable(what) else what},
     )
 
 
@@ -204,7 +206,7 @@ def create_crisis_plan(actor: User, service_user: ServiceUser, **fields) -> Cris
     try:
         with transaction.atomic():
             crisis_plan = save_with_history(CrisisPlan(service_user=su, created_by=actor, **data), actor,
-                                _("Kriseplanen er opprettet"))
+                                gettext_lazy("Kriseplanen er opprettet"))
     except IntegrityError:
         raise ServiceError(message, "service_user") from None
     ensure_inside_gate(actor, crisis_plan)
@@ -233,8 +235,10 @@ def update_crisis_plan(actor: User, crisis_plan: CrisisPlan, based_on_version, *
         return crisis_plan
     for name in changed:
         setattr(crisis_plan, name, data[name])
-    labels = ", ".join(field_label(CrisisPlan, name) for name in changed)
-    bump(crisis_plan, actor, _("Kriseplanen er endret: %(fields)s") % {"fields": labels})
+    def labels() -> str:  # the fields' names, in the language the words are written in
+        return ", ".join(field_label(CrisisPlan, name) for name in changed)
+
+    bump(crisis_plan, actor, lambda: _("Kriseplanen er endret: %(fields)s") % {"fields": labels()})
     _tell_staff_if_owner(actor, crisis_plan, labels)
     ensure_inside_gate(actor, crisis_plan)
     return crisis_plan
@@ -249,7 +253,7 @@ def archive_crisis_plan(actor: User, crisis_plan: CrisisPlan, *, based_on_versio
     check_plan_version(crisis_plan, based_on_version, {}, {})
     crisis_plan.status = CrisisPlan.Status.ARCHIVED
     crisis_plan.archived_at = timezone.now()
-    return bump(crisis_plan, actor, _("Kriseplanen er arkivert"))
+    return bump(crisis_plan, actor, gettext_lazy("Kriseplanen er arkivert"))
 
 
 @transaction.atomic
@@ -327,9 +331,9 @@ def add_contact(actor: User, crisis_plan: CrisisPlan, *, based_on_version=None, 
     check_plan_version(crisis_plan, based_on_version, fields, {})
     data = _clean_contact(fields)
     contact = save_with_history(CrisisContact(crisis_plan=crisis_plan, order=_next_order(crisis_plan), **data), actor,
-                    _("Kontakt lagt til"))
-    bump(crisis_plan, actor, _("Kontakt lagt til i kriseplanen: %(name)s") % {"name": contact.name})
-    _tell_staff_if_owner(actor, crisis_plan, _("ny kontakt (%(name)s)") % {"name": contact.name})
+                    gettext_lazy("Kontakt lagt til"))
+    bump(crisis_plan, actor, lambda: _("Kontakt lagt til i kriseplanen: %(name)s") % {"name": contact.name})
+    _tell_staff_if_owner(actor, crisis_plan, lambda: _("ny kontakt (%(name)s)") % {"name": contact.name})
     ensure_inside_gate(actor, contact)
     return contact
 
@@ -346,9 +350,9 @@ def update_contact(actor: User, contact: CrisisContact, *, based_on_version=None
         return contact
     for name in changed:
         setattr(contact, name, data[name])
-    save_with_history(contact, actor, _("Kontakt endret"))
-    bump(crisis_plan, actor, _("Kontakt endret i kriseplanen: %(name)s") % {"name": contact.name})
-    _tell_staff_if_owner(actor, crisis_plan, _("kontakten %(name)s") % {"name": contact.name})
+    save_with_history(contact, actor, gettext_lazy("Kontakt endret"))
+    bump(crisis_plan, actor, lambda: _("Kontakt endret i kriseplanen: %(name)s") % {"name": contact.name})
+    _tell_staff_if_owner(actor, crisis_plan, lambda: _("kontakten %(name)s") % {"name": contact.name})
     return contact
 
 
@@ -369,9 +373,9 @@ def move_contact(actor: User, contact: CrisisContact, direction: str, *, based_o
     for position, row in enumerate(contacts):
         if row.order != position:
             row.order = position
-            save_with_history(row, actor, _("Rekkefølgen er endret"))
-    bump(crisis_plan, actor, _("Rekkefølgen på kontaktene er endret"))
-    _tell_staff_if_owner(actor, crisis_plan, _("rekkefølgen på kontaktene"))
+            save_with_history(row, actor, gettext_lazy("Rekkefølgen er endret"))
+    bump(crisis_plan, actor, gettext_lazy("Rekkefølgen på kontaktene er endret"))
+    _tell_staff_if_owner(actor, crisis_plan, gettext_lazy("rekkefølgen på kontaktene"))
     return next(c for c in contacts if c.pk == contact.pk)
 
 
@@ -381,9 +385,9 @@ def remove_contact(actor: User, contact: CrisisContact, *, based_on_version=None
     contact, crisis_plan = _contact_plan(actor, contact, based_on_version)
     check_plan_version(crisis_plan, based_on_version, {}, {})
     contact.archived_at = timezone.now()
-    save_with_history(contact, actor, _("Kontakt fjernet"))
-    bump(crisis_plan, actor, _("Kontakt fjernet fra kriseplanen: %(name)s") % {"name": contact.name})
-    _tell_staff_if_owner(actor, crisis_plan, _("fjernet kontakten %(name)s") % {"name": contact.name})
+    save_with_history(contact, actor, gettext_lazy("Kontakt fjernet"))
+    bump(crisis_plan, actor, lambda: _("Kontakt fjernet fra kriseplanen: %(name)s") % {"name": contact.name})
+    _tell_staff_if_owner(actor, crisis_plan, lambda: _("fjernet kontakten %(name)s") % {"name": contact.name})
     return contact
 
 
@@ -416,13 +420,13 @@ def replace_contacts(actor: User, crisis_plan: CrisisPlan, contacts: Iterable[di
     now = timezone.now()
     for contact in live:
         contact.archived_at = now
-        save_with_history(contact, actor, _("Kontakt fjernet"))
+        save_with_history(contact, actor, gettext_lazy("Kontakt fjernet"))
     saved = [
-        save_with_history(CrisisContact(crisis_plan=crisis_plan, order=position, **data), actor, _("Kontakt lagt til"))
+        save_with_history(CrisisContact(crisis_plan=crisis_plan, order=position, **data), actor, gettext_lazy("Kontakt lagt til"))
         for position, data in enumerate(wanted)
     ]
-    bump(crisis_plan, actor, _("Kontaktlisten i kriseplanen er endret"))
-    _tell_staff_if_owner(actor, crisis_plan, _("kontaktlisten"))
+    bump(crisis_plan, actor, gettext_lazy("Kontaktlisten i kriseplanen er endret"))
+    _tell_staff_if_owner(actor, crisis_plan, gettext_lazy("kontaktlisten"))
     return saved
 
 
@@ -440,7 +444,7 @@ def _activate(actor: User, crisis_plan: CrisisPlan) -> None:
     """The owner's confirmation takes a draft into use (not a new version: the text is the same)."""
     if crisis_plan.status == CrisisPlan.Status.DRAFT:
         crisis_plan.status = CrisisPlan.Status.ACTIVE
-        save_with_history(crisis_plan, actor, _("Kriseplanen er tatt i bruk: brukeren har bekreftet den"))
+        save_with_history(crisis_plan, actor, gettext_lazy("Kriseplanen er tatt i bruk: brukeren har bekreftet den"))
 
 
 @transaction.atomic
@@ -475,7 +479,7 @@ def sign_off(actor: User, crisis_plan: CrisisPlan, *, based_on_version=None) -> 
             recorded_by=actor,
         ),
         actor,
-        _("Kriseplanen er bekreftet"),
+        gettext_lazy("Kriseplanen er bekreftet"),
     )
     if by_owner:
         _activate(actor, crisis_plan)
@@ -483,8 +487,8 @@ def sign_off(actor: User, crisis_plan: CrisisPlan, *, based_on_version=None) -> 
         if case is not None:
             tell_case_staff(
                 case, crisis_plan,
-                _("%(name)s har bekreftet kriseplanen sin") % {"name": su.full_name},
-                _("%(name)s har bekreftet versjon %(version)s av kriseplanen i portalen.")
+                lambda: _("%(name)s har bekreftet kriseplanen sin") % {"name": su.full_name},
+                lambda: _("%(name)s har bekreftet versjon %(version)s av kriseplanen i portalen.")
                 % {"name": su.full_name, "version": crisis_plan.version},
             )
     return signed
@@ -518,7 +522,7 @@ def record_paper_sign_off(actor: User, crisis_plan: CrisisPlan, *, signed_on=Non
             recorded_by=actor,
         ),
         actor,
-        _("Brukerens bekreftelse på papir er registrert"),
+        gettext_lazy("Brukerens bekreftelse på papir er registrert"),
     )
     _activate(actor, crisis_plan)
     return signed
@@ -580,15 +584,15 @@ def open_emergency_access(actor: User, service_user: ServiceUser, reason: str, *
         EmergencyAccess(person=actor, organisation=organisation, service_user=su, reason=reason, started_at=now,
                         expires_at=now + datetime.timedelta(hours=emergency_access_hours())),
         actor,
-        _("Nødtilgang til kriseplanen"),
+        gettext_lazy("Nødtilgang til kriseplanen"),
     )
     access.forget(actor)
-    access.record_access(actor, [su.pk], str(_("Kriseplan (nødtilgang)")), channel, reason=reason)
+    access.record_access(actor, [su.pk], gettext_lazy("Kriseplan (nødtilgang)"), channel, reason=reason)
     until = no_datetime(grant.expires_at)
     outbox.notify(
         su,
-        _("Legevakten har åpnet kriseplanen din"),
-        _("Hei %(first)s. %(who)s fra %(org)s åpnet kriseplanen din %(when)s, uten samtykke, fordi det hastet. De kan "
+        gettext_lazy("Legevakten har åpnet kriseplanen din"),
+        lambda: _("Hei %(first)s. %(who)s fra %(org)s åpnet kriseplanen din %(when)s, uten samtykke, fordi det hastet. De kan "
           "se kriseplanen (ikke noe annet) til %(until)s. Du ser hvem og hvorfor under «Hvem har sett opplysningene "
           "mine» på Min side. Spør gjerne kontaktpersonen din hvis du lurer på noe.")
         % {"first": su.first_name, "who": actor.display_name, "org": organisation.name,
@@ -599,8 +603,8 @@ def open_emergency_access(actor: User, service_user: ServiceUser, reason: str, *
     if case is not None:
         tell_case_staff(
             case, grant,
-            _("Nødtilgang til kriseplanen til %(name)s") % {"name": su.full_name},
-            _("%(who)s (%(org)s) åpnet kriseplanen til %(name)s %(when)s med nødtilgang til %(until)s. Grunn: "
+            lambda: _("Nødtilgang til kriseplanen til %(name)s") % {"name": su.full_name},
+            lambda: _("%(who)s (%(org)s) åpnet kriseplanen til %(name)s %(when)s med nødtilgang til %(until)s. Grunn: "
               "%(reason)s") % {"who": actor.display_name, "org": organisation.name, "name": su.full_name,
                                "when": no_datetime(now), "until": until, "reason": shorten(reason, 300)},
         )

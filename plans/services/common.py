@@ -128,12 +128,16 @@ def date_str(day: datetime.date | None) -> str:
 # --- telling people ---------------------------------------------------------------------------------------------
 
 
-def tell_owner(plan: Plan, subject: str, body: str, *, channel: str | None = None) -> None:
+# The words (``subject``, ``body``: lazy or builders; or ``words``, one builder of both) are composed by the outbox in
+# each recipient's language, never in the language of whoever causes the message (``outbox.build``).
+
+
+def tell_owner(plan: Plan, subject="", body="", *, channel: str | None = None, words=None) -> None:
     """A message to the plan's owner, by the channel they prefer."""
-    outbox.notify(plan.follow_up.service_user, subject, body, about=plan, channel=channel)
+    outbox.notify(plan.follow_up.service_user, subject, body, words=words, about=plan, channel=channel)
 
 
-def tell_case_staff(case: FollowUp, about: Model, subject: str, body: str) -> None:
+def tell_case_staff(case: FollowUp, about: Model, subject="", body="", *, words=None) -> None:
     """An in-app message to the case's trust person, and to the deputy as well when the trust person is away
     today (used for plans and crisis plans)."""
     recipients = [case.trust_person]
@@ -142,12 +146,12 @@ def tell_case_staff(case: FollowUp, about: Model, subject: str, body: str) -> No
         if deputy is not None:
             recipients.append(deputy)
     for person in recipients:
-        outbox.notify(person, subject, body, about=about, channel=outbox.Channel.IN_APP)
+        outbox.notify(person, subject, body, words=words, about=about, channel=outbox.Channel.IN_APP)
 
 
-def tell_coordinator(plan: Plan, subject: str, body: str) -> None:
+def tell_coordinator(plan: Plan, subject="", body="", *, words=None) -> None:
     """An in-app message to the coordinator, and to the deputy as well when the coordinator is away today."""
-    tell_case_staff(plan.follow_up, plan, subject, body)
+    tell_case_staff(plan.follow_up, plan, subject, body, words=words)
 
 
 def owner_name(plan: Plan) -> str:

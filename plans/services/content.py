@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import Organisation, User
@@ -85,8 +86,8 @@ def add_goal(actor: User, plan: Plan, *, life_area: str, text: str, in_users_wor
     check_plan_version(plan, based_on_version, {"life_area": life_area, "text": text}, {})
     data = _clean_goal({"life_area": life_area, "text": text, "in_users_words": in_users_words})
     order = (plan.goals.aggregate(m=Max("order"))["m"] or 0) + 1
-    goal = save_with_history(Goal(plan=plan, order=order, created_by=actor, **data), actor, _("Mål lagt til"))
-    bump(plan, actor, _("Mål lagt til: %(text)s") % {"text": shorten(goal.text)})
+    goal = save_with_history(Goal(plan=plan, order=order, created_by=actor, **data), actor, gettext_lazy("Mål lagt til"))
+    bump(plan, actor, lambda: _("Mål lagt til: %(text)s") % {"text": shorten(goal.text)})
     ensure_inside_gate(actor, goal)
     return goal
 
@@ -104,8 +105,8 @@ def update_goal(actor: User, goal: Goal, *, based_on_version=None, **changes) ->
         return goal
     for name in changed:
         setattr(goal, name, data[name])
-    save_with_history(goal, actor, _("Mål endret"))
-    bump(plan, actor, _("Mål endret: %(text)s") % {"text": shorten(goal.text)})
+    save_with_history(goal, actor, gettext_lazy("Mål endret"))
+    bump(plan, actor, lambda: _("Mål endret: %(text)s") % {"text": shorten(goal.text)})
     return goal
 
 
@@ -117,8 +118,8 @@ def archive_goal(actor: User, goal: Goal, *, based_on_version=None) -> Goal:
         raise ServiceError(str(MESSAGES["archived_goal"]))
     check_plan_version(plan, based_on_version, {}, {})
     goal.archived_at = timezone.now()
-    save_with_history(goal, actor, _("Mål arkivert"))
-    bump(plan, actor, _("Mål fjernet fra planen: %(text)s") % {"text": shorten(goal.text)})
+    save_with_history(goal, actor, gettext_lazy("Mål arkivert"))
+    bump(plan, actor, lambda: _("Mål fjernet fra planen: %(text)s") % {"text": shorten(goal.text)})
     return goal
 
 
@@ -208,8 +209,8 @@ def add_step(
          "due_on": due_on or default_due_on()},
         check_past=True,
     )
-    step = save_with_history(Step(goal=goal, created_by=actor, **data), actor, _("Delmål lagt til"))
-    bump(plan, actor, _("Delmål lagt til: %(what)s") % {"what": shorten(step.what)})
+    step = save_with_history(Step(goal=goal, created_by=actor, **data), actor, gettext_lazy("Delmål lagt til"))
+    bump(plan, actor, lambda: _("Delmål lagt til: %(what)s") % {"what": shorten(step.what)})
     ensure_inside_gate(actor, step)
     return step, warnings
 
@@ -252,8 +253,8 @@ def update_step(actor: User, step: Step, *, based_on_version=None, status: str |
     for name in changed:
         if name != "status":
             setattr(step, name, data[name])
-    save_with_history(step, actor, _("Delmål endret"))
-    bump(plan, actor, _("Delmål endret: %(what)s") % {"what": shorten(step.what)})
+    save_with_history(step, actor, gettext_lazy("Delmål endret"))
+    bump(plan, actor, lambda: _("Delmål endret: %(what)s") % {"what": shorten(step.what)})
     return step, warnings
 
 
@@ -279,21 +280,26 @@ def close_step(actor: User, step: Step, status: str, how_it_went: str = "") -> S
     step.how_it_went = clean_text(how_it_went, "how_it_went")
     step.closed_on = timezone.localdate()
     step.closed_by = actor
-    save_with_history(step, actor, _("Delmål avsluttet: %(status)s") % {"status": step.get_status_display()})
-    bump(plan, actor, _("Delmål %(status)s: %(what)s") % {"status": step.get_status_display().lower(),
-                                                           "what": shorten(step.what)})
+    save_with_history(step, actor, lambda: _("Delmål avsluttet: %(status)s") % {"status": step.get_status_display()})
+    bump(plan, actor, lambda: _("Delmål %(status)s: %(what)s") % {"status": step.get_status_display().lower(),
+                                                                   "what": shorten(step.what)})
     if not staff:
         name = owner_name(plan)
-        if status == Step.Status.DONE:
-            subject = _("%(name)s har gjort et delmål") % {"name": name}
-            body = _("%(name)s har markert «%(what)s» som gjort.") % {"name": name, "what": shorten(step.what, 120)}
-        else:
-            subject = _("%(name)s har oppdatert et delmål") % {"name": name}
-            body = _("%(name)s har markert «%(what)s» som ikke gjort.") % {"name": name,
-                                                                           "what": shorten(step.what, 120)}
-        if step.how_it_went:
-            body += " " + _("Hvordan gikk det: %(text)s") % {"text": step.how_it_went}
-        tell_coordinator(plan, subject, body)
+
+        def words() -> tuple[str, str]:
+            if status == Step.Status.DONE:
+                subject = _("%(name)s har gjort et delmål") % {"name": name}
+                body = _("%(name)s har markert «%(what)s» som gjort.") % {"name": name,
+                                                                          "what": shorten(step.what, 120)}
+            else:
+                subject = _("%(name)s har oppdatert et delmål") % {"name": name}
+                body = _("%(name)s har markert «%(what)s» som ikke gjort.") % {"name": name,
+                                                                               "what": shorten(step.what, 120)}
+            if step.how_it_went:
+                body += " " + _("Hvordan gikk det: %(text)s") % {"text": step.how_it_went}
+            return subject, body
+
+        tell_coordinator(plan, words=words)
     return step
 
 
@@ -306,9 +312,9 @@ def archive_step(actor: User, step: Step, *, based_on_version=None) -> Step:
         raise ServiceError(str(MESSAGES["archived_step"]))
     check_plan_version(plan, based_on_version, {}, {})
     step.archived_at = timezone.now()
-    save_with_history(step, actor, _("Delmål arkivert"))
+    save_with_history(step, actor, gettext_lazy("Delmål arkivert"))
     if step.accepted:
-        bump(plan, actor, _("Delmål fjernet fra planen: %(what)s") % {"what": shorten(step.what)})
+        bump(plan, actor, lambda: _("Delmål fjernet fra planen: %(what)s") % {"what": shorten(step.what)})
     return step
 
 
@@ -332,13 +338,13 @@ def suggest_step(actor: User, goal: Goal, *, what: str, due_on=None) -> tuple[St
     step = save_with_history(
         Step(goal=goal, suggested_by_user=True, accepted=False, created_by=actor, **data),
         actor,
-        _("Forslag til delmål fra brukeren"),
+        gettext_lazy("Forslag til delmål fra brukeren"),
     )
     name = owner_name(plan)
     tell_coordinator(
         plan,
-        _("Forslag til nytt delmål fra %(name)s") % {"name": name},
-        _("%(name)s foreslår et nytt delmål under «%(goal)s»: «%(what)s». Ta det med i planen, eller svar på "
+        lambda: _("Forslag til nytt delmål fra %(name)s") % {"name": name},
+        lambda: _("%(name)s foreslår et nytt delmål under «%(goal)s»: «%(what)s». Ta det med i planen, eller svar på "
           "forslaget.") % {"name": name, "goal": shorten(goal.text), "what": shorten(step.what, 200)},
     )
     ensure_inside_gate(actor, step, access.VIEW)
@@ -368,13 +374,13 @@ def accept_suggestion(actor: User, step: Step, *, based_on_version=None, **edits
     for name, value in data.items():
         setattr(step, name, value)
     step.accepted = True
-    save_with_history(step, actor, _("Forslaget er tatt med i planen"))
-    bump(plan, actor, _("Brukerens forslag tatt med: %(what)s") % {"what": shorten(step.what)})
+    save_with_history(step, actor, gettext_lazy("Forslaget er tatt med i planen"))
+    bump(plan, actor, lambda: _("Brukerens forslag tatt med: %(what)s") % {"what": shorten(step.what)})
     su = plan.follow_up.service_user
     tell_owner(
         plan,
-        _("Forslaget ditt er med i planen"),
-        _("Hei %(name)s. Forslaget ditt «%(what)s» er nå et delmål i planen din. Frist: %(due)s.")
+        gettext_lazy("Forslaget ditt er med i planen"),
+        lambda: _("Hei %(name)s. Forslaget ditt «%(what)s» er nå et delmål i planen din. Frist: %(due)s.")
         % {"name": su.first_name, "what": shorten(step.what, 120), "due": no_date(step.due_on)},
     )
     return step, warnings
@@ -387,15 +393,19 @@ def reject_suggestion(actor: User, step: Step, reply: str = "") -> Step:
     step.rejected_at = timezone.now()
     step.archived_at = step.rejected_at
     step.suggestion_reply = clean_text(reply, "reply")
-    save_with_history(step, actor, _("Forslaget er ikke tatt med i planen"))
+    save_with_history(step, actor, gettext_lazy("Forslaget er ikke tatt med i planen"))
     su = plan.follow_up.service_user
-    body = _("Hei %(name)s. Takk for forslaget «%(what)s». Det er ikke tatt med i planen nå.") % {
-        "name": su.first_name, "what": shorten(step.what, 120)
-    }
-    if step.suggestion_reply:
-        body += " " + step.suggestion_reply
-    body += " " + _("Snakk gjerne med %(worker)s om det.") % {"worker": plan.follow_up.trust_person.display_name}
-    tell_owner(plan, _("Svar på forslaget ditt"), body)
+
+    def body() -> str:
+        text = _("Hei %(name)s. Takk for forslaget «%(what)s». Det er ikke tatt med i planen nå.") % {
+            "name": su.first_name, "what": shorten(step.what, 120)
+        }
+        if step.suggestion_reply:
+            text += " " + step.suggestion_reply
+        return text + " " + _("Snakk gjerne med %(worker)s om det.") % {
+            "worker": plan.follow_up.trust_person.display_name}
+
+    tell_owner(plan, gettext_lazy("Svar på forslaget ditt"), body)
     return step
 
 
@@ -470,8 +480,8 @@ def add_measure(actor: User, plan: Plan, *, based_on_version=None, **fields) -> 
     require_editable(plan)
     check_plan_version(plan, based_on_version, fields, {})
     data = _clean_measure(fields)
-    measure = save_with_history(Measure(plan=plan, created_by=actor, **data), actor, _("Tiltak lagt til"))
-    bump(plan, actor, _("Tiltak lagt til: %(service)s") % {"service": measure.service})
+    measure = save_with_history(Measure(plan=plan, created_by=actor, **data), actor, gettext_lazy("Tiltak lagt til"))
+    bump(plan, actor, lambda: _("Tiltak lagt til: %(service)s") % {"service": measure.service})
     ensure_inside_gate(actor, measure)
     return measure
 
@@ -487,8 +497,8 @@ def update_measure(actor: User, measure: Measure, *, based_on_version=None, **ch
         return measure
     for name in changed:
         setattr(measure, name, data[name])
-    save_with_history(measure, actor, _("Tiltak endret"))
-    bump(plan, actor, _("Tiltak endret: %(service)s") % {"service": measure.service})
+    save_with_history(measure, actor, gettext_lazy("Tiltak endret"))
+    bump(plan, actor, lambda: _("Tiltak endret: %(service)s") % {"service": measure.service})
     return measure
 
 
@@ -497,6 +507,6 @@ def archive_measure(actor: User, measure: Measure, *, based_on_version=None) -> 
     measure, plan = _measure_plan(actor, measure)
     check_plan_version(plan, based_on_version, {}, {})
     measure.archived_at = timezone.now()
-    save_with_history(measure, actor, _("Tiltak arkivert"))
-    bump(plan, actor, _("Tiltak fjernet fra planen: %(service)s") % {"service": measure.service})
+    save_with_history(measure, actor, gettext_lazy("Tiltak arkivert"))
+    bump(plan, actor, lambda: _("Tiltak fjernet fra planen: %(service)s") % {"service": measure.service})
     return measure

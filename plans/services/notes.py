@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import Consent, User
@@ -90,14 +91,14 @@ def add_progress_note(actor: User, *, text: str, step: Step | None = None, measu
     note = save_with_history(
         ProgressNote(plan=plan, step=step, measure=target if measure is not None else None, author=actor, text=text),
         actor,
-        _("Framdriftsnotat skrevet"),
+        gettext_lazy("Framdriftsnotat skrevet"),
     )
     if not access.is_case_staff(actor, plan.follow_up_id):
         about = step.what if step is not None else target.service
         tell_coordinator(
             plan,
-            _("Nytt notat i planen til %(name)s") % {"name": owner_name(plan)},
-            _("%(author)s har skrevet et notat om «%(about)s»: %(text)s")
+            lambda: _("Nytt notat i planen til %(name)s") % {"name": owner_name(plan)},
+            lambda: _("%(author)s har skrevet et notat om «%(about)s»: %(text)s")
             % {"author": actor.display_name, "about": shorten(about), "text": shorten(text, 300)},
         )
     ensure_inside_gate(actor, note, access.VIEW)
@@ -128,14 +129,14 @@ def add_comment(actor: User, *, text: str, goal: Goal | None = None, step: Step 
     comment = save_with_history(
         Comment(plan=plan, goal=goal, step=step, author=actor, by_owner=owner and not staff, text=text),
         actor,
-        _("Kommentar skrevet"),
+        gettext_lazy("Kommentar skrevet"),
     )
     if comment.by_owner:
         about = goal.text if goal is not None else step.what
         tell_coordinator(
             plan,
-            _("%(name)s har kommentert planen") % {"name": owner_name(plan)},
-            _("%(name)s skrev om «%(about)s»: %(text)s")
+            lambda: _("%(name)s har kommentert planen") % {"name": owner_name(plan)},
+            lambda: _("%(name)s skrev om «%(about)s»: %(text)s")
             % {"name": owner_name(plan), "about": shorten(about), "text": shorten(text, 300)},
         )
     ensure_inside_gate(actor, comment, access.VIEW)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import Consent, FollowUp, User
@@ -74,7 +75,7 @@ def create_plan(actor: User, follow_up: FollowUp, **fields) -> Plan:
     data = _clean_plan(fields)
     try:
         with transaction.atomic():
-            plan = save_with_history(Plan(follow_up=case, created_by=actor, **data), actor, _("Planen er opprettet"))
+            plan = save_with_history(Plan(follow_up=case, created_by=actor, **data), actor, gettext_lazy("Planen er opprettet"))
     except IntegrityError:
         # Someone else created one at the same moment.
         raise ServiceError(
@@ -106,13 +107,16 @@ def update_plan(actor: User, plan: Plan, based_on_version, **fields) -> Plan:
         return plan
     for name in changed:
         setattr(plan, name, data[name])
-    labels = ", ".join(field_label(Plan, name) for name in changed)
-    bump(plan, actor, _("Planen er endret: %(fields)s") % {"fields": labels})
+    def labels() -> str:  # the fields' names, in the language the words are written in
+        return ", ".join(field_label(Plan, name) for name in changed)
+
+    bump(plan, actor, lambda: _("Planen er endret: %(fields)s") % {"fields": labels()})
     if not staff:
         tell_coordinator(
             plan,
-            _("%(name)s har skrevet i planen sin") % {"name": owner_name(plan)},
-            _("%(name)s har endret dette i planen: %(fields)s.") % {"name": owner_name(plan), "fields": labels},
+            lambda: _("%(name)s har skrevet i planen sin") % {"name": owner_name(plan)},
+            lambda: _("%(name)s har endret dette i planen: %(fields)s.") % {"name": owner_name(plan),
+                                                                           "fields": labels()},
         )
     ensure_inside_gate(actor, plan)
     return plan
@@ -144,7 +148,7 @@ def record_plan_consent(actor: User, plan: Plan, *, given_how: str = "", given_o
     check_plan_version(plan, based_on_version, {"consent_given_how": given_how}, {"consent_given_how":
                                                                               plan.consent_given_how})
     _record_consent(actor, plan, given_how, given_on)
-    bump(plan, actor, _("Samtykke til planen registrert (%(how)s)") % {"how": plan.get_consent_given_how_display()})
+    bump(plan, actor, lambda: _("Samtykke til planen registrert (%(how)s)") % {"how": plan.get_consent_given_how_display()})
     return plan
 
 
@@ -191,12 +195,12 @@ def activate_plan(
     for name, value in data.items():
         setattr(plan, name, value)
     plan.status = Plan.Status.ACTIVE
-    bump(plan, actor, _("Planen er tatt i bruk"))
+    bump(plan, actor, gettext_lazy("Planen er tatt i bruk"))
     su = plan.follow_up.service_user
     tell_owner(
         plan,
-        _("Planen din er klar"),
-        _("Hei %(name)s. Planen din er tatt i bruk fra %(start)s. Du kan lese den når du vil, og si fra hvis noe "
+        gettext_lazy("Planen din er klar"),
+        lambda: _("Hei %(name)s. Planen din er tatt i bruk fra %(start)s. Du kan lese den når du vil, og si fra hvis noe "
           "bør endres. Dere går gjennom den sammen igjen %(revision)s.")
         % {"name": su.first_name, "start": date_str(plan.period_from), "revision": date_str(plan.next_revision_on)},
     )
@@ -216,7 +220,7 @@ def decline_plan(actor: User, plan: Plan, *, reason: str = "", declined_on=None)
     plan.status = Plan.Status.DECLINED
     plan.declined_on = declined_on
     plan.declined_reason = clean_text(reason, "declined_reason")
-    bump(plan, actor, _("Brukeren takket nei til planen"))
+    bump(plan, actor, gettext_lazy("Brukeren takket nei til planen"))
     return plan
 
 
@@ -232,7 +236,7 @@ def reoffer_plan(actor: User, plan: Plan) -> Plan:
     plan.status = Plan.Status.DRAFT
     plan.declined_on = None
     plan.declined_reason = ""
-    bump(plan, actor, _("Planen er tilbudt på nytt"))
+    bump(plan, actor, gettext_lazy("Planen er tilbudt på nytt"))
     return plan
 
 
@@ -250,16 +254,19 @@ def end_plan(actor: User, plan: Plan, *, note: str = "", ended_on=None) -> Plan:
     plan.status = Plan.Status.ENDED
     plan.ended_on = ended_on
     plan.end_note = clean_text(note, "note")
-    bump(plan, actor, _("Planen er avsluttet"))
+    bump(plan, actor, gettext_lazy("Planen er avsluttet"))
     if was_active:
         su = plan.follow_up.service_user
-        body = _("Hei %(name)s. Planen din ble avsluttet %(date)s.") % {"name": su.first_name, "date": no_date(ended_on)}
-        if plan.end_note:
-            body += " " + plan.end_note
-        body += " " + _("Du kan fortsatt lese den, og du kan ta kontakt med %(worker)s hvis du lurer på noe.") % {
-            "worker": plan.follow_up.trust_person.display_name
-        }
-        tell_owner(plan, _("Planen din er avsluttet"), body)
+
+        def body() -> str:
+            text = _("Hei %(name)s. Planen din ble avsluttet %(date)s.") % {"name": su.first_name,
+                                                                            "date": no_date(ended_on)}
+            if plan.end_note:
+                text += " " + plan.end_note
+            return text + " " + _("Du kan fortsatt lese den, og du kan ta kontakt med %(worker)s hvis du lurer på "
+                                  "noe.") % {"worker": plan.follow_up.trust_person.display_name}
+
+        tell_owner(plan, gettext_lazy("Planen din er avsluttet"), body)
     return plan
 
 
@@ -295,7 +302,7 @@ def revise_plan(
     if next_revision_on <= today:
         raise ServiceError(_("Neste revisjon må være etter i dag."), "next_revision_on")
     plan.next_revision_on = next_revision_on
-    bump(plan, actor, _("Planen er revidert"))
+    bump(plan, actor, gettext_lazy("Planen er revidert"))
     revision = save_with_history(
         PlanRevision(
             plan=plan,
@@ -310,13 +317,13 @@ def revise_plan(
             created_by=actor,
         ),
         actor,
-        _("Planen er revidert"),
+        gettext_lazy("Planen er revidert"),
     )
     su = plan.follow_up.service_user
     tell_owner(
         plan,
-        _("Planen din er gått gjennom"),
-        _("Hei %(name)s. Planen din ble gått gjennom %(date)s. Neste gang dere ser på den sammen: %(next)s.")
+        gettext_lazy("Planen din er gått gjennom"),
+        lambda: _("Hei %(name)s. Planen din ble gått gjennom %(date)s. Neste gang dere ser på den sammen: %(next)s.")
         % {"name": su.first_name, "date": no_date(revised_on), "next": no_date(next_revision_on)},
     )
     return revision

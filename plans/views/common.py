@@ -44,8 +44,9 @@ def require_staff(user: User, plan: Plan) -> None:
         raise PermissionDenied
 
 
-def record_read(user: User, plan: Plan, what: str) -> None:
-    """Reads by anyone but the owner are written to the owner's access log (``record_access`` skips the owner)."""
+def record_read(user: User, plan: Plan, what) -> None:
+    """Reads by anyone but the owner are written to the owner's access log (``record_access`` skips the owner).
+    ``what`` is lazy: the log is written in one language."""
     access.record_access(user, [plan.follow_up.service_user_id], what, AccessEvent.Channel.WEB)
 
 

@@ -10,6 +10,8 @@ Emergency access: a member of an emergency service (legevakt) finds the user by 
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from koordinator import access
@@ -40,13 +43,18 @@ def _contact_or_404(request: HttpRequest, pk: int) -> CrisisContact:
                                      request.user, pk=pk)
 
 
-def _record(request: HttpRequest, crisis_plan: CrisisPlan, what: str) -> None:
+def _emergency_what(what) -> str:
+    """«… (nødtilgang)» in the access log (composed in its one language: ``access.record_access``)."""
+    return _("%(what)s (nødtilgang)") % {"what": what}
+
+
+def _record(request: HttpRequest, crisis_plan: CrisisPlan, what) -> None:
     """A read by anyone but the owner goes to the owner's access log, with the reason for an emergency reader."""
     grant = None
     if not (services.is_staff(request.user, crisis_plan) or services.is_consented_partner(request.user, crisis_plan)):
         grant = services.active_grant(request.user, crisis_plan.service_user_id)
     if grant is not None:
-        what = _("%(what)s (nødtilgang)") % {"what": what}
+        what = partial(_emergency_what, what)
     access.record_access(request.user, [crisis_plan.service_user_id], what, AccessEvent.Channel.WEB,
                          reason=grant.reason if grant else "")
 
@@ -123,9 +131,9 @@ def _create_page(request: HttpRequest, su: ServiceUser) -> HttpResponse:
 @require_safe
 def crisis_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.crisis_plan_page(request.user, pk)
-    what = _("Kriseplan")
+    what = gettext_lazy("Kriseplan")
     if page.grant is not None:
-        what = _("%(what)s (nødtilgang)") % {"what": what}
+        what = partial(_emergency_what, what)
     access.record_access(request.user, [page.owner.pk], what, AccessEvent.Channel.WEB,
                          reason=selectors.access_reason(page))
     return render(request, "plans/crisis/detail.html", {"page": page, "crisis_plan": page.crisis_plan})
@@ -342,7 +350,7 @@ def crisis_pocket_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def crisis_plan_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     crisis_plan = _plan_or_404(request, pk)
     versions = selectors.timeline(request.user, crisis_plan)
-    _record(request, crisis_plan, _("Historikk for kriseplanen"))
+    _record(request, crisis_plan, gettext_lazy("Historikk for kriseplanen"))
     return timeline_page(
         request, document=crisis_plan, versions=versions, title=_("Historikk for kriseplanen"),
         owner_name=crisis_plan.service_user.full_name, back_url=_url(crisis_plan),
@@ -367,7 +375,7 @@ def crisis_plan_restore(request: HttpRequest, pk: int, history_id: int) -> HttpR
         intro=_("Tekstene og datoen for neste gjennomgang blir som i denne versjonen. Det blir en ny versjon av "
                 "kriseplanen; versjon %(version)s og alt før finnes fortsatt i historikken. Kontaktene endres "
                 "ikke.") % {"version": crisis_plan.version},
-        record=lambda: _record(request, crisis_plan, _("Historikk for kriseplanen")),
+        record=lambda: _record(request, crisis_plan, gettext_lazy("Historikk for kriseplanen")),
     )
 
 

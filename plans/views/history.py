@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from koordinator.services import ServiceError
@@ -24,7 +25,7 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Steps done per month for twelve months as a bar chart in plain HTML/CSS, and this month in words."""
     plan = plan_or_404(request, pk)
     progress = selectors.progress(request.user, plan)
-    record_read(request.user, plan, _("Fremgang i planen"))
+    record_read(request.user, plan, gettext_lazy("Fremgang i planen"))
     bars = [{"month": m, "width": BAR_STEP * round(m.percent / BAR_STEP)} for m in progress.months]
     context = {"plan": plan, "progress": progress, "bars": bars, "is_owner": is_owner(request.user, plan)}
     return render(request, "plans/progress.html", context)
@@ -35,7 +36,7 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_or_404(request, pk)
     versions = selectors.plan_timeline(request.user, plan)
-    record_read(request.user, plan, _("Historikk for planen"))
+    record_read(request.user, plan, gettext_lazy("Historikk for planen"))
     return timeline_page(
         request, document=plan, versions=versions, title=_("Historikk for planen"),
         owner_name=plan.follow_up.service_user.full_name, back_url=reverse("plan_detail", args=[plan.pk]),
@@ -98,5 +99,5 @@ def plan_restore(request: HttpRequest, pk: int, history_id: int) -> HttpResponse
         intro=_("Tekstene, perioden og revisjonsdatoen blir som i denne versjonen. Det blir en ny versjon av "
                 "planen; versjon %(version)s og alt før finnes fortsatt i historikken. Mål, delmål og tiltak "
                 "endres ikke.") % {"version": plan.version},
-        record=lambda: record_read(request.user, plan, _("Historikk for planen")),
+        record=lambda: record_read(request.user, plan, gettext_lazy("Historikk for planen")),
     )

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from koordinator import access
@@ -123,7 +124,7 @@ def _note_targets(request: HttpRequest, page: selectors.PlanPage) -> tuple[set[i
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.plan_page(request.user, pk)
     plan = page.plan
-    record_read(request.user, plan, _("Individuell plan"))
+    record_read(request.user, plan, gettext_lazy("Individuell plan"))
     note_steps, note_measures = _note_targets(request, page)
     # The suggestions name their goal; set it from the goals already read rather than a query each.
     goals = {view.goal.pk: view.goal for view in page.goals}

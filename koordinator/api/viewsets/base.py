@@ -68,14 +68,15 @@ class GatedViewSet(viewsets.GenericViewSet):
 
     def record(self, objects, what, listing: bool = False) -> None:
         ids = [getattr(obj, self.owner_attr) for obj in objects]
-        access.record_access(self.request.user, ids, str(what), AccessEvent.Channel.API, listing=listing)
+        # ``what`` stays lazy: the access log is written in one language, not the caller's.
+        access.record_access(self.request.user, ids, what, AccessEvent.Channel.API, listing=listing)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         objects = page if page is not None else list(queryset)
         # One event per service user on the page, once a day per list (``access.record_access``), in one go.
-        self.record(objects, _("%(what)s (liste)") % {"what": self.access_what}, listing=True)
+        self.record(objects, lambda: _("%(what)s (liste)") % {"what": self.access_what}, listing=True)
         data = self.get_serializer(objects, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 

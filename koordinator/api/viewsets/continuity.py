@@ -165,7 +165,7 @@ class AbsenceViewSet(GatedViewSet):
         access.record_access(
             request.user,
             [a.service_user_id for a in appointments],
-            str(_("Avtaler (før registrering av fravær)")),
+            _("Avtaler (før registrering av fravær)"),
             AccessEvent.Channel.API,
             listing=True,
         )
@@ -274,7 +274,7 @@ class DeputyViewSet(GatedViewSet):
         access.record_access(
             request.user,
             [case.service_user_id for case, _mine, _theirs in report.uncovered],
-            str(_("Dekningsoversikt")),
+            _("Dekningsoversikt"),
             AccessEvent.Channel.API,
             listing=True,
         )
