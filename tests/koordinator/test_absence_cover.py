@@ -197,3 +197,23 @@ def test_a_choice_that_cannot_be_kept_is_refused_and_saves_nothing(world, three_
     assert not Absence.objects.filter(person=world.trust_person).exists()
     assert set(Appointment.objects.values_list("status", flat=True)) == {"planned"}
     assert not Notification.objects.exists()
+
+
+def test_a_large_unit_is_a_list_to_pick_from_and_its_default_is_kept(client, world, three_visits):
+    from koordinator.models import Membership
+    from tests import factories as f
+
+    deputy_away(world)
+    for n in range(5):
+        f.MembershipFactory(user=f.UserFactory(username=f"kollega{n}"), organisation=world.unit,
+                            role=Membership.Role.TRUST_PERSON)
+    login(client, world.leader)
+    url = reverse("absence_register")
+    page = client.post(url, step_one(person=world.trust_person.pk)).content.decode()
+    form = as_browser(page)
+    first = three_visits[0]
+    assert f'<select name="decision_{first.pk}"' in page and f"decision_{first.pk}" not in form.radios
+    assert form.data[f"decision_{first.pk}"] == "cancel"
+    client.post(url, {**form.data, "confirm": "1"})
+    first.refresh_from_db()
+    assert first.status == "cancelled"
