@@ -63,7 +63,7 @@ def test_the_leader_sees_attendance_and_overdue_items_per_service(client, world,
 def test_the_period_filter_and_a_bad_filter_does_not_break_the_page(client, world, history):
     login(client, world.leader)
     page = text(client.get(url("leader_meetings"), {"since": days(-35).isoformat()}))
-    assert "NAV Lerkendal: 0 av 1 møter" in page and "4 av 4" not in page
+    assert "NAV Lerkendal: 0 av 1 møte" in page and "4 av 4" not in page
     assert client.get(url("leader_meetings"), {"since": "i går"}).status_code == 200
 
 
