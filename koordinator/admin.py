@@ -6,15 +6,24 @@ or the access log, so no personal-data model is registered here (a test keeps it
 Who may use the admin: Django superusers and staff as usual, and anyone with the administrator role
 (``Membership.Role.ADMIN``), which is how the service hands out the job without Django's permission
 tables. Only a superuser may make someone a superuser or hand out Django permissions.
+
+Left out of the admin on purpose (issue 12): Django's groups (the service's roles are memberships; nothing reads a
+group) and the API tokens (the token list shows every key, which would let whoever sees it use another person's API
+access; a token is made or renewed with ``manage.py drf_create_token [-r] <username>``, and stops working when the
+account is made inactive). django-axes stays: its access attempts are how a locked-out account is let in again
+(or ``manage.py axes_reset_username <username>``), its logs show who logged in.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from koordinator import access
@@ -38,6 +47,12 @@ admin.site.has_permission = _has_permission
 admin.site.site_header = _("Koordinator – administrasjon")
 admin.site.site_title = _("Koordinator – administrasjon")
 admin.site.index_title = _("Brukerkontoer og organisasjoner")
+
+# Noise for the administrator, and the token list a risk (see the module's docstring). Registered by apps listed before
+# ``koordinator`` in INSTALLED_APPS, so already there when this runs.
+for _model in (Group, TokenProxy):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 class RoleAdminPermissions:
@@ -73,10 +88,29 @@ class PasswordHashWidget(ReadOnlyPasswordHashWidget):
         return context
 
 
-class MembershipInline(RoleAdminPermissions, admin.TabularInline):
+class MembershipForm(forms.ModelForm):
+    """A role in an organisation, each field with its Norwegian label and «Velg …» as the empty choice."""
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+        labels = {"organisation": _("Organisasjon"), "role": _("Rolle")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].empty_label = _("Velg organisasjon")
+        self.fields["role"].choices = [("", _("Velg rolle")), *Membership.Role.choices]
+
+
+class MembershipInline(RoleAdminPermissions, admin.StackedInline):
+    """The account's roles, one box each with a label on every field (and on «Slett»), which fits a phone.
+
+    Not a table (its fields had only the column heading for a name) and no autocomplete box for the organisation
+    (select2's box has no accessible name): a plain drop-down, which also works without JavaScript (issue 12)."""
+
     model = Membership
+    form = MembershipForm
     extra = 1
-    autocomplete_fields = ["organisation"]
 
     def has_delete_permission(self, request, obj=None):
         # Removing a role is part of managing an account.
@@ -89,10 +123,12 @@ class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
     list_filter = ["is_active", "memberships__role", "memberships__organisation"]
     search_fields = ["username", "first_name", "last_name", "email"]
     inlines = [MembershipInline]
+    # Plain lists, not Django's two-list picker: its search icons carry ARIA a <span> may not have (issue 12).
+    filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email", "phone", "title")}),
-        (_("Tilgang"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Tilgang"), {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")}),
         (_("Datoer"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -125,6 +161,7 @@ class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = ["last_login", "date_joined"]
         if not request.user.is_superuser:
+            # «groups» is not on the form (see the module's docstring); read-only anyway, should it come back.
             readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return readonly
 
