@@ -93,6 +93,14 @@ def test_the_deputy_column_shows_the_standing_deputy_when_the_case_has_none(clie
     assert "Mangler" not in response.content.decode()
 
 
+def test_the_standing_deputy_is_named_in_words_not_a_bare_fast(client, world):
+    DeputyArrangement.objects.create(trust_person=world.other_trust_person, deputy=world.deputy, unit=world.unit,
+                                     set_by=world.leader)
+    html = login(client, world.leader).get(URL).content.decode()
+    assert 'data-color="neutral">fast stedfortreder</span>' in html
+    assert 'data-color="neutral">fast</span>' not in html
+
+
 def test_it_leaves_out_another_municipalitys_cases(client, world):
     bergen_case = f.FollowUpFactory(unit=world.other_unit,
                                     service_user=f.ServiceUserFactory(municipality=world.other_municipality))
