@@ -181,10 +181,21 @@ class FollowUpEntry(models.Model):
         """The place as the user reads it in their own log: staff's «Hjemme hos brukeren» is «Hjemme hos deg»; on a
         home visit that says nothing the kind («Besøk hjemme hos deg») has not said already, so it is left out."""
         place = self.place.strip()
-        home = str(Appointment.Place.HOME.label)  # «Hjemme hos brukeren»
-        if place.casefold() == home.casefold():
+        if place.casefold() in self.home_places():
             return "" if self.kind == self.Kind.HOME_VISIT else str(_("Hjemme hos deg"))
         return place
+
+    def home_places(self) -> set[str]:
+        """How staff write «at the user's home» (case-folded): the appointment's label «Hjemme hos brukeren», and
+        «Hjemme hos Kari» / «Hjemme hos Kari Nordmann» with the user's own name (the case and the person are read
+        with the entries, ``ENTRY_RELATED``)."""
+        home = str(Appointment.Place.HOME.label)  # «Hjemme hos brukeren»
+        places = {home.casefold()}
+        person = self.follow_up.service_user
+        for name in (person.first_name, person.full_name):
+            if name.strip():
+                places.add(f"hjemme hos {name.strip()}".casefold())
+        return places
 
     @property
     def kind_for_user(self) -> str:

@@ -37,6 +37,20 @@ def test_my_log_says_hjemme_hos_deg_not_hjemme_hos_brukeren(client, world):
     assert "Sted: Hjemme hos deg." in page and "Sted: Kafé Ni Muser." in page
 
 
+def test_my_log_says_hjemme_hos_deg_where_staff_wrote_my_name(client, world):
+    """The demo's and the staff's own way of writing it: «Hjemme hos Kari» is «Hjemme hos deg» to Kari."""
+    person = world.case.service_user
+    now = timezone.now() - datetime.timedelta(hours=2)
+    followup_log.create_entry(world.trust_person, world.case, kind=FollowUpEntry.Kind.NOT_MET, started_at=now,
+                              place=f"Hjemme hos {person.first_name}", note="Ingen åpnet.")
+    followup_log.create_entry(world.trust_person, world.case, kind=FollowUpEntry.Kind.HOME_VISIT,
+                              started_at=now - datetime.timedelta(days=1), place=f"hjemme hos {person.full_name}")
+    page = main_text(login(client, world.owner).get(reverse("my_log")))
+    assert f"Hjemme hos {person.first_name}".lower() not in page.lower()
+    assert "Sted: Hjemme hos deg." in page
+    assert "Besøk hjemme hos deg, 30 minutter." in page
+
+
 def test_who_has_seen_my_data_says_another_system_not_api(client, world):
     access.record_access(world.partner_valid, [world.owner_su], "Oppfølgingssaken", AccessEvent.Channel.API)
     page = main_text(login(client, world.owner).get(reverse("my_access_log")))
