@@ -23,7 +23,7 @@ from demo.meetings.shapes import (
     MeetingScript,
     MemberScript,
 )
-from demo.meetings.words import POINT_NOTES
+from demo.meetings.words import DONE_POINT_NOTE, POINT_NOTES
 from demo.plans import correct
 from koordinator.models import Consent, User
 from koordinator.timeutil import at
@@ -43,6 +43,7 @@ class _Play:
         self.tp = section.user(script.case.trust_person.username)
         self.owner: User | None = script.case.service_user.user
         self.rng = section.builder.plan_rng(f"meetings-play:{case_key(script.case)}")
+        self.note_rng = section.builder.plan_rng(f"meetings-notes:{case_key(script.case)}")
         self.words = {"first": self.case.service_user.first_name, "tp": self.tp.first_name}
         self.group: Group | None = None
         self.members: dict[str, GroupMember] = {}
@@ -210,8 +211,18 @@ class _Play:
         )
         minutes = services.start_minutes(self.tp, meeting)
         notes = {}
-        for point in AgendaItem.objects.filter(meeting=meeting).live():
-            notes[str(point.pk)] = self.text(self.rng.choice(POINT_NOTES[point.kind]))
+        # Each point gets a note of its own (issue 12: one note repeated under three items read as a mistake), drawn
+        # from its own random stream so the rest of the story stays as it was.
+        pools: dict[str, list[str]] = {}
+        for point in AgendaItem.objects.filter(meeting=meeting).live().select_related("action_item"):
+            if point.action_item is not None and point.action_item.status == ActionItem.Status.DONE:
+                notes[str(point.pk)] = self.text(DONE_POINT_NOTE)
+                continue
+            pool = pools.get(point.kind)
+            if not pool:
+                pool = pools[point.kind] = list(POINT_NOTES[point.kind])
+                self.note_rng.shuffle(pool)
+            notes[str(point.pk)] = self.text(pool.pop())
         sections = {name: self.text(value) for name, value in ms.texts.items()}
         services.write_minutes(self.tp, minutes, minutes.version, point_notes=notes, **sections)
         for item in ms.items:

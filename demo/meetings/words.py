@@ -56,6 +56,8 @@ POINT_NOTES = {
     AgendaItem.Kind.ACTION_ITEM: (
         "Ikke ferdig ennå. Står på dagsorden til det er gjort.",
         "Er i gang. Sier fra til {tp} når det er gjort.",
+        "Trenger litt mer tid. Vi ser på det igjen neste gang.",
+        "Har startet på det. {tp} spør hvordan det går før neste møte.",
     ),
     AgendaItem.Kind.PLAN_STEP: (
         "Gikk gjennom delmålet sammen. {first} vil fortsette.",
@@ -64,6 +66,8 @@ POINT_NOTES = {
     AgendaItem.Kind.PLAN_REVISION: ("Planen må revideres. {tp} setter av tid til det med {first}.",),
     AgendaItem.Kind.PROPOSED: ("Tatt opp. Se det vi ble enige om.",),
 }
+# The note on an action item that was done before the meeting it was on the agenda of.
+DONE_POINT_NOTE = "Gjort før møtet. Bra! Tas av dagsorden."
 # Action items by who does them: the user, the trust person, or a service (by kind).
 ITEMS = {
     USER: (

@@ -321,3 +321,13 @@ def test_the_stories_hold_together_whatever_the_day_of_the_week(days_ahead):
     assert not problems, "\n".join(problems)
     days = [builder.today - datetime.timedelta(days=m.ago) for s in scripts for m in s.meetings]
     assert all(day.weekday() < 5 for day in days)
+
+
+def test_no_minutes_repeat_one_note_under_several_points():
+    """Issue 12: bruker1's minutes said «Er i gang. Sier fra til Sigrid når det er gjort.» under three action items,
+    one of them done. Every point of a meeting has its own note."""
+    written = Minutes.objects.exclude(point_notes={})
+    assert written.exists()
+    for minutes in written:
+        notes = [text for text in minutes.point_notes.values() if text]
+        assert len(notes) == len(set(notes)), (minutes.meeting_id, notes)
