@@ -111,18 +111,22 @@ class DecisionField(forms.ChoiceField):
 MAX_RADIOS = 5
 
 
-def add_decision_fields(form: forms.Form, covers: list[continuity.Cover]) -> None:
+def add_decision_fields(form: forms.Form, covers: list[continuity.Cover], *, confirming: bool = False) -> None:
     """One choice per appointment in the period, offering only what will happen as it says (``Cover.choices``):
     the deputy takes it when they are at work that day; when they are not, the page says so and offers the
-    colleagues who are, or cancelling (the user gets the duty phone)."""
+    colleagues who are, or cancelling (the user gets the duty phone).
+
+    Pre-selected is only what happens whoever looks (``Cover.preselected``): the deputy at work, or cancelling
+    when nobody can take it. Where a colleague is at work, nothing is pre-selected, so a single click never
+    cancels an appointment someone could have taken; saving without choosing says «Velg …» next to it
+    (``confirming``: the errors are shown only when the leader tries to save)."""
     from koordinator.timeutil import no_datetime
 
-    # The first time step two is shown, nothing has been chosen yet: pre-select what happens if nobody chooses
-    # (the deputy if they can take it, else cancelling), so saving the page as it is does what it shows.
-    if form.is_bound and any(f"decision_{c.appointment.pk}" not in form.data for c in covers):
+    if form.is_bound:
         form.data = form.data.copy()
         for cover in covers:
-            form.data.setdefault(f"decision_{cover.appointment.pk}", cover.default)
+            if cover.preselected is not None:
+                form.data.setdefault(f"decision_{cover.appointment.pk}", cover.preselected)
     for cover in covers:
         appointment = cover.appointment
         choices = cover.choices()
@@ -131,14 +135,34 @@ def add_decision_fields(form: forms.Form, covers: list[continuity.Cover]) -> Non
             % {"when": no_datetime(appointment.starts_at), "user": appointment.service_user.full_name,
                "place": appointment.place_text},
             choices=choices,
-            initial=cover.default,
+            initial=cover.preselected,
             help_text=cover.why_not_deputy,
+            error_messages={"required": _("Velg hvem som tar avtalen, eller avlys den.")},
         )
         if len(choices) > MAX_RADIOS:
-            field.widget = forms.Select(choices=choices)
+            field.widget = forms.Select(choices=[("", _("Velg hvem som tar avtalen")), *choices])
         form.fields[f"decision_{appointment.pk}"] = field
     if form.is_bound:
         form.full_clean()  # the new fields must be cleaned too, or their choices would be ignored
+        if not confirming:
+            for cover in covers:  # step two shown for the first time (or again): no «Velg …» before saving
+                form.errors.pop(f"decision_{cover.appointment.pk}", None)
+
+
+def planned_outcome(form: forms.Form, covers: list[continuity.Cover]) -> dict[str, int]:
+    """What saving the page as it stands does to the appointments: how many are cancelled, taken by someone, and
+    still to be chosen (for the words above the button and on it)."""
+    outcome = {"cancel": 0, "taken": 0, "open": 0}
+    for cover in covers:
+        value = form.data.get(f"decision_{cover.appointment.pk}") if form.is_bound else cover.preselected
+        valid = {v for v, _label in cover.choices()}
+        if value not in valid:
+            outcome["open"] += 1
+        elif value == continuity.CANCEL:
+            outcome["cancel"] += 1
+        else:
+            outcome["taken"] += 1
+    return outcome
 
 
 def decisions_from(form: forms.Form) -> dict[int, str]:

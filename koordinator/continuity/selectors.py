@@ -133,10 +133,15 @@ def is_today(appointment: Appointment) -> bool:
 
 @dataclass
 class Gap:
-    """A case where neither the trust person nor the deputy is there, or where there is no deputy at all."""
+    """A case where neither the trust person nor the deputy is there, or where there is no deputy at all.
+
+    ``absent``: the case's trust person's absence; ``deputy_absence``: the deputy's (``None`` when there is no
+    deputy)."""
 
     case: FollowUp
     reason: str
+    absent: Absence | None = None
+    deputy_absence: Absence | None = None
 
 
 def cases_of(person: User):
@@ -148,27 +153,69 @@ def cases_of(person: User):
     )
 
 
-def gaps_for_absence(person: User, starts_on: datetime.date, ends_on: datetime.date,
-                     cases: list[FollowUp] | None = None) -> list[Gap]:
-    """Cases of ``person`` left without cover if they are away from ``starts_on`` to ``ends_on``."""
-    cases = list(cases if cases is not None else cases_of(person))
-    standing = standing_deputies([person.pk])
-    deputies = {effective_deputy(c, standing) for c in cases} - {None}
-    away = set(
-        Absence.objects.overlapping(starts_on, ends_on)
-        .filter(person_id__in=[d.pk for d in deputies])
-        .values_list("person_id", flat=True)
-    )
-    gaps = []
+def _overlap(absences: list[Absence], other: Absence) -> Absence | None:
+    return next((a for a in absences if a.starts_on <= other.ends_on and a.ends_on >= other.starts_on), None)
+
+
+def uncovered_cases(cases: Iterable[FollowUp], by_person: dict[int, list[Absence]],
+                    standing: dict[int, User]) -> list[tuple[FollowUp, Absence, Absence]]:
+    """The one rule for «uten dekning»: each case whose trust person and deputy are away at the same time, with the
+    two absences. The coverage page (:func:`coverage_gaps`) and the absence form's step two
+    (:func:`gaps_for_absence`, with the absence not yet saved among ``by_person``) both ask it, so they agree."""
+    uncovered = []
     for case in cases:
         deputy = effective_deputy(case, standing)
-        if deputy is None:
-            gaps.append(Gap(case, _("%(user)s har ingen stedfortreder.") % {"user": case.service_user.full_name}))
-        elif deputy.pk in away:
-            gaps.append(
-                Gap(case, _("Stedfortrederen %(deputy)s er også borte i perioden.") % {"deputy": deputy.display_name})
-            )
-    return gaps
+        if deputy is None or deputy.pk == case.trust_person_id:
+            continue
+        for mine in by_person.get(case.trust_person_id, []):
+            theirs = _overlap(by_person.get(deputy.pk, []), mine)
+            if theirs is not None:
+                uncovered.append((case, mine, theirs))
+                break
+    return uncovered
+
+
+def gap_reason(case: FollowUp, mine: Absence, theirs: Absence, person: User | None = None) -> str:
+    """In plain words, why nobody covers ``case``; ``person`` is the one being registered as away (named as the one
+    who was to cover, not as «also» away, when it is the deputy)."""
+    if person is not None and theirs.person_id == person.pk:
+        return _("%(absent)s er borte, og %(deputy)s skulle dekke – %(first)s blir også borte.") % {
+            "absent": case.trust_person.display_name, "deputy": person.display_name,
+            "first": person.first_name or person.display_name,
+        }
+    return _("Stedfortrederen %(deputy)s er også borte i perioden.") % {"deputy": theirs.person.display_name}
+
+
+def gaps_for_absence(person: User, starts_on: datetime.date, ends_on: datetime.date,
+                     cases: list[FollowUp] | None = None) -> list[Gap]:
+    """Every user left without cover if ``person`` is away from ``starts_on`` to ``ends_on``: ``person``'s own users
+    whose deputy is away too (or who have none), and the users ``person`` was to cover for a colleague who is away
+    then. The same rule as the coverage page (:func:`uncovered_cases`)."""
+    own = list(cases if cases is not None else cases_of(person))
+    covered = [
+        c for c in _covered_cases(person).filter(trust_person_id__in=Absence.objects.overlapping(starts_on, ends_on)
+                                                 .values("person_id"))
+        .select_related("service_user", "trust_person", "deputy", "unit").order_by("pk")
+        if c.trust_person_id != person.pk
+    ]
+    cases = own + covered
+    standing = standing_deputies({c.trust_person_id for c in cases})
+    people = {c.trust_person_id for c in covered} | {d.pk for d in (effective_deputy(c, standing) for c in own) if d}
+    by_person: dict[int, list[Absence]] = defaultdict(list)
+    for absence in Absence.objects.overlapping(starts_on, ends_on).filter(person_id__in=people - {person.pk}):
+        by_person[absence.person_id].append(absence)
+    # The absence being registered, not saved yet (or just saved: the same dates).
+    planned = Absence(person=person, starts_on=starts_on, ends_on=ends_on)
+    by_person[person.pk] = [planned]
+    gaps = [
+        Gap(case, _("%(user)s har ingen stedfortreder.") % {"user": case.service_user.full_name}, planned)
+        for case in own if effective_deputy(case, standing) is None
+    ]
+    gaps += [
+        Gap(case, gap_reason(case, mine, theirs, person), mine, theirs)
+        for case, mine, theirs in uncovered_cases(cases, by_person, standing)
+    ]
+    return sorted(gaps, key=lambda gap: (gap.case.trust_person_id != person.pk, gap.case.pk))
 
 
 def appointments_in_absence(person: User, starts_on: datetime.date, ends_on: datetime.date) -> list[Appointment]:
@@ -177,7 +224,8 @@ def appointments_in_absence(person: User, starts_on: datetime.date, ends_on: dat
         Appointment.objects.upcoming()
         .filter(trust_person=person)
         .between(starts_on, ends_on)
-        .select_related("service_user", "follow_up__trust_person", "follow_up__deputy", "follow_up__unit")
+        .select_related("service_user", "follow_up__trust_person", "follow_up__deputy", "follow_up__unit",
+                        "original_trust_person")
         .order_by("starts_at", "pk")
     )
 
@@ -209,10 +257,19 @@ class Cover:
     deputy: User | None
     deputy_free: bool
     colleagues: list[User] = field(default_factory=list)
+    person: User | None = None  # the one being registered as away
 
     @property
     def default(self) -> str:
         return DEPUTY if self.deputy_free else CANCEL
+
+    @property
+    def preselected(self) -> str | None:
+        """What the form pre-selects: only what happens whoever looks at it — the deputy who is at work, or
+        cancelling when nobody can take it. With a colleague at work to choose, nothing: the leader chooses."""
+        if self.deputy_free:
+            return DEPUTY
+        return None if self.colleagues else CANCEL
 
     @property
     def day(self) -> datetime.date:
@@ -225,6 +282,13 @@ class Cover:
             return ""
         if self.deputy is None:
             return _("Saken har ingen stedfortreder.")
+        if self.person is not None and self.deputy.pk == self.person.pk:
+            # She was covering this appointment for a colleague who is away: she is not «also» away.
+            absent = self.appointment.original_trust_person or self.appointment.follow_up.trust_person
+            return _("%(absent)s er borte, og %(deputy)s skulle dekke – %(first)s blir også borte.") % {
+                "absent": absent.display_name, "deputy": self.person.display_name,
+                "first": self.person.first_name or self.person.display_name,
+            }
         return _("Stedfortrederen %(deputy)s er også borte denne dagen.") % {"deputy": self.deputy.display_name}
 
     def choices(self) -> list[tuple[str, str]]:
@@ -265,7 +329,8 @@ def absence_covers(person: User, starts_on: datetime.date, ends_on: datetime.dat
     choices and ``register_absence`` does exactly the one chosen. Three queries however many appointments."""
     if not appointments:
         return {}
-    standing = standing_deputies([person.pk])
+    # The standing deputies of every case's trust person: an appointment she covers for a colleague has his deputy.
+    standing = standing_deputies({person.pk} | {a.follow_up.trust_person_id for a in appointments})
     deputies = {a.pk: effective_deputy(a.follow_up, standing) for a in appointments}
     # The colleagues: the other trust persons of the case's unit who are active (the choices of a leader's or a
     # trust person's own form: people, not anyone's personal data).
@@ -295,7 +360,7 @@ def absence_covers(person: User, starts_on: datetime.date, ends_on: datetime.dat
             u for u in in_unit[appointment.follow_up.unit_id]
             if free(u, day) and (deputy is None or u.pk != deputy.pk)
         ]
-        covers[appointment.pk] = Cover(appointment, deputy, deputy_free, colleagues)
+        covers[appointment.pk] = Cover(appointment, deputy, deputy_free, colleagues, person)
     return covers
 
 
@@ -475,19 +540,7 @@ def coverage_gaps(actor: User, day: datetime.date | None = None, horizon_days: i
         .select_related("service_user", "trust_person", "deputy", "unit")
     )
     standing = standing_deputies({c.trust_person_id for c in cases})
-    uncovered = []
-    for case in cases:
-        deputy = effective_deputy(case, standing)
-        if deputy is None:
-            continue
-        for mine in by_person[case.trust_person_id]:
-            overlap = next(
-                (d for d in by_person.get(deputy.pk, []) if d.starts_on <= mine.ends_on and d.ends_on >= mine.starts_on),
-                None,
-            )
-            if overlap:
-                uncovered.append((case, mine, overlap))
-                break
+    uncovered = uncovered_cases(cases, by_person, standing)
     trust_persons = User.objects.filter(
         memberships__role=Membership.Role.TRUST_PERSON,
         memberships__organisation__municipality_id__in=munis,

@@ -309,6 +309,7 @@ def register_absence(
     cases = list(cases_of(person))
     result = AbsenceResult(absence, gaps=gaps_for_absence(person, starts_on, ends_on, cases))
     _handle_appointments(actor, absence, decisions, default_decision, result)
+    _tell_left_without_cover(absence, result.gaps)
     if starts_on <= today:
         announce_absence(absence, cases=cases)
         result.announced = True
@@ -335,7 +336,8 @@ def _handle_appointments(actor, absence, decisions, default_decision, result) ->
         decision = decisions.get(appointment.pk, cover.default if default_decision == DEPUTY else CANCEL)
         taker = cover.taker(decision)  # a choice that cannot be kept: a ServiceError, and nothing is saved
         if taker is not None:
-            appointment.original_trust_person = person
+            # One she was covering for a colleague keeps him as the one it belongs to.
+            appointment.original_trust_person = appointment.original_trust_person or person
             appointment.trust_person = taker
             appointment.status = Appointment.Status.COVERED
             appointment.status_note = record_text(
@@ -371,6 +373,31 @@ def _handle_appointments(actor, absence, decisions, default_decision, result) ->
     )
     _cancel_pending_reminders_many(appointments)
     outbox.notify_many(notices)
+
+
+def _tell_left_without_cover(absence: Absence, gaps: list[Gap]) -> None:
+    """The users ``absence.person`` was to cover for a colleague who is away then are told at once that she is away
+    too, and to call the duty phone (they were told she would be their contact)."""
+    notices = [
+        outbox.build(gap.case.service_user, words=partial(_no_cover_words, absence, gap), about=absence,
+                     dedupe_key=f"absence:{absence.pk}:no-cover:{gap.case.service_user_id}")
+        for gap in gaps
+        if gap.case.trust_person_id != absence.person_id and gap.absent is not None
+    ]
+    if notices:
+        outbox.notify_many(notices)
+
+
+def _no_cover_words(absence: Absence, gap: Gap) -> tuple[str, str]:
+    case, person = gap.case, absence.person
+    first, last = max(absence.starts_on, gap.absent.starts_on), min(absence.ends_on, gap.absent.ends_on)
+    body = _(
+        "Hei %(name)s. %(worker)s skulle være kontakten din mens %(absent)s er borte, men blir også borte fra "
+        "%(start)s til og med %(end)s. Da kan du ringe vakttelefonen til %(unit)s på %(phone)s."
+    ) % {"name": case.service_user.first_name, "worker": person.display_name,
+         "absent": case.trust_person.display_name, "start": no_date(first), "end": no_date(last),
+         "unit": case.unit.name, "phone": display_phone(case.unit.duty_phone or case.unit.phone)}
+    return _("Ny kontakt mens %(absent)s er borte") % {"absent": case.trust_person.display_name}, body
 
 
 def _colleague_words(person: User, taken: list[Appointment]) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from koordinator import access, continuity
@@ -24,6 +24,7 @@ from koordinator.continuity_forms import (
     StandingDeputyForm,
     add_decision_fields,
     decisions_from,
+    planned_outcome,
     staff_of_leader,
 )
 from koordinator.models import Absence, AccessEvent, Appointment, DeputyArrangement, FollowUp
@@ -159,13 +160,16 @@ def absence_register(request: HttpRequest) -> HttpResponse:
             form.add_error("person" if "person" in form.fields else None,
                            _("Du kan bare registrere fravær for deg selv."))
         else:
-            # The appointments shown name users: in their access log, as in the API's preview (once a day).
-            access.record_access(request.user, [a.service_user_id for a in in_period],
+            # The appointments and the users without cover shown name users: in their access log, as in the API's
+            # preview (once a day).
+            access.record_access(request.user, [a.service_user_id for a in in_period]
+                                 + [gap.case.service_user_id for gap in gaps],
                                  gettext_lazy("Avtaler (før registrering av fravær)"), AccessEvent.Channel.WEB,
                                  listing=True)
             covers = continuity.absence_covers(person, form.cleaned_data["starts_on"], form.cleaned_data["ends_on"],
                                                in_period)
-            add_decision_fields(form, [covers[a.pk] for a in in_period])
+            ordered = [covers[a.pk] for a in in_period]
+            add_decision_fields(form, ordered, confirming="confirm" in request.POST)
             if "confirm" in request.POST and form.is_valid():
                 try:
                     result = continuity.register_absence(
@@ -180,7 +184,12 @@ def absence_register(request: HttpRequest) -> HttpResponse:
                     _report_absence(request, result)
                     return redirect("absences")
             preview = {"gaps": gaps, "appointments": in_period, "person": person,
+                       "own_gaps": [g for g in gaps if g.case.trust_person_id == person.pk],
+                       "covered_gaps": [g for g in gaps if g.case.trust_person_id != person.pk],
                        "deputy_away": any(not c.deputy_free for c in covers.values()),
+                       "outcome": planned_outcome(form, ordered),
+                       "kind": dict(form.fields["kind"].choices).get(form.cleaned_data.get("kind"), ""),
+                       "starts_on": form.cleaned_data["starts_on"], "ends_on": form.cleaned_data["ends_on"],
                        "started": form.cleaned_data["starts_on"] <= timezone.localdate()}
     return render(request, "koordinator/continuity/absence_form.html", {"form": form, "preview": preview})
 
@@ -194,8 +203,17 @@ def _report_absence(request: HttpRequest, result: continuity.AbsenceResult) -> N
         messages.info(request, _("%(covered)s avtaler er gitt til stedfortreder eller en kollega, %(cancelled)s er "
                                  "avlyst. Brukerne det gjelder, har fått beskjed nå.")
                       % {"covered": len(result.covered), "cancelled": len(result.cancelled)})
-    for gap in result.gaps:
-        messages.warning(request, _("Ingen dekning: %(reason)s") % {"reason": gap.reason})
+    if result.gaps:
+        # Once, naming who is affected (not the same reason once per user).
+        names = ", ".join(gap.case.service_user.full_name for gap in result.gaps)
+        text = ngettext(
+            "Ingen dekning for %(count)s bruker: %(names)s. Brukeren får vakttelefonen som kontakt.",
+            "Ingen dekning for %(count)s brukere: %(names)s. De får vakttelefonen som kontakt.",
+            len(result.gaps),
+        ) % {"count": len(result.gaps), "names": names}
+        if access.actor_for(request.user).leader_municipality_ids:
+            text = f"{text} {_('Under «Dekning» kan du gi dem en annen stedfortreder.')}"
+        messages.warning(request, text)
 
 
 @login_required

@@ -107,22 +107,40 @@ def test_step_two_says_the_deputy_is_away_and_preselects_only_what_will_happen(c
         assert "deputy" not in choices
         assert continuity.colleague_choice(world.other_trust_person) in choices
         assert continuity.colleague_choice(world.deputy) not in choices
-        # What is pre-selected is what will happen if nobody chooses: the appointment is cancelled.
-        assert form.data[f"decision_{appointment.pk}"] == "cancel"
+        # A colleague could take it: nothing is pre-selected, so one click never cancels it (issue 12, item 1).
+        assert f"decision_{appointment.pk}" not in form.data
+    assert "Velg hvem som tar 3 avtaler" in page and "avlys 3" not in page
+    # No «Velg …» error before the leader has tried to save.
+    assert "Velg hvem som tar avtalen, eller avlys den." not in page
     assert Absence.objects.filter(person=world.trust_person).count() == 0  # nothing saved yet
 
 
-def test_saving_the_page_as_it_stands_does_what_it_showed_and_tells_the_users_at_once(client, world, three_visits):
+def test_saving_without_choosing_saves_nothing_and_asks_for_each(client, world, three_visits):
     deputy_away(world)
     login(client, world.leader)
     url = reverse("absence_register")
     form = as_browser(client.post(url, step_one(person=world.trust_person.pk)).content.decode())
-    shown = {a.pk: form.data[f"decision_{a.pk}"] for a in three_visits}
+    page = client.post(url, {**form.data, "confirm": "1"}).content.decode()
+    assert page.count("Velg hvem som tar avtalen, eller avlys den.") >= 3
+    assert not Absence.objects.filter(person=world.trust_person).exists()
+    assert set(Appointment.objects.values_list("status", flat=True)) == {"planned"}
+
+
+def test_cancelling_is_said_above_the_button_and_on_it_and_the_users_are_told_at_once(client, world, three_visits):
+    deputy_away(world)
+    login(client, world.leader)
+    url = reverse("absence_register")
+    form = as_browser(client.post(url, step_one(person=world.trust_person.pk)).content.decode())
+    chosen = {f"decision_{a.pk}": "cancel" for a in three_visits}
+    page = client.post(url, {**form.data, **chosen}).content.decode()  # «Se på nytt»
+    assert "3 avtaler blir avlyst, og brukerne får beskjed nå" in page
+    assert "Lagre fraværet, avlys 3 avtaler og varsle" in page
+    form = as_browser(page)
     response = client.post(url, {**form.data, "confirm": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("absences")
     for appointment in three_visits:
         appointment.refresh_from_db()
-        assert shown[appointment.pk] == "cancel" and appointment.status == "cancelled"
+        assert appointment.status == "cancelled"
     assert "0 avtaler er gitt til stedfortreder eller en kollega, 3 er avlyst" in response.content.decode()
     # Told now, before any run_reminders: one message per appointment, naming the time and the duty phone.
     told = Notification.objects.filter(recipient_service_user=world.owner_su, body__contains="er dessverre avlyst")
@@ -131,12 +149,28 @@ def test_saving_the_page_as_it_stands_does_what_it_showed_and_tells_the_users_at
     assert {n.about_id for n in told} == {a.pk for a in three_visits}
 
 
+def test_with_nobody_at_work_cancelling_is_preselected_and_said_plainly(client, world, three_visits):
+    deputy_away(world)
+    Absence.objects.create(person=world.other_trust_person, kind="kurs", starts_on=WEDNESDAY, ends_on=FRIDAY,
+                           registered_by=world.leader)
+    login(client, world.leader)
+    url = reverse("absence_register")
+    page = client.post(url, step_one(person=world.trust_person.pk)).content.decode()
+    form = as_browser(page)
+    assert all(form.data[f"decision_{a.pk}"] == "cancel" for a in three_visits)
+    assert "3 avtaler blir avlyst, og brukerne får beskjed nå" in page
+    assert "Lagre fraværet, avlys 3 avtaler og varsle" in page
+    client.post(url, {**form.data, "confirm": "1"})
+    assert set(Appointment.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
 def test_a_colleague_who_is_at_work_takes_the_appointment_chosen_for_her(client, world, three_visits):
     deputy_away(world)
     wednesday, thursday, friday = three_visits
     login(client, world.leader)
     url = reverse("absence_register")
     form = as_browser(client.post(url, step_one(person=world.trust_person.pk)).content.decode())
+    form.data[f"decision_{wednesday.pk}"] = form.data[f"decision_{friday.pk}"] = "cancel"
     form.data[f"decision_{thursday.pk}"] = continuity.colleague_choice(world.other_trust_person)
     client.post(url, {**form.data, "confirm": "1"})
     for appointment in three_visits:
@@ -159,9 +193,10 @@ def test_the_deputy_is_offered_on_the_days_he_is_at_work_only(client, world, thr
     url = reverse("absence_register")
     form = as_browser(client.post(url, step_one(person=world.trust_person.pk)).content.decode())
     assert form.data[f"decision_{wednesday.pk}"] == "deputy"
-    assert form.data[f"decision_{thursday.pk}"] == "cancel"
+    assert f"decision_{thursday.pk}" not in form.data  # a colleague could take it: the leader chooses
     assert "deputy" not in dict(form.radios[f"decision_{thursday.pk}"])
     assert form.data[f"decision_{friday.pk}"] == "deputy"
+    form.data[f"decision_{thursday.pk}"] = "cancel"
     client.post(url, {**form.data, "confirm": "1"})
     for appointment in three_visits:
         appointment.refresh_from_db()
@@ -199,7 +234,7 @@ def test_a_choice_that_cannot_be_kept_is_refused_and_saves_nothing(world, three_
     assert not Notification.objects.exists()
 
 
-def test_a_large_unit_is_a_list_to_pick_from_and_its_default_is_kept(client, world, three_visits):
+def test_a_large_unit_is_a_list_to_pick_from_with_nothing_chosen(client, world, three_visits):
     from koordinator.models import Membership
     from tests import factories as f
 
@@ -213,7 +248,11 @@ def test_a_large_unit_is_a_list_to_pick_from_and_its_default_is_kept(client, wor
     form = as_browser(page)
     first = three_visits[0]
     assert f'<select name="decision_{first.pk}"' in page and f"decision_{first.pk}" not in form.radios
-    assert form.data[f"decision_{first.pk}"] == "cancel"
+    # Colleagues at work: nothing chosen for the leader (the list starts with «Velg …»).
+    assert form.data[f"decision_{first.pk}"] == ""
     client.post(url, {**form.data, "confirm": "1"})
+    assert not Absence.objects.filter(person=world.trust_person).exists()
+    chosen = {f"decision_{a.pk}": "cancel" for a in three_visits}
+    client.post(url, {**form.data, **chosen, "confirm": "1"})
     first.refresh_from_db()
     assert first.status == "cancelled"

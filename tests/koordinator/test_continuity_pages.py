@@ -68,7 +68,7 @@ def test_the_form_warns_about_a_gap_before_saving(client, world, clock):
                            registered_by=world.deputy)
     login(client, world.leader)
     response = client.post(reverse("absence_register"), absence_post(person=world.trust_person.pk))
-    assert "Noen brukere står uten dekning" in response.content.decode()
+    assert "1 bruker står uten dekning" in response.content.decode()
     assert world.owner_su.full_name in response.content.decode()
 
 
