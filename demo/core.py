@@ -690,10 +690,11 @@ class DemoBuilder:
         reads = (
             ("tillit1", "Oppfølgingssaken", AccessEvent.Channel.WEB, 20),
             ("tillit2", "Oppfølgingssaken", AccessEvent.Channel.WEB, 12),
-            ("leder", "Personopplysninger og kontaktinformasjon", AccessEvent.Channel.WEB, 9),
+            ("leder", "Personopplysninger og sak", AccessEvent.Channel.WEB, 9),
             ("nav1", "Oppfølgingssaken", AccessEvent.Channel.WEB, 5),
             ("nav1", "Oppfølgingssaken", AccessEvent.Channel.API, 2),
-            ("lege1", "Personopplysninger og kontaktinformasjon", AccessEvent.Channel.WEB, 1),
+            # What lege1 may see: Kari's consent to him covers the crisis plan only (issue 12).
+            ("lege1", "Kriseplan", AccessEvent.Channel.WEB, 1),
         )
         for username, what, channel, days in reads:
             actor = self.users[username]

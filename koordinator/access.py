@@ -290,6 +290,37 @@ def is_person_staff(user, service_user_id: int | None) -> bool:
     return FollowUp.objects.open().filter(case_staff_q(actor), service_user_id=service_user_id).exists()
 
 
+def has_consent(user, service_user_id: int | None, scope: str) -> bool:
+    """Is a consent from the person with ``scope`` (``Consent.Scope``) in force to ``user`` or their service today?
+
+    The partner's question behind what the person page shows them: the contact details (the follow-up scope), and
+    the plain sentence that a consented plan or crisis plan does not exist yet. One query at most.
+    """
+    actor = actor_for(user)
+    if not actor.is_authenticated or service_user_id is None:
+        return False
+    owners = consented_owner_ids(actor, scope)
+    if isinstance(owners, list):
+        return service_user_id in owners
+    return owners.filter(owner_id=service_user_id).exists()
+
+
+def sees_contact_details(user, service_user, *, changes: bool | None = None) -> bool:
+    """Does the person page show ``user`` the person's phone, e-mail, address, language and birth date?
+
+    Those who may change the person (the case's staff, the leader, the owner) and a partner while a consent with the
+    follow-up scope («Oppfølging og kontaktlogg») is in force: following someone up means reaching them. A partner
+    whose consent covers only the plan, the crisis plan or the meetings sees the name (they know whom the consent is
+    about) and what the consent covers, not where the person lives or how to reach them (issue 12). ``changes``: the
+    caller's answer to ``can_change(user, service_user)`` when it has one (saves the query).
+    """
+    from koordinator.models import Consent
+
+    if changes is None:
+        changes = can_change(user, service_user)
+    return changes or has_consent(user, service_user.pk, Consent.Scope.FOLLOWUP_LOG)
+
+
 def leads(user, municipality_id: int | None) -> bool:
     """Is ``user`` a leader in the municipality (assigns cases, registers absences, sees the figures)?"""
     return municipality_id is not None and municipality_id in actor_for(user).leader_municipality_ids

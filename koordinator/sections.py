@@ -38,8 +38,10 @@ MY_PAGE = "my_page"
 # The partner's home (*Mine brukere*): at the top, and after the list of users.
 PARTNER_HOME_TOP = "partner_home_top"
 PARTNER_HOME = "partner_home"
-# Links: the case page (called with ``case``), and the leader's overview.
+# Links: the case page (called with ``case``), the person page for a partner (called with ``service_user``: what
+# the owner's consent lets the reader open), and the leader's overview.
 CASE_LINKS = "case_links"
+PERSON_LINKS = "person_links"
 LEADER_LINKS = "leader_links"
 
 
@@ -53,10 +55,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Link:
-    """A link to an app's part of the case or the municipality, shown on a core page."""
+    """A link to an app's part of the case or the municipality, shown on a core page.
+
+    Without ``url`` it is a plain sentence instead of a link: something the reader would reach that does not exist
+    yet («Det finnes ingen individuell plan ennå.»).
+    """
 
     text: str
-    url: str
+    url: str = ""
 
 
 _SECTIONS: dict[str, list[tuple[int, Callable[..., Section | Link | None]]]] = {}

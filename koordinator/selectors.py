@@ -286,6 +286,9 @@ class PersonPage:
     # Who the person should contact right now, for the newest open case (staff and the owner only).
     contact: continuity.Contact | None = None
     contact_case: FollowUp | None = None
+    # Phone, e-mail, address, language and birth date: staff, the owner, and a partner with the follow-up scope
+    # (``access.sees_contact_details``); a partner with another scope sees the name only.
+    shows_contact: bool = True
 
 
 def person_page(user: User, service_user: ServiceUser) -> PersonPage:
@@ -319,6 +322,7 @@ def person_page(user: User, service_user: ServiceUser) -> PersonPage:
         # The newest open case decides, as on the user's own page.
         contact=continuity.contact_now(open_cases[0]) if (can_change and open_cases) else None,
         contact_case=open_cases[0] if (can_change and open_cases) else None,
+        shows_contact=access.sees_contact_details(user, service_user, changes=can_change),
     )
 
 

@@ -15,6 +15,7 @@ from koordinator.sections import (
     LEADER_LINKS,
     MY_PAGE,
     PARTNER_HOME,
+    PERSON_LINKS,
     Link,
     Section,
     register_page_link,
@@ -54,6 +55,26 @@ def partner_groups(request) -> Section:
 @register_page_link(CASE_LINKS, order=30)
 def group_link(request, case) -> Link:
     return Link(_("Ansvarsgruppe"), reverse("group_for_case", args=[case.pk]))
+
+
+@register_page_link(PERSON_LINKS, order=30)
+def person_group_link(request, service_user) -> Link | None:
+    """The person's responsibility group when the gate shows it to the reader (a partner: as a member); under a
+    meetings consent without membership, a plain sentence. Two queries at most."""
+    from koordinator.models import Consent
+    from meetings.models import Group
+
+    group = (
+        Group.objects.for_user(request.user)
+        .filter(follow_up__service_user_id=service_user.pk)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if group is not None:
+        return Link(_("Ansvarsgruppe"), reverse("group_detail", args=[group.pk]))
+    if access.has_consent(request.user, service_user.pk, Consent.Scope.MEETINGS):
+        return Link(_("Du er ikke med i en ansvarsgruppe for personen ennå."))
+    return None
 
 
 @register_page_link(LEADER_LINKS, order=10)

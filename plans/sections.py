@@ -8,10 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koordinator import access
+from koordinator.models import Consent
 from koordinator.sections import (
     CASE_LINKS,
     MY_PAGE_FIRST,
     PARTNER_HOME_TOP,
+    PERSON_LINKS,
     Link,
     Section,
     register_page_link,
@@ -77,3 +80,37 @@ def crisis_plan_link(request, case) -> Link | None:
     if crisis_selectors.opening_for(request.user, case.service_user_id) is None:
         return None
     return Link(_("Kriseplan"), reverse("crisis_plan_for_user", args=[case.service_user_id]))
+
+
+# The person page, for a partner (issue 12): what the owner's consent lets them open, by the same gate the pages ask
+# (a partner may not see the case, so the link goes to the plan itself), and a plain sentence when what the consent
+# covers does not exist yet.
+
+
+@register_page_link(PERSON_LINKS, order=10)
+def person_plan_link(request, service_user) -> Link | None:
+    """The person's open plan if the gate shows it to the reader; «no plan yet» under a plan consent. Two queries
+    at most."""
+    plan = (
+        selectors.visible_plans(request.user)
+        .filter(follow_up__service_user_id=service_user.pk)
+        .open()
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if plan is not None:
+        return Link(_("Individuell plan"), plan.get_absolute_url())
+    if access.has_consent(request.user, service_user.pk, Consent.Scope.PLAN):
+        return Link(_("Det finnes ingen individuell plan ennå."))
+    return None
+
+
+@register_page_link(PERSON_LINKS, order=20)
+def person_crisis_plan_link(request, service_user) -> Link | None:
+    """«Kriseplan» when it opens for the reader (``opening_for``, as the page asks); «no crisis plan yet» under a
+    crisis-plan consent. Two queries at most."""
+    if crisis_selectors.opening_for(request.user, service_user.pk) is not None:
+        return Link(_("Kriseplan"), reverse("crisis_plan_for_user", args=[service_user.pk]))
+    if access.has_consent(request.user, service_user.pk, Consent.Scope.CRISIS_PLAN):
+        return Link(_("Det finnes ingen kriseplan ennå."))
+    return None

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from koordinator import access, selectors, services
 from koordinator.forms import ServiceUserEditForm, ServiceUserRegisterForm
 from koordinator.models import AccessEvent, ServiceUser
+from koordinator.sections import PERSON_LINKS, page_links
 
 
 def back_to_person(user, service_user: ServiceUser) -> str:
@@ -47,9 +48,26 @@ def register(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     service_user = access.get_visible_or_404(ServiceUser.objects, request.user, pk=pk)
     page = selectors.person_page(request.user, service_user)
-    access.record_access(request.user, [service_user], gettext_lazy("Personopplysninger og sak"),
-                         AccessEvent.Channel.WEB)
-    return render(request, "koordinator/service_users/detail.html", {"page": page, "person": service_user})
+    # A reader who does not work with the person (a partner) gets links to what the owner's consent lets them open,
+    # each asking the question its page asks; staff and the owner reach those from the case page and Min side.
+    links = [] if page.can_change else page_links(request, PERSON_LINKS, service_user=service_user)
+    access.record_access(request.user, [service_user], what_the_person_page_showed(page), AccessEvent.Channel.WEB)
+    context = {"page": page, "person": service_user, "person_links": links}
+    return render(request, "koordinator/service_users/detail.html", context)
+
+
+def what_the_person_page_showed(page: selectors.PersonPage):
+    """The access log says what the page showed (issue 12): a partner whose consent covers only the plan or the crisis
+    plan saw the name and the consent, not «Personopplysninger»; the supportive next of kin, when shown."""
+    if page.can_change:
+        return gettext_lazy("Personopplysninger og sak")
+    if page.shows_contact:
+        if page.next_of_kin:
+            return gettext_lazy("Personopplysninger, sak og pårørende")
+        return gettext_lazy("Personopplysninger og sak")
+    if page.next_of_kin:
+        return gettext_lazy("Navnet ditt, samtykket og pårørende")
+    return gettext_lazy("Navnet ditt og samtykket")
 
 
 @login_required

@@ -50,3 +50,23 @@ def test_legevakt1_works_at_trondheim_legevakt_and_can_log_in():
         "Trondheim legevakt", Organisation.Kind.EMERGENCY, Membership.Role.PARTNER)
     assert services.is_emergency_member(user)
     assert not CrisisPlan.objects.for_user(user).exists()
+
+
+def test_lege1_reaches_karis_crisis_plan_from_her_page_and_sees_no_contact_details(client):
+    """Issue 12: lege1 has Kari's crisis-plan consent only. Her page linked to nothing, showed her phone and address,
+    and the seeded access log said he had read «Personopplysninger og kontaktinformasjon»."""
+    from django.urls import reverse
+
+    from koordinator.models import AccessEvent
+    from tests.conftest import login
+    from tests.demo.world import user
+
+    kari = ServiceUser.objects.get(user__username="bruker1")
+    lege1 = user("lege1")
+    assert not AccessEvent.objects.filter(actor=lege1, service_user=kari, what__startswith="Personopplysninger").exists()
+    html = login(client, lege1).get(reverse("service_user_detail", args=[kari.pk])).content.decode()
+    crisis = reverse("crisis_plan_for_user", args=[kari.pk])
+    assert f'href="{crisis}"' in html
+    assert client.get(crisis, follow=True).status_code == 200
+    assert kari.address and kari.address not in html
+    assert "Mobilnummer" not in html
