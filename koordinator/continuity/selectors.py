@@ -80,10 +80,17 @@ def contact_now(case: FollowUp, day: datetime.date | None = None) -> Contact:
     day = day or timezone.localdate()
     deputy = effective_deputy(case)
     away = absences_on([case.trust_person_id] + ([deputy.pk] if deputy else []), day)
-    primary_absence = away.get(case.trust_person_id)
+    return contact_while(case, away.get(case.trust_person_id), deputy, deputy is not None and deputy.pk in away)
+
+
+def contact_while(case: FollowUp, primary_absence: Absence | None, deputy: User | None,
+                  deputy_away: bool) -> Contact:
+    """The one rule behind «Kontakten din nå»: the trust person when not away; else the deputy when not away too;
+    else the duty phone of the case's unit. ``contact_now`` asks it for today, ``coming_contacts`` for a coming
+    absence (the deputy counts as away if away on any day of it)."""
     if primary_absence is None:
         return Contact("primary", case.trust_person.display_name, case.trust_person.phone, case.trust_person)
-    if deputy is not None and deputy.pk not in away:
+    if deputy is not None and not deputy_away:
         return Contact(
             "deputy",
             deputy.display_name,
@@ -103,6 +110,32 @@ def contact_now(case: FollowUp, day: datetime.date | None = None) -> Contact:
         until=primary_absence.ends_on,
         reason=_("Både kontaktpersonen din og stedfortrederen er borte nå."),
     )
+
+
+def coming_contacts(cases: list[FollowUp], day: datetime.date | None = None,
+                    horizon_days: int = 60) -> dict[int, tuple[Absence, Contact]]:
+    """For each case whose trust person has an absence that has not begun yet (within ``horizon_days``): that
+    absence and who the user contacts then, by the rule of :func:`contact_while`. Two queries however many cases."""
+    day = day or timezone.localdate()
+    if not cases:
+        return {}
+    standing = standing_deputies({c.trust_person_id for c in cases})
+    deputies = {c.pk: effective_deputy(c, standing) for c in cases}
+    people = {c.trust_person_id for c in cases} | {d.pk for d in deputies.values() if d}
+    by_person: dict[int, list[Absence]] = defaultdict(list)
+    for absence in (Absence.objects.overlapping(day + datetime.timedelta(days=1),
+                                                day + datetime.timedelta(days=horizon_days))
+                    .filter(person_id__in=people).order_by("starts_on", "pk")):
+        by_person[absence.person_id].append(absence)
+    coming = {}
+    for case in cases:
+        mine = next((a for a in by_person[case.trust_person_id] if a.starts_on > day), None)
+        if mine is None:
+            continue
+        deputy = deputies[case.pk]
+        deputy_away = deputy is not None and _overlap(by_person[deputy.pk], mine) is not None
+        coming[case.pk] = (mine, contact_while(case, mine, deputy, deputy_away))
+    return coming
 
 
 def my_contact_now(service_user) -> Contact | None:

@@ -175,6 +175,8 @@ def my_page(request):
         continuity.standing_deputies({case.trust_person_id for case in shown_cases}) if shown_cases else {}
     )
     handovers = _latest_handovers(shown_cases)
+    # A coming absence of the trust person: who covers then, by the same rule as «Kontakten din nå».
+    coming = continuity.coming_contacts(open_cases)
     # «Kontakten din nå»: the one rule for whom the user should contact today. The case card below says the same:
     # a trust person who is away is shown as away, not as someone to call.
     contact = continuity.my_contact_now(service_user)  # about the newest open case, open_cases[0]
@@ -209,6 +211,7 @@ def my_page(request):
                     "case": case,
                     "status_text": STATUS_TEXT[case.status],
                     "deputy": continuity.effective_deputy(case, standing),
+                    "coming": coming.get(case.pk),
                     "handover": handovers.get(case.pk),
                     "notice": _notice(case),
                     # The trust person is away today: «Kontakten din nå» names who to contact instead.

@@ -177,7 +177,8 @@ def test_it_links_to_the_handover_list_while_i_cover_for_someone(client, world, 
     assert [a.person for a in response.context["worklist"].covering] == [world.trust_person]
     page = main(response)
     assert reverse("handover") in page
-    assert f"Du er stedfortreder mens {world.trust_person.display_name} er borte, 26.11.2026" in page
+    # It starts on Thursday: the page says from when, not as if it were now (issue 12, item 1 follow-up).
+    assert f"Du blir stedfortreder fra 26.11 mens {world.trust_person.display_name} er borte, 26.11.2026" in page
 
 
 def test_an_absence_more_than_a_week_ahead_gives_no_handover_link_yet(client, world, clock):
