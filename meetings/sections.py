@@ -37,12 +37,17 @@ def next_meeting(request) -> Section:
 
 
 @register_page_section(PARTNER_HOME, order=10)
-def partner_groups(request) -> Section:
+def partner_groups(request) -> Section | None:
     """«Mine ansvarsgrupper» (the next meeting in each group) and the first of «Mine oppgaver». A fixed number of
-    queries; the people named are written to their access log here, where it is decided what is shown."""
+    queries; the people named are written to their access log here, where it is decided what is shown. Left out
+    while empty for someone at an emergency service (legevakt), who does not sit in groups (issue 12)."""
+    from plans.crisis.services import is_emergency_member
+
     user = request.user
     summaries = selectors.my_groups(user)
     items = list(selectors.my_action_items(user)[:ITEMS_SHOWN + 1])
+    if not summaries and not items and is_emergency_member(user):
+        return None
     more = len(items) > ITEMS_SHOWN
     items = items[:ITEMS_SHOWN]
     shown = {s.group.follow_up.service_user_id for s in summaries} | {i.group.follow_up.service_user_id for i in items}

@@ -7,9 +7,10 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koordinator import access
-from koordinator.models import Consent
+from koordinator.models import AccessEvent, Consent
 from koordinator.sections import (
     CASE_LINKS,
     MY_PAGE_FIRST,
@@ -24,7 +25,7 @@ from plans import access as plans_access
 from plans import selectors
 from plans.crisis import selectors as crisis_selectors
 from plans.crisis import services as crisis_services
-from plans.models import Plan, Step
+from plans.models import CrisisPlan, EmergencyAccess, Plan, Step
 
 # How many of the owner's next steps Min side shows; the plan page has them all.
 NEXT_STEPS_SHOWN = 3
@@ -59,10 +60,36 @@ def my_crisis_plan(request) -> Section:
 
 @register_page_section(PARTNER_HOME_TOP, order=10)
 def emergency_search_link(request) -> Section | None:
-    """A link to «Kriseplan: nødtilgang» for members of an emergency service (legevakt); nothing for others."""
-    if not crisis_services.is_emergency_member(request.user):
+    """For members of an emergency service (legevakt), first on their home: the action «Åpne en kriseplan med
+    nødtilgang», and the emergency accesses they opened that are still open, each with a link to the crisis plan and
+    when it ends (issue 12). Nothing for others. Three queries for a member; the names shown go to the owners' access
+    logs as a list."""
+    user = request.user
+    if not crisis_services.is_emergency_member(user):
         return None
-    return Section("plans/crisis/partials/emergency_link.html", {"show": True})
+    grants = list(
+        EmergencyAccess.objects.for_user(user).active().filter(person_id=user.pk)
+        .select_related("service_user").order_by("expires_at", "pk")
+    )
+    plans = {
+        plan.service_user_id: plan
+        for plan in CrisisPlan.objects.for_user(user).current().filter(
+            service_user_id__in=[grant.service_user_id for grant in grants]
+        )
+    } if grants else {}
+    latest = {}  # ordered by when they end: a person's last grant decides
+    for grant in grants:
+        if grant.service_user_id in plans:
+            latest[grant.service_user_id] = grant
+    rows = sorted(
+        ({"person": g.service_user, "ends_at": g.expires_at, "url": plans[pk].get_absolute_url()}
+         for pk, g in latest.items()),
+        key=lambda row: row["ends_at"],
+    )
+    if latest:
+        access.record_access(user, sorted(latest), gettext_lazy("Nødtilgang som fortsatt er åpen, på «Mine brukere»"),
+                             AccessEvent.Channel.WEB, listing=True)
+    return Section("plans/crisis/partials/emergency_link.html", {"show": True, "open_grants": rows})
 
 
 # A link is shown only to someone it opens something for: each asks the question its page asks (issue 12).

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from koordinator import access
-from koordinator.models import AccessEvent, Consent
+from koordinator.models import AccessEvent, Consent, Organisation
 from koordinator.sections import PARTNER_HOME, PARTNER_HOME_TOP, render_sections
 
 
@@ -19,8 +19,9 @@ from koordinator.sections import PARTNER_HOME, PARTNER_HOME_TOP, render_sections
 def home(request):
     """Consents in force today to this person or to one of their services, grouped by service user.
 
-    Read on every request, so a withdrawn or expired consent disappears from the list at once. Three
-    queries whatever the number of users: the roles, the consents with their owners, and the access log.
+    Read on every request, so a withdrawn or expired consent disappears from the list at once. Four
+    queries whatever the number of users: the roles, the consents with their owners, the access log, and whether
+    the reader works at an emergency service (the apps' sections add theirs).
     """
     actor = access.actor_for(request.user)
     if not actor.is_partner:
@@ -46,8 +47,14 @@ def home(request):
         AccessEvent.Channel.WEB,
         listing=True,
     )
+    # Someone at an emergency service (legevakt) comes here to open a crisis plan in an emergency: that action and
+    # their open emergency accesses come first, and what is empty for them is one short line (issue 12).
+    emergency = Organisation.objects.filter(
+        pk__in=actor.partner_organisation_ids, kind=Organisation.Kind.EMERGENCY, is_active=True
+    ).exists()
     context = {
         "rows": rows,
+        "emergency": emergency,
         # The apps' parts (the emergency-access link, the responsibility groups), through the registry.
         "top_sections": render_sections(request, PARTNER_HOME_TOP),
         "sections": render_sections(request, PARTNER_HOME),
