@@ -213,6 +213,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's error responses (400/401/403/404), in the one error shape, added by rule in one place.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "koordinator.api.schema.document_error_responses",
+    ],
     # One name per choice set that several fields share (--fail-on-warn stays clean).
     "ENUM_NAME_OVERRIDES": {
         "FollowUpStatusEnum": "koordinator.models.FollowUp.Status",

@@ -146,6 +146,9 @@ def test_form_encoded_bodies_work_too(world):
 def test_unknown_ids_and_pages_are_404(world, url):
     response = login(APIClient(), world.leader).get(url)
     assert response.status_code == 404
+    # JSON in the one error shape, also where the path itself names nothing ("abc", "1.5"): never a page.
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail", "errors"} and response.json()["errors"] == {}
 
 
 @pytest.mark.parametrize(
@@ -197,10 +200,41 @@ def test_a_403_and_a_404_are_json_with_a_plain_message(world):
     partner = login(APIClient(), world.partner_valid)
     forbidden = partner.patch(f"/api/v1/service-users/{world.owner_su.pk}/", {"city": "Oslo"}, format="json")
     assert forbidden.status_code == 403
-    assert forbidden.json() == {"detail": "Du kan se dette, men ikke endre det."}
+    # One error shape for every status (the schema's «Error»): nothing per field but for a 400.
+    assert forbidden.json() == {"detail": "Du kan se dette, men ikke endre det.", "errors": {}}
     missing = partner.get(f"/api/v1/service-users/{world.other_su.pk}/")
     assert missing.status_code == 404
-    assert set(missing.json()) == {"detail"}
+    # Plain Norwegian, not Django's «No ServiceUser matches the given query.», and the same as for no such id.
+    assert missing.json() == {"detail": "Finnes ikke, eller du har ikke tilgang.", "errors": {}}
+    assert partner.get("/api/v1/service-users/999999/").json() == missing.json()
+
+
+def test_a_message_about_part_of_a_field_is_a_string_under_that_field(world):
+    # Issue 12: DRF nests the errors of a list's items and a nested object's fields; the schema (and a client's one
+    # code path) says every field has a list of strings. Where in the field comes first.
+    client = login(APIClient(), world.trust_person)
+    consent = client.post("/api/v1/consents/", {"owner": world.owner_su.pk, "grantee_organisation": world.nav.pk,
+                                                "scopes": ["plan", "AAA"], "valid_until": "2030-01-01",
+                                                "given_how": "paper"}, format="json")
+    assert consent.status_code == 400
+    assert consent.json()["errors"] == {"scopes": ["1: \"AAA\" er ikke et gyldig valg."]}
+    crisis = client.post("/api/v1/crisis-plans/", {"service_user": world.owner_su.pk, "contacts": [
+        {"name": "Eva", "phone": "900 00 001", "reachable": ["evening"]}, {"name": "Per", "reachable": ["x"]},
+    ]}, format="json")
+    assert crisis.status_code == 400
+    assert crisis.json()["errors"] == {"contacts": ["1.phone: Dette feltet er påkrevd.",
+                                                    "1.reachable.0: \"x\" er ikke et gyldig valg."]}
+    assert crisis.json()["detail"].endswith("1.phone: Dette feltet er påkrevd.")
+
+
+def test_every_error_has_the_same_shape(world):
+    anonymous = APIClient().get("/api/v1/plans/")
+    assert anonymous.status_code == 401 and anonymous.json() == {"detail": anonymous.json()["detail"], "errors": {}}
+    client = login(APIClient(), world.trust_person)
+    not_allowed = client.delete(f"/api/v1/service-users/{world.owner_su.pk}/")
+    assert not_allowed.status_code == 405 and not_allowed.json()["errors"] == {}
+    bad_page = client.get("/api/v1/follow-ups/?page=99")
+    assert bad_page.status_code == 404 and bad_page.json()["errors"] == {}
 
 
 def test_anonymous_gets_401_everywhere_and_no_redirect(world):

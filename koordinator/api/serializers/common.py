@@ -145,10 +145,15 @@ class CaseSummarySerializer(serializers.ModelSerializer):
 
 
 class ErrorSerializer(serializers.Serializer):
+    """Every error the API answers with, whatever the status (``koordinator/api/errors.py``)."""
+
     detail = serializers.CharField(read_only=True)
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         read_only=True,
-        required=False,
-        help_text=_("Feilmeldinger per felt; «non_field_errors» for feil som gjelder hele forespørselen."),
+        help_text=_(
+            "Feilmeldinger per felt (ved 400); «non_field_errors» for feil som gjelder hele forespørselen. "
+            "En feil i en del av et felt står under feltet, med hvor i det først (for eksempel «1.phone: …»). "
+            "Tomt ved andre feil enn 400."
+        ),
     )
