@@ -63,12 +63,19 @@ def body_fields(data: dict, exclude=("version",)) -> dict:
     return {k: v for k, v in data.items() if k not in exclude}
 
 
+def _stored_values(obj, names) -> dict:
+    """The stored values of ``names`` on ``obj``: only its own fields (the names may come from a request body).
+    Names that are not one (``how``, ``history_id``, a list of related rows such as a crisis plan's ``contacts``)
+    are left out: the caller says those itself."""
+    fields = {field.name for field in obj._meta.concrete_fields}
+    return {name: getattr(obj, name) for name in names if name in fields}
+
+
 def current_values(obj, names) -> Callable[[], dict]:
     """A reader of the stored values of ``names`` on ``obj`` (read fresh, when a conflict needs them)."""
 
     def read() -> dict:
-        fresh = type(obj)._default_manager.get(pk=obj.pk)
-        return {name: getattr(fresh, name) for name in names if hasattr(fresh, name)}
+        return _stored_values(type(obj)._default_manager.get(pk=obj.pk), names)
 
     return read
 
@@ -120,6 +127,11 @@ class LivingDocumentViewSet(GatedViewSet):
                 check_version(document, version, submitted, current(), conflict=self.conflict_class)
             return write()
 
+    def paginated(self, items, serializer_class) -> Response:
+        """A list an action computed (the document's history), paginated like every other list (``?page=``)."""
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
     def validated_body(self) -> dict:
         """The request body, checked by the action's serializer (a 400 with field errors otherwise)."""
         serializer = self.get_serializer(data=self.request.data)
@@ -132,16 +144,22 @@ class LivingDocumentViewSet(GatedViewSet):
         return super().handle_exception(exc)
 
     def conflict_response(self, exc: VersionConflict) -> Response:
-        """412 with both texts and the document as it is now (:meth:`conflict_document`)."""
+        """412 with both texts and the document as it is now (:meth:`conflict_document`).
+
+        «Det du skrev er tatt vare på»: ``submitted`` is everything the request sent (but the version), whatever the
+        check that refused it was given (a service checks with what it has cleaned, which wins where it has it), and
+        ``current`` is what is stored now for the same names, where the document has them."""
         key, document = self.conflict_document(exc.document.pk)
+        submitted = {**body_fields(self.sent()), **exc.submitted}
+        stored = {k: v for k, v in _stored_values(exc.document, submitted).items() if k not in exc.current}
         data = {
             "detail": str(exc.message),
             "errors": {"version": [str(exc.message)]},
             "current_version": document["version"],
             "based_on_version": exc.based_on_version,
             "changed_by": exc.changed_by,
-            "submitted": {k: jsonable(v) for k, v in exc.submitted.items()},
-            "current": {k: jsonable(v) for k, v in exc.current.items()},
+            "submitted": {k: jsonable(v) for k, v in submitted.items()},
+            "current": {k: jsonable(v) for k, v in {**stored, **exc.current}.items()},
             key: document,
         }
         return Response(data, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": document["etag"]})
@@ -149,3 +167,10 @@ class LivingDocumentViewSet(GatedViewSet):
     def conflict_document(self, pk: int) -> tuple[str, dict]:
         """The key and the serialized current document for a 412 body."""
         raise NotImplementedError
+
+    def sent(self) -> dict:
+        """The request body as the caller sent it (a form's repeated fields as lists)."""
+        data = self.request.data
+        if hasattr(data, "lists"):
+            return {k: v[0] if len(v) == 1 else v for k, v in data.lists()}
+        return dict(data) if isinstance(data, dict) else {}

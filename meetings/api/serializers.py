@@ -340,6 +340,11 @@ class MinutesSerializer(serializers.ModelSerializer):
     changed_since_user_response = serializers.BooleanField(
         read_only=True, help_text=_("Endret etter at brukeren godkjente eller var uenig.")
     )
+    # Blank until the user has approved or disagreed: the schema says so (a choice, or "").
+    user_response_how = serializers.ChoiceField(
+        choices=Consent.GivenHow.choices, allow_blank=True, read_only=True,
+        help_text=_("Tom til brukeren har godkjent eller vært uenig."),
+    )
 
     class Meta:
         model = Minutes

@@ -452,11 +452,12 @@ class MinutesViewSet(MeetingsViewSet):
         description=gettext_lazy("Alle versjoner av referatet, nyeste først: hvem, når, hva og hvilke deler som "
                                  "endret seg."),
     )
-    @action(detail=True, methods=["get"])
+    # Paginated like every list (``?page=``); the minutes' filters are not this list's.
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         minutes = self.get_object()
         self.record([minutes], gettext_lazy("Referat fra ansvarsgruppemøte (historikk)"))
-        return Response(PlanVersionEntrySerializer(selectors.minutes_timeline(request.user, minutes), many=True).data)
+        return self.paginated(selectors.minutes_timeline(request.user, minutes), PlanVersionEntrySerializer)
 
     @extend_schema(
         responses=read_responses(s.SinceReadSerializer),

@@ -127,6 +127,13 @@ def visible_service_users(user):
     return ServiceUser.objects.for_user(user, access.VIEW)
 
 
+def contact_inputs(crisis_plan: CrisisPlan) -> list[dict]:
+    """The plan's contact list as it is stored now, in the shape a write sends it (``CrisisContactInputSerializer``)."""
+    live = CrisisContact.objects.filter(crisis_plan_id=crisis_plan.pk).live().order_by("order", "pk")
+    return [{name: value for name, value in CrisisContactSerializer(c).data.items() if name not in ("id", "order")}
+            for c in live]
+
+
 class CrisisPlanFieldsSerializer(serializers.Serializer):
     warning_signs = serializers.CharField(required=False, allow_blank=True)
     triggers = serializers.CharField(required=False, allow_blank=True)
@@ -314,8 +321,8 @@ class CrisisPlanViewSet(PlanContentViewSet):
         if version is None:
             raise ServiceError(str(MESSAGES["bad_version"]), "version")
         contacts = data.pop("contacts", None)
-        submitted = body_fields(data)
-        changes = {k: v for k, v in submitted.items() if getattr(crisis_plan, k) != v}
+        texts = body_fields(data)
+        changes = {k: v for k, v in texts.items() if getattr(crisis_plan, k) != v}
 
         def write():
             fresh = crisis_plan
@@ -324,7 +331,17 @@ class CrisisPlanViewSet(PlanContentViewSet):
             if contacts is not None:
                 services.replace_contacts(request.user, fresh, contacts)
 
-        self.checked_write(crisis_plan.pk, version, submitted, current_values(crisis_plan, submitted), write)
+        # A stale write keeps everything typed in its 412, the contact list included, next to what is stored now.
+        read_texts = current_values(crisis_plan, texts)
+
+        def current() -> dict:
+            stored = read_texts()
+            if contacts is not None:
+                stored["contacts"] = contact_inputs(crisis_plan)
+            return stored
+
+        submitted = texts if contacts is None else {**texts, "contacts": contacts}
+        self.checked_write(crisis_plan.pk, version, submitted, current, write)
         return self._respond(crisis_plan.pk)
 
     @extend_schema(
@@ -370,11 +387,12 @@ class CrisisPlanViewSet(PlanContentViewSet):
         responses={200: PlanVersionEntrySerializer(many=True), 401: ERRORS[401], 404: ERRORS[404]},
         description=gettext_lazy("Kriseplanens historikk, nyeste først."),
     )
-    @action(detail=True, methods=["get"])
+    # Paginated like every list (``?page=``); the crisis plans' filters are not this list's.
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         crisis_plan = self.get_object()
         self.record([crisis_plan], gettext_lazy("Kriseplan (historikk)"))
-        return Response(PlanVersionEntrySerializer(selectors.timeline(request.user, crisis_plan), many=True).data)
+        return self.paginated(selectors.timeline(request.user, crisis_plan), PlanVersionEntrySerializer)
 
     @extend_schema(
         request=EmergencyAccessRequestSerializer,

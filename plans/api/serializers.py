@@ -86,6 +86,11 @@ class PlanSerializer(serializers.ModelSerializer):
     flagged_measures_count = serializers.IntegerField(
         read_only=True, help_text=_("Tiltak som trenger vedtak og ikke har det.")
     )
+    # Blank until consent is recorded: the schema says so (a choice, or "").
+    consent_given_how = serializers.ChoiceField(
+        choices=Consent.GivenHow.choices, allow_blank=True, read_only=True,
+        help_text=_("Tom til samtykket er registrert."),
+    )
 
     class Meta:
         model = Plan

@@ -245,12 +245,12 @@ class PlanViewSet(PlanContentViewSet):
         responses={200: s.PlanVersionEntrySerializer(many=True), 401: ERRORS[401], 404: ERRORS[404]},
         description=gettext_lazy("Planens historikk, nyeste først: hvem, når, hva, og hvilke felt som endret seg."),
     )
-    @action(detail=True, methods=["get"])
+    # Paginated like every list (``?page=``); the plans' filters are not this list's.
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
         plan = self.get_object()
         self.record([plan], gettext_lazy("Individuell plan (historikk)"))
-        versions = selectors.plan_timeline(request.user, plan)
-        return Response(s.PlanVersionEntrySerializer(versions, many=True).data)
+        return self.paginated(selectors.plan_timeline(request.user, plan), s.PlanVersionEntrySerializer)
 
 
 # --- goals -------------------------------------------------------------------------------------------------------

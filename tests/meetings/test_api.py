@@ -331,7 +331,7 @@ def test_two_editors_from_the_same_version_the_second_gets_412_with_both_texts(w
                           format="json")
     assert merged.status_code == 200
     assert versions(fresh(minutes)) == [1, 2, 3]
-    history = first.get(url(minutes, "history/")).json()
+    history = first.get(url(minutes, "history/")).json()["results"]  # paginated, like every list
     assert [h["version"] for h in history] == [3, 2, 1]
     assert [h["who"] for h in history][:2] == [world.deputy.display_name, world.trust_person.display_name]
 
@@ -402,11 +402,31 @@ def test_the_user_writes_what_they_disagree_with(world, minutes):
     assert response.json()["status"] == "disputed" and response.json()["disagreement"] == "Jeg sa ikke ja til DPS."
 
 
+def test_a_stale_disagreement_keeps_the_users_own_words(world, minutes):
+    # Issue 12: the 412 said «Det du skrev er tatt vare på» but left the disagreement out.
+    minutes = ready_minutes(world, minutes)
+    stale = client_for(world.owner).post(url(minutes, "disagree/"), {
+        "version": minutes.version - 1, "disagreement": "Jeg sa ikke ja til DPS."}, format="json")
+    assert stale.status_code == 412
+    body = stale.json()
+    assert body["submitted"] == {"disagreement": "Jeg sa ikke ja til DPS."}
+    assert body["current"] == {"disagreement": ""}
+    assert "Det du skrev er tatt vare på" in body["detail"]
+    assert fresh(minutes).status == Minutes.Status.READY and fresh(minutes).disagreement == ""
+
+
+def test_a_stale_approval_on_paper_keeps_how_it_was_given(world, minutes):
+    minutes = ready_minutes(world, minutes)
+    stale = client_for(world.trust_person).post(url(minutes, "approve/"), {
+        "version": minutes.version - 1, "how": "paper"}, format="json")
+    assert stale.status_code == 412 and stale.json()["submitted"] == {"how": "paper"}
+
+
 def test_restore_an_earlier_version_is_a_new_version(world, minutes):
     client = client_for(world.trust_person)
     client.patch(url(minutes), {"situation": "Første tekst", "version": 1}, format="json")
     client.patch(url(minutes), {"situation": "Andre tekst", "version": 2}, format="json")
-    history = client.get(url(minutes, "history/")).json()
+    history = client.get(url(minutes, "history/")).json()["results"]
     first = next(h for h in history if h["version"] == 2)
     assert first["restorable"] is True
     stale = client.post(url(minutes, "restore/"), {"history_id": first["history_id"], "version": 2}, format="json")

@@ -201,7 +201,7 @@ def test_revise_then_restore_an_earlier_version_then_end(world, plan):
                                                   "next_revision_on": days(60)}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["next_revision_on"] == days(60)
-    history = client.get(url(plan, "history/")).json()
+    history = client.get(url(plan, "history/")).json()["results"]  # paginated, like every list
     assert history[0]["version"] == response.json()["version"]
     earlier = next(v for v in history if v["version"] == original_version)
     assert earlier["restorable"]

@@ -102,6 +102,36 @@ def test_patch_replaces_the_contact_list_in_order(world, crisis_plan):
     assert CrisisContact.objects.filter(crisis_plan=crisis_plan, archived_at__isnull=False).count() == 2
 
 
+def test_a_stale_patch_of_the_contact_list_keeps_the_list_that_was_sent(world, crisis_plan):
+    # Issue 12: «Det du skrev er tatt vare på» was not true for contacts: the 412 said ``submitted: {}``.
+    client = api(world.trust_person)
+    etag = client.get(f"{URL}{crisis_plan.pk}/")["ETag"]
+    assert client.patch(f"{URL}{crisis_plan.pk}/", {"what_helps": "Først."}, format="json",
+                        HTTP_IF_MATCH=etag).status_code == 200
+    typed = [{"name": "Eva", "role": "søster", "phone": "900 00 001", "reachable": ["evening", "night"],
+              "note": "Ring to ganger."}]
+    stale = api(world.deputy).patch(f"{URL}{crisis_plan.pk}/", {"contacts": typed, "triggers": "Brev fra NAV."},
+                                    format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    body = stale.json()
+    assert body["submitted"] == {"contacts": typed, "triggers": "Brev fra NAV."}
+    # What is stored now, in the same shape, so a client can show both lists.
+    stored = [{"name": c.name, "role": c.role, "phone": c.phone, "reachable": c.reachable, "note": c.note}
+              for c in CrisisContact.objects.filter(crisis_plan=crisis_plan).live().order_by("order", "pk")]
+    assert body["current"] == {"contacts": stored, "triggers": fresh(crisis_plan).triggers}
+    assert not CrisisContact.objects.filter(crisis_plan=crisis_plan, name="Eva").exists()
+
+
+def test_a_stale_sign_off_keeps_what_was_sent(world, crisis_plan):
+    version = fresh(crisis_plan).version
+    stale = api(world.trust_person).post(f"{URL}{crisis_plan.pk}/sign-off/",
+                                         {"version": version - 1, "on_paper": True, "signed_on": "2026-01-05"},
+                                         format="json")
+    assert stale.status_code == 412
+    assert stale.json()["submitted"] == {"on_paper": True, "signed_on": "2026-01-05"}
+    assert not CrisisSignOff.objects.filter(crisis_plan=crisis_plan).exists()
+
+
 def test_sign_off_in_the_app_and_on_paper(world, crisis_plan):
     response = api(world.partner_valid).post(f"{URL}{crisis_plan.pk}/sign-off/", {}, format="json")
     assert response.status_code == 200
@@ -118,7 +148,7 @@ def test_history_restore_and_archive(world, crisis_plan):
     first = crisis_plan.history.earliest("history_date")
     client.patch(f"{URL}{crisis_plan.pk}/", {"warning_signs": "Endret.", "version": crisis_plan.version},
                  format="json")
-    history = client.get(f"{URL}{crisis_plan.pk}/history/").json()
+    history = client.get(f"{URL}{crisis_plan.pk}/history/").json()["results"]  # paginated, like every list
     assert history[0]["what"] == "Kriseplanen er endret: varseltegn: slik merker jeg og andre at det går mot en krise"
     version = fresh(crisis_plan).version
     restored = client.post(f"{URL}{crisis_plan.pk}/restore/", {"history_id": first.history_id, "version": version},

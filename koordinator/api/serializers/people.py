@@ -27,6 +27,7 @@ from koordinator.models import AccessEvent, Consent, FollowUp, NextOfKin, Organi
 
 class ServiceUserSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(read_only=True)
+    email = serializers.EmailField(allow_blank=True, read_only=True, help_text=_("Tom når vi ikke har den."))
     has_login = serializers.SerializerMethodField()
     cases = CaseSummarySerializer(
         source="visible_cases",
@@ -114,6 +115,11 @@ class FollowUpSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=FollowUp.Status.choices),
         read_only=True,
         help_text=_("Statusene saken kan gå til herfra."),
+    )
+    # Blank until the case is ended: the schema says so (a reason, or "").
+    ending_reason = serializers.ChoiceField(
+        choices=FollowUp.EndingReason.choices, allow_blank=True, read_only=True,
+        help_text=_("Tom til saken er avsluttet."),
     )
 
     class Meta:
@@ -263,6 +269,8 @@ class ConsentWithdrawSerializer(serializers.Serializer):
 
 
 class NextOfKinSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(allow_blank=True, read_only=True, help_text=_("Tom når vi ikke har den."))
+
     class Meta:
         model = NextOfKin
         fields = ["id", "service_user", *services.NEXT_OF_KIN_FIELDS, "archived_at"]
