@@ -14,7 +14,8 @@ of its own which uses the database named in ``DATABASE_URL`` must ask for the da
   (``tests/e2e``, one load and one live server per module). A load after the first copies back the demo the
   process seeded (``tests/shared_demo.py``), so on one worker the demo is seeded once per run, not once per
   module and again on the other worker.
-* a module with a module-scoped fixture worth sharing (the OpenAPI schema, generated and validated once).
+* a module with a module-scoped fixture worth sharing (the OpenAPI schema, generated and validated once; the API
+  contract test's demo).
 
 pytest-xdist reads ``@pytest.mark.xdist_group`` by renaming each test's node id in the worker (``name@group``), which
 pytest 9 no longer allows (the id is not an attribute xdist can set), so every marked test ran wherever it
@@ -44,6 +45,8 @@ GROUPS: list[tuple[str, str]] = [
     ("tests/bench/test_generate.py", "demo"),
     ("tests/bench/test_benchmark.py", "demo"),
     ("tests/koordinator/test_api_schema.py", "api-schema"),
+    # The API contract test: one demo (seeded on a fixed Monday morning) for its few hundred operations and persons.
+    ("tests/koordinator/test_api_contract.py", "api-contract"),
 ]
 
 # Single tests that each take seconds of their own, run first (path prefixes relative to the project).
