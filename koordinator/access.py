@@ -321,6 +321,25 @@ def sees_contact_details(user, service_user, *, changes: bool | None = None) -> 
     return changes or has_consent(user, service_user.pk, Consent.Scope.FOLLOWUP_LOG)
 
 
+def contact_details_ids(user, service_users) -> set[int]:
+    """Of ``service_users``, the ids whose contact details ``user`` sees: ``sees_contact_details`` for a page of
+    people in two queries at most (the API's lists), whatever the page's length."""
+    from koordinator.models import Consent, ServiceUser
+
+    ids = {person.pk for person in service_users}
+    actor = actor_for(user)
+    if not ids or not actor.is_authenticated:
+        return set()
+    seen = set(ServiceUser.objects.for_user(user, CHANGE).filter(pk__in=ids).values_list("pk", flat=True))
+    if ids - seen:
+        owners = consented_owner_ids(actor, Consent.Scope.FOLLOWUP_LOG)
+        if isinstance(owners, list):
+            seen |= ids & set(owners)
+        else:
+            seen |= set(owners.filter(owner_id__in=ids - seen).values_list("owner_id", flat=True))
+    return seen
+
+
 def leads(user, municipality_id: int | None) -> bool:
     """Is ``user`` a leader in the municipality (assigns cases, registers absences, sees the figures)?"""
     return municipality_id is not None and municipality_id in actor_for(user).leader_municipality_ids

@@ -127,3 +127,29 @@ def test_staff_still_see_the_contact_details(client, world):
     fill_in_contact_details(world)
     html = login(client, world.trust_person).get(person_url(world)).content.decode()
     assert "Storgata 1" in html and "17.05.1980" in html
+
+
+def test_the_api_gives_a_crisis_plan_only_partner_the_name_and_no_way_to_reach_the_person(client, world):
+    fill_in_contact_details(world)
+    partner = partner_with(world, "api_bare_krise", scope_crisis_plan=True)
+    login(client, partner)
+    detail = client.get(f"/api/v1/service-users/{world.owner_su.pk}/").json()
+    listed = client.get("/api/v1/service-users/").json()["results"]
+    for person in (detail, *listed):
+        assert person["full_name"] == "Kari Nordmann"
+        assert person["birth_date"] is None
+        assert (person["phone"], person["address"], person["city"]) == ("", "", "")
+    assert set(AccessEvent.objects.filter(actor=partner).values_list("what", flat=True)) == {
+        "Navnet ditt", "Navnet ditt (liste)"}
+
+
+def test_the_api_still_gives_a_follow_up_partner_and_staff_the_contact_details(client, world):
+    fill_in_contact_details(world)
+    partner = partner_with(world, "api_oppfolging", scope_followup_log=True)
+    for reader in (partner, world.trust_person):
+        login(client, reader)
+        detail = client.get(f"/api/v1/service-users/{world.owner_su.pk}/").json()
+        listed = [p for p in client.get("/api/v1/service-users/").json()["results"] if p["id"] == world.owner_su.pk]
+        for person in (detail, *listed):
+            assert (person["phone"], person["address"], person["birth_date"]) == ("+4791234567", "Storgata 1",
+                                                                                  "1980-05-17")

@@ -25,6 +25,10 @@ from koordinator.models import AccessEvent, Consent, FollowUp, NextOfKin, Organi
 # --- service users -----------------------------------------------------------------------------------------
 
 
+# How to reach the person, shown blank to a partner whose consent does not cover the follow-up.
+CONTACT_FIELDS = ("phone", "email", "address", "postal_code", "city", "language", "interpreter_language")
+
+
 class ServiceUserSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(read_only=True)
     email = serializers.EmailField(allow_blank=True, read_only=True, help_text=_("Tom når vi ikke har den."))
@@ -54,6 +58,16 @@ class ServiceUserSerializer(serializers.ModelSerializer):
 
     def get_has_login(self, obj: ServiceUser) -> bool:
         return obj.user_id is not None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        shown = self.context.get("contact_ids")
+        if shown is not None and instance.pk not in shown:
+            # Only the name for a partner whose consent does not cover the follow-up: no birth date and no way
+            # to reach the person (``access.sees_contact_details``); blank as when we do not have them.
+            data["birth_date"] = None
+            data.update(dict.fromkeys(CONTACT_FIELDS, ""))
+        return data
 
 
 class ServiceUserIntakeResultSerializer(ServiceUserSerializer):

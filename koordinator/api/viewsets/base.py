@@ -77,10 +77,14 @@ class GatedViewSet(viewsets.GenericViewSet):
         objects = page if page is not None else list(queryset)
         # One event per service user on the page, once a day per list (``access.record_access``), in one go.
         self.record(objects, lambda: _("%(what)s (liste)") % {"what": self.access_what}, listing=True)
-        data = self.get_serializer(objects, many=True).data
+        data = self.get_serializer(objects, many=True, context=self.context_for(objects)).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
         self.record([obj], self.access_what)
-        return Response(self.get_serializer(obj).data)
+        return Response(self.get_serializer(obj, context=self.context_for([obj])).data)
+
+    def context_for(self, objects) -> dict:
+        """The serializer's context for these objects (a viewset adds what it asks the gate about them at once)."""
+        return self.get_serializer_context()

@@ -37,7 +37,7 @@ from koordinator.models import AccessEvent, Consent, FollowUp, NextOfKin, Servic
 )
 class ServiceUserViewSet(GatedViewSet):
     """Service users the caller may see. Staff register (intake) and change; the owner changes their own contact
-    details; a partner with any consent in force reads name and contact details. Reads by anyone but the
+    details; a partner with any consent in force reads the name, and the contact details while the consent covers the follow-up. Reads by anyone but the
     owner are written to the owner's access log."""
 
     model = ServiceUser
@@ -50,6 +50,20 @@ class ServiceUserViewSet(GatedViewSet):
     def optimise(self, qs):
         cases = FollowUp.objects.for_user(self.request.user, access.VIEW).order_by("-started_on", "-pk")
         return qs.prefetch_related(Prefetch("follow_ups", queryset=cases, to_attr="visible_cases"))
+
+    def record(self, objects, what, listing: bool = False) -> None:
+        # A partner whose consent does not cover the follow-up gets the name, not how to reach the person (the
+        # person page's rule, ``access.sees_contact_details``), and the owner's log says so.
+        self.contact_ids = access.contact_details_ids(self.request.user, objects)
+        shown = [person for person in objects if person.pk in self.contact_ids]
+        named = [person for person in objects if person.pk not in self.contact_ids]
+        if shown:
+            super().record(shown, what, listing)
+        if named:
+            super().record(named, _("Navnet ditt (liste)") if listing else _("Navnet ditt"), listing)
+
+    def context_for(self, objects) -> dict:
+        return {**super().context_for(objects), "contact_ids": self.contact_ids}
 
     def get_serializer_class(self):
         if self.action == "create":
