@@ -33,6 +33,7 @@ NOT_IN_A_MATRIX = {
                        "(tests/koordinator/test_auth.py)",
     "password_change_done": "the confirmation after changing one's own password; no data",
     "set_language": "Django's language switch (i18n): sets a cookie, no data",
+    "favicon": "/favicon.ico: a redirect to the site's icon, open to everyone, no data",
     "api_schema": "the OpenAPI schema: describes the API, holds no data (tests/koordinator/test_api_schema.py)",
     "api_docs": "the interactive API documentation page: static, no data",
 }
