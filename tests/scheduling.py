@@ -40,6 +40,9 @@ ROOT = TESTS_DIR.parent
 # Path prefixes (relative to the project) and the group their tests share, first match wins.
 GROUPS: list[tuple[str, str]] = [
     ("tests/demo/", "demo"),
+    # The crawler walks every role's pages for minutes: on the other core than the rest of the browser tests,
+    # for the price of one more seed there.
+    ("tests/e2e/test_crawl.py", "crawl"),
     ("tests/e2e/", "demo"),
     # The generator's and the benchmark's tests start from the demo too: one seed (or its copy) for all of them.
     ("tests/bench/test_generate.py", "demo"),
