@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koordinator import access
 from koordinator.models import Notification
 from meetings.models import Meeting
 from meetings.selectors import chair_name
@@ -38,8 +39,9 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"koordinator-meeting-{meeting.pk}@{_domain()}"
 
 
-def meeting_ics(meeting: Meeting, *, attendee_email: str = "", attendee_name: str = "") -> bytes:
-    """The invitation as bytes: ``METHOD:REQUEST`` for a planned or held meeting, ``METHOD:CANCEL`` if cancelled."""
+def meeting_ics(meeting: Meeting, *, reader: str, attendee_email: str = "", attendee_name: str = "") -> bytes:
+    """The invitation as bytes: ``METHOD:REQUEST`` for a planned or held meeting, ``METHOD:CANCEL`` if cancelled.
+    ``reader`` ("owner", "staff" or "partner") decides how the place is written (``Meeting.place_for``)."""
     cancelled = meeting.status == Meeting.Status.CANCELLED
     start = timezone.localtime(meeting.starts_at, OSLO)
     end = timezone.localtime(meeting.ends_at, OSLO)
@@ -57,7 +59,7 @@ def meeting_ics(meeting: Meeting, *, attendee_email: str = "", attendee_name: st
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", _("Ansvarsgruppemøte: %(name)s") % {"name": owner.full_name})
-    event.add("location", meeting.place_text)
+    event.add("location", meeting.place_for(reader))
     description = [_("Møteleder: %(name)s") % {"name": chair_name(meeting)}]
     if meeting.note:
         description.append(meeting.note)
@@ -87,6 +89,13 @@ def filename(meeting: Meeting) -> str:
     return f"ansvarsgruppemote-{timezone.localtime(meeting.starts_at, OSLO):%Y-%m-%d}.ics"
 
 
+def _reader(notification: Notification, meeting: Meeting) -> str:
+    """Who the e-mail is to, as ``Meeting.place_for`` asks: the user, the case's staff, or a partner."""
+    if notification.recipient_service_user_id is not None:
+        return "owner"
+    return "staff" if access.is_case_staff(notification.recipient_user, meeting.group.follow_up_id) else "partner"
+
+
 def attachments_for_meeting(notification: Notification, meeting: Meeting) -> list[tuple[str, bytes, str]]:
     """The outbox's attachment builder for e-mails about a meeting (registered in ``MeetingsConfig.ready``)."""
     meeting = (
@@ -94,6 +103,7 @@ def attachments_for_meeting(notification: Notification, meeting: Meeting) -> lis
                                        "chair_person")
         .get(pk=meeting.pk)
     )
-    content = meeting_ics(meeting, attendee_email=notification.address, attendee_name=notification.recipient_name)
+    content = meeting_ics(meeting, reader=_reader(notification, meeting), attendee_email=notification.address,
+                          attendee_name=notification.recipient_name)
     method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
     return [(filename(meeting), content, f"{MIMETYPE}; method={method}; charset=UTF-8")]

@@ -127,6 +127,13 @@ class Meeting(TimeAndPlace, models.Model):
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
 
+    def place_for(self, reader: str) -> str:
+        """The place as ``reader`` reads it: "owner" (the user the meeting is about), "staff" (the case's staff)
+        or anyone else (a partner, who does not see the user's address)."""
+        if reader == "owner":
+            return self.place_for_user
+        return self.place_text if reader == "staff" else self.place_for_partner
+
     @property
     def place_for_partner(self) -> str:
         """The place as a partner member reads it. A partner does not see the user's address, so «Hjemme hos

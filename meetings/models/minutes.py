@@ -36,6 +36,13 @@ class Minutes(models.Model):
         APPROVED = "approved", _("Godkjent av brukeren")
         DISPUTED = "disputed", _("Brukeren er uenig i noe")
 
+    # The status as the user the minutes are about reads it: spoken to them (issue 12, item 8).
+    OWNER_WORDS = {
+        Status.READY: _("Venter på svaret ditt"),
+        Status.APPROVED: _("Du har godkjent det"),
+        Status.DISPUTED: _("Du er uenig i noe"),
+    }
+
     # The sections, in the order the page and the PDF show them. ``point_notes`` maps an agenda item's id (as a
     # string) to the note for that point.
     TEXT_SECTIONS = ("situation", "user_words", "decisions")
@@ -89,6 +96,11 @@ class Minutes(models.Model):
 
     def __str__(self) -> str:
         return _("Referat fra %(meeting)s") % {"meeting": self.meeting}
+
+    @property
+    def status_for_owner(self) -> str:
+        """The status in the words of the user the minutes are about («Du har godkjent det»)."""
+        return str(self.OWNER_WORDS.get(self.status) or self.get_status_display())
 
     @property
     def etag(self) -> str:

@@ -460,8 +460,9 @@ def group_page(user: User, group: Group | int) -> GroupPage:
     now = timezone.now()
     upcoming = [m for m in meetings if m.is_planned and m.starts_at >= now]
     past = [m for m in reversed(meetings) if m not in upcoming]
+    words = Minutes.OWNER_WORDS if owner else {}
     statuses = {
-        meeting_id: str(Minutes.Status(status).label)
+        meeting_id: str(words.get(status) or Minutes.Status(status).label)
         for meeting_id, status in Minutes.objects.for_user(user).filter(meeting__group=group)
         .values_list("meeting_id", "status")
     }

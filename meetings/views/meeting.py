@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from koordinator import access
 from koordinator.services import ServiceError
 from koordinator.timeutil import no_datetime
 from meetings import forms, ics, selectors, services
@@ -155,7 +156,10 @@ def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """«Legg i kalenderen»: the meeting as an ``.ics`` file (the same as the invitation's)."""
     meeting = meeting_or_404(request, pk)
     record_group_read(request.user, meeting.group, gettext_lazy("Møte i ansvarsgruppen (kalenderfil)"))
-    response = HttpResponse(ics.meeting_ics(meeting), content_type="text/calendar; charset=utf-8")
+    case = meeting.group.follow_up
+    reader = ("owner" if access.is_owner(request.user, case.service_user_id)
+              else "staff" if access.is_case_staff(request.user, case.pk) else "partner")
+    response = HttpResponse(ics.meeting_ics(meeting, reader=reader), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{ics.filename(meeting)}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -9,13 +9,15 @@ import zoneinfo
 import icalendar
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from koordinator import outbox
 from koordinator.models import Notification
 from koordinator.outbox import sender
 from meetings import ics, services
 from meetings.models import Meeting
-from tests.meetings.conftest import fresh, notifications_to
+from tests.conftest import login
+from tests.meetings.conftest import fresh, later, notifications_to
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def parse(data: bytes) -> tuple[icalendar.Calendar, icalendar.Event]:
 def test_the_invitation_has_the_right_time_in_europe_oslo(world, group, local, utc):
     meeting = services.schedule_meeting(world.trust_person, group, starts_at=local.replace(tzinfo=OSLO),
                                         place="user_home", duration_minutes=90)
-    data = ics.meeting_ics(meeting, attendee_email="lege@example.no")
+    data = ics.meeting_ics(meeting, reader="partner", attendee_email="lege@example.no")
     calendar, event = parse(data)
     assert str(calendar["METHOD"]) == "REQUEST"
     assert event["DTSTART"].params["TZID"] == "Europe/Oslo"
@@ -53,25 +55,25 @@ def test_the_invitation_has_the_right_time_in_europe_oslo(world, group, local, u
     [timezone] = calendar.walk("VTIMEZONE")
     assert str(timezone["TZID"]) == "Europe/Oslo"
     assert str(event["SUMMARY"]) == "Ansvarsgruppemøte: Kari Nordmann"
-    assert str(event["LOCATION"]) == "Hjemme hos brukeren"
+    assert str(event["LOCATION"]) == "Hjemme hos brukeren – adressen får du av tillitspersonen"  # the GP has no address
     assert str(event["ATTENDEE"]) == "mailto:lege@example.no"
 
 
 def test_a_change_updates_the_same_entry_and_a_cancellation_removes_it(world, meeting):
-    _, first = parse(ics.meeting_ics(meeting))
+    _, first = parse(ics.meeting_ics(meeting, reader="staff"))
     meeting = services.change_meeting(world.trust_person, meeting, place="office")
-    _, changed = parse(ics.meeting_ics(meeting))
+    _, changed = parse(ics.meeting_ics(meeting, reader="staff"))
     assert str(changed["UID"]) == str(first["UID"]) == ics.meeting_uid(meeting)
     assert (int(first["SEQUENCE"]), int(changed["SEQUENCE"])) == (0, 1)
     meeting = services.cancel_meeting(world.trust_person, meeting, "Koordinatoren er syk")
-    calendar, cancelled = parse(ics.meeting_ics(meeting))
+    calendar, cancelled = parse(ics.meeting_ics(meeting, reader="staff"))
     assert str(calendar["METHOD"]) == "CANCEL"
     assert str(cancelled["STATUS"]) == "CANCELLED" and int(cancelled["SEQUENCE"]) == 2
     assert "Koordinatoren er syk" in str(cancelled["DESCRIPTION"])
 
 
 def test_the_invitation_names_only_its_recipient(world, meeting):
-    data = ics.meeting_ics(meeting, attendee_email="lege@example.no")
+    data = ics.meeting_ics(meeting, reader="partner", attendee_email="lege@example.no")
     assert data.count(b"ATTENDEE") == 1
     assert world.partner_org_member.email.encode() not in data
 
@@ -111,3 +113,16 @@ def test_a_late_email_carries_the_meeting_as_it_stands(world, meeting):
     [(_, content, _)] = outbox.attachments_for(invitation)
     assert parse(content)[1].decoded("DTSTART") == fresh(meeting).starts_at.astimezone(OSLO)
     assert Meeting.objects.get(pk=meeting.pk).sequence == 1
+
+
+def test_the_calendar_writes_the_place_as_its_reader_reads_it(client, world, group, gp_member, nav_member):
+    """A partner does not see the user's address: «Hjemme hos brukeren» with where to get it, as on the pages."""
+    meeting = services.schedule_meeting(world.trust_person, group, starts_at=later(2), place=Meeting.Place.USER_HOME)
+    [invitation] = [n for n in notifications_to(world.partner_valid) if n.about == meeting]
+    [(_, content, _)] = outbox.attachments_for(invitation)
+    assert str(parse(content)[1]["LOCATION"]) == "Hjemme hos brukeren – adressen får du av tillitspersonen"
+    url = reverse("meeting_calendar", args=[meeting.pk])
+    partner = login(client, world.partner_valid).get(url).content
+    assert str(parse(partner)[1]["LOCATION"]) == "Hjemme hos brukeren – adressen får du av tillitspersonen"
+    assert str(parse(login(client, world.trust_person).get(url).content)[1]["LOCATION"]) == "Hjemme hos brukeren"
+    assert str(parse(login(client, world.owner).get(url).content)[1]["LOCATION"]).lower() == "hjemme hos deg"

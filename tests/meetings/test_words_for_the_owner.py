@@ -42,3 +42,15 @@ def test_the_minutes_show_the_user_their_words_and_no_version_numbers(client, wo
     assert not re.search(r"[Vv]ersjon \d", page), page
     staff = main_text(login(client, world.trust_person).get(url))
     assert "Brukerens ord Jeg sover bedre nå." in staff and re.search(r"Versjon \d", staff)
+
+
+def test_the_group_page_tells_the_user_the_minutes_state_in_their_words(client, world, minutes):
+    minutes = services.write_minutes(world.trust_person, minutes, minutes.version, situation="Det går bedre.")
+    services.mark_minutes_ready(world.trust_person, minutes, based_on_version=minutes.version)
+    minutes.refresh_from_db()
+    services.approve_minutes(world.owner, minutes, based_on_version=minutes.version)
+    url = reverse("group_detail", args=[minutes.meeting.group_id])
+    page = main_text(login(client, world.owner).get(url))
+    assert "Referat: Du har godkjent det" in page and "Godkjent av brukeren" not in page
+    staff = main_text(login(client, world.trust_person).get(url))
+    assert "Referat: Godkjent av brukeren" in staff
