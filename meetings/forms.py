@@ -501,7 +501,8 @@ class ActionItemForm(StaffForm):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].case = group.follow_up
         self.fields["responsible"].queryset = current_members(group)
-        self.initial.setdefault("due_on", timezone.localdate() + datetime.timedelta(days=14))
+        # Two weeks on, or the working day after if that is a weekend or a public holiday.
+        self.initial.setdefault("due_on", next_working_day(timezone.localdate() + datetime.timedelta(days=14)))
 
     def service_kwargs(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("what", "responsible", "due_on")}
