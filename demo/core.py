@@ -702,11 +702,13 @@ class DemoBuilder:
                 continue
             access.record_access(actor, [su], what, channel)
             event = AccessEvent.objects.filter(service_user=su, actor=actor, what=what).get()
-            # ``at`` is set on insert; spread the demo reads over the last weeks. The rows are never
-            # changed later, so this one-time correction of the timestamp (row and history) is safe.
-            at = timezone.now() - datetime.timedelta(days=days, hours=self.rng.randint(0, 8))
-            AccessEvent.objects.filter(pk=event.pk).update(at=at)
-            AccessEvent.history.filter(id=event.pk).update(at=at)
+            # ``at`` is set on insert; spread the demo reads over the last weeks, in working hours (a read at
+            # three in the night would alarm the user for nothing). The rows are never changed later, so this
+            # one-time correction of the timestamp (row and history) is safe.
+            day = timezone.localdate() - datetime.timedelta(days=days)
+            when = at(day, self.rng.randint(9, 14), 5 + 7 * days % 50)
+            AccessEvent.objects.filter(pk=event.pk).update(at=when)
+            AccessEvent.history.filter(id=event.pk).update(at=when)
             self.summary.count(AccessEvent)
 
     # --- continuity: standing deputies, appointments, absences (issue 3) ---------------------------------

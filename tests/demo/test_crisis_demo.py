@@ -70,3 +70,15 @@ def test_lege1_reaches_karis_crisis_plan_from_her_page_and_sees_no_contact_detai
     assert client.get(crisis, follow=True).status_code == 200
     assert kari.address and kari.address not in html
     assert "Mobilnummer" not in html
+
+
+def test_the_demo_reads_of_karis_data_are_in_working_hours():
+    """The access log the demo shows bruker1 (H8, issue 12): reads at 02.18 or 05.18 would alarm her for nothing."""
+    from django.utils import timezone
+
+    from koordinator.models import AccessEvent
+
+    kari = ServiceUser.objects.get(user__username="bruker1")
+    hours = {timezone.localtime(at).hour for at in AccessEvent.objects.filter(service_user=kari)
+             .exclude(actor__username="legevakt1").values_list("at", flat=True)}
+    assert hours and all(8 <= hour < 16 for hour in hours), sorted(hours)
