@@ -67,7 +67,8 @@ run: demo
 	@echo
 	@echo "koordinator: http://$(HOST):$(PORT)/  (log in with one of the users listed above, password demo-passord)"
 	@echo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# DEMO_LOGIN=1: the demo accounts log in with their password alone (README, «Sign-in»); never in production.
+	DEMO_LOGIN=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install
 	@# The lead commits compiled .mo files; recompile only where gettext is installed and .po files exist.

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    # A second factor for log-ins with a password (koordinator.signin.second_factor): TOTP and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "koordinator",
     "plans",
     "meetings",
@@ -120,6 +124,61 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in (README, «Sign-in»; koordinator.signin) --------------------------
+# The demo: password log-ins without a second factor for accounts that have not enrolled one. `make run` turns it
+# on; it refuses to be on with DEBUG=0 unless DEMO_LOGIN_FORCE=1.
+DEMO_LOGIN = env.bool("DEMO_LOGIN", default=False)
+if DEMO_LOGIN and not DEBUG and not env.bool("DEMO_LOGIN_FORCE", default=False):
+    raise RuntimeError("DEMO_LOGIN=1 lets staff log in without a second factor: not with DEBUG=0 (DEMO_LOGIN_FORCE=1)")
+# Test persons' synthetic national identity numbers (month + 80): the demo and test environments only.
+NATIONAL_ID_ACCEPT_SYNTHETIC = env.bool("NATIONAL_ID_ACCEPT_SYNTHETIC", default=DEBUG)
+# The issuer of TOTP codes, as authenticator apps show it.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Koordinator")
+
+
+def _oidc_provider(prefix: str, **defaults) -> dict:
+    """One OpenID provider's settings from the environment (``OIDC_CITIZEN_*`` or ``OIDC_STAFF_*``).
+
+    The provider is on when its issuer is set; the endpoints and keys come from the issuer's discovery document.
+    """
+    return {
+        "issuer": env.str(f"{prefix}_ISSUER", default=""),
+        "client_id": env.str(f"{prefix}_CLIENT_ID", default=""),
+        "client_secret": env.str(f"{prefix}_CLIENT_SECRET", default=""),
+        "scopes": env.str(f"{prefix}_SCOPES", default=defaults["scopes"]),
+        "acr_values": env.str(f"{prefix}_ACR_VALUES", default=defaults.get("acr_values", "")),
+        "accepted_acr": env.list(f"{prefix}_ACCEPTED_ACR", default=defaults.get("accepted_acr", [])),
+        "second_factor_amr": env.list(f"{prefix}_SECOND_FACTOR_AMR", default=defaults.get("second_factor_amr", [])),
+        "subject_claim": env.str(f"{prefix}_SUBJECT_CLAIM", default=defaults.get("subject_claim", "sub")),
+        "sign_algo": env.str(f"{prefix}_SIGN_ALGO", default="RS256"),
+        "label": env.str(f"{prefix}_LABEL", default=defaults["label"]),
+    }
+
+
+OIDC_PROVIDERS = {
+    # ID-porten: the national identity number in ``pid``, the level in ``acr``.
+    "citizen": _oidc_provider(
+        "OIDC_CITIZEN",
+        scopes="openid profile",
+        acr_values="idporten-loa-substantial",
+        accepted_acr=["idporten-loa-substantial", "idporten-loa-high"],
+        subject_claim="pid",
+        label="ID-porten",
+    ),
+    # Ansattporten, or the municipality's own provider (Entra ID): staff are matched on ``subject_claim`` and
+    # must show a second factor, by ``acr`` (a level that implies one) or ``amr``.
+    "staff": _oidc_provider(
+        "OIDC_STAFF",
+        scopes="openid profile",
+        acr_values="",
+        accepted_acr=["idporten-loa-substantial", "idporten-loa-high"],
+        second_factor_amr=["mfa", "otp", "hwk", "swk", "sms", "TOTP", "BankID", "Minid-app"],
+        subject_claim="pid",
+        label="Ansattporten",
+    ),
+}
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 
 # --- Language and time (DESIGN.md rule 7) ---------------------------------
 LANGUAGE_CODE = "nb"

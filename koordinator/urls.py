@@ -29,6 +29,10 @@ urlpatterns = [
     # Log-in, log-out, password (django-axes throttles failed log-ins)
     path("logg-inn/", auth.LoginView.as_view(), name="login"),
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
+    # OpenID Connect (ID-porten, Ansattporten), the second factor, «Mine innlogginger» (koordinator.signin)
+    path("", include("koordinator.signin.oidc_urls")),
+    path("", include("koordinator.signin.second_factor_urls")),
+    path("", include("koordinator.signin.mine_urls")),
     path("konto/passord/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("konto/passord/endret/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ from koordinator.models.followup_log import FollowUpEntry
 from koordinator.models.life_areas import LifeArea
 from koordinator.models.notifications import DeliveryAttempt, Notification
 from koordinator.models.people import Membership, Municipality, NextOfKin, Organisation, ServiceUser, User
+from koordinator.models.signin import SignIn, SignInIdentity
 
 __all__ = [
     "Absence",
@@ -25,5 +26,7 @@ __all__ = [
     "NextOfKin",
     "Organisation",
     "ServiceUser",
+    "SignIn",
+    "SignInIdentity",
     "User",
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koordinator.models.base import GatedQuerySet
+from koordinator.toolkit.national_id import validate_national_id
 
 
 class User(AbstractUser):
@@ -135,6 +136,17 @@ class ServiceUser(models.Model):
     first_name = models.CharField(_("fornavn"), max_length=100)
     last_name = models.CharField(_("etternavn"), max_length=100)
     birth_date = models.DateField(_("fødselsdato"), null=True, blank=True)
+    # The national identity number (fødselsnummer or D-number), checked by ``koordinator.toolkit.national_id``.
+    # Personal data behind the gate: shown masked to staff, a staff read of the whole number is an access event,
+    # never in a URL, a log line or a notification. ID-porten's ``pid`` is matched to it (koordinator.signin).
+    national_id = models.CharField(
+        _("fødselsnummer"),
+        max_length=11,
+        blank=True,
+        default="",
+        validators=[validate_national_id],
+        help_text=_("11 siffer. Brukes når personen logger inn med ID-porten."),
+    )
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("kommune"), on_delete=models.PROTECT, related_name="service_users"
     )
@@ -167,6 +179,12 @@ class ServiceUser(models.Model):
         verbose_name = _("tjenestemottaker")
         verbose_name_plural = _("tjenestemottakere")
         ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            # One person, one number; the log-in through ID-porten finds them by it.
+            models.UniqueConstraint(
+                fields=["national_id"], condition=~models.Q(national_id=""), name="serviceuser_national_id_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

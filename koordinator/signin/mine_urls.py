@@ -1,0 +1,3 @@
+"""URLs of koordinator.signin (included by koordinator.urls)."""
+
+urlpatterns: list = []
