@@ -26,6 +26,19 @@ PYTEST_PARALLEL := -n $(PYTEST_WORKERS) --dist loadgroup
 # PYTHONDONTWRITEBYTECODE: without them every worker compiles the project and rewrites the asserts of every test
 # module again, about 7 s of CPU each, every run.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(PY) -m pytest
+# The local OpenID provider (`make oidc`; README, «Try the real log-in»): one node process, two issuers, like
+# ID-porten for citizens and like Ansattporten for staff. `make run` points the server at it; set OIDC_CITIZEN_ISSUER
+# and OIDC_STAFF_ISSUER (and their clients) in the environment to use other providers.
+OIDC_PROVIDER_HOST ?= 127.0.0.1
+OIDC_CITIZEN_PORT ?= 8091
+OIDC_STAFF_PORT ?= 8092
+OIDC_CITIZEN_ISSUER ?= http://$(OIDC_PROVIDER_HOST):$(OIDC_CITIZEN_PORT)
+OIDC_CITIZEN_CLIENT_ID ?= koordinator-idporten
+OIDC_CITIZEN_CLIENT_SECRET ?= demo-hemmelighet-idporten
+OIDC_STAFF_ISSUER ?= http://$(OIDC_PROVIDER_HOST):$(OIDC_STAFF_PORT)
+OIDC_STAFF_CLIENT_ID ?= koordinator-ansattporten
+OIDC_STAFF_CLIENT_SECRET ?= demo-hemmelighet-ansattporten
+OIDC_RP_BASE_URLS ?= http://$(HOST):$(PORT),http://localhost:$(PORT)
 # Start every test at this instant (ISO 8601, e.g. CLOCK=2026-12-06T23:55:00+01:00); empty: the real clock.
 CLOCK ?=
 PYTEST_CLOCK := $(if $(strip $(CLOCK)),--clock=$(strip $(CLOCK)))
@@ -33,10 +46,11 @@ PYTEST_CLOCK := $(if $(strip $(CLOCK)),--clock=$(strip $(CLOCK)))
 # pip prints a warning for each index location on this machine that does not exist; they are noise.
 PIP_FILTER := { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: help install run test lint demo clean loadtest
+.PHONY: help install run oidc test lint demo clean loadtest
 
 help:
 	@echo "make run    install, build assets, migrate, load demo data and serve http://$(HOST):$(PORT)"
+	@echo "make oidc   a local OpenID provider like ID-porten and Ansattporten, for \`make run\` (second terminal)"
 	@echo "make test   install, build assets and run the whole test suite (SQLite)"
 	@echo "make lint   ruff"
 	@echo "make clean  remove the virtualenv, node_modules, built assets and the SQLite database"
@@ -68,7 +82,27 @@ run: demo
 	@echo "koordinator: http://$(HOST):$(PORT)/  (log in with one of the users listed above, password demo-passord)"
 	@echo
 	@# DEMO_LOGIN=1: the demo accounts log in with their password alone (README, «Sign-in»); never in production.
-	DEMO_LOGIN=1 $(MANAGE) runserver $(HOST):$(PORT)
+	@# OIDC_*: the local OpenID provider of `make oidc` (README, «Try the real log-in»), unless set otherwise. Not
+	@# echoed: a client secret from the environment stays off the screen.
+	@echo "OpenID providers: $(OIDC_CITIZEN_ISSUER) (citizens) and $(OIDC_STAFF_ISSUER) (staff); \`make oidc\` starts them"
+	@DEMO_LOGIN=1 \
+		OIDC_CITIZEN_ISSUER='$(OIDC_CITIZEN_ISSUER)' OIDC_CITIZEN_CLIENT_ID='$(OIDC_CITIZEN_CLIENT_ID)' \
+		OIDC_CITIZEN_CLIENT_SECRET='$(OIDC_CITIZEN_CLIENT_SECRET)' \
+		OIDC_STAFF_ISSUER='$(OIDC_STAFF_ISSUER)' OIDC_STAFF_CLIENT_ID='$(OIDC_STAFF_CLIENT_ID)' \
+		OIDC_STAFF_CLIENT_SECRET='$(OIDC_STAFF_CLIENT_SECRET)' \
+		$(MANAGE) runserver $(HOST):$(PORT)
+
+# The local OpenID provider for `make run` (development and tests only: anybody can log in as anybody). Stop it
+# with Ctrl-C. The clients and ports are the variables above, so `make run` and `make oidc` agree.
+oidc: $(NODE_STAMP)
+	@OIDC_PROVIDER_HOST='$(OIDC_PROVIDER_HOST)' \
+		OIDC_PROVIDER_CITIZEN_PORT='$(OIDC_CITIZEN_PORT)' OIDC_PROVIDER_STAFF_PORT='$(OIDC_STAFF_PORT)' \
+		OIDC_PROVIDER_CITIZEN_CLIENT_ID='$(OIDC_CITIZEN_CLIENT_ID)' \
+		OIDC_PROVIDER_CITIZEN_CLIENT_SECRET='$(OIDC_CITIZEN_CLIENT_SECRET)' \
+		OIDC_PROVIDER_STAFF_CLIENT_ID='$(OIDC_STAFF_CLIENT_ID)' \
+		OIDC_PROVIDER_STAFF_CLIENT_SECRET='$(OIDC_STAFF_CLIENT_SECRET)' \
+		OIDC_RP_BASE_URLS='$(OIDC_RP_BASE_URLS)' \
+		node deploy/oidc-provider/server.mjs
 
 test: install
 	@# The lead commits compiled .mo files; recompile only where gettext is installed and .po files exist.
