@@ -125,3 +125,16 @@ loadtest: $(PIP_STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var/*.sqlite3 *.egg-info
+
+# Backup and restore of a PostgreSQL database (README, «Backup and restore»). The database is DATABASE_URL from the
+# environment; the recipes are not echoed, so a password in a URL is not printed.
+#   make backup [DIR=var/backups]                 a pg_dump archive and its .sha256 in DIR
+#   make restore FILE=….dump [TARGET=postgres://…/name] [REPLACE=1]   into a NEW database (TARGET or DATABASE_URL)
+.PHONY: backup restore
+
+backup:
+	@scripts/backup $(if $(DIR),--dir '$(DIR)')
+
+restore:
+	@[ -n '$(FILE)' ] || { echo "usage: make restore FILE=var/backups/koordinator-….dump [TARGET=postgres://…/name] [REPLACE=1]" >&2; exit 2; }
+	@scripts/restore $(if $(filter 1,$(REPLACE)),--replace) '$(FILE)' $(if $(TARGET),'$(TARGET)')
