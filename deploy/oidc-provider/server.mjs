@@ -30,6 +30,10 @@
 //   OIDC_RP_BASE_URLS                    koordinator's base URLs, comma-separated, for the registered redirect
 //                                        URIs (http://127.0.0.1:8000,http://localhost:8000)
 //   OIDC_PROVIDER_PERSONS                the test persons (demo/sign_in_persons.json)
+//   OIDC_PROVIDER_CLOCK                  tests under a moved clock (pytest --clock): the provider's clock starts
+//                                        at this instant (ISO 8601) and ticks, so the tokens' iat and exp agree
+//                                        with the server under test; its cookies then carry no Expires, as the
+//                                        browser keeps the real time
 //
 // On start it prints one line per issuer, `<role> issuer: <url>` (the test helper tests/e2e/oidc_provider.py
 // reads them), then the clients and redirect URIs. It logs no national identity number and no token.
@@ -55,6 +59,19 @@ const RP_BASE_URLS = env('OIDC_RP_BASE_URLS', 'http://127.0.0.1:8000,http://loca
   .filter(Boolean);
 const PERSONS_FILE = resolve(env('OIDC_PROVIDER_PERSONS', resolve(HERE, '../../demo/sign_in_persons.json')));
 const PERSONS = JSON.parse(readFileSync(PERSONS_FILE, 'utf8'));
+
+// The provider's clock (oidc-provider reads Date.now() for iat, exp and its own expiry checks).
+const CLOCK = env('OIDC_PROVIDER_CLOCK', '');
+let clockOffset = 0;
+if (CLOCK) {
+  const at = Date.parse(CLOCK);
+  if (Number.isNaN(at)) throw new Error(`OIDC_PROVIDER_CLOCK is not an instant: ${CLOCK}`);
+  clockOffset = Math.abs(at - Date.now()) < 60_000 ? 0 : at - Date.now();
+}
+if (clockOffset) {
+  const realNow = Date.now.bind(Date);
+  Date.now = () => realNow() + clockOffset;
+}
 
 const LEVELS = [
   { acr: 'idporten-loa-low', label: 'Lav', hint: 'idporten-loa-low: for eksempel bare passord' },
@@ -189,7 +206,7 @@ function loginPage(issuer, { uid, clientName, values, errors: fieldErrors }) {
     ? `<fieldset>
   <legend>Andre faktor</legend>
   ${choice({ name: 'factor', id: 'factor-yes', value: 'yes', label: 'Med andre faktor', hint: 'amr ["pwd", "otp"]: passord og engangskode', checked: values.factor !== 'no' })}
-  ${choice({ name: 'factor', id: 'factor-no', value: 'no', label: 'Uten andre faktor', hint: 'amr ["pwd"]: bare passord', checked: values.factor === 'no' })}
+  ${choice({ name: 'factor', id: 'factor-no', value: 'no', label: 'Uten andre faktor', hint: 'amr ["pwd"]: bare passord, og derfor nivå lav uansett hva du velger over', checked: values.factor === 'no' })}
 </fieldset>`
     : '';
   const pidError = fieldErrors.pid ? `<p class="error" id="pid-error">${escape(fieldErrors.pid)}</p>` : '';
@@ -432,6 +449,8 @@ async function interaction(issuer, provider, accounts, req, res, path) {
     const pid = values.pid || known.pid;
     const name = [...(PERSONS.citizens || []), ...(PERSONS.staff || [])].find((p) => p.pid === pid)?.name || 'Testperson';
     const amr = issuer.secondFactorChoice ? (values.factor === 'yes' ? ['pwd', 'otp'] : ['pwd']) : ['TestID'];
+    // One factor is never more than level low: substantial and high require two (eIDAS, as ID-porten).
+    if (issuer.secondFactorChoice && values.factor === 'no') values.level = 'idporten-loa-low';
     const accountId = accounts.remember(pid, name);
     console.log(`${issuer.role}: log-in, level ${values.level}, amr ${amr.join('+')}`);
     await provider.interactionFinished(
@@ -445,9 +464,23 @@ async function interaction(issuer, provider, accounts, req, res, path) {
   send(res, 404, page({ title: 'Fant ikke siden', issuer, body: '<h1>Fant ikke siden</h1>' }));
 }
 
+// Under a moved clock the browser would find the cookies' Expires in its past or far future: send none (a
+// deletion, Expires 1970, stays as it is).
+function withoutExpires(res) {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (name, value) => {
+    if (String(name).toLowerCase() === 'set-cookie') {
+      const strip = (cookie) => (/expires=Thu, 01 Jan 1970/i.test(cookie) ? cookie : cookie.replace(/; expires=[^;]*/i, ''));
+      value = Array.isArray(value) ? value.map(strip) : strip(String(value));
+    }
+    return setHeader(name, value);
+  };
+}
+
 function handler(issuer, provider, accounts) {
   const callback = provider.callback();
   return async (req, res) => {
+    if (clockOffset) withoutExpires(res);
     const path = new URL(req.url, 'http://localhost').pathname;
     if (!path.startsWith('/interaction/')) {
       callback(req, res);
@@ -501,6 +534,7 @@ for (const issuer of ISSUERS) {
   console.log(`  after log-out: ${RP_BASE_URLS.map((base) => `${base}${LOGGED_OUT_PATH}`).join(' ')}`);
   console.log(`  test persons: ${issuer.persons.length} from ${PERSONS_FILE}`);
 }
+if (clockOffset) console.log(`  clock: starts at ${new Date(Date.now()).toISOString()} (OIDC_PROVIDER_CLOCK)`);
 console.log('oidc-provider ready (development and tests only; Ctrl-C stops it)');
 
 const stop = () => {
