@@ -16,6 +16,8 @@ account is made inactive). django-axes stays: its access attempts are how a lock
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -27,7 +29,9 @@ from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from koordinator import access
-from koordinator.models import Membership, Municipality, Organisation, User
+from koordinator.models import Membership, Municipality, Organisation, SignInIdentity, User
+from koordinator.signin.second_factor import admin_login
+from koordinator.toolkit.national_id import masked as national_id_masked
 
 
 def _is_role_admin(request) -> bool:
@@ -44,6 +48,9 @@ def _has_permission(request) -> bool:
 
 # The default site is used by the URL map; widening its door to the administrator role is the one change.
 admin.site.has_permission = _has_permission
+# The admin's own log-in page would log in with a password alone: it sends people to the service's log-in, with
+# its second factor (koordinator.signin.second_factor).
+admin.site.login = admin_login
 admin.site.site_header = _("Koordinator – administrasjon")
 admin.site.site_title = _("Koordinator – administrasjon")
 admin.site.index_title = _("Brukerkontoer og organisasjoner")
@@ -117,12 +124,78 @@ class MembershipInline(RoleAdminPermissions, admin.StackedInline):
         return _is_role_admin(request) or super().has_delete_permission(request, obj)
 
 
+class SignInIdentityInline(RoleAdminPermissions, admin.StackedInline):
+    """The account's log-ins through an OpenID provider, as they are: which provider, the identity there (masked
+    when it is a national identity number: an employee's ``pid`` from Ansattporten) and since when. Removed with
+    «Slett»; added in «Koble til innlogging for ansatte» below (``NewSignInIdentityInline``)."""
+
+    model = SignInIdentity
+    fields = ["provider", "identity", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name = _("innlogging koblet til kontoen")
+    verbose_name_plural = _("innlogginger koblet til kontoen")
+
+    @admin.display(description=_("identitet hos innloggingstjenesten"))
+    def identity(self, obj: SignInIdentity) -> str:
+        subject = obj.subject or ""
+        # Eleven digits are a national identity number (real or a test person's): masked, as everywhere.
+        return national_id_masked(subject) if len(subject) == 11 and subject.isdigit() else subject
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_role_admin(request) or super().has_delete_permission(request, obj)
+
+
+class NewSignInIdentityForm(forms.ModelForm):
+    """A staff log-in to provision: the value the staff provider sends for this person (its ``OIDC_STAFF_SUBJECT_CLAIM``,
+    e.g. ``pid``, or Entra ID's ``oid``). Digits typed with spaces are kept as digits only."""
+
+    class Meta:
+        model = SignInIdentity
+        fields = ["provider", "subject"]
+        labels = {"provider": _("Innloggingstjeneste"), "subject": _("Identitet hos innloggingstjenesten")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Citizens are linked by their own first log-in through ID-porten, never by hand.
+        self.fields["provider"].choices = [(SignInIdentity.Provider.STAFF, SignInIdentity.Provider.STAFF.label)]
+        self.fields["provider"].initial = SignInIdentity.Provider.STAFF
+        self.fields["subject"].widget.attrs.update(autocomplete="off", spellcheck="false")
+
+    def clean_subject(self) -> str:
+        value = (self.cleaned_data.get("subject") or "").strip()
+        if re.fullmatch(r"[\d\s.-]+", value):
+            value = re.sub(r"\D", "", value)
+        return value
+
+
+class NewSignInIdentityInline(RoleAdminPermissions, admin.StackedInline):
+    """«Koble til innlogging for ansatte»: one empty box; what is already linked is listed above, masked."""
+
+    model = SignInIdentity
+    form = NewSignInIdentityForm
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = _("koble til innlogging for ansatte")
+    verbose_name_plural = _("koble til innlogging for ansatte")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+
 @admin.register(User)
 class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "title", "phone", "is_active"]
     list_filter = ["is_active", "memberships__role", "memberships__organisation"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, SignInIdentityInline, NewSignInIdentityInline]
     # Plain lists, not Django's two-list picker: its search icons carry ARIA a <span> may not have (issue 12).
     filter_horizontal = ()
     fieldsets = (

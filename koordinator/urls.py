@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic.base import RedirectView
 
+from koordinator.signin import second_factor
 from koordinator.views import (
     auth,
     caseload,
@@ -27,7 +28,7 @@ urlpatterns = [
     # request time, so it follows the static files' manifest).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
     # Log-in, log-out, password (django-axes throttles failed log-ins)
-    path("logg-inn/", auth.LoginView.as_view(), name="login"),
+    path("logg-inn/", second_factor.LoginView.as_view(), name="login"),  # with a second factor where needed
     path("logg-ut/", auth.LogoutView.as_view(), name="logout"),
     # OpenID Connect (ID-porten, Ansattporten), the second factor, «Mine innlogginger» (koordinator.signin)
     path("", include("koordinator.signin.oidc_urls")),
