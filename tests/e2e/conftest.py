@@ -58,6 +58,13 @@ def _missing(message: str) -> None:
     pytest.skip(f"{message}: browser tests skipped. Install it with `apt-get install -y chromium`.")
 
 
+@pytest.fixture(autouse=True)
+def _demo_login(settings):
+    """The browser tests log the demo's people in with their passwords alone, as ``make run`` does (DEMO_LOGIN);
+    the second factor's own browser test (test_second_factor.py) turns it off."""
+    settings.DEMO_LOGIN = True
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
