@@ -112,6 +112,8 @@ AUTH_USER_MODEL = "koordinator.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # ID-porten and the staff provider: answers only their callbacks (koordinator.signin.oidc).
+    "koordinator.signin.oidc.OIDCBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -221,6 +223,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# A failed OpenID callback is a failed log-in too; its one-time code and state are not kept in the attempt's record.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "state"]
 
 # --- Security (manage.py check --deploy is clean with DEBUG=0) --------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -34,6 +34,12 @@ NOT_IN_A_MATRIX = {
     "password_change_done": "the confirmation after changing one's own password; no data",
     "set_language": "Django's language switch (i18n): sets a cookie, no data",
     "favicon": "/favicon.ico: a redirect to the site's icon, open to everyone, no data",
+    # OpenID Connect log-in (koordinator.signin.oidc; tests/koordinator/test_signin_oidc.py)
+    "oidc_citizen_start": "starts a log-in with ID-porten: a redirect to the provider, open to everyone, no data",
+    "oidc_citizen_callback": "ID-porten's answer: logs its own person in or shows a refusal; no one else's data",
+    "oidc_staff_start": "starts a staff log-in: a redirect to the provider, open to everyone, no data",
+    "oidc_staff_callback": "the staff provider's answer: logs its own person in or shows a refusal; no data",
+    "logged_out": "the page after an OpenID log-out: open to everyone, no data",
     "api_schema": "the OpenAPI schema: describes the API, holds no data (tests/koordinator/test_api_schema.py)",
     "api_docs": "the interactive API documentation page: static, no data",
 }

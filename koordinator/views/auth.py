@@ -62,7 +62,16 @@ class LogoutView(auth_views.LogoutView):
         return render(request, self.template_name)
 
     def post(self, request, *args, **kwargs):
+        # A session from ID-porten or the staff provider ends there too (RP-initiated log-out): the provider
+        # sends the browser back to «Du er logget ut» (/logget-ut/). Read before the session is flushed.
+        from django.http import HttpResponseRedirect
+
+        from koordinator.signin import oidc
+
+        end_session = oidc.end_session_url(request)
         response = super().post(request, *args, **kwargs)
+        if end_session:
+            return HttpResponseRedirect(end_session)
         messages.success(request, _("Du er logget ut."))
         return response
 
