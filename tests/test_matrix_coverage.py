@@ -40,6 +40,15 @@ NOT_IN_A_MATRIX = {
     "oidc_staff_start": "starts a staff log-in: a redirect to the provider, open to everyone, no data",
     "oidc_staff_callback": "the staff provider's answer: logs its own person in or shows a refusal; no data",
     "logged_out": "the page after an OpenID log-out: open to everyone, no data",
+    # The second factor for password log-ins (koordinator.signin.second_factor; tests: test_second_factor.py)
+    "second_factor_verify": "the code after the password: for the pending log-in's own person only, shows no data",
+    "second_factor_recovery": "a recovery code instead of the app: the pending log-in's own person only, no data",
+    "second_factor_enrol": "setting up one's own authenticator app (pending log-in or logged in); no one else's data",
+    "second_factor_cancel": "forgets one's own pending log-in (POST); no data",
+    "second_factor_manage": "one's own «Innlogging og sikkerhet», for whoever is logged in; no one else's data",
+    "second_factor_codes": "one's own new recovery codes, shown once, for whoever is logged in",
+    "second_factor_new_codes": "makes one's own new recovery codes (POST); no one else's data",
+    "second_factor_remove": "turns one's own second factor off (a service user, with a code); no one else's data",
     "api_schema": "the OpenAPI schema: describes the API, holds no data (tests/koordinator/test_api_schema.py)",
     "api_docs": "the interactive API documentation page: static, no data",
 }
