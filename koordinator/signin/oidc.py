@@ -18,8 +18,10 @@ token's signature from the provider's JWKS); this module only makes it serve two
 - Every refusal is a clear Norwegian page and one log line with the provider and a reason code: never the
   national identity number, never a token.
 
-Log-out is RP-initiated: ``end_session_url`` (used by ``koordinator.views.auth.LogoutView``) sends the browser to
-the provider's ``end_session_endpoint`` with the ID token as hint, and the provider back to ``/logget-ut/``.
+Log-out is RP-initiated: after ``koordinator.views.auth.LogoutView`` has ended our session, ``end_session`` and
+``leave_for_end_session`` send the browser to the provider's ``end_session_endpoint`` with the ID token as hint
+(a page that goes on at once: the CSP's ``form-action 'self'`` stops a log-out form redirected to another site),
+and the provider sends it back to ``/logget-ut/``.
 """
 
 from __future__ import annotations
@@ -672,8 +674,24 @@ def link_citizen(person: ServiceUser, subject: str):
 # --- log-out ----------------------------------------------------------------------------------------------------
 
 
-def end_session_url(request: HttpRequest) -> str | None:
-    """Where to send the browser to end the provider's session too (RP-initiated log-out), or None.
+def leave_for_end_session(request: HttpRequest, where: tuple[str, str]):
+    """The page that sends the browser on to the provider's end-session address at once (after log-out).
+
+    ``where`` is ``end_session(request)``, read before the log-out. A page, not a 302: the log-out is a form,
+    and the Content-Security-Policy's ``form-action 'self'`` makes the browser refuse a form submission that
+    is redirected to another site (Chromium does, whatever the hops in between); a refresh at once is no form
+    submission.
+    """
+    url, label = where
+    response = render(
+        request, "registration/signin_logging_out.html", {"end_session_url": url, "provider_label": label}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def end_session(request: HttpRequest) -> tuple[str, str] | None:
+    """Where to send the browser to end the provider's session too (RP-initiated log-out), and the provider's label.
 
     None for a password session, a provider that has been turned off or has no ``end_session_endpoint``, or one
     whose discovery document cannot be fetched (then only our session ends).
@@ -688,11 +706,12 @@ def end_session_url(request: HttpRequest) -> str | None:
         return None
     if not isinstance(endpoint, str) or not endpoint:
         return None
+    config = provider_config(provider)
     query = urlencode(
         {
             "id_token_hint": id_token,
             "post_logout_redirect_uri": request.build_absolute_uri(reverse("logged_out")),
-            "client_id": provider_config(provider).get("client_id") or "",
+            "client_id": config.get("client_id") or "",
         }
     )
-    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}", config.get("label") or provider

@@ -62,16 +62,16 @@ class LogoutView(auth_views.LogoutView):
         return render(request, self.template_name)
 
     def post(self, request, *args, **kwargs):
-        # A session from ID-porten or the staff provider ends there too (RP-initiated log-out): the provider
-        # sends the browser back to «Du er logget ut» (/logget-ut/). Read before the session is flushed.
-        from django.http import HttpResponseRedirect
-
+        # A session from ID-porten or the staff provider ends there too (RP-initiated log-out): on to the
+        # provider's end-session address, which sends the browser back to «Du er logget ut» (/logget-ut/).
+        # Read before the session is flushed. A page that goes on at once, not a redirect: the CSP's
+        # form-action 'self' would stop this form's submission at a redirect to another site.
         from koordinator.signin import oidc
 
-        end_session = oidc.end_session_url(request)
+        end_session = oidc.end_session(request)
         response = super().post(request, *args, **kwargs)
         if end_session:
-            return HttpResponseRedirect(end_session)
+            return oidc.leave_for_end_session(request, end_session)
         messages.success(request, _("Du er logget ut."))
         return response
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import datetime
 import hashlib
+import html
 import logging
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -568,13 +570,28 @@ def test_the_backend_never_answers_a_password_log_in(provider, people):
 
 
 def test_log_out_ends_the_providers_session_too(client, provider, people):
+    """RP-initiated log-out: our session ends, then the browser goes on at once to the provider's end-session
+    address with the ID token as hint, our «Du er logget ut» as the way back, and our client id.
+
+    A page that refreshes at once, not a 302: the log-out is a form, and the CSP's form-action 'self' makes
+    Chromium refuse a form submission redirected to another site.
+    """
     sign_in(client, provider, pid=KARI)
     id_token = client.session[oidc.SESSION_ID_TOKEN]
 
     response = client.post(reverse("logout"))
 
-    assert response.status_code == 302
-    location = urlsplit(response["Location"])
+    assert response.status_code == 200
+    assert "form-action 'self'" in response["Content-Security-Policy"]
+    assert "no-store" in response["Cache-Control"]
+    text = page(response)
+    refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]+)">', text)
+    assert refresh, text
+    url = html.unescape(refresh.group(1))
+    assert (
+        f'href="{refresh.group(1)}"' in text
+    )  # the same address as a link, for a browser that does not refresh
+    location = urlsplit(url)
     assert (
         f"{location.scheme}://{location.netloc}{location.path}" == provider.issuer("citizen") + "/endsession"
     )
@@ -584,6 +601,7 @@ def test_log_out_ends_the_providers_session_too(client, provider, people):
         "post_logout_redirect_uri": "http://testserver/logget-ut/",
         "client_id": CLIENTS["citizen"][0],
     }
+    assert "ID-porten" in text
     assert logged_in_user(client) is None
     assert client.get(reverse("my_page")).status_code == 302  # asked to log in again
 
@@ -591,6 +609,18 @@ def test_log_out_ends_the_providers_session_too(client, provider, people):
     assert logged_out.status_code == 200
     assert "Du er logget ut" in page(logged_out)
     assert f'href="{reverse("login")}"' in page(logged_out)
+
+
+def test_log_out_without_the_providers_end_session_only_ends_ours(client, provider, people, settings):
+    sign_in(client, provider, pid=KARI)
+    settings.OIDC_PROVIDERS = {
+        **settings.OIDC_PROVIDERS,
+        "citizen": provider.settings_block("citizen", issuer=""),
+    }
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert logged_in_user(client) is None
 
 
 def test_log_out_of_a_password_session_is_as_before(client, provider, people):
