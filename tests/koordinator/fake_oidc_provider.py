@@ -38,6 +38,8 @@ class FakeProvider:
     # What the token endpoint was sent (form fields), per request.
     token_requests: list = field(default_factory=list)
     discovery_requests: int = 0
+    # Every ID token the token endpoint has handed out.
+    issued: list = field(default_factory=list)
 
     def issuer(self, name: str) -> str:
         return f"{self.base}/{name}"
@@ -146,6 +148,7 @@ def _handler(provider: FakeProvider):
             answer = provider.answers.pop(name, None)
             if answer is None or isinstance(answer, int):
                 return self._send(answer or 400, {"error": "invalid_grant"})
+            provider.issued.append(answer["id_token"])
             return self._send(200, answer)
 
     return Handler
