@@ -50,6 +50,8 @@ GROUPS: list[tuple[str, str]] = [
     ("tests/koordinator/test_api_schema.py", "api-schema"),
     # The API contract test: one demo (seeded on a fixed Monday morning) for its few hundred operations and persons.
     ("tests/koordinator/test_api_contract.py", "api-contract"),
+    # Backup and restore on PostgreSQL: a seed of its own, pg_dump and two restores into databases of its own.
+    ("tests/test_backup_restore.py::test_a_backup_restored", "backup"),
 ]
 
 # Single tests that each take seconds of their own, run first (path prefixes relative to the project).
@@ -60,6 +62,7 @@ HEAVY: list[str] = [
     "tests/test_clock.py::test_every_test_and_its_fixtures_start_at_the_instant",  # a pytest of its own
     "tests/test_migrations.py",  # migrate from zero in a manage.py of its own
     "tests/test_deploy_check.py",  # manage.py check --deploy
+    "tests/test_backup_restore.py::test_a_backup_restored",  # seed_demo, pg_dump, pg_restore twice; ~40 s
 ]
 
 
