@@ -29,6 +29,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from demo import sign_in
 from koordinator import access, continuity, services
 from koordinator.models import (
     Absence,
@@ -293,9 +294,13 @@ class DemoBuilder:
         self.accounts()
         self.trondheim_cases()
         self.malvik_cases()
+        # Nina Ås (no account until her first log-in through ID-porten) and everyone's national identity number,
+        # before the sections that draw on the cases; then the staff log-ins and past log-ins (demo/sign_in.py).
+        sign_in.add_people(self)
         self.consents()
         self.next_of_kin()
         self.access_events()
+        sign_in.add_sign_ins(self)
         self.standing_deputies()
         self.appointments()
         self.absences()

@@ -223,6 +223,10 @@ class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
         ),
     )
 
+    def get_inlines(self, request, obj):
+        # The log-ins are linked on the account's own page, once it exists (the new account's page has its roles).
+        return self.inlines if obj is not None else [MembershipInline]
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)  # a class made for this request
         password = form.base_fields.get("password")

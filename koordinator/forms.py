@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from koordinator import services
 from koordinator.models import Consent, FollowUp, Membership, NextOfKin, Organisation, ServiceUser, User
+from koordinator.signin import national_id
+from koordinator.toolkit import national_id as national_id_toolkit
 
 # Django's own messages, in plain words.
 REQUIRED = _("Dette feltet må fylles ut.")
@@ -180,8 +182,43 @@ class PersonFieldsMixin(forms.Form):
         return value
 
 
+def national_id_field(label, help_text) -> forms.CharField:
+    """Eleven digits, spaces allowed; never filled in from what is stored (the form shows the masked number beside
+    it). Checked by :func:`clean_national_id`."""
+    return forms.CharField(
+        label=label, required=False, help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def clean_national_id(form: forms.Form, person: ServiceUser | None = None) -> str:
+    """The typed number compacted to eleven digits (``""`` when empty): a fødselsnummer or D-number with correct
+    check digits, that is nobody else's (the message never says whose), and that fits the birth date when both are
+    given."""
+    try:
+        number = national_id.clean(form.cleaned_data.get("national_id"))
+    except forms.ValidationError as error:
+        raise forms.ValidationError(error.messages[0], code="invalid") from error
+    if national_id.is_taken(number, by_other_than=person):
+        raise forms.ValidationError(national_id.TAKEN, code="taken")
+    return number
+
+
+def check_birth_date(form: forms.Form, number: str, field: str = "national_id") -> None:
+    """The birth date and the number must tell the same day (a D-number's day is 40 on: the toolkit knows); the
+    message goes to ``field``, the one the user typed."""
+    born = form.cleaned_data.get("birth_date")
+    if number and born and national_id_toolkit.birth_date(number) not in (None, born):
+        form.add_error(field, national_id.DOES_NOT_MATCH_BIRTH_DATE)
+
+
 class ServiceUserRegisterForm(StaffForm, PersonFieldsMixin):
     """Intake: the person and their case, in one form."""
+
+    national_id = national_id_field(
+        _("Fødselsnummer (11 siffer)"),
+        _("Kan stå tomt. Trengs for at personen kan logge inn med ID-porten. Fødselsdatoen fylles ut fra det."),
+    )
 
     unit = forms.ModelChoiceField(label=_("Enhet"), queryset=Organisation.objects.none(), empty_label=None,
                                   error_messages={"required": _("Velg enhet.")})
@@ -205,6 +242,8 @@ class ServiceUserRegisterForm(StaffForm, PersonFieldsMixin):
                                     widget=forms.Textarea(attrs={"rows": 3}))
 
     PERSON_FIELDS = services.SERVICE_USER_FIELDS
+    # Right after the birth date: the person's identity before how to reach them.
+    field_order = [*services.SERVICE_USER_FIELDS[:3], "national_id"]
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,9 +265,20 @@ class ServiceUserRegisterForm(StaffForm, PersonFieldsMixin):
             if workers.filter(pk=actor.pk).exists():
                 self.initial.setdefault("trust_person", actor.pk)
 
+    def clean_national_id(self) -> str:
+        return clean_national_id(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        check_birth_date(self, cleaned.get("national_id") or "")
+        return cleaned
+
     def service_kwargs(self) -> dict:
+        """What ``services.register_service_user`` takes (the number is set after it, by ``national_id``)."""
         data = self.cleaned_data
         kwargs = {name: data[name] for name in self.PERSON_FIELDS}
+        if data.get("national_id") and not kwargs.get("birth_date"):
+            kwargs["birth_date"] = national_id_toolkit.birth_date(data["national_id"])
         kwargs.update(
             unit=data["unit"],
             trust_person=data["trust_person"],
@@ -244,16 +294,61 @@ class ServiceUserRegisterForm(StaffForm, PersonFieldsMixin):
 
 
 class ServiceUserEditForm(StaffForm, PersonFieldsMixin):
-    """Staff edit all contact details; an owner who lands here may edit only what the portal lets them."""
+    """Staff edit all contact details; an owner who lands here may edit only what the portal lets them.
 
-    def __init__(self, *args, fields: tuple[str, ...] = services.SERVICE_USER_FIELDS, **kwargs):
+    With ``person`` (staff only) the form also takes a new national identity number: the field starts empty and its
+    help text shows the registered number masked, so the edit page reads no more of it than the person page does;
+    «Fjern fødselsnummeret» removes it."""
+
+    NATIONAL_ID_FIELDS = ("national_id", "remove_national_id")
+
+    national_id = national_id_field(_("Nytt fødselsnummer (11 siffer)"), "")
+    remove_national_id = forms.BooleanField(label=_("Fjern fødselsnummeret"), required=False)
+
+    def __init__(self, *args, fields: tuple[str, ...] = services.SERVICE_USER_FIELDS,
+                 person: ServiceUser | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.person = person
+        keep = set(fields) | (set(self.NATIONAL_ID_FIELDS) if person is not None else set())
+        if person is not None and not person.national_id:
+            keep.discard("remove_national_id")
         for name in list(self.fields):
-            if name not in fields:
+            if name not in keep:
                 del self.fields[name]
+        if "national_id" in self.fields:
+            field = self.fields["national_id"]
+            if person.national_id:
+                field.help_text = _("Registrert nå: %(masked)s. La feltet stå tomt for å beholde det.") % {
+                    "masked": national_id.masked(person.national_id)}
+            else:
+                field.label = _("Fødselsnummer (11 siffer)")
+                field.help_text = _("Ikke registrert. Trengs for at personen kan logge inn med ID-porten.")
+
+    def clean_national_id(self) -> str:
+        return clean_national_id(self, self.person)
+
+    def clean(self):
+        cleaned = super().clean()
+        if "national_id" in self.fields:
+            if cleaned.get("national_id") and cleaned.get("remove_national_id"):
+                self.add_error("remove_national_id", _("Skriv et nytt fødselsnummer eller fjern det, ikke begge."))
+            elif "birth_date" in self.fields and not cleaned.get("remove_national_id"):
+                typed = cleaned.get("national_id")
+                check_birth_date(self, typed or self.person.national_id, "national_id" if typed else "birth_date")
+        return cleaned
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.changed_data}
+        """The contact details that changed (for ``services.update_service_user``)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name not in self.NATIONAL_ID_FIELDS}
+
+    def national_id_change(self) -> str | None:
+        """The person's new number, ``""`` to remove it, or ``None`` to leave it as it is."""
+        if "national_id" not in self.fields:
+            return None
+        if self.cleaned_data.get("remove_national_id"):
+            return ""
+        number = self.cleaned_data.get("national_id") or ""
+        return number if number and number != self.person.national_id else None
 
 
 # --- cases --------------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from koordinator.models import (
     User,
 )
 from koordinator.timeutil import day_bounds
+from koordinator.toolkit.national_id import masked as national_id_masked
 
 CASE_RELATED = ("service_user", "unit", "trust_person", "deputy")
 
@@ -405,6 +406,9 @@ def _history_rows(model: type[Model], **lookup) -> list:
 def _format_value(model_field, value, names: dict) -> str:
     if value is None or value == "":
         return _("(tomt)")
+    if model_field.model is ServiceUser and model_field.name == "national_id":
+        # Never in clear in a history: masked, as on the person page (koordinator.signin.national_id).
+        return national_id_masked(value)
     if model_field.is_relation:
         return names.get((model_field.related_model, value), _("(ukjent, nr. %(pk)s)") % {"pk": value})
     if model_field.choices:
@@ -473,13 +477,17 @@ def case_timeline(user: User, case: FollowUp) -> list[TimelineEntry]:
 
     pending: list[tuple[type[Model], object, object]] = []  # (model, record, delta or None)
     wanted: dict[type[Model], set] = defaultdict(set)
+    # The national identity number: masked for those who may change the person (``_format_value``), left out for
+    # everyone else (a partner sees nothing of it).
+    hidden = {ServiceUser: TIMELINE_HIDDEN_FIELDS | (
+        set() if access.can_change(user, case.service_user) else {"national_id"})}
     for model, rows in sources:
         previous: dict[int, object] = {}
         for record in rows:
             prev = previous.get(record.id)
             delta = None
             if prev is not None and record.history_type == "~":
-                delta = record.diff_against(prev, excluded_fields=TIMELINE_HIDDEN_FIELDS)
+                delta = record.diff_against(prev, excluded_fields=hidden.get(model, TIMELINE_HIDDEN_FIELDS))
                 for change in delta.changes:
                     model_field = model._meta.get_field(change.field)
                     if model_field.is_relation:

@@ -46,6 +46,7 @@ from demo.meetings.words import (
     USER_POINTS,
     USER_WORDS,
 )
+from demo.sign_in import links_at_first_log_in
 from koordinator.models import Consent, FollowUp
 
 SHARE_WITH_GROUP = 0.5
@@ -534,7 +535,8 @@ def scripts(section: MeetingsSection) -> list[GroupScript]:
         made.append(_generated(section, by_owner["bruker4"], "paused", NO_SHOW))
     # The users without a log-in in a fixed shuffled order (drawn from all of them, so a case ended later moves only
     # the tail); those whose consents let a partner join come first.
-    pool = [c for c in cases if not c.service_user.user_id]
+    # Nina Ås (demo/sign_in.py) is left out before and after her first log-in gives her an account: the same draw.
+    pool = [c for c in cases if not c.service_user.user_id and not links_at_first_log_in(c.service_user)]
     builder.plan_rng("meetings").shuffle(pool)
     consenting = set(
         Consent.objects.valid_on(section.today).filter(scope_meetings=True).values_list("owner_id", flat=True)

@@ -36,6 +36,7 @@ from demo.plans.words import (
     TP,
     TRONDHEIM_ONLY,
 )
+from demo.sign_in import links_at_first_log_in
 from koordinator.models import Consent, FollowUp, Organisation
 
 SHARE_WITH_PLAN = 2 / 3
@@ -302,7 +303,8 @@ def scripts(section: Section) -> list[PlanScript]:
     ]
     # The users without a log-in in a fixed shuffled order (drawn from all of them, so a case that is ended or
     # reopened later moves only the tail); the open ones are taken until two thirds of the open cases have a plan.
-    pool = [c for c in cases if not c.service_user.user_id]
+    # Nina Ås (demo/sign_in.py) is left out before and after her first log-in gives her an account: the same draw.
+    pool = [c for c in cases if not c.service_user.user_id and not links_at_first_log_in(c.service_user)]
     builder.plan_rng("plans").shuffle(pool)
     wanted = round(SHARE_WITH_PLAN * len(open_cases)) - len(made)
     chosen = [c for c in pool if c.status != FollowUp.Status.ENDED][: max(wanted, 0)]
