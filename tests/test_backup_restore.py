@@ -231,7 +231,7 @@ def test_a_backup_restored_into_a_new_database_holds_every_row_of_every_table(tm
     total = sum(count for count, _ in before["tables"].values())
     assert restore.stdout.splitlines()[-1] == f"{len(before['tables'])} tables, {total} rows"
 
-    # Into the same name again: refused, the restored database untouched.
+    # Into the same name again: refused.
     again = run(RESTORE, dump, target)
     assert again.returncode != 0
     assert f"database {restored_name} already exists" in again.stderr
