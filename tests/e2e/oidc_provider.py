@@ -112,7 +112,7 @@ def start_provider(rp_base_url: str) -> LocalProvider:
     """Start the node process for the relying party at ``rp_base_url``; wait until both issuers answer."""
     node = shutil.which("node")
     if node is None:
-        _missing("node is not installed")
+        _missing("node is not installed (Node 20 with npm, then `npm ci`)")
     if not PACKAGE.exists():
         _missing(f"{PACKAGE.relative_to(REPO)} is missing (run `npm ci`)")
     bases = {rp_base_url.rstrip("/")}

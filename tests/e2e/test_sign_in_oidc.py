@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.browser import h1_text, write_for_the_server
+from tests.e2e.browser import axe_violations, describe, h1_text, write_for_the_server
 from tests.e2e.oidc_provider import oidc_provider, oidc_provider_process, person  # noqa: F401 - fixtures
 
 PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True}
@@ -245,3 +245,19 @@ def test_log_out_ends_the_session_at_the_provider_too(phone, server, issuers):
     phone.locator("main").get_by_role("link", name="Logg inn med ID-porten").click()
     phone.wait_for_url(f"{issuer}/interaction/**")
     assert h1_text(phone) == "Logg inn med test-ID-porten"
+
+
+def test_the_providers_pages_can_be_used_by_label_and_pass_axe(new_page, issuers):
+    """The local provider's log-in page: every choice has its label, errors are linked to their field, axe finds
+    nothing serious (its CSP forbids scripts, so axe runs with the CSP bypassed)."""
+    page = new_page(bypass_csp=True, **PHONE)
+    start_staff_log_in(page, issuers["staff"])
+    assert not (violations := axe_violations(page)), describe(violations)
+    main = page.locator("main")
+    main.get_by_label("Eller skriv fødselsnummer eller D-nummer").fill("123")
+    main.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+    field = main.get_by_label("Eller skriv fødselsnummer eller D-nummer")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "Skriv fødselsnummeret eller D-nummeret med 11 siffer." in main.get_by_role("alert").inner_text()
+    assert not (violations := axe_violations(page)), describe(violations)
