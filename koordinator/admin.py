@@ -11,7 +11,9 @@ Left out of the admin on purpose (issue 12): Django's groups (the service's role
 group) and the API tokens (the token list shows every key, which would let whoever sees it use another person's API
 access; a token is made or renewed with ``manage.py drf_create_token [-r] <username>``, and stops working when the
 account is made inactive). django-axes stays: its access attempts are how a locked-out account is let in again
-(or ``manage.py axes_reset_username <username>``), its logs show who logged in.
+(or ``manage.py axes_reset_username <username>``), its logs show who logged in. django-otp's devices are left out
+too (issue 13): their pages show each person's TOTP key and QR code, with which anyone could make that person's
+codes; someone who has lost both phone and recovery codes is reset with ``manage.py reset_second_factor <username>``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -57,7 +61,7 @@ admin.site.index_title = _("Brukerkontoer og organisasjoner")
 
 # Noise for the administrator, and the token list a risk (see the module's docstring). Registered by apps listed before
 # ``koordinator`` in INSTALLED_APPS, so already there when this runs.
-for _model in (Group, TokenProxy):
+for _model in (Group, TokenProxy, TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 

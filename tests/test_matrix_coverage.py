@@ -44,6 +44,7 @@ NOT_IN_A_MATRIX = {
     "second_factor_verify": "the code after the password, for the pending log-in's own person; shows no data",
     "second_factor_recovery": "a recovery code instead, for the pending log-in's own person; shows no data",
     "second_factor_enrol": "setting up one's own authenticator app (pending or logged in); no other data",
+    "second_factor_enrol_account": "setting up one's own authenticator app while logged in; no other data",
     "second_factor_cancel": "forgets one's own pending log-in (POST); no data",
     "second_factor_manage": "one's own «Innlogging og sikkerhet», for whoever is logged in; no other data",
     "second_factor_codes": "one's own new recovery codes, shown once, for whoever is logged in",

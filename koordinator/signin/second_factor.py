@@ -402,25 +402,32 @@ def _qr_svg(device: TOTPDevice) -> str:
 
 @never_cache
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: scan the QR code or type the key, confirm with a code.
-
-    Before a log-in (the pending state; an account that must have a second factor and has none) it ends with the
-    person logged in; for someone logged in (``/konto/sikkerhet/``) it just turns the second factor on. Either way
-    ten recovery codes are made and shown once.
-    """
+    """Set up an authenticator app before a log-in (``/logg-inn/ta-i-bruk-engangskode/``): an account that must
+    have a second factor and has none. It ends with the person logged in and ten recovery codes shown once."""
     if request.user.is_authenticated:
-        user, pending = request.user, None
-        if has_second_factor(user):
-            return redirect("second_factor_manage")
-        state = request.session.get(ENROL_KEY) or {}
-    else:
-        found = pending_user(request)
-        if found is None:
-            return redirect("login")
-        user, pending = found
-        if has_second_factor(user):
-            return redirect("second_factor_verify")
-        state = pending
+        return redirect("second_factor_enrol_account")
+    found = pending_user(request)
+    if found is None:
+        return redirect("login")
+    user, pending = found
+    if has_second_factor(user):
+        return redirect("second_factor_verify")
+    return _enrol(request, user, pending)
+
+
+@login_required
+@never_cache
+def enrol_account(request: HttpRequest) -> HttpResponse:
+    """«Ta i bruk engangskode» for someone logged in (``/konto/sikkerhet/ta-i-bruk-engangskode/``): a service user,
+    or a demo account; it turns the second factor on and shows ten recovery codes once."""
+    if has_second_factor(request.user):
+        return redirect("second_factor_manage")
+    return _enrol(request, request.user, None)
+
+
+def _enrol(request: HttpRequest, user: User, pending: dict | None) -> HttpResponse:
+    """Scan the QR code or type the key, then confirm with a code from the app."""
+    state = pending if pending is not None else (request.session.get(ENROL_KEY) or {})
     device = _enrolment_device(request, user, state)
     form = TOTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -464,6 +471,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "pending": pending is not None,
+        "action": reverse("second_factor_enrol" if pending is not None else "second_factor_enrol_account"),
         "qr": _qr_svg(device),
         "key": show_code(b32encode(device.bin_key).decode()),
         "issuer": settings.OTP_TOTP_ISSUER,

@@ -12,6 +12,11 @@ urlpatterns = [
     path("logg-inn/avbryt/", second_factor.cancel, name="second_factor_cancel"),
     # The person's own «Innlogging og sikkerhet»
     path("konto/sikkerhet/", second_factor.manage, name="second_factor_manage"),
+    path(
+        "konto/sikkerhet/ta-i-bruk-engangskode/",
+        second_factor.enrol_account,
+        name="second_factor_enrol_account",
+    ),
     path("konto/sikkerhet/reservekoder/", second_factor.codes, name="second_factor_codes"),
     path("konto/sikkerhet/nye-reservekoder/", second_factor.new_codes, name="second_factor_new_codes"),
     path("konto/sikkerhet/sla-av/", second_factor.remove, name="second_factor_remove"),

@@ -7,6 +7,7 @@ lasts five minutes; wrong codes are refused, throttled and counted by django-axe
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from base64 import b32decode
 
@@ -31,6 +32,7 @@ LOGIN = reverse("login")
 VERIFY = reverse("second_factor_verify")
 RECOVERY = reverse("second_factor_recovery")
 ENROL = reverse("second_factor_enrol")
+ENROL_ACCOUNT = reverse("second_factor_enrol_account")
 MANAGE = reverse("second_factor_manage")
 CODES = reverse("second_factor_codes")
 START = datetime.datetime(2026, 3, 10, 9, 0, 5, tzinfo=datetime.UTC)
@@ -356,9 +358,14 @@ def test_a_service_user_turns_the_second_factor_on_while_logged_in(client, world
         login(client, world.owner)
         html = client.get(MANAGE).content.decode()
         assert "Innlogging og sikkerhet" in html and "Av." in html
-        assert f'href="{ENROL}"' in html and "Ta i bruk engangskode" in html
-        key = key_on_page(client.get(ENROL).content.decode())
-        response = client.post(ENROL, {"otp_token": f"{totp(key):06d}"})
+        assert f'href="{ENROL_ACCOUNT}"' in html and "Ta i bruk engangskode" in html
+        # Logged in, the log-in's enrolment page sends them to their own (not a log-in page).
+        assert client.get(ENROL).url == ENROL_ACCOUNT
+        page = client.get(ENROL_ACCOUNT).content.decode()
+        assert f'action="{ENROL_ACCOUNT}"' in page
+        assert "Du må sette opp" not in page  # a choice here, not a demand
+        key = key_on_page(page)
+        response = client.post(ENROL_ACCOUNT, {"otp_token": f"{totp(key):06d}"})
         assert response.url == CODES
         assert "Reservekodene dine" in client.get(CODES).content.decode()
         html = client.get(MANAGE).content.decode()
@@ -408,3 +415,41 @@ def test_a_service_user_turns_it_off_with_a_code(client, world):
     assert not TOTPDevice.objects.filter(user=world.owner).exists()
     assert not StaticToken.objects.exists()
     assert not second_factor.needs_second_factor(world.owner)
+
+
+def test_an_account_with_a_device_is_not_offered_another(client, world):
+    app_for(world.owner)
+    login(client, world.owner)
+    assert client.get(ENROL_ACCOUNT).url == MANAGE
+    assert not TOTPDevice.objects.filter(user=world.owner, confirmed=False).exists()
+
+
+def test_enrolment_while_logged_in_needs_a_log_in(client):
+    assert client.get(ENROL_ACCOUNT).url.startswith(LOGIN)
+
+
+# --- no keys in the admin; the reset for a lost phone -----------------------------------------------------------------
+
+
+def test_the_admin_shows_no_ones_totp_key():
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
+
+
+def test_reset_second_factor_removes_the_app_and_the_codes(client, world):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    app_for(world.trust_person)
+    second_factor.new_recovery_codes(world.trust_person)
+    app_for(world.owner)
+    call_command("reset_second_factor", world.trust_person.username, stdout=io.StringIO())
+    assert not TOTPDevice.objects.filter(user=world.trust_person).exists()
+    assert not StaticToken.objects.filter(device__user=world.trust_person).exists()
+    assert TOTPDevice.objects.filter(user=world.owner).exists()  # nobody else's
+    assert post_login(client, world.trust_person).url == ENROL  # set up again at the next log-in
+    with pytest.raises(CommandError):
+        call_command("reset_second_factor", "finnes-ikke", stdout=io.StringIO())
