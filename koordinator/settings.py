@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "koordinator",
     "plans",
     "meetings",
+    # Quality of life over time, the end-of-follow-up evaluation, the half-year report, anonymous feedback.
+    "outcomes",
     # The demo data and ``seed_demo``; depends on every app, and nothing depends on it.
     "demo",
     # The national-size data generator and the benchmark (bench/README.md); depends on every app, nothing on it.
@@ -359,6 +361,15 @@ PLAN_STEP_REMINDER_HOUR = env.int("PLAN_STEP_REMINDER_HOUR", default=10)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Emergency access to a crisis plan (a legevakt member who states a reason) lasts this many hours.
 CRISIS_EMERGENCY_ACCESS_HOURS = env.int("CRISIS_EMERGENCY_ACCESS_HOURS", default=12)
+
+# --- Outcomes (issue 14) ------------------------------------------------------
+# A quality-of-life round is due this many months after the last one (the trial: about every six months).
+QOL_ROUND_MONTHS = env.int("QOL_ROUND_MONTHS", default=6)
+# The half-year report and the feedback results show no figure that describes fewer persons than this: «under 5».
+REPORT_MIN_PERSONS = env.int("REPORT_MIN_PERSONS", default=5)
+# The key of the one-way token that allows one feedback answer per person per half-year without storing who.
+# Derived from SECRET_KEY unless set; changing it lets everyone answer once more in the current half-year.
+FEEDBACK_TOKEN_KEY = env.str("FEEDBACK_TOKEN_KEY", default="")
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

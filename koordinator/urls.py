@@ -92,6 +92,11 @@ urlpatterns = [
     path("planer/", include("plans.urls")),
     path("ansvarsgrupper/", include("meetings.urls")),  # Responsibility groups (issue 6)
     # API and admin
+    # Outcomes (issue 14): quality of life, «Slik har det gått», the half-year report, anonymous feedback.
+    path("", include("outcomes.urls_rounds")),
+    path("", include("outcomes.urls_change")),
+    path("", include("outcomes.urls_report")),
+    path("", include("outcomes.urls_feedback")),
     path("api/v1/", include("koordinator.api.urls")),
     path("admin/", admin.site.urls),
 ]

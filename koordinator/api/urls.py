@@ -27,6 +27,9 @@ urlpatterns = [
     # Individual plans (issue 4): plans, goals, steps, measures, progress notes, comments.
     path("", include("plans.api.urls")),
     path("", include("meetings.api.urls")),  # Responsibility groups (issue 6): meetings/api/urls.py.
+    # Outcomes (issue 14): quality-of-life rounds, and the half-year report's figures (aggregates only).
+    path("", include("outcomes.api.urls_rounds")),
+    path("", include("outcomes.api.urls_report")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the strict CSP (no inline scripts) holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -106,6 +107,13 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    # The position's size in per cent of a full-time equivalent (the half-year report: caseload per FTE).
+    fte_percent = models.PositiveSmallIntegerField(
+        _("stillingsprosent"),
+        default=100,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Hvor stor del av en hel stilling personen har i denne rollen (1–100)."),
+    )
 
     history = HistoricalRecords()
 

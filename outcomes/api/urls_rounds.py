@@ -1,0 +1,3 @@
+"""API routes of outcomes (rounds); included by koordinator/api/urls.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Page routes of outcomes (change); included by koordinator/urls.py."""
+
+urlpatterns: list = []

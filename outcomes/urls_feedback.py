@@ -1,0 +1,3 @@
+"""Page routes of outcomes (feedback); included by koordinator/urls.py."""
+
+urlpatterns: list = []

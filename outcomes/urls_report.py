@@ -1,0 +1,3 @@
+"""Page routes of outcomes (report); included by koordinator/urls.py."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Page routes of outcomes (rounds); included by koordinator/urls.py."""
+
+urlpatterns: list = []
