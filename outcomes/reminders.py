@@ -1,0 +1,1 @@
+"""Outcomes: reminders (registered with the core's registries; imported by outcomes.apps)."""

@@ -1,0 +1,1 @@
+"""Outcomes: sections_feedback (registered with the core's registries; imported by outcomes.apps)."""

@@ -1,0 +1,1 @@
+"""Outcomes: worklist (registered with the core's registries; imported by outcomes.apps)."""
