@@ -51,6 +51,7 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthen
 
 from koordinator.models import ServiceUser, SignIn, SignInIdentity
 from koordinator.signin.events import record_sign_in
+from koordinator.signin.second_factor import PENDING_KEY as PENDING_SECOND_FACTOR
 from koordinator.toolkit.national_id import compact, validate_national_id
 from koordinator.toolkit.services import save_with_history
 
@@ -426,6 +427,8 @@ class OIDCCallbackView(ProviderSettingsMixin, OIDCAuthenticationCallbackView):
         # Always a fresh session key (django.contrib.auth.login); another user's session is flushed by it.
         auth.login(request, self.user)
         request.session.pop("oidc_login_next", None)
+        # A password step on this browser waiting for its code (someone else's, perhaps) ends with this log-in.
+        request.session.pop(PENDING_SECOND_FACTOR, None)
         request.session[SESSION_PROVIDER] = self.provider
         id_token = getattr(request, "oidc_id_token", None)
         if id_token:

@@ -267,6 +267,8 @@ class LoginView(auth_views.LoginView):
             start_pending(self.request, user, next_url)
             logger.info("Password right, second factor next (user %s)", user.pk)
             return redirect("second_factor_verify" if has_second_factor(user) else "second_factor_enrol")
+        # Someone else's password step on this browser (their code next) ends with this log-in.
+        clear_pending(self.request)
         auth_login(self.request, user)
         record_sign_in(user, SignIn.Method.PASSWORD, factors=("pwd",))
         return HttpResponseRedirect(next_url)

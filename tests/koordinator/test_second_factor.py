@@ -269,6 +269,19 @@ def test_cancel_forgets_the_pending_log_in(client, world):
     assert logged_in(client) is None
 
 
+def test_a_log_in_by_someone_else_forgets_a_pending_one(client, world):
+    """Tone typed her password and walked away; Kari logs in on the same browser with hers alone. Tone's pending
+    step is gone with it: Kari's session offers no code form for Tone."""
+    app_for(world.trust_person)
+    post_login(client, world.trust_person)
+    assert second_factor.PENDING_KEY in client.session
+    post_login(client, world.owner)  # a service user: the password alone
+    assert logged_in(client) == str(world.owner.pk)
+    assert second_factor.PENDING_KEY not in client.session
+    assert client.get(VERIFY).url == reverse("home")
+    assert client.get(RECOVERY).url == reverse("home")
+
+
 # --- recovery codes ---------------------------------------------------------------------------------------------
 
 

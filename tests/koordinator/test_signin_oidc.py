@@ -216,6 +216,26 @@ def test_second_log_in_reuses_the_linked_account(client, provider, people, djang
     assert counts() == (users, service_users, identities, sign_ins + 1)
 
 
+def test_a_log_in_through_id_porten_forgets_a_pending_password_step(client, provider, people, settings):
+    """Tone typed her password (her code next) and walked away; Kari logs in through ID-porten on the same browser.
+    Tone's pending step goes with Kari's log-in: Kari's session offers no code form for Tone."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from koordinator.signin import second_factor
+    from tests.factories import PASSWORD
+
+    settings.DEMO_LOGIN = False
+    TOTPDevice.objects.create(user=people["staff"], name="Autentiseringsapp", confirmed=True)
+    client.post(reverse("login"), {"username": "tillit1", "password": PASSWORD})
+    assert second_factor.PENDING_KEY in client.session
+
+    sign_in(client, provider, pid=KARI)
+
+    assert str(logged_in_user(client)) == str(people["kari"].user.pk)
+    assert second_factor.PENDING_KEY not in client.session
+    assert client.get(reverse("second_factor_verify")).url == reverse("home")
+
+
 def test_a_second_person_with_the_same_name_gets_another_user_name(client, provider, people):
     f.UserFactory(username="nina.as")
     sign_in(client, provider, pid=NINA, sub="nina-sub")
