@@ -229,7 +229,13 @@ class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
 
     def get_inlines(self, request, obj):
         # The log-ins are linked on the account's own page, once it exists (the new account's page has its roles).
-        return self.inlines if obj is not None else [MembershipInline]
+        if obj is None:
+            return [MembershipInline]
+        # A log-in linked to a superuser's account lets whoever holds it in as that superuser (past the account's own
+        # second factor): only a superuser links one, as only a superuser may make someone one.
+        if obj.is_superuser and not request.user.is_superuser:
+            return [MembershipInline, SignInIdentityInline]
+        return self.inlines
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)  # a class made for this request

@@ -95,3 +95,31 @@ def test_only_the_staff_provider_is_offered(client, world):
 def test_a_new_account_page_asks_only_for_roles(client, world):
     page = login(client, world.admin).get(reverse("admin:koordinator_user_add")).content.decode()
     assert "sign_in_identities" not in page
+
+
+def test_only_a_superuser_links_a_log_in_to_a_superusers_account(client, world):
+    """A log-in linked to a superuser's account lets whoever holds it in as that superuser, past the account's own
+    second factor: the administrator role may not (it may not make anyone a superuser either); a superuser may."""
+    from tests import factories as f
+
+    root = f.UserFactory(username="rot", is_superuser=True, is_staff=True)
+    login(client, world.admin)
+    prefix = next(name for name in form_data(client, world.trust_person) if name.endswith("-0-subject"))
+    prefix = prefix.removesuffix("-0-subject")
+    page = client.get(change_url(root)).content.decode()
+    assert "Koble til innlogging for ansatte" not in page
+    data = form_data(client, root)
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-0-provider": SignInIdentity.Provider.STAFF,
+            f"{prefix}-0-subject": SIGRID,
+        }
+    )
+    client.post(change_url(root), data)
+    assert not SignInIdentity.objects.filter(user=root).exists()
+
+    client.logout()
+    login(client, root)
+    assert "Koble til innlogging for ansatte" in client.get(change_url(root)).content.decode()
