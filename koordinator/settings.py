@@ -313,6 +313,9 @@ SPECTACULAR_SETTINGS = {
         # The names these had before the meetings' «place» and «how» fields came (kept for existing clients).
         "PlaceEnum": "koordinator.models.Appointment.Place",
         "HowEnum": "plans.models.CrisisSignOff.How",
+        # Outcomes (issue 14): the trust person's answers (O1–O18 share one set) and the kind of round.
+        "QualityOfLifeAnswerEnum": "outcomes.instrument.OBJECTIVE_CHOICES",
+        "QualityOfLifeRoundKindEnum": "outcomes.models.QualityOfLifeRound.Kind",
     },
 }
 
