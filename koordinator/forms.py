@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from koordinator import services
+from koordinator import ending, services
 from koordinator.models import Consent, FollowUp, Membership, NextOfKin, Organisation, ServiceUser, User
 from koordinator.signin import national_id
 from koordinator.toolkit import national_id as national_id_toolkit
@@ -381,13 +381,27 @@ class EndFollowUpForm(StaffForm):
     ended_on = forms.DateField(label=_("Avsluttet dato"), widget=DateInput,
                                error_messages={"required": _("Skriv datoen oppfølgingen ble avsluttet.")})
 
-    def __init__(self, *args, actor: User, **kwargs):
+    def __init__(self, *args, actor: User, case: FollowUp | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["note"].sometimes_required = True  # when the reason is «Annet»
         self.fields["taken_over_by"].queryset = partner_organisations_for(actor)
         today = timezone.localdate()
         self.initial.setdefault("ended_on", today)
         self.initial.setdefault("open_door_until", add_months(today, 3))
+        # The apps' parts of ending (koordinator.ending: the end-of-follow-up evaluation), checked with the rest.
+        self.parts = ending.parts_for(case, actor) if case is not None else []
+        for part in self.parts:
+            part_fields = part.fields()
+            plain_words(part_fields)
+            self.fields.update(part_fields)
+            for name, value in part.initial().items():
+                self.initial.setdefault(name, value)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for part in self.parts:
+            part.clean(self)
+        return cleaned_data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -398,6 +412,7 @@ class EndFollowUpForm(StaffForm):
             "taken_over_by_name": data["taken_over_by_name"].strip(),
             "open_door_until": data["open_door_until"],
             "ended_on": data["ended_on"],
+            "parts": [save for part in self.parts if (save := part.saver(data)) is not None],
         }
 
 

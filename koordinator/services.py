@@ -8,7 +8,7 @@ in one transaction. Views, forms, the API and management commands call these; th
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -248,8 +248,12 @@ def end_follow_up(
     taken_over_by_name: str = "",
     open_door_until: datetime.date | None = None,
     ended_on: datetime.date | None = None,
+    parts: Iterable[Callable[[User, FollowUp], object]] = (),
 ) -> FollowUp:
-    """End a case and tell the user, in plain words, why, who takes over and how long the door stays open."""
+    """End a case and tell the user, in plain words, why, who takes over and how long the door stays open.
+
+    ``parts`` are the apps' parts of ending (``koordinator.ending``: the end-of-follow-up evaluation), each called
+    as ``part(actor, case)`` after the case is saved as ended, in this transaction: one that raises undoes it all."""
     access.require_change(actor, case)
     case = FollowUp.objects.select_for_update().get(pk=case.pk)
     if case.status == FollowUp.Status.ENDED:
@@ -273,6 +277,8 @@ def end_follow_up(
     _notify_user(case, lambda: ending_notice(case))
     save_with_history(case, actor, lambda: _("Oppfølgingen avsluttet: %(reason)s")
                       % {"reason": case.get_ending_reason_display()})
+    for part in parts:
+        part(actor, case)
     ensure_inside_gate(actor, case)
     return case
 

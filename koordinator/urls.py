@@ -97,6 +97,7 @@ urlpatterns = [
     path("", include("outcomes.urls_change")),
     path("", include("outcomes.urls_report")),
     path("", include("outcomes.urls_feedback")),
+    path("", include("outcomes.urls_end")),  # the end-of-follow-up evaluation
     path("api/v1/", include("koordinator.api.urls")),
     path("admin/", admin.site.urls),
 ]

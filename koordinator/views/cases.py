@@ -95,7 +95,8 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and case.status == Status.ENDED:
         messages.info(request, _("Oppfølgingen er allerede avsluttet."))
         return redirect(case)
-    form = EndFollowUpForm(request.POST if request.method == "POST" else None, actor=request.user)
+    # With the apps' parts of ending (koordinator.ending: the end-of-follow-up evaluation), saved in one transaction.
+    form = EndFollowUpForm(request.POST if request.method == "POST" else None, actor=request.user, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.end_follow_up(request.user, case, **form.service_kwargs())
