@@ -90,13 +90,19 @@ def _new_id() -> str:
     return f"chart-{next(_ids)}"
 
 
+def _joined(label: str, alt: str) -> str:
+    """«Saker: Nye: 10; …», or «Hvor fornøyd er du? Mai: 3; …» after a label that ends a sentence."""
+    label = str(label)
+    return f"{label} {alt}" if label.rstrip().endswith(("?", ".", "!", ":")) else f"{label}: {alt}"
+
+
 def _svg(*, chart_id: str, label: str, alt: str, height: int, width: int, body: list[str]) -> SafeString:
     title_id = f"{chart_id}-title"
     head = (
         f'<svg class="chart" id="{chart_id}" role="img" aria-labelledby="{title_id}" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">'
-        f'<title id="{title_id}">{escape(label)}: {escape(alt)}</title>'
+        f'<title id="{title_id}">{escape(_joined(label, alt))}</title>'
     )
     return mark_safe(head + "".join(body) + "</svg>")
 

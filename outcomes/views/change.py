@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
@@ -32,7 +33,7 @@ def reaches_rounds(user, case: FollowUp) -> bool:
 
 
 def _chart(c: change.SubjectiveChange) -> str:
-    bars = [charts.Bar(p.label, p.score, p.words) for p in c.points]
+    bars = [charts.Bar(capfirst(p.label), p.score, p.words) for p in c.points]
     return charts.bars_over_time(bars, max=5, label=str(c.item.plain))
 
 
