@@ -29,6 +29,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
+from demo import outcomes as demo_outcomes
 from demo import sign_in
 from koordinator import access, continuity, services
 from koordinator.models import (
@@ -308,6 +309,8 @@ class DemoBuilder:
         # Other apps' demo data (plans, meetings), in the order they registered; each must be safe to repeat.
         for section in DEMO_SECTIONS:
             section(self)
+        # Outcomes (issue 14): quality-of-life rounds, end-of-follow-up evaluations, feedback (demo/outcomes.py).
+        demo_outcomes.add_outcomes(self)
         return self.summary
 
     def organisations(self) -> None:
