@@ -137,6 +137,8 @@ if DEMO_LOGIN and not DEBUG and not env.bool("DEMO_LOGIN_FORCE", default=False):
     raise RuntimeError("DEMO_LOGIN=1 lets staff log in without a second factor: not with DEBUG=0 (DEMO_LOGIN_FORCE=1)")
 # Test persons' synthetic national identity numbers (month + 80): the demo and test environments only.
 NATIONAL_ID_ACCEPT_SYNTHETIC = env.bool("NATIONAL_ID_ACCEPT_SYNTHETIC", default=DEBUG)
+# django-axes counts no refused OpenID log-in, nor locks anyone out of one (koordinator.signin.oidc).
+AXES_WHITELIST_CALLABLE = "koordinator.signin.oidc.axes_whitelisted"
 # The issuer of TOTP codes, as authenticator apps show it.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Koordinator")
 
@@ -225,7 +227,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# A failed OpenID callback is a failed log-in too; its one-time code and state are not kept in the attempt's record.
+# Wrong passwords and codes are failed log-ins (refused OpenID callbacks are not: AXES_WHITELIST_CALLABLE under
+# «Sign-in»); an OpenID callback's one-time code and state are never kept in an attempt's record.
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "state"]
 
 # --- Security (manage.py check --deploy is clean with DEBUG=0) --------------

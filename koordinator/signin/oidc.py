@@ -440,6 +440,19 @@ class OIDCCallbackView(ProviderSettingsMixin, OIDCAuthenticationCallbackView):
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
+def axes_whitelisted(request, credentials=None) -> bool:
+    """django-axes's ``AXES_WHITELIST_CALLABLE``: the two OpenID callbacks are no password log-ins.
+
+    Nothing is guessed at a callback (the provider has checked the person; the state, the nonce and the code are
+    single-use), so a refused OpenID log-in (someone the service does not know, a level too low, a tampered
+    callback …) is not counted as a failed log-in: five of them on a library computer or the municipality's shared
+    network would otherwise lock everyone there out of the password log-in too. And a lock-out earned by wrong
+    passwords does not stop a log-in through the provider. Wrong passwords and codes still count as before.
+    ``request.oidc_provider`` is set only by ``OIDCCallbackView``, just before it asks the backends.
+    """
+    return getattr(request, "oidc_provider", None) in PROVIDERS
+
+
 def _error_code(value: str | None) -> str:
     """The provider's ``error`` for the log, only if it is one of OAuth's and OpenID's own codes."""
     known = {

@@ -587,6 +587,59 @@ def test_the_backend_never_answers_a_password_log_in(provider, people):
     assert oidc.OIDCBackend().authenticate(request, username="tillit1", password="x") is None  # no nonce
 
 
+# --- django-axes: a refused OpenID log-in is no password guessed --------------------------------------------------
+
+
+def refuse_five_times(client, provider):
+    """Five refusals of every kind from one address: unknown person, level too low, staff without a second factor,
+    a forged token, a token for another log-in."""
+    sign_in(client, provider, pid=UNKNOWN)
+    sign_in(client, provider, pid=KARI, acr="idporten-loa-low")
+    sign_in(client, provider, "staff", pid=STAFF_PID, acr="idporten-loa-low", amr=["pwd"])
+    sign_in(client, provider, pid=KARI, token_kwargs={"key": new_key()})
+    params = start(client)
+    provider.answer_with("citizen", provider.id_token("citizen", "en-annen-nonce", pid=KARI))
+    callback(client, "citizen", params)
+
+
+def test_refused_openid_log_ins_do_not_lock_out_the_address(client, provider, people, settings):
+    """A shared computer (a library, the municipality's network): five people the service does not know, or who
+    chose too low a level, must not lock everyone there out of the password log-in for a quarter of an hour."""
+    from axes.models import AccessAttempt
+
+    from tests.factories import PASSWORD
+
+    assert settings.AXES_FAILURE_LIMIT <= 5
+    refuse_five_times(client, provider)
+    assert logged_in_user(client) is None
+    assert not AccessAttempt.objects.exists()
+
+    response = client.post(reverse("login"), {"username": "bruker1", "password": PASSWORD})
+    assert response.status_code == 302
+    assert str(logged_in_user(client)) == str(people["kari"].user.pk)
+
+
+def test_openid_log_in_works_from_an_address_locked_out_by_wrong_passwords(client, provider, people, settings):
+    """The lock-out guards passwords; at the callback there is none to guess."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "tillit1", "password": "feil-passord"})
+    assert client.post(reverse("login"), {"username": "bruker1", "password": "feil"}).status_code == 429
+
+    response, _ = sign_in(client, provider, pid=KARI)
+    assert response.status_code == 302
+    assert str(logged_in_user(client)) == str(people["kari"].user.pk)
+
+
+def test_wrong_passwords_still_count_after_refused_openid_log_ins(client, provider, people, settings):
+    from tests.factories import PASSWORD
+
+    refuse_five_times(client, provider)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "bruker1", "password": "feil-passord"})
+    assert client.post(reverse("login"), {"username": "bruker1", "password": PASSWORD}).status_code == 429
+    assert logged_in_user(client) is None
+
+
 # --- log-out ------------------------------------------------------------------------------------------------------
 
 
