@@ -6,17 +6,17 @@ sections of tables of rows of cells) that the page, the PDF, the CSV and the API
 renders anything.
 
 **Suppression, in one place.** No figure may describe fewer than ``REPORT_MIN_PERSONS`` (5) persons. Every figure is
-first built as a raw cell that knows how many distinct persons it describes; :func:`_suppress` then hides
+first built as a raw cell that knows how many distinct persons it describes; :func:`suppress` then hides
 
 * every cell describing 1–4 persons (shown as «under 5»: counts, and the shares, rates and means made from them);
 * more cells where a hidden one could be computed back from what is shown (secondary suppression, shown as
-  «skjult»): the report states which figures add up to which (:class:`_Relation`: the cases open at the end and
+  «skjult»): the report states which figures add up to which (:class:`Relation`: the cases open at the end and
   the ended ones make up the cases of the half-year; the caseload per trust person adds up to the open cases; a
   share's count and what is left of its base …). Whenever a relation would let a reader compute a hidden cell (it
   is the only unknown in it), or a group of hidden cells that together describe fewer than 5 persons, the smallest
   figure still shown in it is hidden as well, until no relation gives anything away.
 
-and :func:`_publish` turns the raw cells into the public :class:`Cell` s, where a hidden figure has *no value at
+and :func:`publish` turns the raw cells into the public :class:`Cell` s, where a hidden figure has *no value at
 all* (``None``): what the renderers get cannot show it by mistake. A cell of 0 describes nobody and is shown.
 
 **What is counted** (the definitions, written out on the page under each table):
@@ -366,7 +366,7 @@ def cell_text(cell: Cell, column: Column | None = None) -> str:
 
 
 @dataclass(eq=False)
-class _Raw:
+class RawCell:
     """A figure before suppression: its value and how many distinct persons it describes."""
 
     value: float | None
@@ -377,41 +377,41 @@ class _Raw:
 
 
 @dataclass(eq=False)
-class _Relation:
+class Relation:
     """``members`` add up to ``total`` (``closed``), or to at most ``total`` with the rest not shown (an open
     relation: a share's count and the remainder of its base). ``disjoint``: the members are different persons, so
     hidden ones together describe the sum of their persons."""
 
-    total: _Raw
-    members: list[_Raw]
+    total: RawCell
+    members: list[RawCell]
     closed: bool = True
     disjoint: bool = True
 
 
 @dataclass
-class _Cells:
-    cells: list[_Raw] = field(default_factory=list)
-    relations: list[_Relation] = field(default_factory=list)
+class Cells:
+    cells: list[RawCell] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
 
-    def add(self, value, persons: int, *, share=None, rate=None) -> _Raw:
-        cell = _Raw(value, persons, share, rate)
+    def add(self, value, persons: int, *, share=None, rate=None) -> RawCell:
+        cell = RawCell(value, persons, share, rate)
         self.cells.append(cell)
         return cell
 
-    def none(self) -> _Raw:
-        cell = _Raw(None, 0, status=NONE)
+    def none(self) -> RawCell:
+        cell = RawCell(None, 0, status=NONE)
         self.cells.append(cell)
         return cell
 
-    def relate(self, total: _Raw, members: list[_Raw], *, closed: bool = True, disjoint: bool = True) -> None:
-        self.relations.append(_Relation(total, list(members), closed, disjoint))
+    def relate(self, total: RawCell, members: list[RawCell], *, closed: bool = True, disjoint: bool = True) -> None:
+        self.relations.append(Relation(total, list(members), closed, disjoint))
 
 
-def _hidden(cell: _Raw) -> bool:
+def _hidden(cell: RawCell) -> bool:
     return cell.status in (SMALL, HIDDEN)
 
 
-def _leaks(relation: _Relation, least: int) -> bool:
+def _leaks(relation: Relation, least: int) -> bool:
     """Does what is shown of ``relation`` let a reader compute a hidden cell, or a group of hidden cells describing
     fewer than ``least`` persons?"""
     members = [m for m in relation.members if _hidden(m) and m.persons > 0]
@@ -437,7 +437,7 @@ def _leaks(relation: _Relation, least: int) -> bool:
     return max(persons for persons, _small in unknown) < least
 
 
-def _hide_one_more(relation: _Relation, totals: set[int]) -> bool:
+def _hide_one_more(relation: Relation, totals: set[int]) -> bool:
     """Hide the smallest figure still shown in ``relation`` (a member, preferring one that is not itself a total of
     another relation; the total last). Returns whether anything was hidden."""
     candidates = [m for m in relation.members if m.status == SHOWN and (m.value or 0) > 0]
@@ -451,7 +451,7 @@ def _hide_one_more(relation: _Relation, totals: set[int]) -> bool:
     return False
 
 
-def _suppress(cells: _Cells, least: int) -> None:
+def suppress(cells: Cells, least: int) -> None:
     """THE suppression: every figure the page, PDF, CSV and API show has been through here (see the module)."""
     for cell in cells.cells:
         if cell.status == SHOWN and 0 < cell.persons < least:
@@ -465,7 +465,7 @@ def _suppress(cells: _Cells, least: int) -> None:
                 changed = True
 
 
-def _publish(raw: _Raw) -> Cell:
+def publish(raw: RawCell) -> Cell:
     """The public cell: a figure that is not shown carries no number at all."""
     if raw.status != SHOWN:
         return Cell(status=raw.status)
@@ -485,7 +485,7 @@ class _RawTable:
     note: str = ""
     chart: tuple | None = None  # (kind, label, the cells' attribute, the rows' keys or None for every row)
 
-    def row(self, key: str, label, *cells: _Raw, level: int = 0, note: str = "") -> None:
+    def row(self, key: str, label, *cells: RawCell, level: int = 0, note: str = "") -> None:
         """A row: one cell per column, or one cell whose numbers (count, share, rate) every column picks from."""
         if len(cells) == 1:
             cells = cells * len(self.columns)
@@ -587,7 +587,7 @@ class _Builder:
         self.user = user
         self.scope = scope
         self.window = _Window(period, today)
-        self.cells = _Cells()
+        self.cells = Cells()
         self.least = minimum()
         self.cases = _cases(user, scope, self.window)
         self.served_qs = _served(self.cases, self.window)
@@ -1076,7 +1076,7 @@ class _Builder:
 
 
 def _finish(table: _RawTable) -> Table:
-    rows = tuple(Row(key, label, tuple(_publish(cell) for cell in cells), level, note)
+    rows = tuple(Row(key, label, tuple(publish(cell) for cell in cells), level, note)
                  for key, label, cells, level, note in table.rows)
     chart = None
     if table.chart:
@@ -1103,7 +1103,7 @@ def _overall_chart(rows: Row) -> Chart:
 
 def build(user, scope: Scope, period: HalfYear, *, today: datetime.date | None = None, notice: str = "") -> Report:
     """The report for ``scope`` (checked against ``user`` by :func:`scope_for`) and ``period``. A fixed number of
-    queries; suppression applied (:func:`_suppress`) before anything leaves this module."""
+    queries; suppression applied (:func:`suppress`) before anything leaves this module."""
     if not may_read(user):
         raise PermissionDenied
     today = today or timezone.localdate()
@@ -1115,7 +1115,7 @@ def build(user, scope: Scope, period: HalfYear, *, today: datetime.date | None =
     meetings = b.meeting_table()
     measures = b.measure_table()
     quality = b.quality_tables()
-    _suppress(b.cells, b.least)
+    suppress(b.cells, b.least)
 
     finished = {t.key: _finish(t) for t in (*case_tables, caseload, plans, *contacts, meetings, *quality, measures)}
     subjective = finished["quality_subjective"]
