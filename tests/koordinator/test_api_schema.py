@@ -102,6 +102,9 @@ ENDPOINTS = {
     "/api/v1/minutes/{id}/changes-since-read/": {"get"},
     "/api/v1/action-items/": {"get", "post"},
     "/api/v1/action-items/{id}/": {"get", "patch"},
+    # Quality-of-life rounds (issue 14): outcomes/api/rounds.py.
+    "/api/v1/quality-of-life-rounds/": {"get", "post"},
+    "/api/v1/quality-of-life-rounds/{id}/": {"get", "patch"},
 }
 
 # Actions that take no input at all: the URL says everything.
@@ -255,3 +258,18 @@ def test_fields_that_may_be_blank_say_so(schema):
     for name in ("ServiceUser", "NextOfKin"):
         email = components[name]["properties"]["email"]
         assert {"type": "string", "maxLength": 0} in email["oneOf"], name
+
+
+def test_the_quality_of_life_rounds_document_their_answers(schema):
+    # Issue 14: O1–O18 «ja», «nei», «vet_ikke» or null; S1–S14 1–5 or null; filterable by case.
+    components = schema["components"]["schemas"]
+    rounds = components["QualityOfLifeRound"]["properties"]
+    assert components["QualityOfLifeAnswerEnum"]["enum"] == ["ja", "nei", "vet_ikke"]
+    assert {"$ref": "#/components/schemas/QualityOfLifeAnswerEnum"} in rounds["o1"]["oneOf"]
+    assert rounds["o1"]["nullable"] and "null = ikke besvart" in rounds["o1"]["description"]
+    assert (rounds["s13"]["minimum"], rounds["s13"]["maximum"], rounds["s13"]["nullable"]) == (1, 5, True)
+    assert "Omvendt" in rounds["s8"]["description"] and "Omvendt" not in rounds["s13"]["description"]
+    request = components["PatchedQualityOfLifeRoundUpdateRequest"]["properties"]
+    assert {f"o{i}" for i in range(1, 19)} | {f"s{i}" for i in range(1, 15)} <= set(request)
+    names = {p["name"] for p in schema["paths"]["/api/v1/quality-of-life-rounds/"]["get"]["parameters"]}
+    assert {"page", "follow_up", "kind"} <= names
