@@ -26,7 +26,10 @@ ANSWERED_BY_CHOICES = [
 
 def objective_field(item) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=item.text, choices=OBJECTIVE_CHOICES, widget=forms.RadioSelect, required=False,
+        label=item.text,
+        choices=OBJECTIVE_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
         error_messages={"invalid_choice": _("Velg «Ja», «Nei» eller «Vet ikke».")},
     )
 
@@ -36,7 +39,10 @@ def subjective_field(item: SubjectiveItem, skip_label=SKIP) -> forms.TypedChoice
     return forms.TypedChoiceField(
         label=item.plain,
         choices=[(str(step), words) for step, words in enumerate(item.steps, start=1)] + [("", skip_label)],
-        coerce=int, empty_value=None, widget=forms.RadioSelect, required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
         error_messages={"invalid_choice": _("Velg et av de fem svarene, eller «Hopp over».")},
     )
 
@@ -44,10 +50,15 @@ def subjective_field(item: SubjectiveItem, skip_label=SKIP) -> forms.TypedChoice
 class RoundForm(StaffForm):
     """The staff's round, both parts on one page: the date, O1–O18, who answered the user's part, S1–S14."""
 
-    taken_on = forms.DateField(label=_("Dato for runden"), required=False, widget=DateInput,
-                               help_text=_("Tomt betyr i dag."))
-    subjective_by = forms.ChoiceField(label=_("Brukerens del besvart av"), choices=ANSWERED_BY_CHOICES,
-                                      widget=forms.RadioSelect, required=False)
+    taken_on = forms.DateField(
+        label=_("Dato for runden"), required=False, widget=DateInput, help_text=_("Tomt betyr i dag.")
+    )
+    subjective_by = forms.ChoiceField(
+        label=_("Brukerens del besvart av"),
+        choices=ANSWERED_BY_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

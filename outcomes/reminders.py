@@ -52,8 +52,13 @@ def round_reminders(now: datetime.datetime) -> int:
         .order_by("pk")
     )
     drafts = [
-        outbox.build(case.trust_person, words=partial(_words, case), about=case, channel=outbox.Channel.IN_APP,
-                     dedupe_key=round_reminder_key(case.pk, case.last_round_on))
+        outbox.build(
+            case.trust_person,
+            words=partial(_words, case),
+            about=case,
+            channel=outbox.Channel.IN_APP,
+            dedupe_key=round_reminder_key(case.pk, case.last_round_on),
+        )
         for case in cases
     ]
     return len(outbox.notify_many(drafts))
@@ -63,12 +68,20 @@ def _words(case: FollowUp) -> tuple[str, str]:
     """Composed by the outbox in the recipient's language."""
     su = case.service_user
     if case.last_round_on is None:
-        body = _("%(name)s har ikke hatt en livskvalitetsrunde ennå. Ta den første sammen med %(first)s når det "
-                 "passer: du svarer på din del, %(first)s på sin.")
+        body = _(
+            "%(name)s har ikke hatt en livskvalitetsrunde ennå. Ta den første sammen med %(first)s når det "
+            "passer: du svarer på din del, %(first)s på sin."
+        )
     else:
-        body = _("Det er %(months)s måneder siden forrige livskvalitetsrunde med %(name)s (%(date)s). Ta en ny "
-                 "sammen med %(first)s når det passer.")
-    body = body % {"name": su.full_name, "first": su.first_name, "months": rounds.round_months(),
-                   "date": no_date(case.last_round_on) if case.last_round_on else ""}
+        body = _(
+            "Det er %(months)s måneder siden forrige livskvalitetsrunde med %(name)s (%(date)s). Ta en ny "
+            "sammen med %(first)s når det passer."
+        )
+    body = body % {
+        "name": su.full_name,
+        "first": su.first_name,
+        "months": rounds.round_months(),
+        "date": no_date(case.last_round_on) if case.last_round_on else "",
+    }
     body += " " + getattr(settings, "SITE_URL", "").rstrip("/") + reverse("qol_round_create", args=[case.pk])
     return _("Livskvalitetsrunde med %(name)s") % {"name": su.full_name}, body

@@ -82,7 +82,9 @@ MESSAGES = {
         "Brukerens del har ingen svar. Velg «Ikke besvart ennå», eller fyll inn svarene."
     ),
     "owner_alone": gettext_lazy("Her svarer du selv, alene."),
-    "nothing_answered": gettext_lazy("Svar på minst ett av spørsmålene. Du kan hoppe over dem du ikke vil svare på."),
+    "nothing_answered": gettext_lazy(
+        "Svar på minst ett av spørsmålene. Du kan hoppe over dem du ikke vil svare på."
+    ),
     "not_open": gettext_lazy("Denne runden er ikke åpen for svarene dine lenger."),
     "none_due": gettext_lazy("Det er ingen runde å svare på nå."),
     "not_your_case": gettext_lazy("Du kan bare svare i din egen oppfølging."),
@@ -131,8 +133,10 @@ def round_due_at_end(case: FollowUp) -> bool:
     if case.status != FollowUp.Status.ENDED:
         return False
     latest = (
-        QualityOfLifeRound.objects.filter(follow_up_id=case.pk).order_by("-taken_on", "-pk")
-        .values_list("kind", flat=True).first()
+        QualityOfLifeRound.objects.filter(follow_up_id=case.pk)
+        .order_by("-taken_on", "-pk")
+        .values_list("kind", flat=True)
+        .first()
     )
     return latest != Kind.END
 
@@ -155,7 +159,9 @@ def user_part_empty(qol_round: QualityOfLifeRound) -> bool:
 def last_round_on() -> Subquery:
     """For a query on cases: the date of the case's last round (``None`` without one). On the (case, date) index."""
     return Subquery(
-        QualityOfLifeRound.objects.filter(follow_up_id=OuterRef("pk")).order_by("-taken_on").values("taken_on")[:1]
+        QualityOfLifeRound.objects.filter(follow_up_id=OuterRef("pk"))
+        .order_by("-taken_on")
+        .values("taken_on")[:1]
     )
 
 
@@ -173,8 +179,8 @@ def due_cases_for(user: User, day: datetime.date | None = None) -> QuerySet:
     """The cases ``user`` is trust person on that a round is due for (*Min arbeidsliste*), through the gate."""
     day = day or timezone.localdate()
     return (
-        due_cases(day).filter(pk__in=FollowUp.objects.for_user(user, access.CHANGE).filter(trust_person=user)
-                              .values("pk"))
+        due_cases(day)
+        .filter(pk__in=FollowUp.objects.for_user(user, access.CHANGE).filter(trust_person=user).values("pk"))
         .select_related("service_user")
         .order_by("last_round_on", "started_on", "pk")
     )
@@ -192,8 +198,10 @@ def reaches_rounds(user: User, case: FollowUp) -> bool:
 def rounds_for_case(user: User, case: FollowUp) -> QuerySet:
     """The case's rounds ``user`` may see, newest first. One query."""
     return (
-        QualityOfLifeRound.objects.for_user(user).filter(follow_up_id=case.pk)
-        .select_related("recorded_by").order_by("-taken_on", "-pk")
+        QualityOfLifeRound.objects.for_user(user)
+        .filter(follow_up_id=case.pk)
+        .select_related("recorded_by")
+        .order_by("-taken_on", "-pk")
     )
 
 
@@ -230,8 +238,10 @@ def my_case(user: User) -> FollowUp | None:
     if actor.service_user_id is None:
         return None
     return (
-        FollowUp.objects.for_user(user).filter(service_user_id=actor.service_user_id, status__in=DUE_STATUSES)
-        .order_by("-started_on", "-pk").first()
+        FollowUp.objects.for_user(user)
+        .filter(service_user_id=actor.service_user_id, status__in=DUE_STATUSES)
+        .order_by("-started_on", "-pk")
+        .first()
     )
 
 
@@ -286,7 +296,9 @@ def clean_subjective(answers: dict | None) -> dict[str, int | None]:
             value = None
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value.strip())
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5
+        ):
             raise ServiceError(str(MESSAGES["subjective"]) % {"code": name.upper()}, name)
         clean[name] = value
     return clean
@@ -344,7 +356,9 @@ def _save(qol_round: QualityOfLifeRound, by: User, reason) -> None:
         with transaction.atomic():
             save_with_history(qol_round, by, reason)
     except IntegrityError:
-        raise ServiceError(str(MESSAGES["same_day"]) % {"date": no_date(qol_round.taken_on)}, "taken_on") from None
+        raise ServiceError(
+            str(MESSAGES["same_day"]) % {"date": no_date(qol_round.taken_on)}, "taken_on"
+        ) from None
 
 
 def _lock_case(case: FollowUp) -> FollowUp:
@@ -381,12 +395,22 @@ def start_round(
     subjective_answers = clean_subjective(subjective)
     has_answers = any(value is not None for value in subjective_answers.values())
     qol_round = QualityOfLifeRound(
-        follow_up=case, taken_on=day, kind=kind, recorded_by=by,
+        follow_up=case,
+        taken_on=day,
+        kind=kind,
+        recorded_by=by,
         subjective_by=_clean_answered_by(answered_by, has_answers),
-        **objective_answers, **subjective_answers,
+        **objective_answers,
+        **subjective_answers,
     )
-    _save(qol_round, by, lambda: _("Livskvalitetsrunde registrert: %(kind)s %(date)s")
-          % {"kind": qol_round.get_kind_display(), "date": no_date(day)})
+    _save(
+        qol_round,
+        by,
+        lambda: (
+            _("Livskvalitetsrunde registrert: %(kind)s %(date)s")
+            % {"kind": qol_round.get_kind_display(), "date": no_date(day)}
+        ),
+    )
     ensure_inside_gate(by, qol_round)
     return qol_round
 
@@ -410,8 +434,14 @@ def change_round(
     if not access.can_change(by, qol_round):
         if not access.is_owner(by, qol_round.follow_up.service_user_id):
             raise PermissionDenied
-        return _owner_change(qol_round, by, taken_on=taken_on, objective=objective, subjective=subjective,
-                             answered_by=answered_by)
+        return _owner_change(
+            qol_round,
+            by,
+            taken_on=taken_on,
+            objective=objective,
+            subjective=subjective,
+            answered_by=answered_by,
+        )
     case = _lock_case(qol_round.follow_up)
     qol_round = QualityOfLifeRound.objects.select_for_update().get(pk=qol_round.pk)
     values: dict = {}
@@ -434,7 +464,9 @@ def change_round(
 
 
 def _owner_change(qol_round, by, *, taken_on, objective, subjective, answered_by) -> QualityOfLifeRound:
-    given = {str(key).lower() for key in (objective or {})} | ({"taken_on"} if taken_on is not _UNSET else set())
+    given = {str(key).lower() for key in (objective or {})} | (
+        {"taken_on"} if taken_on is not _UNSET else set()
+    )
     # The owner's part is only the subjective answers.
     check_fields(given, (), known=(*OBJECTIVE_FIELDS, "taken_on"))
     case = _lock_case(qol_round.follow_up)
@@ -452,12 +484,15 @@ def _owner_change(qol_round, by, *, taken_on, objective, subjective, answered_by
     return _apply(qol_round, by, values, view=True)
 
 
-def _apply(qol_round: QualityOfLifeRound, by: User, values: dict, *, view: bool = False) -> QualityOfLifeRound:
+def _apply(
+    qol_round: QualityOfLifeRound, by: User, values: dict, *, view: bool = False
+) -> QualityOfLifeRound:
     changed = [name for name, value in values.items() if getattr(qol_round, name) != value]
     if not changed:
         return qol_round
     for name in changed:
         setattr(qol_round, name, values[name])
+
     def reason() -> str:  # the parts' names, in the history's one language
         parts = []
         if "taken_on" in changed:
@@ -505,8 +540,14 @@ def record_my_answers(by: User, answers: dict, case: FollowUp | None = None) -> 
     rounds = list(QualityOfLifeRound.objects.filter(follow_up_id=case.pk))
     state = _state(case, rounds, day)
     if state.open_round is not None:
-        return _owner_change(state.open_round, by, taken_on=_UNSET, objective=None, subjective=answers,
-                             answered_by=AnsweredBy.USER_ALONE)
+        return _owner_change(
+            state.open_round,
+            by,
+            taken_on=_UNSET,
+            objective=None,
+            subjective=answers,
+            answered_by=AnsweredBy.USER_ALONE,
+        )
     if not state.due:
         raise ServiceError(str(MESSAGES["none_due"]))
     values = clean_subjective(answers)
@@ -514,11 +555,21 @@ def record_my_answers(by: User, answers: dict, case: FollowUp | None = None) -> 
         raise ServiceError(str(MESSAGES["nothing_answered"]))
     _check_free_day(day, [(r.pk, r.taken_on, r.kind) for r in rounds])
     qol_round = QualityOfLifeRound(
-        follow_up=case, taken_on=day, kind=next_kind(case, bool(rounds)), recorded_by=by,
-        subjective_by=AnsweredBy.USER_ALONE, **values,
+        follow_up=case,
+        taken_on=day,
+        kind=next_kind(case, bool(rounds)),
+        recorded_by=by,
+        subjective_by=AnsweredBy.USER_ALONE,
+        **values,
     )
-    _save(qol_round, by, lambda: _("Brukeren svarte på sin del på Min side: %(kind)s %(date)s")
-          % {"kind": qol_round.get_kind_display(), "date": no_date(day)})
+    _save(
+        qol_round,
+        by,
+        lambda: (
+            _("Brukeren svarte på sin del på Min side: %(kind)s %(date)s")
+            % {"kind": qol_round.get_kind_display(), "date": no_date(day)}
+        ),
+    )
     ensure_inside_gate(by, qol_round, access.VIEW)
     return qol_round
 

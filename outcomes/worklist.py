@@ -26,7 +26,9 @@ def rounds_section(user: User, day: datetime.date) -> WorklistSection:
             text = _("%(name)s: ny livskvalitetsrunde (den første, ved oppstart)") % {"name": name}
         else:
             text = _("%(name)s: ny livskvalitetsrunde (forrige var %(date)s)") % {
-                "name": name, "date": no_date(case.last_round_on)}
+                "name": name,
+                "date": no_date(case.last_round_on),
+            }
         items.append(WorklistItem(text, reverse("qol_round_create", args=[case.pk])))
     return WorklistSection(
         key="livskvalitet",

@@ -36,10 +36,13 @@ from outcomes.models import QualityOfLifeRound
 Kind = QualityOfLifeRound.Kind
 AnsweredBy = QualityOfLifeRound.AnsweredBy
 
-OBJECTIVE_HELP = _("«ja», «nei» eller «vet_ikke» («Vet ikke» teller som ikke besvart, aldri som «nei»); null = ikke "
-                   "besvart.")
-SUBJECTIVE_HELP = _("Et helt tall fra 1 til 5 på spørsmålets egne ord, fra «%(low)s» (1) til «%(high)s» (5); "
-                    "null = ikke besvart (hoppet over).")
+OBJECTIVE_HELP = _(
+    "«ja», «nei» eller «vet_ikke» («Vet ikke» teller som ikke besvart, aldri som «nei»); null = ikke besvart."
+)
+SUBJECTIVE_HELP = _(
+    "Et helt tall fra 1 til 5 på spørsmålets egne ord, fra «%(low)s» (1) til «%(high)s» (5); "
+    "null = ikke besvart (hoppet over)."
+)
 SUBJECTIVE_REVERSE = _("Omvendt spørsmål: høyere er verre; det snus før noe sammenlignes.")
 
 
@@ -68,11 +71,14 @@ def answer_fields(*, read_only: bool) -> dict:
     """O1–O18 and S1–S14, each documented with its question and what the values mean."""
     extra = {"read_only": True} if read_only else {"required": False}
     fields = {item.field: ObjectiveAnswerField(item, **extra) for item in OBJECTIVE}
-    fields.update({
-        item.field: serializers.IntegerField(min_value=1, max_value=5, allow_null=True, help_text=subjective_help(item),
-                                             **extra)
-        for item in SUBJECTIVE
-    })
+    fields.update(
+        {
+            item.field: serializers.IntegerField(
+                min_value=1, max_value=5, allow_null=True, help_text=subjective_help(item), **extra
+            )
+            for item in SUBJECTIVE
+        }
+    )
     return fields
 
 
@@ -81,21 +87,32 @@ def answer_fields(*, read_only: bool) -> dict:
 
 class _RoundBase(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    follow_up = serializers.IntegerField(source="follow_up_id", read_only=True, help_text=_("Saken runden hører til."))
+    follow_up = serializers.IntegerField(
+        source="follow_up_id", read_only=True, help_text=_("Saken runden hører til.")
+    )
     service_user = serializers.IntegerField(source="follow_up.service_user_id", read_only=True)
     taken_on = serializers.DateField(read_only=True, help_text=_("Datoen runden ble tatt."))
-    kind = serializers.ChoiceField(choices=Kind.choices, read_only=True,
-                                   help_text=_("«start»: ved oppstart, «follow_up»: underveis, «end»: ved avslutning."))
+    kind = serializers.ChoiceField(
+        choices=Kind.choices,
+        read_only=True,
+        help_text=_("«start»: ved oppstart, «follow_up»: underveis, «end»: ved avslutning."),
+    )
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     subjective_by = serializers.ChoiceField(
-        choices=AnsweredBy.choices, read_only=True,
-        help_text=_("Hvem svarte på brukerens del: «together» (brukeren sammen med tillitspersonen), «user» "
-                    "(brukeren alene), tomt (ikke besvart ennå)."),
+        choices=AnsweredBy.choices,
+        read_only=True,
+        help_text=_(
+            "Hvem svarte på brukerens del: «together» (brukeren sammen med tillitspersonen), «user» "
+            "(brukeren alene), tomt (ikke besvart ennå)."
+        ),
     )
     subjective_by_display = serializers.CharField(source="get_subjective_by_display", read_only=True)
-    objective_answered = serializers.SerializerMethodField(help_text=_("Hvor mange av O1–O18 som har et svar "
-                                                                       "(«Vet ikke» medregnet)."))
-    subjective_answered = serializers.SerializerMethodField(help_text=_("Hvor mange av S1–S14 som har et svar."))
+    objective_answered = serializers.SerializerMethodField(
+        help_text=_("Hvor mange av O1–O18 som har et svar («Vet ikke» medregnet).")
+    )
+    subjective_answered = serializers.SerializerMethodField(
+        help_text=_("Hvor mange av S1–S14 som har et svar.")
+    )
     recorded_by = StaffNameSerializer(read_only=True, allow_null=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
@@ -107,10 +124,14 @@ class _RoundBase(serializers.Serializer):
         return rounds.answered_counts(obj)[1]
 
 
-QualityOfLifeRoundSerializer = type("QualityOfLifeRoundSerializer", (_RoundBase,), {
-    **answer_fields(read_only=True),
-    "__doc__": "One round of the quality-of-life instrument (O1–O18 by the trust person, S1–S14 by the user).",
-})
+QualityOfLifeRoundSerializer = type(
+    "QualityOfLifeRoundSerializer",
+    (_RoundBase,),
+    {
+        **answer_fields(read_only=True),
+        "__doc__": "One round of the quality-of-life instrument (O1–O18 by the trust person, S1–S14 by the user).",
+    },
+)
 
 
 def writable_cases(user):
@@ -123,35 +144,55 @@ def writable_cases(user):
 
 
 class _RoundWrite(serializers.Serializer):
-    taken_on = BoundedDateField(required=False, help_text=_("Datoen runden ble tatt. Utelatt: i dag. Ikke fram i "
-                                                            "tid, ikke før saken startet, ikke en dag saken allerede "
-                                                            "har en runde. Bare for sakens ansatte."))
+    taken_on = BoundedDateField(
+        required=False,
+        help_text=_(
+            "Datoen runden ble tatt. Utelatt: i dag. Ikke fram i "
+            "tid, ikke før saken startet, ikke en dag saken allerede "
+            "har en runde. Bare for sakens ansatte."
+        ),
+    )
     subjective_by = serializers.ChoiceField(
-        choices=AnsweredBy.choices, required=False, allow_blank=True,
-        help_text=_("Hvem svarte på brukerens del: «together» eller «user»; tomt når brukerens del ikke er besvart. "
-                    "Eieren svarer alltid alene («user»)."),
+        choices=AnsweredBy.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "Hvem svarte på brukerens del: «together» eller «user»; tomt når brukerens del ikke er besvart. "
+            "Eieren svarer alltid alene («user»)."
+        ),
     )
 
 
-QualityOfLifeRoundUpdateSerializer = type("QualityOfLifeRoundUpdateSerializer", (_RoundWrite,), {
-    **answer_fields(read_only=False),
-    "__doc__": "Change a round: only the fields sent change. The owner may send only S1–S14.",
-})
+QualityOfLifeRoundUpdateSerializer = type(
+    "QualityOfLifeRoundUpdateSerializer",
+    (_RoundWrite,),
+    {
+        **answer_fields(read_only=False),
+        "__doc__": "Change a round: only the fields sent change. The owner may send only S1–S14.",
+    },
+)
 
 
 class _RoundCreate(_RoundWrite):
     follow_up = ChoiceRelatedField(FollowUp, writable_cases, help_text=_("Saken runden hører til."))
     kind = serializers.ChoiceField(
-        choices=Kind.choices, required=False,
-        help_text=_("Utelatt: etter regelen (sakens første runde «start», en avsluttet sak «end», ellers "
-                    "«follow_up»). Bare for sakens ansatte."),
+        choices=Kind.choices,
+        required=False,
+        help_text=_(
+            "Utelatt: etter regelen (sakens første runde «start», en avsluttet sak «end», ellers "
+            "«follow_up»). Bare for sakens ansatte."
+        ),
     )
 
 
-QualityOfLifeRoundCreateSerializer = type("QualityOfLifeRoundCreateSerializer", (_RoundCreate,), {
-    **answer_fields(read_only=False),
-    "__doc__": "A new round (staff), or the owner's answers to the round that is open or due.",
-})
+QualityOfLifeRoundCreateSerializer = type(
+    "QualityOfLifeRoundCreateSerializer",
+    (_RoundCreate,),
+    {
+        **answer_fields(read_only=False),
+        "__doc__": "A new round (staff), or the owner's answers to the round that is open or due.",
+    },
+)
 
 
 # --- filters and permissions ------------------------------------------------------------------------------------
@@ -175,31 +216,40 @@ class RoundChangeGate(BasePermission):
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return access.can_change(request.user, obj) or access.is_owner(request.user, obj.follow_up.service_user_id)
+        return access.can_change(request.user, obj) or access.is_owner(
+            request.user, obj.follow_up.service_user_id
+        )
 
 
 # --- the viewset ------------------------------------------------------------------------------------------------
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: QualityOfLifeRoundSerializer(many=True), 401: ERRORS[401]},
-                       description=_("Livskvalitetsrunder du har tilgang til, nyeste først.")),
+    list=extend_schema(
+        responses={200: QualityOfLifeRoundSerializer(many=True), 401: ERRORS[401]},
+        description=_("Livskvalitetsrunder du har tilgang til, nyeste først."),
+    ),
     retrieve=extend_schema(responses=read_responses(QualityOfLifeRoundSerializer)),
     create=extend_schema(
         request=QualityOfLifeRoundCreateSerializer,
         responses={
             **write_responses(QualityOfLifeRoundSerializer, 201),
-            200: OpenApiResponse(QualityOfLifeRoundSerializer,
-                                 description=_("Eierens svar ble lagt i runden som var åpen.")),
+            200: OpenApiResponse(
+                QualityOfLifeRoundSerializer, description=_("Eierens svar ble lagt i runden som var åpen.")
+            ),
         },
-        description=_("Ny livskvalitetsrunde for en sak du arbeider med. Eieren sender bare S1–S14: svarene går "
-                      "i runden som er åpen (200), eller i en ny runde i dag når en runde skal tas (201)."),
+        description=_(
+            "Ny livskvalitetsrunde for en sak du arbeider med. Eieren sender bare S1–S14: svarene går "
+            "i runden som er åpen (200), eller i en ny runde i dag når en runde skal tas (201)."
+        ),
     ),
     partial_update=extend_schema(
         request=QualityOfLifeRoundUpdateSerializer,
         responses=write_responses(QualityOfLifeRoundSerializer),
-        description=_("Endre en runde. Felt som utelates, beholdes; historikken tar vare på alt. Eieren endrer "
-                      "bare S1–S14 i sin åpne runde."),
+        description=_(
+            "Endre en runde. Felt som utelates, beholdes; historikken tar vare på alt. Eieren endrer "
+            "bare S1–S14 i sin åpne runde."
+        ),
     ),
 )
 class QualityOfLifeRoundViewSet(GatedViewSet):
@@ -246,8 +296,13 @@ class QualityOfLifeRoundViewSet(GatedViewSet):
         objective, subjective = self._answers(data)
         if access.is_case_staff(request.user, case.pk):
             qol_round = rounds.start_round(
-                case, request.user, data.get("taken_on"), data.get("kind"),
-                objective=objective, subjective=subjective, answered_by=data.get("subjective_by"),
+                case,
+                request.user,
+                data.get("taken_on"),
+                data.get("kind"),
+                objective=objective,
+                subjective=subjective,
+                answered_by=data.get("subjective_by"),
             )
             return self._respond(qol_round, status.HTTP_201_CREATED)
         # The owner: only their own answers, as «Brukeren alene».
@@ -257,13 +312,21 @@ class QualityOfLifeRoundViewSet(GatedViewSet):
         check_fields(given, (), known=(*rounds.OBJECTIVE_FIELDS, "taken_on", "kind", "subjective_by"))
         existing = set(QualityOfLifeRound.objects.filter(follow_up_id=case.pk).values_list("pk", flat=True))
         qol_round = rounds.record_my_answers(request.user, subjective or {}, case=case)
-        return self._respond(qol_round, status.HTTP_200_OK if qol_round.pk in existing else status.HTTP_201_CREATED)
+        return self._respond(
+            qol_round, status.HTTP_200_OK if qol_round.pk in existing else status.HTTP_201_CREATED
+        )
 
     def partial_update(self, request, *args, **kwargs):
         qol_round = self.get_object()
         data = self._body()
         objective, subjective = self._answers(data)
         extra = {"taken_on": data["taken_on"]} if "taken_on" in data else {}
-        qol_round = rounds.change_round(qol_round, request.user, objective=objective, subjective=subjective,
-                                       answered_by=data.get("subjective_by"), **extra)
+        qol_round = rounds.change_round(
+            qol_round,
+            request.user,
+            objective=objective,
+            subjective=subjective,
+            answered_by=data.get("subjective_by"),
+            **extra,
+        )
         return self._respond(qol_round)

@@ -78,10 +78,19 @@ def case_rounds(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(request, *, case, form, title, submit, kind_label, action, status=200) -> HttpResponse:
-    return render(request, "outcomes/rounds/form.html", {
-        "case": case, "form": form, "title": title, "submit": submit, "kind_label": kind_label,
-        "action": action,
-    }, status=status)
+    return render(
+        request,
+        "outcomes/rounds/form.html",
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "kind_label": kind_label,
+            "action": action,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -101,9 +110,15 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Livskvalitetsrunden er lagret."))
             return redirect("qol_rounds", case.pk)
-    return _form_page(request, case=case, form=form, title=_("Ny livskvalitetsrunde"),
-                      submit=_("Lagre runden"), kind_label=QualityOfLifeRound.Kind(kind).label,
-                      action=reverse("qol_round_create", args=[case.pk]))
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Ny livskvalitetsrunde"),
+        submit=_("Lagre runden"),
+        kind_label=QualityOfLifeRound.Kind(kind).label,
+        action=reverse("qol_round_create", args=[case.pk]),
+    )
 
 
 @login_required
@@ -112,12 +127,15 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a round: both parts and the date, for the case's staff (the owner: 403; they answer on Min side)."""
     qol_round = access.get_visible_or_404(
         QualityOfLifeRound.objects.select_related("follow_up__service_user", "follow_up__trust_person"),
-        request.user, pk=pk,
+        request.user,
+        pk=pk,
     )
     case = qol_round.follow_up
     if not access.can_change(request.user, qol_round):
         raise PermissionDenied
-    form = RoundForm(request.POST if request.method == "POST" else None, initial=RoundForm.initial_for(qol_round))
+    form = RoundForm(
+        request.POST if request.method == "POST" else None, initial=RoundForm.initial_for(qol_round)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             rounds.change_round(qol_round, request.user, **form.service_kwargs())
@@ -127,9 +145,15 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Livskvalitetsrunden er lagret."))
             return redirect("qol_rounds", case.pk)
     _record_read(request, case, gettext_lazy("Livskvalitetsrunde"))
-    return _form_page(request, case=case, form=form, title=_("Endre livskvalitetsrunden"),
-                      submit=_("Lagre runden"), kind_label=qol_round.get_kind_display(),
-                      action=reverse("qol_round_edit", args=[qol_round.pk]))
+    return _form_page(
+        request,
+        case=case,
+        form=form,
+        title=_("Endre livskvalitetsrunden"),
+        submit=_("Lagre runden"),
+        kind_label=qol_round.get_kind_display(),
+        action=reverse("qol_round_edit", args=[qol_round.pk]),
+    )
 
 
 @login_required

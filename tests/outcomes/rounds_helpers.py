@@ -26,14 +26,19 @@ def case_started(case: FollowUp, days_ago: int = 400) -> FollowUp:
     return case
 
 
-def take_round(case: FollowUp, by, days_ago: int = 0, *, objective=None, subjective=None, answered_by=None,
-               kind=None) -> QualityOfLifeRound:
+def take_round(
+    case: FollowUp, by, days_ago: int = 0, *, objective=None, subjective=None, answered_by=None, kind=None
+) -> QualityOfLifeRound:
     """A round ``days_ago`` days ago through the service (the trust person's part filled in by default)."""
     day = timezone.localdate() - datetime.timedelta(days=days_ago)
     return rounds.start_round(
-        case, by, day, kind,
+        case,
+        by,
+        day,
+        kind,
         objective=ALL_OBJECTIVE if objective is None else objective,
-        subjective=subjective, answered_by=answered_by,
+        subjective=subjective,
+        answered_by=answered_by,
     )
 
 

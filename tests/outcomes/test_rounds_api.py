@@ -56,16 +56,28 @@ def assert_error(response, status: int, field: str | None = None, words: str = "
 
 
 def test_the_staff_read_the_rounds_with_null_for_not_answered_and_the_read_is_logged(world, case):
-    r = take_round(case, world.trust_person, days_ago=5, objective={"o1": "ja", "o2": "vet_ikke"},
-                   subjective={"s8": 5}, answered_by="user")
+    r = take_round(
+        case,
+        world.trust_person,
+        days_ago=5,
+        objective={"o1": "ja", "o2": "vet_ikke"},
+        subjective={"s8": 5},
+        answered_by="user",
+    )
     body = api(world.trust_person).get(detail(r)).json()
     assert (body["follow_up"], body["service_user"], body["kind"], body["taken_on"]) == (
-        case.pk, world.owner_su.pk, "start", "2026-11-18")
+        case.pk,
+        world.owner_su.pk,
+        "start",
+        "2026-11-18",
+    )
     assert (body["o1"], body["o2"], body["o3"]) == ("ja", "vet_ikke", None)
     assert (body["s8"], body["s1"], body["subjective_by"]) == (5, None, "user")
     assert (body["objective_answered"], body["subjective_answered"]) == (2, 1)
     assert body["recorded_by"]["id"] == world.trust_person.pk
-    assert AccessEvent.objects.filter(actor=world.trust_person, channel="api", service_user=world.owner_su).exists()
+    assert AccessEvent.objects.filter(
+        actor=world.trust_person, channel="api", service_user=world.owner_su
+    ).exists()
 
 
 def test_the_list_filters_by_case_and_kind(world, case):
@@ -75,13 +87,17 @@ def test_the_list_filters_by_case_and_kind(world, case):
     take_round(world.other_case, world.leader, days_ago=3)
     c = api(world.leader)
     assert [row["id"] for row in c.get(LIST, {"follow_up": case.pk}).json()["results"]] == [later.pk, mine.pk]
-    assert [row["id"] for row in c.get(LIST, {"follow_up": case.pk, "kind": "start"}).json()["results"]] == [mine.pk]
+    assert [row["id"] for row in c.get(LIST, {"follow_up": case.pk, "kind": "start"}).json()["results"]] == [
+        mine.pk
+    ]
     assert len(c.get(LIST).json()["results"]) == 3
     assert_error(c.get(LIST, {"follow_up": "abc"}), 400, "follow_up")
 
 
-@pytest.mark.parametrize("persona", ["partner_valid", "partner_org_member", "other_leader", "other_trust_person",
-                                     "other_owner", "admin"])
+@pytest.mark.parametrize(
+    "persona",
+    ["partner_valid", "partner_org_member", "other_leader", "other_trust_person", "other_owner", "admin"],
+)
 def test_outside_the_gate_a_round_is_not_there(world, case, persona):
     r = take_round(case, world.trust_person)
     c = api(world.persona(persona))
@@ -96,9 +112,17 @@ def test_the_list_is_flat_in_the_number_of_rounds(world, case):
     c = api(world.trust_person)
     take_round(case, world.trust_person, days_ago=300)
     small = qc.get(c, LIST)
-    QualityOfLifeRound.objects.bulk_create([
-        QualityOfLifeRound(follow_up=case, taken_on=MONDAY - datetime.timedelta(days=10 * i), o1="ja",
-                           recorded_by=world.trust_person) for i in range(1, 21)])
+    QualityOfLifeRound.objects.bulk_create(
+        [
+            QualityOfLifeRound(
+                follow_up=case,
+                taken_on=MONDAY - datetime.timedelta(days=10 * i),
+                o1="ja",
+                recorded_by=world.trust_person,
+            )
+            for i in range(1, 21)
+        ]
+    )
     large = qc.get(c, LIST)
     assert len(large.json()["results"]) == 21
     qc.assert_same(small, large, "rounds list", ("1", "21"))
@@ -108,13 +132,28 @@ def test_the_list_is_flat_in_the_number_of_rounds(world, case):
 
 
 def test_the_staff_start_a_round_with_both_parts(world, case):
-    response = api(world.deputy).post(LIST, {
-        "follow_up": case.pk, "o1": "ja", "o12": "nei", "o18": None, "s13": 4, "s14": None,
-        "subjective_by": "together"}, format="json")
+    response = api(world.deputy).post(
+        LIST,
+        {
+            "follow_up": case.pk,
+            "o1": "ja",
+            "o12": "nei",
+            "o18": None,
+            "s13": 4,
+            "s14": None,
+            "subjective_by": "together",
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert (body["kind"], body["taken_on"], body["o1"], body["o12"], body["o18"]) == ("start", "2026-11-23", "ja",
-                                                                                      "nei", None)
+    assert (body["kind"], body["taken_on"], body["o1"], body["o12"], body["o18"]) == (
+        "start",
+        "2026-11-23",
+        "ja",
+        "nei",
+        None,
+    )
     assert (body["s13"], body["s14"], body["subjective_by"]) == (4, None, "together")
     r = QualityOfLifeRound.objects.get(pk=body["id"])
     assert r.history.get().history_user == world.deputy
@@ -122,8 +161,9 @@ def test_the_staff_start_a_round_with_both_parts(world, case):
 
 def test_the_staff_change_only_what_they_send(world, case):
     r = take_round(case, world.trust_person, days_ago=3, objective={"o1": "ja", "o2": "ja"})
-    response = api(world.trust_person).patch(detail(r), {"o2": None, "s1": 2, "subjective_by": "user"},
-                                              format="json")
+    response = api(world.trust_person).patch(
+        detail(r), {"o2": None, "s1": 2, "subjective_by": "user"}, format="json"
+    )
     assert response.status_code == 200, response.content
     r.refresh_from_db()
     assert (r.o1, r.o2, r.s1, r.subjective_by) == ("ja", "", 2, "user")
@@ -153,18 +193,27 @@ def test_bad_input_is_a_400_on_its_field_and_nothing_is_saved(world, case, what,
 def test_a_second_round_the_same_day_is_a_400_and_nothing_is_saved(world, case):
     take_round(case, world.trust_person)
     before = snapshot()
-    assert_error(api(world.trust_person).post(LIST, {"follow_up": case.pk, "o1": "nei"}, format="json"), 400,
-                 "taken_on", "allerede en livskvalitetsrunde")
+    assert_error(
+        api(world.trust_person).post(LIST, {"follow_up": case.pk, "o1": "nei"}, format="json"),
+        400,
+        "taken_on",
+        "allerede en livskvalitetsrunde",
+    )
     assert snapshot() == before
 
 
 def test_a_case_one_does_not_work_on_is_not_a_choice(world, case):
     before = snapshot()
     for persona in ("other_trust_person", "other_leader", "other_owner"):
-        assert_error(api(world.persona(persona)).post(LIST, {"follow_up": case.pk, "o1": "ja"}, format="json"), 400,
-                     "follow_up")
+        assert_error(
+            api(world.persona(persona)).post(LIST, {"follow_up": case.pk, "o1": "ja"}, format="json"),
+            400,
+            "follow_up",
+        )
     for persona in ("partner_valid", "admin"):
-        assert_error(api(world.persona(persona)).post(LIST, {"follow_up": case.pk, "o1": "ja"}, format="json"), 403)
+        assert_error(
+            api(world.persona(persona)).post(LIST, {"follow_up": case.pk, "o1": "ja"}, format="json"), 403
+        )
     assert_error(APIClient().post(LIST, {"follow_up": case.pk}, format="json"), 401)
     assert snapshot() == before
 
@@ -177,8 +226,13 @@ def test_the_owner_answers_their_part_into_a_new_round_when_due_then_into_the_sa
     created = c.post(LIST, {"follow_up": case.pk, "s1": 4, "s8": None}, format="json")
     assert created.status_code == 201, created.content
     body = created.json()
-    assert (body["kind"], body["subjective_by"], body["s1"], body["s8"], body["o1"]) == ("start", "user", 4, None,
-                                                                                         None)
+    assert (body["kind"], body["subjective_by"], body["s1"], body["s8"], body["o1"]) == (
+        "start",
+        "user",
+        4,
+        None,
+        None,
+    )
     again = c.post(LIST, {"follow_up": case.pk, "s2": 5}, format="json")
     assert again.status_code == 200 and again.json()["id"] == body["id"]
     patched = c.patch(f"{LIST}{body['id']}/", {"s1": 5, "subjective_by": "user"}, format="json")
@@ -187,10 +241,16 @@ def test_the_owner_answers_their_part_into_a_new_round_when_due_then_into_the_sa
     assert QualityOfLifeRound.objects.count() == 1
 
 
-@pytest.mark.parametrize("values", [
-    {"o1": "ja", "s1": 3}, {"taken_on": "2026-11-20", "s1": 3}, {"kind": "end", "s1": 3},
-    {"s1": 3, "subjective_by": "together"},
-], ids=["objective", "date", "kind", "together"])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"o1": "ja", "s1": 3},
+        {"taken_on": "2026-11-20", "s1": 3},
+        {"kind": "end", "s1": 3},
+        {"s1": 3, "subjective_by": "together"},
+    ],
+    ids=["objective", "date", "kind", "together"],
+)
 def test_the_owner_sets_only_the_subjective_answers(world, case, values):
     r = take_round(case, world.trust_person, days_ago=2)
     before = snapshot()

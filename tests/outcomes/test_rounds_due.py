@@ -56,10 +56,15 @@ def section(user):
 # --- the rule -----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "due"), [
-    (FollowUp.Status.INTAKE, True), (FollowUp.Status.ACTIVE, True),
-    (FollowUp.Status.DORMANT, False), (FollowUp.Status.ENDED, False),
-])
+@pytest.mark.parametrize(
+    ("status", "due"),
+    [
+        (FollowUp.Status.INTAKE, True),
+        (FollowUp.Status.ACTIVE, True),
+        (FollowUp.Status.DORMANT, False),
+        (FollowUp.Status.ENDED, False),
+    ],
+)
 def test_a_case_without_a_round_is_due_when_in_intake_or_active(world, case, status, due):
     case.status = status
     assert rounds.is_due(case, None) is due
@@ -78,8 +83,12 @@ def test_a_round_is_due_again_when_the_months_have_passed_since_the_last(world, 
 def test_due_cases_follow_the_rule_and_are_read_in_one_query(world, case):
     take_round(world.other_case, world.other_trust_person)  # today: not due
     paused = FollowUp.objects.create(
-        service_user=world.other_su, municipality=world.municipality, unit=world.unit, trust_person=world.trust_person,
-        status=FollowUp.Status.DORMANT, referral_source=FollowUp.ReferralSource.SELF,
+        service_user=world.other_su,
+        municipality=world.municipality,
+        unit=world.unit,
+        trust_person=world.trust_person,
+        status=FollowUp.Status.DORMANT,
+        referral_source=FollowUp.ReferralSource.SELF,
     )
     with CaptureQueriesContext(connection) as ctx:
         due = {c.pk: c.last_round_on for c in rounds.due_cases(MONDAY)}
@@ -109,7 +118,9 @@ def test_the_worklist_lists_the_trust_persons_due_cases_with_a_link_to_a_new_rou
     assert reverse("qol_round_create", args=[case.pk]) in html
 
 
-def test_a_case_leaves_the_worklist_when_its_round_is_taken_and_comes_back_after_six_months(world, case, clock):
+def test_a_case_leaves_the_worklist_when_its_round_is_taken_and_comes_back_after_six_months(
+    world, case, clock
+):
     take_round(case, world.trust_person)
     assert section(world.trust_person).items == []
     assert section(world.trust_person).empty_text
@@ -134,13 +145,26 @@ def test_the_worklist_section_is_one_query_whatever_the_number_of_cases(world, c
 
 
 def many_cases(world, n: int, *, trust_person=None) -> list[FollowUp]:
-    people = ServiceUser.objects.bulk_create([
-        ServiceUser(first_name=f"Bruker{i}", last_name="Mange", municipality=world.municipality) for i in range(n)])
-    return FollowUp.objects.bulk_create([
-        FollowUp(service_user=su, municipality=world.municipality, unit=world.unit,
-                 trust_person=trust_person or world.trust_person, status=FollowUp.Status.ACTIVE,
-                 referral_source=FollowUp.ReferralSource.SELF, started_on=MONDAY - datetime.timedelta(days=30))
-        for su in people])
+    people = ServiceUser.objects.bulk_create(
+        [
+            ServiceUser(first_name=f"Bruker{i}", last_name="Mange", municipality=world.municipality)
+            for i in range(n)
+        ]
+    )
+    return FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                service_user=su,
+                municipality=world.municipality,
+                unit=world.unit,
+                trust_person=trust_person or world.trust_person,
+                status=FollowUp.Status.ACTIVE,
+                referral_source=FollowUp.ReferralSource.SELF,
+                started_on=MONDAY - datetime.timedelta(days=30),
+            )
+            for su in people
+        ]
+    )
 
 
 # --- the reminder ---------------------------------------------------------------------------------------------------
@@ -167,8 +191,10 @@ def test_the_trust_person_is_reminded_once_per_due_round(world, case, clock):
     clock.move_to(at(datetime.date(2027, 5, 23), 10))
     assert remind() == 2  # Kari's case, and the other case, whose round was taken the same day
     assert remind() == 0
-    assert [m.dedupe_key for m in reminders_about(case)] == [f"qol:{case.pk}:after:start",
-                                                               f"qol:{case.pk}:after:2026-11-23"]
+    assert [m.dedupe_key for m in reminders_about(case)] == [
+        f"qol:{case.pk}:after:start",
+        f"qol:{case.pk}:after:2026-11-23",
+    ]
     assert "23.11.2026" in reminders_about(case)[1].body
 
 

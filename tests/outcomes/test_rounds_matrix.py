@@ -92,31 +92,66 @@ def _rounds(s: Scene) -> int:
     return QualityOfLifeRound.objects.count()
 
 
-API_TABLE = Table("api", API, {
-    "list": Action("api-quality-of-life-round-list", target=_round),
-    "detail": Action("api-quality-of-life-round-detail", args=lambda s: [s.o.round.pk], logs_read=True),
-    "create": Action("api-quality-of-life-round-list", "post", creates=QualityOfLifeRound,
-                     data=lambda s: {"follow_up": s.world.case.pk, "o1": "ja", "s1": 4, "subjective_by": "together"}),
-    "change": Action("api-quality-of-life-round-detail", "patch", args=lambda s: [s.o.round.pk],
-                     data=lambda s: {"o2": "nei"}, history_of=_round,
-                     done=lambda s: QualityOfLifeRound.objects.get(pk=s.o.round.pk).o2 == "nei"),
-    "answer": Action("api-quality-of-life-round-detail", "patch", args=lambda s: [s.o.round.pk],
-                     data=lambda s: {"s1": 4, "subjective_by": "user"}, history_of=_round,
-                     done=lambda s: QualityOfLifeRound.objects.get(pk=s.o.round.pk).s1 == 4),
-})
+API_TABLE = Table(
+    "api",
+    API,
+    {
+        "list": Action("api-quality-of-life-round-list", target=_round),
+        "detail": Action("api-quality-of-life-round-detail", args=lambda s: [s.o.round.pk], logs_read=True),
+        "create": Action(
+            "api-quality-of-life-round-list",
+            "post",
+            creates=QualityOfLifeRound,
+            data=lambda s: {"follow_up": s.world.case.pk, "o1": "ja", "s1": 4, "subjective_by": "together"},
+        ),
+        "change": Action(
+            "api-quality-of-life-round-detail",
+            "patch",
+            args=lambda s: [s.o.round.pk],
+            data=lambda s: {"o2": "nei"},
+            history_of=_round,
+            done=lambda s: QualityOfLifeRound.objects.get(pk=s.o.round.pk).o2 == "nei",
+        ),
+        "answer": Action(
+            "api-quality-of-life-round-detail",
+            "patch",
+            args=lambda s: [s.o.round.pk],
+            data=lambda s: {"s1": 4, "subjective_by": "user"},
+            history_of=_round,
+            done=lambda s: QualityOfLifeRound.objects.get(pk=s.o.round.pk).s1 == 4,
+        ),
+    },
+)
 
-PAGES_TABLE = Table("page", PAGES, {
-    "rounds": Action("qol_rounds", args=_case, marker="Livskvalitet for Kari Nordmann", logs_read=True, kept=_rounds),
-    "new": Action("qol_round_create", args=_case, kept=_rounds),
-    "create": Action("qol_round_create", "post", args=_case, creates=QualityOfLifeRound,
-                     data=lambda s: {"taken_on": _today(), "o1": "ja", "s1": "4", "subjective_by": "together"}),
-    "edit": Action("qol_round_edit", args=lambda s: [s.o.round.pk], logs_read=True, kept=_rounds),
-    "save": Action("qol_round_edit", "post", args=lambda s: [s.o.round.pk], history_of=_round, kept=_rounds,
-                   data=lambda s: {"taken_on": s.o.round.taken_on.isoformat(), "o1": "nei"},
-                   done=lambda s: QualityOfLifeRound.objects.get(pk=s.o.round.pk).o1 == "nei"),
-    "mine": Action("my_qol_round", marker="Hvordan har du det nå?", kept=_rounds),
-    "answer": Action("my_qol_round", "post", data=lambda s: {"s1": "4"}, grows=(QualityOfLifeRound,)),
-})
+PAGES_TABLE = Table(
+    "page",
+    PAGES,
+    {
+        "rounds": Action(
+            "qol_rounds", args=_case, marker="Livskvalitet for Kari Nordmann", logs_read=True, kept=_rounds
+        ),
+        "new": Action("qol_round_create", args=_case, kept=_rounds),
+        "create": Action(
+            "qol_round_create",
+            "post",
+            args=_case,
+            creates=QualityOfLifeRound,
+            data=lambda s: {"taken_on": _today(), "o1": "ja", "s1": "4", "subjective_by": "together"},
+        ),
+        "edit": Action("qol_round_edit", args=lambda s: [s.o.round.pk], logs_read=True, kept=_rounds),
+        "save": Action(
+            "qol_round_edit",
+            "post",
+            args=lambda s: [s.o.round.pk],
+            history_of=_round,
+            kept=_rounds,
+            data=lambda s: {"taken_on": s.o.round.taken_on.isoformat(), "o1": "nei"},
+            done=lambda s: QualityOfLifeRound.objects.get(pk=s.o.round.pk).o1 == "nei",
+        ),
+        "mine": Action("my_qol_round", marker="Hvordan har du det nå?", kept=_rounds),
+        "answer": Action("my_qol_round", "post", data=lambda s: {"s1": "4"}, grows=(QualityOfLifeRound,)),
+    },
+)
 
 
 def test_the_round_is_three_days_old_and_open_for_the_owner(scene):

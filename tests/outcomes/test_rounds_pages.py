@@ -49,7 +49,12 @@ def form_data(**values) -> dict:
 
 def test_the_case_page_links_to_the_rounds_for_staff_and_the_owner_only(client, world, case):
     url = reverse("qol_rounds", args=[case.pk])
-    for persona, shown in [("trust_person", True), ("leader", True), ("owner", True), ("partner_valid", False)]:
+    for persona, shown in [
+        ("trust_person", True),
+        ("leader", True),
+        ("owner", True),
+        ("partner_valid", False),
+    ]:
         page = login(client, world.persona(persona)).get(reverse("followup_detail", args=[case.pk]))
         assert page.status_code == 200, persona
         assert (f'href="{url}"' in html(page)) is shown, persona
@@ -78,13 +83,19 @@ def test_the_owner_reads_the_list_without_the_staffs_buttons_and_unlogged(client
     assert not AccessEvent.objects.filter(actor=world.owner).exists()
 
 
-@pytest.mark.parametrize("persona", ["partner_valid", "partner_org_member", "other_leader", "other_trust_person",
-                                     "other_owner", "admin"])
+@pytest.mark.parametrize(
+    "persona",
+    ["partner_valid", "partner_org_member", "other_leader", "other_trust_person", "other_owner", "admin"],
+)
 def test_nobody_else_finds_the_rounds_pages(client, world, case, persona):
     r = take_round(case, world.trust_person, days_ago=10)
     before = snapshot()
     c = login(client, world.persona(persona))
-    for name, args in [("qol_rounds", [case.pk]), ("qol_round_create", [case.pk]), ("qol_round_edit", [r.pk])]:
+    for name, args in [
+        ("qol_rounds", [case.pk]),
+        ("qol_round_create", [case.pk]),
+        ("qol_round_edit", [r.pk]),
+    ]:
         assert c.get(reverse(name, args=args)).status_code == 404, name
     assert c.post(reverse("qol_round_create", args=[case.pk]), form_data(o1="ja")).status_code == 404
     assert c.post(reverse("qol_round_edit", args=[r.pk]), form_data(o1="nei")).status_code == 404
@@ -111,19 +122,33 @@ def test_the_form_has_a_fieldset_and_legend_per_question_in_the_items_own_words(
     assert text.count("<fieldset") == 18 + 14 + 1  # every question, and «Brukerens del besvart av»
     assert "Er brukerens bolig etter ditt skjønn av en tilfredsstillende fysisk standard?" in text
     assert "Hvor ofte styrer rusen hverdagen din?" in text  # S8 in plain words
-    for words in ("Ja", "Nei", "Vet ikke", "Veldig misfornøyd", "Veldig fornøyd", "Aldri", "Hele tiden",
-                  "Hopp over", "Brukerens del besvart av", "Brukeren alene"):
+    for words in (
+        "Ja",
+        "Nei",
+        "Vet ikke",
+        "Veldig misfornøyd",
+        "Veldig fornøyd",
+        "Aldri",
+        "Hele tiden",
+        "Hopp over",
+        "Brukerens del besvart av",
+        "Brukeren alene",
+    ):
         assert f">{words}</label>" in text or f">{words}</legend>" in text, words
     assert 'type="radio" name="o1" value="vet_ikke"' in text
     assert 'type="radio" name="s1" value="5"' in text
-    assert text.count("(valgfritt)") == 1  # the date only («Tomt betyr i dag»); the page says every question may be left
+    assert (
+        text.count("(valgfritt)") == 1
+    )  # the date only («Tomt betyr i dag»); the page says every question may be left
     assert "<script" not in text.split("<main", 1)[1]  # works without JavaScript
 
 
 def test_saving_the_form_starts_a_round_with_both_parts_and_history(client, world, case):
     c = login(client, world.trust_person)
-    response = c.post(reverse("qol_round_create", args=[case.pk]),
-                      form_data(o1="ja", o12="nei", o18="vet_ikke", s1="4", s8="1", s13="", subjective_by="together"))
+    response = c.post(
+        reverse("qol_round_create", args=[case.pk]),
+        form_data(o1="ja", o12="nei", o18="vet_ikke", s1="4", s8="1", s13="", subjective_by="together"),
+    )
     assert response.status_code == 302 and response["Location"] == reverse("qol_rounds", args=[case.pk])
     r = QualityOfLifeRound.objects.get(follow_up=case)
     assert (r.kind, r.taken_on, r.o1, r.o12, r.o18, r.o2) == ("start", MONDAY, "ja", "nei", "vet_ikke", "")
@@ -135,7 +160,9 @@ def test_a_round_on_an_ended_case_is_the_end_round(client, world, case):
     take_round(case, world.trust_person, days_ago=100)
     FollowUp.objects.filter(pk=case.pk).update(status=FollowUp.Status.ENDED, ended_on=MONDAY)
     c = login(client, world.trust_person)
-    assert "Oppfølgingen er avsluttet. Ta gjerne en siste runde" in html(c.get(reverse("qol_rounds", args=[case.pk])))
+    assert "Oppfølgingen er avsluttet. Ta gjerne en siste runde" in html(
+        c.get(reverse("qol_rounds", args=[case.pk]))
+    )
     assert "Ved avslutning" in html(c.get(reverse("qol_round_create", args=[case.pk])))
     c.post(reverse("qol_round_create", args=[case.pk]), form_data(o1="nei"))
     assert QualityOfLifeRound.objects.filter(follow_up=case).latest("taken_on").kind == "end"
@@ -143,20 +170,37 @@ def test_a_round_on_an_ended_case_is_the_end_round(client, world, case):
 
 BAD_FORMS = [
     ("an answer outside the scale", {"o3": "kanskje"}, "o3", "Velg «Ja», «Nei» eller «Vet ikke»."),
-    ("a step that does not exist", {"s2": "6", "subjective_by": "together"}, "s2", "Velg et av de fem svarene"),
-    ("a date in the future", {"taken_on": "2026-11-24", "o1": "ja"}, "taken_on", "Datoen kan ikke være fram i tid."),
+    (
+        "a step that does not exist",
+        {"s2": "6", "subjective_by": "together"},
+        "s2",
+        "Velg et av de fem svarene",
+    ),
+    (
+        "a date in the future",
+        {"taken_on": "2026-11-24", "o1": "ja"},
+        "taken_on",
+        "Datoen kan ikke være fram i tid.",
+    ),
     ("not a date", {"taken_on": "i går", "o1": "ja"}, "taken_on", "Skriv en gyldig dato"),
-    ("before the case started", {"taken_on": "2020-01-01", "o1": "ja"}, "taken_on",
-     "Datoen kan ikke være før oppfølgingen startet"),
+    (
+        "before the case started",
+        {"taken_on": "2020-01-01", "o1": "ja"},
+        "taken_on",
+        "Datoen kan ikke være før oppfølgingen startet",
+    ),
     ("the user's answers without who answered", {"s1": "3"}, "subjective_by", "Velg hvem som svarte"),
 ]
 
 
 @pytest.mark.parametrize(("what", "values", "field", "words"), BAD_FORMS, ids=[b[0] for b in BAD_FORMS])
-def test_bad_input_shows_the_error_linked_to_its_field_and_saves_nothing(client, world, case, what, values, field,
-                                                                         words):
+def test_bad_input_shows_the_error_linked_to_its_field_and_saves_nothing(
+    client, world, case, what, values, field, words
+):
     before = snapshot()
-    response = login(client, world.trust_person).post(reverse("qol_round_create", args=[case.pk]), form_data(**values))
+    response = login(client, world.trust_person).post(
+        reverse("qol_round_create", args=[case.pk]), form_data(**values)
+    )
     assert response.status_code == 200
     text = html(response)
     assert words in text
@@ -170,7 +214,9 @@ def test_bad_input_shows_the_error_linked_to_its_field_and_saves_nothing(client,
 def test_a_second_round_the_same_day_is_refused_on_the_date(client, world, case):
     take_round(case, world.trust_person)
     before = snapshot()
-    response = login(client, world.deputy).post(reverse("qol_round_create", args=[case.pk]), form_data(o1="nei"))
+    response = login(client, world.deputy).post(
+        reverse("qol_round_create", args=[case.pk]), form_data(o1="nei")
+    )
     assert response.status_code == 200
     assert "Saken har allerede en livskvalitetsrunde 23.11.2026" in html(response)
     assert 'href="#id_taken_on"' in html(response)
@@ -178,16 +224,19 @@ def test_a_second_round_the_same_day_is_refused_on_the_date(client, world, case)
 
 
 def test_editing_a_round_shows_its_answers_and_saves_changes_with_history(client, world, case):
-    r = take_round(case, world.trust_person, days_ago=5, objective={"o1": "ja"},
-                   subjective={"s1": 2}, answered_by="user")
+    r = take_round(
+        case, world.trust_person, days_ago=5, objective={"o1": "ja"}, subjective={"s1": 2}, answered_by="user"
+    )
     c = login(client, world.deputy)
     page = c.get(reverse("qol_round_edit", args=[r.pk]))
     text = html(page)
     assert re.search(r'name="o1" value="ja"[^>]*checked', text)
     assert re.search(r'name="s1" value="2"[^>]*checked', text)
     assert re.search(r'name="subjective_by" value="user"[^>]*checked', text)
-    response = c.post(reverse("qol_round_edit", args=[r.pk]), {
-        "taken_on": r.taken_on.isoformat(), "o1": "nei", "s1": "3", "subjective_by": "user"})
+    response = c.post(
+        reverse("qol_round_edit", args=[r.pk]),
+        {"taken_on": r.taken_on.isoformat(), "o1": "nei", "s1": "3", "subjective_by": "user"},
+    )
     assert response.status_code == 302
     r.refresh_from_db()
     assert (r.o1, r.s1) == ("nei", 3)
@@ -275,9 +324,19 @@ def test_min_side_livskvalitet_exists_only_for_a_service_user(client, world, cas
 
 def _rounds(case, by, n: int) -> None:
     """``n`` rounds a month apart, in bulk (set-up only)."""
-    QualityOfLifeRound.objects.bulk_create([
-        QualityOfLifeRound(follow_up=case, taken_on=MONDAY - datetime.timedelta(days=30 * (i + 1)), recorded_by=by,
-                           o1="ja", s1=3, subjective_by="together") for i in range(n)])
+    QualityOfLifeRound.objects.bulk_create(
+        [
+            QualityOfLifeRound(
+                follow_up=case,
+                taken_on=MONDAY - datetime.timedelta(days=30 * (i + 1)),
+                recorded_by=by,
+                o1="ja",
+                s1=3,
+                subjective_by="together",
+            )
+            for i in range(n)
+        ]
+    )
 
 
 @pytest.mark.parametrize("persona", ["trust_person", "leader", "owner"])
@@ -293,9 +352,19 @@ def test_the_list_page_is_flat_in_the_number_of_rounds(client, world, case, pers
 
 
 def _rounds_more(case, by, n: int) -> None:
-    QualityOfLifeRound.objects.bulk_create([
-        QualityOfLifeRound(follow_up=case, taken_on=MONDAY - datetime.timedelta(days=30 * (i + 2)), recorded_by=by,
-                           o1="ja", s1=3, subjective_by="together") for i in range(n)])
+    QualityOfLifeRound.objects.bulk_create(
+        [
+            QualityOfLifeRound(
+                follow_up=case,
+                taken_on=MONDAY - datetime.timedelta(days=30 * (i + 2)),
+                recorded_by=by,
+                o1="ja",
+                s1=3,
+                subjective_by="together",
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def test_the_form_and_min_side_are_flat_in_the_number_of_rounds(client, world, case):

@@ -40,7 +40,9 @@ def case(world):
 
 
 def test_the_first_round_is_at_the_start_the_next_underway_with_history_and_the_acting_user(world, case):
-    first = take_round(case, world.trust_person, days_ago=200, subjective=ALL_SUBJECTIVE, answered_by="together")
+    first = take_round(
+        case, world.trust_person, days_ago=200, subjective=ALL_SUBJECTIVE, answered_by="together"
+    )
     assert first.kind == Kind.START
     assert first.taken_on == MONDAY - datetime.timedelta(days=200)
     assert first.o1 == "ja" and first.s13 == 3 and first.subjective_by == "together"
@@ -97,14 +99,26 @@ BAD = [
     ("s2 true", {"subjective": {"s2": True}, "answered_by": "together"}, "s2", "fra 1 til 5"),
     ("a date in the future", {"taken_on": MONDAY + datetime.timedelta(days=1)}, "taken_on", "fram i tid"),
     ("not a date", {"taken_on": "31.02.2026"}, "taken_on", "gyldig dato"),
-    ("before the case started", {"taken_on": MONDAY - datetime.timedelta(days=401)}, "taken_on",
-     "før oppfølgingen startet"),
+    (
+        "before the case started",
+        {"taken_on": MONDAY - datetime.timedelta(days=401)},
+        "taken_on",
+        "før oppfølgingen startet",
+    ),
     ("no kind of that name", {"kind": "monthly"}, "kind", "Velg hva slags runde"),
-    ("the user's answers, but not who answered", {"subjective": {"s1": 4}}, "subjective_by",
-     "hvem som svarte"),
+    (
+        "the user's answers, but not who answered",
+        {"subjective": {"s1": 4}},
+        "subjective_by",
+        "hvem som svarte",
+    ),
     ("who answered, but no answers", {"answered_by": "together"}, "subjective_by", "ingen svar"),
-    ("who answered, not a choice", {"subjective": {"s1": 4}, "answered_by": "neighbour"}, "subjective_by",
-     "Brukeren alene"),
+    (
+        "who answered, not a choice",
+        {"subjective": {"s1": 4}, "answered_by": "neighbour"},
+        "subjective_by",
+        "Brukeren alene",
+    ),
 ]
 
 
@@ -136,7 +150,9 @@ def test_a_second_round_the_same_day_is_refused_and_nothing_saved(world, case):
     assert snapshot() == before
 
 
-def test_a_second_round_the_same_day_that_slips_past_the_check_is_refused_by_the_database(world, case, monkeypatch):
+def test_a_second_round_the_same_day_that_slips_past_the_check_is_refused_by_the_database(
+    world, case, monkeypatch
+):
     # Two saves at the same moment: the check found no round, the constraint does. Nothing saved, a clear message,
     # and the transaction stays usable.
     take_round(case, world.trust_person)
@@ -157,8 +173,9 @@ def test_moving_a_round_onto_another_rounds_day_is_refused(world, case):
         rounds.change_round(later, world.trust_person, taken_on=MONDAY - datetime.timedelta(days=30))
     assert error.value.field == "taken_on"
     assert snapshot() == before
-    assert rounds.change_round(later, world.trust_person, taken_on=MONDAY - datetime.timedelta(days=2)).taken_on \
-        == MONDAY - datetime.timedelta(days=2)
+    assert rounds.change_round(
+        later, world.trust_person, taken_on=MONDAY - datetime.timedelta(days=2)
+    ).taken_on == MONDAY - datetime.timedelta(days=2)
 
 
 # --- recording the parts ----------------------------------------------------------------------------------------
