@@ -1,11 +1,12 @@
 """Anonymous feedback in the users' own spirit (issue 14, point 5; OUTCOMES.md «Anonymous user feedback»).
 
-Seven short questions on five steps and one free-text field. A user answers on Min side, through a signed link sent
-by SMS, or on paper (typed in by staff). What is stored (``FeedbackAnswer``) is the unit, the half-year, the month,
-how it came in, the answers and the text: no user, no time finer than the month, no IP, a random primary key, and
-no history. One answer per person per half-year is kept without storing who: a ``FeedbackReceipt`` whose key is
-``HMAC-SHA256(key, "<service user id>:<half-year>")`` (:func:`receipt_token`), written in the same transaction as
-the answer, and nothing in either row points to the other. The signed link is never stored with the answer.
+Seven short questions on five steps and one free-text field. A user answers on Min side, through a signed link
+sent by SMS, or on paper (typed in by staff). What is stored (``FeedbackAnswer``) is the unit, the half-year,
+the month, how it came in, the answers and the text: no user, no time finer than the month, no IP, a random
+primary key, and no history. One answer per person per half-year is kept without storing who: a
+``FeedbackReceipt`` whose key is ``HMAC-SHA256(key, "<service user id>:<half-year>")``
+(:func:`receipt_token`), written in the same transaction as the answer, and nothing in either row points to
+the other. The signed link is never stored with the answer.
 
 Reading is only in aggregate, per unit and half-year (:func:`results_for`), and only where at least
 ``settings.REPORT_MIN_PERSONS`` (5) answered; the free text only after a leader has checked it for names
@@ -19,6 +20,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -42,7 +44,7 @@ from koordinator.models.notifications import Notification
 from koordinator.services import ServiceError
 from outcomes.models import FeedbackAnswer, FeedbackReceipt
 
-# --- the questionnaire -----------------------------------------------------------------------------------------
+# --- the questionnaire --------------------------------------------------------------------------------------
 
 OFTEN = (
     gettext_lazy("Aldri"),
@@ -69,8 +71,8 @@ HELPED = (
 
 @dataclass(frozen=True)
 class Question:
-    """One question: its field on ``FeedbackAnswer`` (``q1``…``q7``), the words, a short name for the results, and
-    the five steps from 1 (worst) to 5 (best)."""
+    """One question: its field on ``FeedbackAnswer`` (``q1``…``q7``), the words, a short name for the results,
+    and the five steps from 1 (worst) to 5 (best)."""
 
     key: str
     text: str
@@ -117,12 +119,13 @@ QUESTIONS: tuple[Question, ...] = (
 QUESTION_KEYS = tuple(q.key for q in QUESTIONS)
 FREE_TEXT_LABEL = gettext_lazy("Hva har fungert best, og hva trenger du som du ikke får?")
 FREE_TEXT_WARNING = gettext_lazy(
-    "Ikke skriv navn, verken ditt eget eller andres. En leder leser teksten og fjerner navn før den blir vist."
+    "Ikke skriv navn, verken ditt eget eller andres. "
+    "En leder leser teksten og fjerner navn før den blir vist."
 )
 FREE_TEXT_MAX = 2000
 SCALE = range(1, 6)
 
-# --- half-years ------------------------------------------------------------------------------------------------
+# --- half-years ---------------------------------------------------------------------------------------------
 
 HALF_YEAR = re.compile(r"^(\d{4})-H([12])$")
 
@@ -168,15 +171,16 @@ def recent_half_years(count: int = 6) -> list[str]:
     return found
 
 
-# --- the receipt: one answer per person per half-year, without storing who -------------------------------------
+# --- the receipt: one answer per person per half-year, without storing who ----------------------------------
 
 RECEIPT_SALT = "koordinator.outcomes.feedback.receipt"
 
 
 def receipt_token(service_user_id: int, half_year: str) -> str:
-    """``HMAC-SHA256(key, "<service user id>:<half-year>")`` as 64 hex digits: one way, and keyed, so the table of
-    receipts cannot be matched to people without the key. The key is ``settings.FEEDBACK_TOKEN_KEY``, or without
-    it one derived from ``SECRET_KEY`` (``salted_hmac``). Changing the key lets everyone answer once more."""
+    """``HMAC-SHA256(key, "<service user id>:<half-year>")`` as 64 hex digits: one way, and keyed, so the
+    table of receipts cannot be matched to people without the key. The key is ``settings.FEEDBACK_TOKEN_KEY``,
+    or without it one derived from ``SECRET_KEY`` (``salted_hmac``). Changing the key lets everyone answer
+    once more."""
     message = f"{service_user_id}:{half_year}"
     key = settings.FEEDBACK_TOKEN_KEY
     if key:
@@ -185,16 +189,17 @@ def receipt_token(service_user_id: int, half_year: str) -> str:
 
 
 def has_answered(service_user_id: int, half_year: str | None = None) -> bool:
-    """Has *someone with this person's token* answered in the half-year? (The receipt says no more than that.)"""
+    """Has *someone with this person's token* answered in the half-year? (A receipt says no more.)"""
     return FeedbackReceipt.objects.filter(
         pk=receipt_token(service_user_id, half_year or current_half_year())
     ).exists()
 
 
-# --- the signed link -------------------------------------------------------------------------------------------
+# --- the signed link ----------------------------------------------------------------------------------------
 
 LINK_SALT = "outcomes.feedback.link"
-# A link is good for the half-year it was made for; this bounds it in any case (a half-year is at most 184 days).
+# A link is good for the half-year it was made for; this bounds it in any case (a half-year is at most 184
+# days).
 LINK_MAX_AGE = datetime.timedelta(days=184)
 
 
@@ -214,9 +219,39 @@ def link_url(service_user_id: int, half_year: str, unit_id: int) -> str:
     return (getattr(settings, "SITE_URL", "") or "").rstrip("/") + path
 
 
+class HideLinks(logging.Filter):
+    """Django's own warnings about a request (``django.request``: «Bad Request: /path/», «Method Not Allowed»;
+    ``django.security.csrf``) print its path, and a link's path holds the signed token, which names the
+    person. This filter, on those loggers, writes «/tilbakemelding/…/» instead."""
+
+    PATH = re.compile(r"/tilbakemelding/(?!papir/)[^/\s]+")
+
+    def _hide(self, value):
+        return self.PATH.sub("/tilbakemelding/…", value) if isinstance(value, str) else value
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self._hide(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._hide(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: self._hide(value) for key, value in record.args.items()}
+        return True
+
+
+REQUEST_LOGGERS = ("django.request", "django.security.csrf", "django.server")
+
+
+def hide_links_in_request_logs() -> None:
+    """Put :class:`HideLinks` on Django's request loggers, once (called when the app is ready)."""
+    for name in REQUEST_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, HideLinks) for existing in logger.filters):
+            logger.addFilter(HideLinks())
+
+
 def read_link(token: str) -> LinkClaim:
-    """What a link says, checked: signed by us, not too old, for the half-year we are in, for a unit that exists.
-    A clear Norwegian error otherwise (never naming the token)."""
+    """What a link says, checked: signed by us, not too old, for the half-year we are in, for a unit that
+    exists. A clear Norwegian error otherwise (never naming the token)."""
     try:
         data = signing.loads(token or "", salt=LINK_SALT, max_age=LINK_MAX_AGE)
         claim = LinkClaim(int(data["p"]), str(data["h"]), int(data["u"]))
@@ -237,7 +272,7 @@ def read_link(token: str) -> LinkClaim:
     return claim
 
 
-# --- answering -------------------------------------------------------------------------------------------------
+# --- answering ----------------------------------------------------------------------------------------------
 
 
 class AlreadyAnswered(ServiceError):
@@ -246,8 +281,8 @@ class AlreadyAnswered(ServiceError):
 
 
 def clean_answers(data: dict) -> dict:
-    """The seven answers (1–5, or ``None`` when skipped) and the free text; a ``ServiceError`` naming the field
-    for anything else. ``data`` may hold the form's values or raw strings."""
+    """The seven answers (1–5, or ``None`` when skipped) and the free text; a ``ServiceError`` naming the
+    field for anything else. ``data`` may hold the form's values or raw strings."""
     cleaned: dict = {}
     for key in QUESTION_KEYS:
         value = data.get(key)
@@ -272,8 +307,8 @@ def clean_answers(data: dict) -> dict:
 
 
 def _save(unit_id: int, channel: str, data: dict, receipt: str | None) -> None:
-    """The answer, and the receipt when there is a person, in one transaction. Returns nothing: no caller needs
-    the answer's id, and none should have it."""
+    """The answer, and the receipt when there is a person, in one transaction. Returns nothing: no caller
+    needs the answer's id, and none should have it."""
     answers = clean_answers(data)
     today = timezone.localdate()
     half_year = half_year_of(today)
@@ -301,8 +336,8 @@ def _save(unit_id: int, channel: str, data: dict, receipt: str | None) -> None:
 
 
 def unit_for_service_user(service_user_id: int) -> Organisation | None:
-    """The follow-up service the person's feedback is about: the unit of their newest open case, or of the case
-    that ended last when none is open."""
+    """The follow-up service the person's feedback is about: the unit of their newest open case, or of the
+    case that ended last when none is open."""
     cases = FollowUp.objects.filter(service_user_id=service_user_id).select_related("unit")
     case = (
         cases.exclude(status=FollowUp.Status.ENDED).order_by("-started_on", "-pk").first()
@@ -336,8 +371,8 @@ def answer_by_link(token: str, data: dict) -> None:
 
 
 def paper_units(user: User) -> QuerySet:
-    """The units a staff member may type paper answers in for: their own as trust person, or every follow-up unit
-    in a leader's municipality."""
+    """The units a staff member may type paper answers in for: their own as trust person, or every follow-up
+    unit in a leader's municipality."""
     a = access.actor_for(user)
     return Organisation.objects.filter(kind=Organisation.Kind.FOLLOW_UP_SERVICE, is_active=True).filter(
         Q(pk__in=a.trust_person_unit_ids) | Q(municipality_id__in=a.leader_municipality_ids)
@@ -345,14 +380,14 @@ def paper_units(user: User) -> QuerySet:
 
 
 def enter_paper(user: User, unit: Organisation, data: dict) -> None:
-    """Staff type in a paper form for their unit. Nothing about the person is asked or stored, and no receipt can
-    be made (there is no person to make it from)."""
+    """Staff type in a paper form for their unit. Nothing about the person is asked or stored, and no receipt
+    can be made (there is no person to make it from)."""
     if not paper_units(user).filter(pk=unit.pk).exists():
         raise ServiceError(_("Du kan bare legge inn svar for din egen enhet."), "unit")
     _save(unit.pk, FeedbackAnswer.Channel.PAPER, data, receipt=None)
 
 
-# --- the leader: units, results, checking the texts ------------------------------------------------------------
+# --- the leader: units, results, checking the texts ---------------------------------------------------------
 
 
 def leader_units(user: User) -> QuerySet:
@@ -410,9 +445,10 @@ class FeedbackResults:
 
 
 def results_for(unit: Organisation | int, half_year: str) -> FeedbackResults:
-    """The suppressed aggregates for ``unit`` and ``half_year``: per question the distribution and mean, and the
-    checked free texts (in no particular order), only when at least ``REPORT_MIN_PERSONS`` answered. Three queries
-    at most. For the pages, and for any report or API that wants feedback figures: nothing else reads answers."""
+    """The suppressed aggregates for ``unit`` and ``half_year``: per question the distribution and mean, and
+    the checked free texts (in no particular order), only when at least ``REPORT_MIN_PERSONS`` answered. Three
+    queries at most. For the pages, and for any report or API that wants feedback figures: nothing else reads
+    answers."""
     unit_id = unit if isinstance(unit, int) else unit.pk
     threshold = min_persons()
     rows = FeedbackAnswer.objects.filter(unit_id=unit_id, half_year=half_year)
@@ -503,8 +539,9 @@ WITHHELD = "withheld"
 
 
 def check_text(user: User, answer_id, decision: str, shown_text: str = "") -> None:
-    """A leader has read one text: «Sjekket» keeps what they left of it (names removed) for the results, «Holdes
-    tilbake» shows nothing. Either way the text as written is not kept: only what may be shown remains."""
+    """A leader has read one text: «Sjekket» keeps what they left of it (names removed) for the results,
+    «Holdes tilbake» shows nothing. Either way the text as written is not kept: only what may be shown
+    remains."""
     try:
         answer_id = uuid.UUID(str(answer_id))
     except ValueError:
@@ -538,7 +575,7 @@ def check_text(user: User, answer_id, decision: str, shown_text: str = "") -> No
             raise ServiceError(_("Teksten er allerede sjekket."))
 
 
-# --- the link by SMS -------------------------------------------------------------------------------------------
+# --- the link by SMS ----------------------------------------------------------------------------------------
 
 LINK_KEY = "feedback-link"
 
@@ -567,8 +604,8 @@ def _message(url: str, until: datetime.date):
     def words() -> tuple[str, str]:
         subject = _("Hva synes du om oppfølgingen?")
         body = _(
-            "Hei! Vi vil gjerne høre hva du synes om oppfølgingen du får. Sju korte spørsmål, og du er anonym: "
-            "vi lagrer ikke hvem som svarer. Svar her: %(url)s Lenken virker til og med %(until)s."
+            "Hei! Vi vil gjerne høre hva du synes om oppfølgingen du får. Sju korte spørsmål, og du er "
+            "anonym: vi lagrer ikke hvem som svarer. Svar her: %(url)s Lenken virker til og med %(until)s."
         ) % {"url": url, "until": until.strftime("%d.%m.%Y")}
         return subject, body
 
@@ -580,9 +617,11 @@ def may_send_links(user: User | None, unit: Organisation) -> bool:
 
 
 def send_links(user: User | None, unit: Organisation) -> int:
-    """An SMS with a personal link to every active user of ``unit`` who has a mobile number, once per half-year
-    per unit; ``user`` is the leader (``None`` from the command). Everyone gets it, whether they have answered or
-    not: a list of who was left out would tell who answered. Returns how many were written to the outbox."""
+    """An SMS with a personal link to every active user of ``unit`` who has a mobile number, once per
+    half-year per unit; ``user`` is the leader (``None`` from the command). Everyone gets it, whether they
+    have answered or not: a list of who was left out would tell who answered. Returns how many were written to
+    the outbox.
+    """
     if not may_send_links(user, unit):
         raise PermissionDenied
     half_year = current_half_year()

@@ -1,7 +1,8 @@
 """The anonymous feedback's parts of the core's pages (``koordinator.sections``; imported by outcomes.apps).
 
-* Min side (``MY_PAGE``): «Hva synes du om oppfølgingen?», once per half-year for a user with an open case, gone
-  when the receipt says that someone with their token has answered (computed from the user, nothing stored).
+* Min side (``MY_PAGE``): «Hva synes du om oppfølgingen?», once per half-year for a user with an open case,
+  gone when the receipt says that someone with their token has answered (computed from the user, nothing
+  stored).
 * The leader's overview (``LEADER_LINKS``): «Anonyme tilbakemeldinger».
 * *Min arbeidsliste*: where a trust person types in a paper form.
 * In the app, the SMS's link reads «Svar på spørsmålene» instead of the whole address.
@@ -28,6 +29,8 @@ from koordinator.selectors import WorklistItem, WorklistSection, register_workli
 from outcomes import feedback
 
 register_link_text("feedback_link", gettext_lazy("Svar på spørsmålene"))
+# No log line of Django's prints a link's token (it names the person).
+feedback.hide_links_in_request_logs()
 
 
 @register_page_section(MY_PAGE, order=50)

@@ -1,8 +1,8 @@
 """Page routes of outcomes (feedback); included by koordinator/urls.py.
 
-The anonymous feedback (``outcomes.views.feedback``): on Min side, on paper, through the signed link in an SMS (no
-log-in; ``papir/`` comes before the link so it is never read as a token), and the leader's results, «Send lenke på
-SMS» and the check of the free texts for names.
+The anonymous feedback (``outcomes.views.feedback``): on Min side, on paper, through the signed link in an SMS
+(no log-in; ``papir/`` comes before the link so it is never read as a token), and the leader's results, «Send
+lenke på SMS» and the check of the free texts for names.
 """
 
 from django.urls import path

@@ -1,8 +1,9 @@
-"""The anonymous feedback's pages (``outcomes.feedback``): the questionnaire on Min side, through the SMS link and on
-paper; the leader's results, «Send lenke på SMS», and the check of the free texts for names.
+"""The anonymous feedback's pages (``outcomes.feedback``): the questionnaire on Min side, through the SMS link
+and on paper; the leader's results, «Send lenke på SMS», and the check of the free texts for names.
 
 None of these pages writes an access event, a history row or a log line about who answers: answering is not a
-read of anyone's data, and who answered is exactly what must not be kept. The pages with a form are not cached.
+read of anyone's data, and who answered is exactly what must not be kept. The pages with a form are not
+cached.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _questionnaire(request, template_context: dict, status: int = 200) -> HttpRe
     return render(request, "outcomes/feedback/questionnaire.html", context, status=status)
 
 
-# --- Min side --------------------------------------------------------------------------------------------------
+# --- Min side -----------------------------------------------------------------------------------------------
 
 
 @never_cache
@@ -103,6 +104,7 @@ def my_feedback(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "half_year_label": feedback.half_year_label(half_year),
         "back_url": reverse("my_page"),
+        "back_text": _("Tilbake til Min side"),
     }
     if unit is None:
         return _questionnaire(request, {**context, "no_unit": True})
@@ -123,15 +125,7 @@ def my_feedback(request: HttpRequest) -> HttpResponse:
     return _questionnaire(request, {**context, "form": form})
 
 
-# --- the link in the SMS ---------------------------------------------------------------------------------------
-
-
-def _unlogged(response: HttpResponse) -> HttpResponse:
-    """The path holds the signed link, which names the person: Django's request log, which prints the path of
-    every answer of 400 or more, must not print it (``django.utils.log.log_response`` skips a response marked
-    like this)."""
-    response._has_been_logged = True
-    return response
+# --- the link in the SMS ------------------------------------------------------------------------------------
 
 
 @never_cache
@@ -142,7 +136,7 @@ def feedback_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         claim = feedback.read_link(token)
     except ServiceError as error:
-        return _unlogged(_questionnaire(request, {"channel": "link", "error": error.message}, status=400))
+        return _questionnaire(request, {"channel": "link", "error": error.message}, status=400)
     context = {"channel": "link", "half_year_label": feedback.half_year_label(claim.half_year)}
     if feedback.has_answered(claim.service_user_id, claim.half_year):
         done = request.method == "GET" and request.GET.get("takk") == "1"
@@ -155,16 +149,14 @@ def feedback_link(request: HttpRequest, token: str) -> HttpResponse:
             return _questionnaire(request, {**context, "already": True})
         except ServiceError as error:
             if error.field == "token":
-                return _unlogged(
-                    _questionnaire(request, {"channel": "link", "error": error.message}, status=400)
-                )
+                return _questionnaire(request, {"channel": "link", "error": error.message}, status=400)
             form.add_service_error(error)
         else:
             return redirect(reverse("feedback_link", args=[token]) + "?takk=1")
     return _questionnaire(request, {**context, "form": form})
 
 
-# --- on paper --------------------------------------------------------------------------------------------------
+# --- on paper -----------------------------------------------------------------------------------------------
 
 
 @never_cache
@@ -187,11 +179,10 @@ def feedback_paper(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Svarene fra papirskjemaet er lagt inn. Du kan legge inn det neste."))
             return redirect("feedback_paper")
-    back_url = (
-        reverse("feedback_results")
-        if access.actor_for(request.user).leader_municipality_ids
-        else reverse("worklist")
-    )
+    if access.actor_for(request.user).leader_municipality_ids:
+        back_url, back_text = reverse("feedback_results"), _("Tilbake til tilbakemeldingene")
+    else:
+        back_url, back_text = reverse("worklist"), _("Tilbake til arbeidslisten")
     return _questionnaire(
         request,
         {
@@ -200,11 +191,12 @@ def feedback_paper(request: HttpRequest) -> HttpResponse:
             "units": units,
             "half_year_label": feedback.half_year_label(feedback.current_half_year()),
             "back_url": back_url,
+            "back_text": back_text,
         },
     )
 
 
-# --- the leader: results, the SMS, the check -------------------------------------------------------------------
+# --- the leader: results, the SMS, the check ----------------------------------------------------------------
 
 
 def _leader_units(request) -> list:
@@ -227,8 +219,8 @@ def _chosen_unit(units: list, value: str | None):
 @login_required
 @require_safe
 def feedback_results(request: HttpRequest) -> HttpResponse:
-    """The results per unit and half-year (``?enhet=``, ``?periode=2026-H2``), only where at least five answered.
-    Four queries or so, whatever the number of answers."""
+    """The results per unit and half-year (``?enhet=``, ``?periode=2026-H2``), only where at least five
+    answered. Four queries or so, whatever the number of answers."""
     units = _leader_units(request)
     unit = _chosen_unit(units, request.GET.get("enhet"))
     current = feedback.current_half_year()

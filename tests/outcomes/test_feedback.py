@@ -1,6 +1,6 @@
-"""Anonymous feedback (issue 14, point 5): the questionnaire on Min side, through the SMS link and on paper; one answer
-per person per half-year without storing who; the results only from five answers; the free text only after a leader
-checked it for names.
+"""Anonymous feedback (issue 14, point 5): the questionnaire on Min side, through the SMS link and on paper;
+one answer per person per half-year without storing who; the results only from five answers; the free text
+only after a leader checked it for names.
 
 The clock stands still on Wednesday 18 November 2026 (the second half-year, «2026-H2») unless a test moves it.
 """
@@ -62,7 +62,10 @@ def _answers(unit, n: int, half_year: str = HALF, **values) -> None:
     month = feedback.half_year_bounds(half_year)[0]
     for i in range(n):
         FeedbackAnswer.objects.create(
-            unit=unit, half_year=half_year, month=month, channel=FeedbackAnswer.Channel.PAPER,
+            unit=unit,
+            half_year=half_year,
+            month=month,
+            channel=FeedbackAnswer.Channel.PAPER,
             **{"q1": 1 + i % 5, "q2": 4, **values},
         )
 
@@ -71,14 +74,31 @@ def _link(world) -> str:
     return reverse("feedback_link", args=[feedback.link_token(world.owner_su.pk, HALF, world.unit.pk)])
 
 
-# --- the table cannot be joined to a person ------------------------------------------------------------------------
+# --- the table cannot be joined to a person -----------------------------------------------------------------
 
 
 def test_no_column_of_an_answer_can_be_joined_to_a_person():
     fields = {field.name for field in FeedbackAnswer._meta.get_fields()}
-    assert fields == {"id", "unit", "half_year", "month", "channel", "q1", "q2", "q3", "q4", "q5", "q6", "q7",
-                      "free_text", "free_text_shown", "text_status"}
-    relations = {field.name: field.related_model for field in FeedbackAnswer._meta.get_fields() if field.is_relation}
+    assert fields == {
+        "id",
+        "unit",
+        "half_year",
+        "month",
+        "channel",
+        "q1",
+        "q2",
+        "q3",
+        "q4",
+        "q5",
+        "q6",
+        "q7",
+        "free_text",
+        "free_text_shown",
+        "text_status",
+    }
+    relations = {
+        field.name: field.related_model for field in FeedbackAnswer._meta.get_fields() if field.is_relation
+    }
     assert relations == {"unit": Organisation}  # no user, no service user, no case
     for field in FeedbackAnswer._meta.get_fields():
         assert not isinstance(field, models.DateTimeField | models.GenericIPAddressField), field.name
@@ -119,7 +139,7 @@ def test_half_years():
     assert feedback.parse_half_year("2026-H3") is None and feedback.parse_half_year("tull") is None
 
 
-# --- Min side ------------------------------------------------------------------------------------------------------
+# --- Min side -----------------------------------------------------------------------------------------------
 
 
 def test_the_user_answers_on_min_side_and_nothing_tells_who(world, caplog):
@@ -136,7 +156,11 @@ def test_the_user_answers_on_min_side_and_nothing_tells_who(world, caplog):
 
     answer = FeedbackAnswer.objects.get()
     assert (answer.unit, answer.half_year, answer.month, answer.channel) == (
-        world.unit, HALF, datetime.date(2026, 11, 1), FeedbackAnswer.Channel.MY_PAGE)
+        world.unit,
+        HALF,
+        datetime.date(2026, 11, 1),
+        FeedbackAnswer.Channel.MY_PAGE,
+    )
     assert [getattr(answer, key) for key in feedback.QUESTION_KEYS] == [4, 4, 3, 2, 4, 4, 5]
     assert answer.text_status == FeedbackAnswer.TextStatus.UNCHECKED
     receipt = FeedbackReceipt.objects.get()
@@ -180,7 +204,9 @@ def test_the_sms_link_then_min_side_for_the_same_person_is_refused(world):
     assert answered.status_code == 302
     assert "Takk for svarene dine!" in Client().get(answered["Location"]).content.decode()
     answer = FeedbackAnswer.objects.get()
-    assert answer.channel == FeedbackAnswer.Channel.SMS_LINK and answer.unit == world.unit and answer.q7 is None
+    assert (
+        answer.channel == FeedbackAnswer.Channel.SMS_LINK and answer.unit == world.unit and answer.q7 is None
+    )
     assert _traces() == traces
     client = login(Client(), world.owner)
     assert ALREADY in client.post(reverse("my_feedback"), ALL_FOUR).content.decode()
@@ -201,7 +227,9 @@ def test_next_half_year_one_may_answer_again_and_the_old_link_is_over(world, clo
     assert client.post(reverse("my_feedback"), ALL_FOUR).status_code == 302
     assert FeedbackAnswer.objects.filter(half_year="2027-H1", month=datetime.date(2027, 1, 1)).count() == 1
     over = Client().get(old_link)
-    assert over.status_code == 400 and "Lenken gjaldt 2. halvår 2026, og det er over." in over.content.decode()
+    assert (
+        over.status_code == 400 and "Lenken gjaldt 2. halvår 2026, og det er over." in over.content.decode()
+    )
 
 
 def test_a_user_without_a_case_gets_a_plain_page_and_staff_no_page(world):
@@ -214,7 +242,7 @@ def test_a_user_without_a_case_gets_a_plain_page_and_staff_no_page(world):
     assert login(Client(), world.trust_person).get(reverse("my_feedback")).status_code == 404
 
 
-# --- bad input -----------------------------------------------------------------------------------------------------
+# --- bad input ----------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("bad", ["0", "6", "7", "-1", "tre", "3.5", " 3 "])
@@ -226,7 +254,11 @@ def test_an_answer_outside_one_to_five_is_refused_with_nothing_saved(world, bad)
     assert 'aria-invalid="true"' in body
     assert not FeedbackAnswer.objects.exists() and not FeedbackReceipt.objects.exists()
     link = Client().post(_link(world), {**ALL_FOUR, "q5": bad})
-    assert link.status_code == 200 and not FeedbackAnswer.objects.exists() and not FeedbackReceipt.objects.exists()
+    assert (
+        link.status_code == 200
+        and not FeedbackAnswer.objects.exists()
+        and not FeedbackReceipt.objects.exists()
+    )
 
 
 def test_the_service_refuses_what_the_form_would_and_the_database_too(world):
@@ -238,8 +270,9 @@ def test_the_service_refuses_what_the_form_would_and_the_database_too(world):
         feedback.answer_on_my_page(world.owner, {"free_text": "x" * (feedback.FREE_TEXT_MAX + 1)})
     assert not FeedbackAnswer.objects.exists() and not FeedbackReceipt.objects.exists()
     with pytest.raises(IntegrityError), transaction.atomic():
-        FeedbackAnswer.objects.create(unit=world.unit, half_year=HALF, month=datetime.date(2026, 11, 1),
-                                      channel="paper", q1=6)
+        FeedbackAnswer.objects.create(
+            unit=world.unit, half_year=HALF, month=datetime.date(2026, 11, 1), channel="paper", q1=6
+        )
 
 
 def test_everything_may_be_skipped(world):
@@ -256,7 +289,9 @@ def test_a_bad_link_gets_a_norwegian_page_and_saves_nothing(world, how, caplog):
     token = {
         "garbage": "tull",
         "tampered": good[:-3] + ("aaa" if not good.endswith("aaa") else "bbb"),
-        "other_salt": signing.dumps({"p": world.owner_su.pk, "h": HALF, "u": world.unit.pk}, salt="noe.annet"),
+        "other_salt": signing.dumps(
+            {"p": world.owner_su.pk, "h": HALF, "u": world.unit.pk}, salt="noe.annet"
+        ),
         "not_a_dict": signing.dumps([1, 2, 3], salt=feedback.LINK_SALT),
         "unknown_unit": feedback.link_token(world.owner_su.pk, HALF, 999_999),
     }[how]
@@ -267,7 +302,19 @@ def test_a_bad_link_gets_a_norwegian_page_and_saves_nothing(world, how, caplog):
         assert "Lenken er ikke gyldig. Sjekk at hele lenken ble med." in body and 'lang="nb"' in body
         assert 'class="form-stack"' not in body
     assert not FeedbackAnswer.objects.exists() and not FeedbackReceipt.objects.exists()
+    assert any("/tilbakemelding/…" in r.getMessage() for r in caplog.records)  # Django's «Bad Request: …»
     assert not [r.getMessage() for r in caplog.records if token in r.getMessage()], "the token in a log line"
+
+
+def test_no_log_line_of_djangos_prints_a_good_link(world, caplog):
+    caplog.set_level(logging.DEBUG)
+    token = feedback.link_token(world.owner_su.pk, HALF, world.unit.pk)
+    url = reverse("feedback_link", args=[token])
+    assert Client().put(url).status_code == 405  # «Method Not Allowed (PUT): /tilbakemelding/…/»
+    assert Client(enforce_csrf_checks=True).post(url, ALL_FOUR).status_code == 403  # «Forbidden (CSRF …)»
+    assert len(caplog.records) >= 2
+    assert not [r.getMessage() for r in caplog.records if token in r.getMessage()], "the token in a log line"
+    assert not FeedbackAnswer.objects.exists()
 
 
 def test_an_expired_link_says_so(world, clock, monkeypatch, caplog):
@@ -282,14 +329,21 @@ def test_an_expired_link_says_so(world, clock, monkeypatch, caplog):
     assert not [r.getMessage() for r in caplog.records if token in r.getMessage()]
 
 
-# --- the SMS -------------------------------------------------------------------------------------------------------
+# --- the SMS ------------------------------------------------------------------------------------------------
 
 
 def test_the_leader_sends_the_link_once_per_half_year_to_the_active_users(world):
-    ended = f.FollowUpFactory(unit=world.unit, trust_person=world.trust_person, status=FollowUp.Status.ENDED,
-                              service_user=f.ServiceUserFactory(municipality=world.municipality))
-    no_phone = f.FollowUpFactory(unit=world.unit, trust_person=world.trust_person,
-                                 service_user=f.ServiceUserFactory(municipality=world.municipality, phone=""))
+    ended = f.FollowUpFactory(
+        unit=world.unit,
+        trust_person=world.trust_person,
+        status=FollowUp.Status.ENDED,
+        service_user=f.ServiceUserFactory(municipality=world.municipality),
+    )
+    no_phone = f.FollowUpFactory(
+        unit=world.unit,
+        trust_person=world.trust_person,
+        service_user=f.ServiceUserFactory(municipality=world.municipality, phone=""),
+    )
     client = login(Client(), world.leader)
     response = client.post(reverse("feedback_send_links"), {"enhet": world.unit.pk}, follow=True)
     assert "Lenken er sendt på SMS til 2 brukere i Oppfølgingstjenesten Øst." in response.content.decode()
@@ -306,9 +360,15 @@ def test_the_leader_sends_the_link_once_per_half_year_to_the_active_users(world)
     assert Client().post(path, ALL_FOUR).status_code == 302
     # A second time this half-year: refused, nothing more in the outbox.
     again = client.post(reverse("feedback_send_links"), {"enhet": world.unit.pk}, follow=True)
-    assert "Lenken er allerede sendt til brukerne i Oppfølgingstjenesten Øst dette halvåret." in again.content.decode()
+    assert (
+        "Lenken er allerede sendt til brukerne i Oppfølgingstjenesten Øst dette halvåret."
+        in again.content.decode()
+    )
     assert Notification.objects.count() == 2
-    assert "Lenken ble sendt 18.11.2026 til 2 brukere." in client.get(reverse("feedback_results")).content.decode()
+    assert (
+        "Lenken ble sendt 18.11.2026 til 2 brukere."
+        in client.get(reverse("feedback_results")).content.decode()
+    )
 
 
 def test_the_sms_goes_to_everyone_whether_they_answered_or_not(world):
@@ -322,8 +382,11 @@ def test_only_a_leader_of_the_municipality_sends_links(world):
         response = login(Client(), user).post(reverse("feedback_send_links"), {"enhet": world.unit.pk})
         assert response.status_code == 404, user.username
     assert not Notification.objects.exists()
-    assert Client().post(reverse("feedback_send_links"), {"enhet": world.unit.pk})["Location"].startswith(
-        reverse("login"))
+    assert (
+        Client()
+        .post(reverse("feedback_send_links"), {"enhet": world.unit.pk})["Location"]
+        .startswith(reverse("login"))
+    )
 
 
 def test_the_command_sends_per_unit_once(world):
@@ -338,7 +401,7 @@ def test_the_command_sends_per_unit_once(world):
     assert Notification.objects.count() == 2
 
 
-# --- paper ---------------------------------------------------------------------------------------------------------
+# --- paper --------------------------------------------------------------------------------------------------
 
 
 def test_staff_of_the_unit_type_in_a_paper_form_without_anything_about_the_person(world):
@@ -364,12 +427,16 @@ def test_paper_for_another_unit_is_refused(world):
         feedback.enter_paper(stranger, world.unit, ALL_FOUR)
     assert not FeedbackAnswer.objects.exists()
     for user in (world.partner_valid, world.owner, world.admin):
-        assert login(Client(), user).post(reverse("feedback_paper"), {"unit": world.unit.pk, **ALL_FOUR}
-                                          ).status_code == 404
+        assert (
+            login(Client(), user)
+            .post(reverse("feedback_paper"), {"unit": world.unit.pk, **ALL_FOUR})
+            .status_code
+            == 404
+        )
     assert not FeedbackAnswer.objects.exists()
 
 
-# --- results -------------------------------------------------------------------------------------------------------
+# --- results ------------------------------------------------------------------------------------------------
 
 
 def test_four_answers_show_nothing_five_show_the_results(world):
@@ -395,9 +462,15 @@ def test_four_answers_show_nothing_five_show_the_results(world):
 
 def test_the_free_text_is_shown_only_after_a_leader_checked_it(world):
     _answers(world.unit, 4)
-    FeedbackAnswer.objects.create(unit=world.unit, half_year=HALF, month=datetime.date(2026, 11, 1), channel="paper",
-                                  q1=5, free_text="Kari Nordmann hjalp meg med NAV.",
-                                  text_status=FeedbackAnswer.TextStatus.UNCHECKED)
+    FeedbackAnswer.objects.create(
+        unit=world.unit,
+        half_year=HALF,
+        month=datetime.date(2026, 11, 1),
+        channel="paper",
+        q1=5,
+        free_text="Kari Nordmann hjalp meg med NAV.",
+        text_status=FeedbackAnswer.TextStatus.UNCHECKED,
+    )
     client = login(Client(), world.leader)
     results = reverse("feedback_results")
     page = client.get(results).content.decode()
@@ -407,8 +480,10 @@ def test_the_free_text_is_shown_only_after_a_leader_checked_it(world):
     answer = FeedbackAnswer.objects.get(text_status=FeedbackAnswer.TextStatus.UNCHECKED)
     # The check page shows the text and nothing else of the answer.
     assert "Veldig" not in check and "Papir" not in check and "november" not in check.lower()
-    done = client.post(reverse("feedback_check"), {"tekst": str(answer.pk), "valg": "checked",
-                                                   "text": "[navn] hjalp meg med NAV."})
+    done = client.post(
+        reverse("feedback_check"),
+        {"tekst": str(answer.pk), "valg": "checked", "text": "[navn] hjalp meg med NAV."},
+    )
     assert done.status_code == 302
     answer.refresh_from_db()
     assert answer.text_status == FeedbackAnswer.TextStatus.CHECKED
@@ -438,15 +513,25 @@ def test_checking_bad_input(world):
     assert empty.status_code == 200 and "Teksten er tom." in empty.content.decode()
     odd = client.post(reverse("feedback_check"), {"tekst": str(answer.pk), "valg": "tja", "text": "Tekst"})
     assert odd.status_code == 200 and "Velg «Sjekket» eller «Holdes tilbake»." in odd.content.decode()
-    assert client.post(reverse("feedback_check"), {"tekst": "ikke-en-id", "valg": "checked"}).status_code == 404
-    assert client.post(reverse("feedback_check"), {"tekst": str(uuid.uuid4()), "valg": "checked",
-                                                   "text": "x"}).status_code == 404
+    assert (
+        client.post(reverse("feedback_check"), {"tekst": "ikke-en-id", "valg": "checked"}).status_code == 404
+    )
+    assert (
+        client.post(
+            reverse("feedback_check"), {"tekst": str(uuid.uuid4()), "valg": "checked", "text": "x"}
+        ).status_code
+        == 404
+    )
     assert not FeedbackAnswer.objects.exclude(text_status=FeedbackAnswer.TextStatus.UNCHECKED).exists()
     # Another municipality's leader cannot check (nor see) Trondheim's texts.
     other = login(Client(), world.other_leader)
     assert "Ingen tekster venter på å bli sjekket." in other.get(reverse("feedback_check")).content.decode()
-    assert other.post(reverse("feedback_check"), {"tekst": str(answer.pk), "valg": "checked",
-                                                  "text": "Tekst"}).status_code == 404
+    assert (
+        other.post(
+            reverse("feedback_check"), {"tekst": str(answer.pk), "valg": "checked", "text": "Tekst"}
+        ).status_code
+        == 404
+    )
     answer.refresh_from_db()
     assert answer.text_status == FeedbackAnswer.TextStatus.UNCHECKED
 
@@ -457,16 +542,26 @@ def test_nobody_reads_a_text_from_fewer_than_five(world):
     client = login(Client(), world.leader)
     assert "Bare fire har svart." not in client.get(reverse("feedback_check")).content.decode()
     answer = FeedbackAnswer.objects.get(text_status=FeedbackAnswer.TextStatus.UNCHECKED)
-    assert client.post(reverse("feedback_check"), {"tekst": str(answer.pk), "valg": "checked",
-                                                   "text": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("feedback_check"), {"tekst": str(answer.pk), "valg": "checked", "text": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_the_results_gate(world):
     _answers(world.unit, 5)
     url = reverse("feedback_results")
     assert login(Client(), world.leader).get(url, {"enhet": world.unit.pk}).status_code == 200
-    for user in (world.trust_person, world.deputy, world.partner_valid, world.partner_org_member, world.owner,
-                 world.admin):
+    for user in (
+        world.trust_person,
+        world.deputy,
+        world.partner_valid,
+        world.partner_org_member,
+        world.owner,
+        world.admin,
+    ):
         assert login(Client(), user).get(url).status_code == 404, user.username
         assert login(Client(), user).get(reverse("feedback_check")).status_code == 404, user.username
     other = login(Client(), world.other_leader)
@@ -492,18 +587,31 @@ def test_the_leader_overview_links_to_the_results(world):
 
 
 def test_the_results_page_costs_the_same_with_many_answers(world, django_assert_max_num_queries):
-    _answers(world.unit, 5, free_text="Fint.", free_text_shown="Fint.", text_status=FeedbackAnswer.TextStatus.CHECKED)
+    _answers(
+        world.unit,
+        5,
+        free_text="Fint.",
+        free_text_shown="Fint.",
+        text_status=FeedbackAnswer.TextStatus.CHECKED,
+    )
     client = login(Client(), world.leader)
     client.get(reverse("feedback_results"))
     with django_assert_max_num_queries(14) as few:
         client.get(reverse("feedback_results"))
-    _answers(world.unit, 40, free_text="Fint.", free_text_shown="Fint.", text_status=FeedbackAnswer.TextStatus.CHECKED)
+    _answers(
+        world.unit,
+        40,
+        free_text="Fint.",
+        free_text_shown="Fint.",
+        text_status=FeedbackAnswer.TextStatus.CHECKED,
+    )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("feedback_results"))
 
 
 def test_no_read_api_for_single_answers():
-    """No API view reads answers: no viewset or view under /api/ has FeedbackAnswer as its queryset or serializer."""
+    """No API view reads answers: no viewset or view under /api/ has FeedbackAnswer as its queryset or
+    serializer."""
     from django.urls import get_resolver
 
     from tests.test_matrix_coverage import _routes

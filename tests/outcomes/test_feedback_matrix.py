@@ -1,20 +1,21 @@
 """The anonymous feedback's pages, persona by persona, through the matrix driver (``tests/matrix.py``).
 
-Kari (the owner) and Ola (the other owner) have cases in Oppfølgingstjenesten Øst; five answers have come in there
-this half-year, one with a free text not yet checked for names («Teksten som venter på sjekk»).
+Kari (the owner) and Ola (the other owner) have cases in Oppfølgingstjenesten Øst; five answers have come in
+there this half-year, one with a free text not yet checked for names («Teksten som venter på sjekk»).
 
 * ``my``: «Hva synes du om oppfølgingen?» on Min side, for a service user only.
 * ``link``: Kari's signed link from the SMS: open to whoever holds it, logged in or not.
-* ``paper``: typing in a paper form, for the staff of a follow-up unit (their own unit; a leader's municipality's).
-* ``results``: the results for Oppfølgingstjenesten Øst (``?enhet=``): its municipality's leaders only; Bergen's
-  leader is outside (404), as everyone else is.
-* ``check``: the next text to check for names: Trondheim's leader sees the waiting text, Bergen's leader the page
-  without it.
+* ``paper``: typing in a paper form, for the staff of a follow-up unit (their own unit; a leader's
+  municipality's).
+* ``results``: the results for Oppfølgingstjenesten Øst (``?enhet=``): its municipality's leaders only;
+  Bergen's leader is outside (404), as everyone else is.
+* ``check``: the next text to check for names: Trondheim's leader sees the waiting text, Bergen's leader the
+  page without it.
 * ``send``: «Send lenke på SMS» for Oppfølgingstjenesten Øst: its municipality's leaders only.
 
-None of them writes to anyone's access log (``logs_read=False``): answering is not a read of anyone's data. Writing
-an answer has no history on purpose, so the answers themselves are tested in ``test_feedback.py``, not here (the
-driver takes a saved write without a history row for a bug).
+None of them writes to anyone's access log (``logs_read=False``): answering is not a read of anyone's data.
+Writing an answer has no history on purpose, so the answers themselves are tested in ``test_feedback.py``, not
+here (the driver takes a saved write without a history row for a bug).
 """
 
 from __future__ import annotations
@@ -39,7 +40,11 @@ def scene(world: World) -> Scene:
     month = timezone.localdate().replace(day=1)
     for i in range(5):
         FeedbackAnswer.objects.create(
-            unit=world.unit, half_year=half_year, month=month, channel=FeedbackAnswer.Channel.PAPER, q1=1 + i,
+            unit=world.unit,
+            half_year=half_year,
+            month=month,
+            channel=FeedbackAnswer.Channel.PAPER,
+            q1=1 + i,
             free_text=WAITING if i == 0 else "",
             text_status=FeedbackAnswer.TextStatus.UNCHECKED if i == 0 else FeedbackAnswer.TextStatus.NONE,
         )
@@ -80,8 +85,13 @@ FEEDBACK = Table(
         "paper": Action("feedback_paper", logs_read=False),
         "results": Action("feedback_results", query=_unit, logs_read=False),
         "check": Action("feedback_check", marker=WAITING, logs_read=False),
-        "send": Action("feedback_send_links", "post", data=_unit, grows=(Notification,),
-                       done=lambda s: Notification.objects.filter(channel=Notification.Channel.SMS).count() == 2),
+        "send": Action(
+            "feedback_send_links",
+            "post",
+            data=_unit,
+            grows=(Notification,),
+            done=lambda s: Notification.objects.filter(channel=Notification.Channel.SMS).count() == 2,
+        ),
     },
 )
 

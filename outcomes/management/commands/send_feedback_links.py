@@ -1,6 +1,6 @@
-"""Send the anonymous feedback's link by SMS to the active users of one or every follow-up unit (the same as the
-leader's «Send lenke på SMS»), once per half-year per unit: a unit that already had it this half-year is skipped.
-Prints counts per unit, never a person."""
+"""Send the anonymous feedback's link by SMS to the active users of one or every follow-up unit (the same as
+the leader's «Send lenke på SMS»), once per half-year per unit: a unit that already had it this half-year is
+skipped. Prints counts per unit, never a person."""
 
 from __future__ import annotations
 
