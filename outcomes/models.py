@@ -194,7 +194,7 @@ class EndEvaluation(models.Model):
 class FeedbackAnswer(models.Model):
     """One anonymous answer to the feedback questionnaire (``outcomes.feedback``). Nothing in it points to a person.
 
-    Read only as aggregates per service unit and half-year, and only where at least ``FEEDBACK_MIN_ANSWERS``
+    Read only as aggregates per service unit and half-year, and only where at least ``REPORT_MIN_PERSONS``
     answered; the free text only after a person has checked it for names (``free_text_shown``)."""
 
     class Channel(models.TextChoices):
