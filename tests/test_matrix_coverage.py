@@ -48,7 +48,7 @@ NOT_IN_A_MATRIX = {
     "second_factor_cancel": "forgets one's own pending log-in (POST); no data",
     "second_factor_manage": "one's own «Innlogging og sikkerhet», for whoever is logged in; no other data",
     "second_factor_codes": "one's own new recovery codes, shown once, for whoever is logged in",
-    "second_factor_new_codes": "makes one's own new recovery codes (POST); no one else's data",
+    "second_factor_new_codes": "makes one's own new recovery codes, with a code from the app; no other data",
     "second_factor_remove": "turns one's own second factor off (a service user, with a code); no other data",
     "api_schema": "the OpenAPI schema: describes the API, holds no data (tests/koordinator/test_api_schema.py)",
     "api_docs": "the interactive API documentation page: static, no data",

@@ -46,6 +46,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -294,6 +295,8 @@ def _start_over(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("otp_token")
+@sensitive_variables()
 def verify(request: HttpRequest) -> HttpResponse:
     """«Skriv koden fra autentiseringsappen»: the code from the app, then the person is logged in."""
     found = pending_user(request)
@@ -329,6 +332,8 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("recovery_code")
+@sensitive_variables()
 def recovery(request: HttpRequest) -> HttpResponse:
     """«Bruk en reservekode»: one of the ten codes instead of the app; each works once."""
     found = pending_user(request)
@@ -403,6 +408,8 @@ def _qr_svg(device: TOTPDevice) -> str:
 
 
 @never_cache
+@sensitive_post_parameters("otp_token")
+@sensitive_variables()
 def enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app before a log-in (``/logg-inn/ta-i-bruk-engangskode/``): an account that must
     have a second factor and has none. It ends with the person logged in and ten recovery codes shown once."""
@@ -419,6 +426,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @never_cache
+@sensitive_post_parameters("otp_token")
+@sensitive_variables()
 def enrol_account(request: HttpRequest) -> HttpResponse:
     """«Ta i bruk engangskode» for someone logged in (``/konto/sikkerhet/ta-i-bruk-engangskode/``): a service user,
     or a demo account; it turns the second factor on and shows ten recovery codes once."""
@@ -512,19 +521,36 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@never_cache
+@sensitive_post_parameters("otp_token")
+@sensitive_variables()
 def new_codes(request: HttpRequest) -> HttpResponse:
-    """«Lag nye reservekoder»: the old ones stop working; the new ones are shown once."""
-    if not has_second_factor(request.user):
+    """«Lag nye reservekoder», with a code from the app: a session left open (or taken over) does not make codes that
+    log in without the phone. The old ones stop working; the new ones are shown once."""
+    user = request.user
+    device = confirmed_totp(user)
+    if device is None:
         return redirect("second_factor_manage")
-    recovery_list = new_recovery_codes(request.user)
-    logger.info("New recovery codes (user %s)", request.user.pk)
-    request.session[CODES_KEY] = {"codes": recovery_list, "next": reverse("second_factor_manage")}
-    return redirect("second_factor_codes")
+    form = TOTPForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        throttled = _throttled_message(device)
+        if throttled:
+            form.add_error("otp_token", throttled)
+        elif django_otp.verify_token(user, device.persistent_id, form.cleaned_data["otp_token"]):
+            with transaction.atomic():
+                recovery_list = new_recovery_codes(user)
+            logger.info("New recovery codes (user %s)", user.pk)
+            request.session[CODES_KEY] = {"codes": recovery_list, "next": reverse("second_factor_manage")}
+            return redirect("second_factor_codes")
+        else:
+            form.add_error("otp_token", _("Koden stemmer ikke. Skriv koden appen viser nå, og prøv igjen."))
+    return render(request, "registration/second_factor_new_codes.html", {"form": form})
 
 
 @login_required
 @never_cache
+@sensitive_post_parameters("otp_token")
+@sensitive_variables()
 def remove(request: HttpRequest) -> HttpResponse:
     """Turn the second factor off: only for a service user (nobody who must have one), with a code from the app."""
     user = request.user

@@ -35,6 +35,7 @@ ENROL = reverse("second_factor_enrol")
 ENROL_ACCOUNT = reverse("second_factor_enrol_account")
 MANAGE = reverse("second_factor_manage")
 CODES = reverse("second_factor_codes")
+NEW_CODES = reverse("second_factor_new_codes")
 START = datetime.datetime(2026, 3, 10, 9, 0, 5, tzinfo=datetime.UTC)
 
 
@@ -389,20 +390,56 @@ def test_a_service_user_turns_the_second_factor_on_while_logged_in(client, world
 
 
 def test_new_recovery_codes_replace_the_old_ones_and_are_shown_once(client, world):
-    app_for(world.trust_person)
+    device = app_for(world.trust_person)
     old = second_factor.new_recovery_codes(world.trust_person)
-    login(client, world.trust_person)
-    html = client.get(MANAGE).content.decode()
-    assert "Lag nye reservekoder" in html
-    assert "Slå av" not in html  # staff must keep it
-    response = client.post(reverse("second_factor_new_codes"))
-    assert response.url == CODES
-    new = set(StaticToken.objects.filter(device__user=world.trust_person).values_list("token", flat=True))
-    assert len(new) == 10 and not new & set(old)
-    html = client.get(CODES).content.decode()
-    assert all(second_factor.show_code(code) in html for code in new)
-    assert f'href="{MANAGE}"' in html
-    assert client.get(reverse("second_factor_new_codes")).status_code == 405
+    with time_machine.travel(START, tick=False):
+        login(client, world.trust_person)
+        html = client.get(MANAGE).content.decode()
+        assert "Lag nye reservekoder" in html and f'href="{NEW_CODES}"' in html
+        assert "Slå av" not in html  # staff must keep it
+        page = client.get(NEW_CODES).content.decode()
+        assert "Kode fra appen" in page and f'action="{NEW_CODES}"' in page
+        assert 'autocomplete="one-time-code"' in page
+        response = client.post(NEW_CODES, {"otp_token": code_now(device)})
+        assert response.url == CODES
+        new = set(StaticToken.objects.filter(device__user=world.trust_person).values_list("token", flat=True))
+        assert len(new) == 10 and not new & set(old)
+        html = client.get(CODES).content.decode()
+        assert all(second_factor.show_code(code) in html for code in new)
+        assert f'href="{MANAGE}"' in html
+
+
+def test_new_recovery_codes_need_a_code_from_the_app(client, world):
+    """A session left open (or taken over) does not make new recovery codes: they would let whoever holds them log
+    in without the phone. As turning the second factor off, it asks for the code the app shows now."""
+    device = app_for(world.trust_person)
+    old = set(second_factor.new_recovery_codes(world.trust_person))
+
+    def codes_now() -> set[str]:
+        return set(StaticToken.objects.filter(device__user=world.trust_person).values_list("token", flat=True))
+
+    with time_machine.travel(START, tick=False):
+        login(client, world.trust_person)
+        assert client.post(NEW_CODES).status_code == 200  # nothing typed
+        response = client.post(NEW_CODES, {"otp_token": ""})
+        assert response.status_code == 200 and "Skriv koden fra appen." in response.content.decode()
+        response = client.post(NEW_CODES, {"otp_token": "000000"})
+        assert response.status_code == 200 and "Koden stemmer ikke" in response.content.decode()
+        assert codes_now() == old
+        # A recovery code is no code from the app.
+        response = client.post(NEW_CODES, {"otp_token": sorted(old)[0]})
+        assert response.status_code == 200 and codes_now() == old
+        assert second_factor.CODES_KEY not in client.session
+    with time_machine.travel(START + datetime.timedelta(seconds=40), tick=False):
+        assert client.post(NEW_CODES, {"otp_token": code_now(device)}).url == CODES
+        assert codes_now() and not codes_now() & old
+
+
+def test_new_recovery_codes_without_an_app_go_back_to_the_security_page(client, world):
+    login(client, world.owner)
+    assert client.get(NEW_CODES).url == MANAGE
+    assert client.post(NEW_CODES, {"otp_token": "123456"}).url == MANAGE
+    assert not StaticToken.objects.exists()
 
 
 def test_staff_cannot_turn_the_second_factor_off(client, world):
@@ -439,6 +476,58 @@ def test_an_account_with_a_device_is_not_offered_another(client, world):
 
 def test_enrolment_while_logged_in_needs_a_log_in(client):
     assert client.get(ENROL_ACCOUNT).url.startswith(LOGIN)
+
+
+# --- error reports ---------------------------------------------------------------------------------------------------
+
+SECRET_CODE = "493817"
+SECRET_RECOVERY_CODE = "qx7kz2mw"
+
+
+def _pending_with_app(client, world):
+    app_for(world.trust_person)
+    second_factor.new_recovery_codes(world.trust_person)
+    post_login(client, world.trust_person)
+
+
+def _pending_without_app(client, world):
+    post_login(client, world.leader)
+
+
+def _owner_with_app(client, world):
+    app_for(world.owner)
+    login(client, world.owner)
+
+
+def _staff_with_app(client, world):
+    app_for(world.trust_person)
+    login(client, world.trust_person)
+
+
+@pytest.mark.parametrize(
+    ("url", "setup", "field", "secret"),
+    [
+        (VERIFY, _pending_with_app, "otp_token", SECRET_CODE),
+        (RECOVERY, _pending_with_app, "recovery_code", SECRET_RECOVERY_CODE),
+        (ENROL, _pending_without_app, "otp_token", SECRET_CODE),
+        (ENROL_ACCOUNT, lambda client, world: login(client, world.owner), "otp_token", SECRET_CODE),
+        (reverse("second_factor_remove"), _owner_with_app, "otp_token", SECRET_CODE),
+        (NEW_CODES, _staff_with_app, "otp_token", SECRET_CODE),
+    ],
+)
+def test_an_error_report_never_carries_a_code(client, world, monkeypatch, url, setup, field, secret):
+    """A code typed into a form is not in the report of a failure that happens while it is checked: not in the
+    POST the report shows, not in any variable of the frames (sensitive_post_parameters, sensitive_variables)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from tests.koordinator.error_report import breaks, error_report
+
+    setup(client, world)
+    monkeypatch.setattr(TOTPDevice, "verify_token", breaks)
+    monkeypatch.setattr(StaticDevice, "verify_token", breaks)
+    report = error_report(client, url, {field: secret})
+    assert field in report  # the POST is there, its value hidden
+    assert secret not in report
 
 
 # --- no keys in the admin; the reset for a lost phone -----------------------------------------------------------------
