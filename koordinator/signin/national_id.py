@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from koordinator import access
 from koordinator.models import AccessEvent, ServiceUser, User
@@ -53,6 +54,7 @@ def is_taken(number: str, *, by_other_than: ServiceUser | None = None) -> bool:
     return others.exists()
 
 
+@sensitive_variables()  # no error report carries the number
 def set_national_id(actor: User, service_user: ServiceUser, value: str | None) -> ServiceUser:
     """Register, change or (with ``""``) remove the person's number. Staff only: the owner does not change their
     own (it is how ID-porten finds them). The history says that it changed, never the number."""

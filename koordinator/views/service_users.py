@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from koordinator import access, selectors, services
@@ -28,8 +29,11 @@ def back_to_person(user, service_user: ServiceUser) -> str:
     return reverse("service_user_detail", args=[service_user.pk])
 
 
+# The national identity number is in no error report: not in the POST it shows, not in any frame's variables.
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("national_id")
+@sensitive_variables()
 def register(request: HttpRequest) -> HttpResponse:
     if not access.may_register_service_users(request.user):
         raise Http404
@@ -74,6 +78,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
+@sensitive_variables()
 def reveal_national_id(request: HttpRequest, pk: int) -> HttpResponse:
     """«Vis hele fødselsnummeret»: the whole number in this answer only (a POST, never cached), and one line in the
     owner's access log. Outside the gate a 404; a partner who sees the person a 403, as on every page that changes
@@ -100,6 +105,8 @@ def what_the_person_page_showed(page: selectors.PersonPage):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("national_id")
+@sensitive_variables()
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     service_user = access.get_visible_or_404(ServiceUser.objects, request.user, pk=pk)
     access.require_change(request.user, service_user)

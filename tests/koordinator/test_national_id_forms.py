@@ -282,6 +282,26 @@ def test_the_owner_does_not_change_their_own_number(client, world):
         national_id.set_national_id(world.owner, world.owner_su, KARI)
 
 
+# --- never in an error report ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["intake", "edit"])
+def test_an_error_report_never_carries_the_number(client, world, monkeypatch, where):
+    """Saving the number fails (the database, say): the error report shows the form's fields but not the number, in
+    the POST or in any frame's variables (sensitive_post_parameters, sensitive_variables)."""
+    from tests.koordinator.error_report import breaks, error_report
+
+    monkeypatch.setattr(national_id, "save_with_history", breaks)
+    login(client, world.trust_person)
+    if where == "intake":
+        report = error_report(client, REGISTER, intake_data(world, national_id="148388 41385"))
+    else:
+        report = error_report(client, edit_url(world), edit_data(world, national_id="148388 41385"))
+    assert "national_id" in report
+    assert "41385" not in report and KARI not in report
+    assert not ServiceUser.objects.filter(national_id=KARI).exists()
+
+
 # --- never in a log line, a message or a notification ------------------------------------------------------------
 
 

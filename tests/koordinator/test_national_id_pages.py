@@ -89,6 +89,16 @@ def test_revealing_shows_the_whole_number_once_and_writes_exactly_one_access_eve
     assert KARI not in client.get(detail(world)).content.decode()
 
 
+def test_an_error_report_of_a_failed_reveal_does_not_carry_the_number(client, world, monkeypatch):
+    """The page failing after the number was read (a template error): the report's frames hide their variables."""
+    from koordinator.views import service_users
+    from tests.koordinator.error_report import breaks, error_report
+
+    monkeypatch.setattr(service_users, "render", breaks)
+    report = error_report(login(client, world.deputy), reveal_url(world), {})
+    assert "41385" not in report and KARI not in report
+
+
 def test_the_owner_sees_the_read_in_their_access_log(client, world):
     login(client, world.leader).post(reveal_url(world))
     page = login(client, world.owner).get(reverse("my_access_log")).content.decode()
