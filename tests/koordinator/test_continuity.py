@@ -145,7 +145,8 @@ def test_a_holiday_registered_two_weeks_ahead_is_announced_the_day_before_once(m
         clock.shift(datetime.timedelta(days=1))
     clock.move_to(at(start - datetime.timedelta(days=1), 11, 59))
     call_command("run_reminders")
-    assert sms.calls == [] and Notification.objects.count() == 0
+    # Nothing about the absence yet (the staff's in-app reminder of a quality-of-life round due is another matter).
+    assert sms.calls == [] and Notification.objects.exclude(dedupe_key__startswith="qol:").count() == 0
     clock.move_to(at(start - datetime.timedelta(days=1), 12, 5))
     for _ in range(3):
         call_command("run_reminders")
