@@ -14,7 +14,8 @@ first built as a raw cell that knows how many distinct persons it describes; :fu
   the ended ones make up the cases of the half-year; the caseload per trust person adds up to the open cases; a
   share's count and what is left of its base …). Whenever a relation would let a reader compute a hidden cell (it
   is the only unknown in it), or a group of hidden cells that together describe fewer than 5 persons, the smallest
-  figure still shown in it is hidden as well, until no relation gives anything away.
+  figure still shown in it is hidden as well, until no relation gives anything away; and a figure made from hidden
+  ones (the mean change next to the counts of better and worse) is hidden with them.
 
 and :func:`publish` turns the raw cells into the public :class:`Cell` s, where a hidden figure has *no value at
 all* (``None``): what the renderers get cannot show it by mistake. A cell of 0 describes nobody and is shown.
@@ -392,6 +393,9 @@ class Relation:
 class Cells:
     cells: list[RawCell] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    # A figure computed from others that would give a hidden one away (a mean change with the counts of better and
+    # worse): hidden whenever one of those is.
+    dependants: list[tuple[RawCell, list[RawCell]]] = field(default_factory=list)
 
     def add(self, value, persons: int, *, share=None, rate=None) -> RawCell:
         cell = RawCell(value, persons, share, rate)
@@ -405,6 +409,9 @@ class Cells:
 
     def relate(self, total: RawCell, members: list[RawCell], *, closed: bool = True, disjoint: bool = True) -> None:
         self.relations.append(Relation(total, list(members), closed, disjoint))
+
+    def depend(self, cell: RawCell, on: list[RawCell]) -> None:
+        self.dependants.append((cell, list(on)))
 
 
 def _hidden(cell: RawCell) -> bool:
@@ -463,6 +470,9 @@ def suppress(cells: Cells, least: int) -> None:
         for relation in cells.relations:
             if _leaks(relation, least) and _hide_one_more(relation, totals):
                 changed = True
+    for cell, on in cells.dependants:
+        if cell.status == SHOWN and any(_hidden(other) for other in on):
+            cell.status = HIDDEN
 
 
 def publish(raw: RawCell) -> Cell:
@@ -494,7 +504,8 @@ class _RawTable:
 
 
 def _share(part: float, whole: float) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    """Per cent, unrounded (the page rounds to whole per cent, the API and the CSV to one decimal)."""
+    return 100 * part / whole if whole else None
 
 
 def _count_columns() -> tuple[Column, ...]:
@@ -1053,6 +1064,9 @@ class _Builder:
                      for k in ("better", "same", "worse")]
             c.relate(answered, parts)
             mean = c.add(round(sum(changes) / n, 2), n) if n else c.none()
+            # With the number who answered and the counts of better and worse, the mean change can give a hidden
+            # count away (for O1–O18 exactly: each change is +1 or -1); it is shown only with both counts.
+            c.depend(mean, [parts[0], parts[2]])
             label = f"{item.code} {item.text}"
             table.row(f"item_{item.code}", label, answered, *parts, mean)
             if item.code == instrument.OVERALL:

@@ -47,6 +47,8 @@ GROUPS: list[tuple[str, str]] = [
     # The generator's and the benchmark's tests start from the demo too: one seed (or its copy) for all of them.
     ("tests/bench/test_generate.py", "demo"),
     ("tests/bench/test_benchmark.py", "demo"),
+    # The half-year report's check against the demo's raw rows: the demo's copy, on the same worker.
+    ("tests/outcomes/test_report_demo.py", "demo"),
     ("tests/koordinator/test_api_schema.py", "api-schema"),
     # The API contract test: one demo (seeded on a fixed Monday morning) for its few hundred operations and persons.
     ("tests/koordinator/test_api_contract.py", "api-contract"),

@@ -104,6 +104,10 @@ class HalfYearReportSerializer(serializers.Serializer):
     sections = SectionSerializer(many=True)
 
 
+def _rounded(value):
+    return round(value, 2) if isinstance(value, float) else value
+
+
 def as_data(data: report.Report) -> dict:
     """The report as plain data for the serializer: a figure that is not shown has no value."""
     scope = data.scope
@@ -114,7 +118,7 @@ def as_data(data: report.Report) -> dict:
             rows = [{
                 "key": row.key, "label": row.label, "level": row.level, "note": row.note,
                 "cells": [{"column": column.key, "status": cell.status,
-                           "value": getattr(cell, column.attr) if cell.shown else None,
+                           "value": _rounded(getattr(cell, column.attr)) if cell.shown else None,
                            "text": report.cell_text(cell, column)} for column, cell in pairs],
             } for row, pairs in table.cells_by_column()]
             tables.append({"key": table.key, "title": table.title, "caption": table.caption, "note": table.note,

@@ -174,7 +174,7 @@ def test_secondary_suppression_hides_another_cell_so_the_four_cannot_be_computed
     login(client, report_world.leader)
     html = _get(client, "half_year_report").content.decode()
     assert page_row(html, "cases", "new") == ["22"]
-    assert page_row(html, "referral", "source_self") == ["12", "54 %"]
+    assert page_row(html, "referral", "source_self") == ["12", "55 %"]
     assert page_row(html, "referral", "source_agency") == ["0", "0 %"]
     assert page_row(html, "referral", "source_outreach") == ["skjult", "skjult"]
     cells = api_cells(client.get(reverse("api-half-year-report"), {"periode": H1}).json())
@@ -201,3 +201,26 @@ def test_a_trust_persons_small_caseload_is_under_five_and_another_is_hidden_with
     assert page_row(html, "caseload", f"trust_person_{world.trust_person.pk}") == ["skjult", "100 %", "skjult"]
     assert page_row(html, "caseload", f"trust_person_{world.deputy.pk}") == ["0", "100 %", "0,0"]
     assert page_row(html, "caseload", "total") == ["12", "300 %", "4,0"]
+
+
+@pytest.mark.django_db
+def test_a_mean_change_that_would_give_a_hidden_count_away_is_hidden_with_it(world, client):
+    """O1 changes by +1 or -1 per user: with 22 answering, none better and a mean of -3/22, the three who got worse
+    could be computed. So the mean is hidden with them; S13, where every part is shown, keeps its mean."""
+    from outcomes.models import QualityOfLifeRound
+
+    people = cases(world, 22, started_on=BEFORE_H1)
+    for i, case in enumerate(people):
+        worse = i < 3
+        s13_after = 4 if i < 10 else 3 if i < 17 else 2
+        QualityOfLifeRound.objects.create(follow_up=case, taken_on=BEFORE_H1, o1="ja", s13=3)
+        QualityOfLifeRound.objects.create(follow_up=case, taken_on=IN_H1, o1="nei" if worse else "ja", s13=s13_after)
+    login(client, world.leader)
+    html = _get(client, "half_year_report").content.decode()
+    assert page_row(html, "quality_objective", "item_O1") == ["22", "0 %", "skjult", "under 5", "skjult"]
+    assert page_row(html, "quality_subjective", "item_S13") == ["22", "45 %", "32 %", "23 %", "+0,23"]
+    cells = api_cells(client.get(reverse("api-half-year-report"), {"periode": H1}).json())
+    assert cells[("quality_objective", "item_O1", "mean")] == {"column": "mean", "status": "hidden", "value": None,
+                                                                "text": "skjult"}
+    # The overall satisfaction's chart: the shares of better, same and worse.
+    assert "Mer fornøyd: 45 %" in html and "Like fornøyd: 32 %" in html and "Mindre fornøyd: 23 %" in html
