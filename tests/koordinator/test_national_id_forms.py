@@ -9,6 +9,7 @@ import datetime
 import logging
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from koordinator.models import FollowUp, Notification, ServiceUser
@@ -280,6 +281,86 @@ def test_the_owner_does_not_change_their_own_number(client, world):
 
     with pytest.raises(PermissionDenied):
         national_id.set_national_id(world.owner, world.owner_su, KARI)
+
+
+# --- a changed number: the ID-porten links go, the owner is told ------------------------------------------------------
+
+CHANGED_NOTICE = (
+    "Fødselsnummeret ditt hos oppfølgingstjenesten ble endret 09.03.2026. Var det ikke riktig, ta kontakt med "
+    "tillitspersonen din."
+)
+ON_THE_DAY = datetime.datetime(2026, 3, 9, 14, 30, tzinfo=datetime.UTC)
+
+
+def _linked(world):
+    """Kari's account has logged in through ID-porten (a link) and has a staff log-in too (not ID-porten's)."""
+    from koordinator.models import SignInIdentity
+
+    ServiceUser.objects.filter(pk=world.owner_su.pk).update(national_id=KARI)
+    SignInIdentity.objects.create(user=world.owner, provider="citizen", subject="kari-sub")
+    SignInIdentity.objects.create(user=world.owner, provider="staff", subject="kari-ansatt")
+
+
+def _citizen_links(world) -> list[str]:
+    from koordinator.models import SignInIdentity
+
+    return list(SignInIdentity.objects.filter(user=world.owner, provider="citizen").values_list("subject", flat=True))
+
+
+@pytest.mark.parametrize("change", [{"national_id": KARI_OTHER}, {"remove_national_id": "on"}])
+def test_changing_or_removing_the_number_unlinks_id_porten_and_tells_the_owner(client, world, change):
+    """The old number's ID-porten identity no longer logs in to the account (the person with the new number links
+    theirs at their next log-in), and the owner hears of it by their own channel, without the number."""
+    from koordinator import outbox
+    from koordinator.models import SignInIdentity
+
+    _linked(world)
+    last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with time_machine.travel(ON_THE_DAY, tick=False):
+        response = login(client, world.trust_person).post(edit_url(world), edit_data(world, **change))
+    assert response.status_code == 302
+
+    assert _citizen_links(world) == []
+    assert SignInIdentity.objects.filter(user=world.owner, provider="staff").exists()
+    gone = SignInIdentity.history.filter(subject="kari-sub", history_type="-").get()
+    assert gone.history_user_id == world.trust_person.pk
+    notice = Notification.objects.get(pk__gt=last)
+    assert notice.recipient_service_user_id == world.owner_su.pk
+    assert notice.channel == outbox.choose_channel(world.owner_su) == "sms"
+    assert notice.body == CHANGED_NOTICE
+    assert notice.subject == "Fødselsnummeret ditt er endret"
+    for number in (KARI, KARI_OTHER, "41385", "41113"):
+        assert number not in notice.subject + notice.body
+    reason = world.owner_su.history.order_by("-history_id").first().history_change_reason
+    assert reason.startswith("Fødselsnummer endret" if "national_id" in change else "Fødselsnummer fjernet")
+    assert "innlogging med ID-porten koblet fra" in reason
+
+
+def test_a_changed_number_without_a_link_tells_the_owner_and_says_nothing_of_links(client, world):
+    ServiceUser.objects.filter(pk=world.owner_su.pk).update(national_id=KARI)
+    world.owner_su.refresh_from_db()
+    with time_machine.travel(ON_THE_DAY, tick=False):
+        national_id.set_national_id(world.leader, world.owner_su, KARI_OTHER)
+    assert Notification.objects.filter(recipient_service_user=world.owner_su, body=CHANGED_NOTICE).count() == 1
+    assert world.owner_su.history.order_by("-history_id").first().history_change_reason == "Fødselsnummer endret"
+
+
+def test_registering_a_first_number_tells_no_one(client, world):
+    last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    national_id.set_national_id(world.trust_person, world.owner_su, KARI)
+    assert not Notification.objects.filter(pk__gt=last).exists()
+    assert world.owner_su.history.first().history_change_reason == "Fødselsnummer registrert"
+
+
+def test_a_refused_or_unchanged_number_unlinks_nothing_and_tells_no_one(client, world):
+    _linked(world)
+    f.ServiceUserFactory(municipality=world.other_municipality, national_id=KARI_OTHER)
+    last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    login(client, world.trust_person)
+    assert client.post(edit_url(world), edit_data(world, national_id=KARI_OTHER)).status_code == 200  # taken
+    assert client.post(edit_url(world), edit_data(world, national_id=KARI)).status_code == 302  # the same
+    assert _citizen_links(world) == ["kari-sub"]
+    assert not Notification.objects.filter(pk__gt=last).exists()
 
 
 # --- never in an error report ----------------------------------------------------------------------------------------

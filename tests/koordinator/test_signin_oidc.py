@@ -587,6 +587,31 @@ def test_the_backend_never_answers_a_password_log_in(provider, people):
     assert oidc.OIDCBackend().authenticate(request, username="tillit1", password="x") is None  # no nonce
 
 
+def test_a_corrected_number_unlinks_the_id_porten_identity_that_came_with_the_wrong_one(client, provider, world):
+    """Kari's record had Nina's number by mistake, so Nina's ID-porten log-in was linked to Kari's account. Staff put
+    it right; Nina's identity no longer belongs to Kari's account, and Nina, once registered, gets in to her own."""
+    from koordinator.signin import national_id
+
+    ServiceUser.objects.filter(pk=world.owner_su.pk).update(national_id=NINA)
+    sign_in(client, provider, pid=NINA, sub="nina-sub")
+    assert str(logged_in_user(client)) == str(world.owner.pk)  # the mistake: Nina in Kari's account
+    client.logout()
+
+    world.owner_su.refresh_from_db()
+    national_id.set_national_id(world.trust_person, world.owner_su, KARI)
+    assert not SignInIdentity.objects.filter(user=world.owner, provider="citizen").exists()
+    nina = f.ServiceUserFactory(municipality=world.municipality, first_name="Nina", last_name="Ås", national_id=NINA)
+
+    response, _ = sign_in(client, provider, pid=NINA, sub="nina-sub")
+    assert response.status_code == 302
+    nina.refresh_from_db()
+    assert nina.user_id is not None and str(logged_in_user(client)) == str(nina.user_id) != str(world.owner.pk)
+    client.logout()
+    # Kari's own ID-porten identity is linked at her next log-in.
+    response, _ = sign_in(client, provider, pid=KARI, sub="kari-sub")
+    assert str(logged_in_user(client)) == str(world.owner.pk)
+
+
 # --- django-axes: a refused OpenID log-in is no password guessed --------------------------------------------------
 
 
