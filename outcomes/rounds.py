@@ -294,7 +294,7 @@ def clean_subjective(answers: dict | None) -> dict[str, int | None]:
     for name, value in _keys(answers, SUBJECTIVE_FIELDS).items():
         if value == "":
             value = None
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             value = int(value.strip())
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5

@@ -96,6 +96,8 @@ BAD = [
     ("s1 above five", {"subjective": {"s1": 6}, "answered_by": "together"}, "s1", "fra 1 til 5"),
     ("s1 zero", {"subjective": {"s1": 0}, "answered_by": "together"}, "s1", "fra 1 til 5"),
     ("s14 not a number", {"subjective": {"s14": "mye"}, "answered_by": "together"}, "s14", "S14"),
+    ("s3 a digit that is not a number", {"subjective": {"s3": "²"}, "answered_by": "together"}, "s3", "S3"),
+    ("s4 a number as text, too high", {"subjective": {"s4": "7"}, "answered_by": "together"}, "s4", "S4"),
     ("s2 true", {"subjective": {"s2": True}, "answered_by": "together"}, "s2", "fra 1 til 5"),
     ("a date in the future", {"taken_on": MONDAY + datetime.timedelta(days=1)}, "taken_on", "fram i tid"),
     ("not a date", {"taken_on": "31.02.2026"}, "taken_on", "gyldig dato"),
