@@ -5,7 +5,8 @@ or the access log, so no personal-data model is registered here (a test keeps it
 
 Who may use the admin: Django superusers and staff as usual, and anyone with the administrator role
 (``Membership.Role.ADMIN``), which is how the service hands out the job without Django's permission
-tables. Only a superuser may make someone a superuser or hand out Django permissions.
+tables. Only a superuser may make someone a superuser or hand out Django permissions, and only a superuser changes a
+superuser's account, its password, roles or log-ins (the administrator role sees it, without the password's hash).
 
 Left out of the admin on purpose (issue 12): Django's groups (the service's roles are memberships; nothing reads a
 group) and the API tokens (the token list shows every key, which would let whoever sees it use another person's API
@@ -22,10 +23,13 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -41,6 +45,12 @@ from koordinator.toolkit.national_id import masked as national_id_masked
 def _is_role_admin(request) -> bool:
     user = request.user
     return user.is_active and access.actor_for(user).is_admin
+
+
+def _protected(request, obj) -> bool:
+    """A superuser's account, seen by someone who is not a superuser: they may see it, not change it (nor its
+    password, roles or log-ins). As only a superuser may make someone a superuser, only a superuser changes one."""
+    return isinstance(obj, User) and obj.is_superuser and not request.user.is_superuser
 
 
 _default_has_permission = admin.site.has_permission
@@ -67,7 +77,8 @@ for _model in (Group, TokenProxy, TOTPDevice, StaticDevice):
 
 
 class RoleAdminPermissions:
-    """Lets the administrator role view, add and change; deleting stays with superusers."""
+    """Lets the administrator role view, add and change; deleting stays with superusers, and so does changing a
+    superuser's account (``_protected``; for an inline, ``obj`` is the account it belongs to)."""
 
     def has_module_permission(self, request):
         return _is_role_admin(request) or super().has_module_permission(request)
@@ -76,9 +87,13 @@ class RoleAdminPermissions:
         return _is_role_admin(request) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request, *args):
+        if args and _protected(request, args[0]):
+            return False
         return _is_role_admin(request) or super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
+        if _protected(request, obj):
+            return False
         return _is_role_admin(request) or super().has_change_permission(request, obj)
 
 
@@ -89,7 +104,7 @@ class PasswordHashWidget(ReadOnlyPasswordHashWidget):
     account (``…/history/<id>/``) it led to ``…/history/password/``, a server error (issue 12: every link shown to
     someone works for them)."""
 
-    def __init__(self, password_url: str, attrs=None):
+    def __init__(self, password_url: str | None, attrs=None):
         super().__init__(attrs)
         self.password_url = password_url
 
@@ -97,6 +112,22 @@ class PasswordHashWidget(ReadOnlyPasswordHashWidget):
         context = super().get_context(name, value, attrs)
         context["password_url"] = self.password_url
         return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.password_url:
+            return super().render(name, value, attrs, renderer)
+        # Without a password page to go to (a superuser's account, seen by the administrator role): the summary,
+        # no button (Django's template always has one).
+        summary = self.get_context(name, value, attrs)["summary"]
+        return format_html(
+            "<div><p>{}</p></div>",
+            format_html_join(
+                " ",
+                "<strong>{}</strong>{}",
+                ((entry["label"], format_html(": <bdi>{}</bdi>", entry["value"]) if entry.get("value") else "")
+                 for entry in summary),
+            ),
+        )
 
 
 class MembershipForm(forms.ModelForm):
@@ -125,6 +156,8 @@ class MembershipInline(RoleAdminPermissions, admin.StackedInline):
 
     def has_delete_permission(self, request, obj=None):
         # Removing a role is part of managing an account.
+        if _protected(request, obj):
+            return False
         return _is_role_admin(request) or super().has_delete_permission(request, obj)
 
 
@@ -153,6 +186,8 @@ class SignInIdentityInline(RoleAdminPermissions, admin.StackedInline):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        if _protected(request, obj):
+            return False
         return _is_role_admin(request) or super().has_delete_permission(request, obj)
 
 
@@ -242,15 +277,40 @@ class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
         password = form.base_fields.get("password")
         if obj is not None and password is not None:
             url = reverse(f"{self.admin_site.name}:auth_user_password_change", args=[obj.pk])
-            password.widget = PasswordHashWidget(url)
+            password.widget = PasswordHashWidget(url if self.has_change_permission(request, obj) else None)
         return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not _protected(request, obj):
+            return fieldsets
+        # Seen, not changed: the page shows every field as text, and the password's would be its hash.
+        return tuple(
+            (name, {**options, "fields": tuple("password_summary" if field == "password" else field
+                                               for field in options["fields"])})
+            for name, options in fieldsets
+        )
+
+    @admin.display(description=_("Passord"))
+    def password_summary(self, obj: User):
+        return PasswordHashWidget(None).render("password", obj.password)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["last_login", "date_joined"]
+        if _protected(request, obj):
+            readonly.append("password_summary")
         if not request.user.is_superuser:
             # «groups» is not on the form (see the module's docstring); read-only anyway, should it come back.
             readonly += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return readonly
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves a POST here (a revert) for anyone who may view the account: only for those who may
+        # change it (not the administrator role, for a superuser's account).
+        if request.method == "POST":
+            if not self.has_change_permission(request, self.get_object(request, unquote(object_id))):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Municipality)
