@@ -1,5 +1,6 @@
 """The half-year report for the demo's Trondheim reproduces the figures computed here, independently, from the raw
-rows (issue 14, Done when): plain ORM reads and Python, written for this test, not ``outcomes/report.py``.
+rows (issue 14, Done when): plain ORM reads and Python, written for this test, not the report's own code
+(``outcomes/report/``).
 
 The demo is seeded for this module as ``tests/demo/`` does (``tests/shared_demo.py``: committed, flushed after). For
 the last completed half-year and the current one, every figure the API shows is checked against the count here; a

@@ -1,486 +1,47 @@
-"""The half-year report (issue 14, point 4; OUTCOMES.md «Indicators for the half-year report»): the figures.
-
-Pure query code: :func:`build` reads the rows of one municipality (or one of its follow-up units) for one half-year
-in a fixed number of queries, whatever the number of cases, and returns a plain data structure (:class:`Report`:
-sections of tables of rows of cells) that the page, the PDF, the CSV and the API render as they are. Nothing here
-renders anything.
-
-**Suppression, in one place.** No figure may describe fewer than ``REPORT_MIN_PERSONS`` (5) persons. Every figure is
-first built as a raw cell that knows how many distinct persons it describes; :func:`suppress` then hides
-
-* every cell describing 1–4 persons (shown as «under 5»: counts, and the shares, rates and means made from them);
-* more cells where a hidden one could be computed back from what is shown (secondary suppression, shown as
-  «skjult»): the report states which figures add up to which (:class:`Relation`: the cases open at the end and
-  the ended ones make up the cases of the half-year; the caseload per trust person adds up to the open cases; a
-  share's count and what is left of its base …). Whenever a relation would let a reader compute a hidden cell (it
-  is the only unknown in it), or a group of hidden cells that together describe fewer than 5 persons, the smallest
-  figure still shown in it is hidden as well, until no relation gives anything away; and a figure made from hidden
-  ones (the mean change next to the counts of better and worse) is hidden with them.
-
-and :func:`publish` turns the raw cells into the public :class:`Cell` s, where a hidden figure has *no value at
-all* (``None``): what the renderers get cannot show it by mistake. A cell of 0 describes nobody and is shown.
-
-**What is counted** (the definitions, written out on the page under each table):
-
-* A case *belongs to* the half-year when it started on or before its last day and had not ended before its first
-  (``started_on``/``ended_on`` as they stand now). *New*: started in the half-year; *ended*: ended in it; the rest
-  were *open at the end*, split by the status the case had then: the last status its history recorded by the end
-  of the half-year (for a case registered later with an earlier start date, the last status it had before it
-  ended, or its status now).
-* *Users served*: distinct persons with a case in the half-year; the shares (individual plan, responsibility
-  group) are of them.
-* *Referral sources*: of the new cases. *Ending reasons* and *handed over*: of the ended ones.
-* *Caseload*: the cases open at the end per trust person (the case's trust person then), and per full-time
-  equivalent (the trust persons' ``Membership.fte_percent`` in the unit or the municipality's units).
-* *Contacts*: entries in the follow-up log in the half-year (not archived; «Forsøkt, men ikke truffet» is not a
-  contact and has its own row), per user served per month of the half-year (months so far for the current one);
-  places are grouped so no free text is shown.
-* *Meetings*: responsibility-group meetings held in the half-year; attendance per partner service as in the
-  leader's meetings page (a service is expected when it had a member in the group at the time).
-* *Measures* (the plans' *tiltak*): applied for, granted, refused and appealed in the half-year by their dates;
-  *without a decision*: a measure that needs one, ran in the half-year, and had none by its end.
-* *Quality of life*: for each user with a round in the half-year, the latest such round against the round before
-  it (paired: an item counts only when answered in both; «Vet ikke» is missing), scored so that higher is better
-  (``instrument.objective_score``, ``SubjectiveItem.score``). *Started work-related activity*: O3 «Nei» in a round
-  and «Ja» in the next one, taken in the half-year.
-
-The cases are read through the access gate (``FollowUp.objects.for_user``) and narrowed to the municipality or
-unit first; every other query starts from those cases (``follow_up__in``), so no row of another municipality is
-read.
-"""
+"""The figures: one query per kind of row, whatever the number of cases, built as raw cells and their relations,
+then suppressed (``cells.suppress``) and published before anything leaves (see the package's docstring)."""
 
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from koordinator import access
-from koordinator.models import FollowUp, FollowUpEntry, Membership, Municipality, Organisation, User
+from koordinator.models import FollowUp, FollowUpEntry, Membership, Organisation, User
 from koordinator.timeutil import at
 from meetings.models import Attendance, Group, GroupMember, Meeting
 from outcomes import instrument
 from outcomes.models import QualityOfLifeRound
+from outcomes.report.cells import (
+    PERCENT,
+    RATE,
+    SIGNED,
+    Cells,
+    Chart,
+    Column,
+    RawCell,
+    Report,
+    Row,
+    Section,
+    Table,
+    cell_text,
+    minimum,
+    number,
+    publish,
+    suppress,
+)
+from outcomes.report.period import HalfYear
+from outcomes.report.scope import Scope, may_read
 from plans.models import Measure, Plan
 
 Status = FollowUp.Status
 Kind = FollowUpEntry.Kind
-
-# --- the period --------------------------------------------------------------------------------------------------
-
-PERIOD_RE = re.compile(r"^\s*(\d{4})-[Hh]([12])\s*$")
-FIRST_YEAR = 2000
-PERIOD_CHOICES = 8  # how many half-years back the page offers, besides the current one
-
-
-@dataclass(frozen=True, order=True)
-class HalfYear:
-    """First half (January–June) or second half (July–December) of a year."""
-
-    year: int
-    half: int
-
-    @property
-    def code(self) -> str:
-        return f"{self.year}-H{self.half}"
-
-    @property
-    def start(self) -> datetime.date:
-        return datetime.date(self.year, 1 if self.half == 1 else 7, 1)
-
-    @property
-    def end(self) -> datetime.date:
-        return datetime.date(self.year, 6, 30) if self.half == 1 else datetime.date(self.year, 12, 31)
-
-    @property
-    def label(self) -> str:
-        if self.half == 1:
-            return _("1. halvår %(year)s (januar–juni)") % {"year": self.year}
-        return _("2. halvår %(year)s (juli–desember)") % {"year": self.year}
-
-    def previous(self) -> HalfYear:
-        return HalfYear(self.year, 1) if self.half == 2 else HalfYear(self.year - 1, 2)
-
-    @classmethod
-    def containing(cls, day: datetime.date) -> HalfYear:
-        return cls(day.year, 1 if day.month <= 6 else 2)
-
-    def is_complete(self, today: datetime.date) -> bool:
-        return self.end < today
-
-    def last_day(self, today: datetime.date) -> datetime.date:
-        """The last day the figures cover: the end of the half-year, or today for the current one."""
-        return min(self.end, today)
-
-    def months(self, today: datetime.date) -> int:
-        """Months of the half-year so far (a begun month counts whole): 6 for a completed half-year."""
-        last = self.last_day(today)
-        return last.month - self.start.month + 1
-
-
-def default_period(today: datetime.date | None = None) -> HalfYear:
-    """The last completed half-year."""
-    today = today or timezone.localdate()
-    return HalfYear.containing(today).previous()
-
-
-def parse_period(value: str | None, today: datetime.date | None = None) -> tuple[HalfYear, str]:
-    """``?periode=2026-H2`` as a :class:`HalfYear`, and a message when it could not be used (then the default).
-
-    Accepted: a half-year from 2000 up to and including the current one (its figures run to today)."""
-    today = today or timezone.localdate()
-    default = default_period(today)
-    if value is None or not str(value).strip():
-        return default, ""
-    match = PERIOD_RE.match(str(value)[:20])
-    if match:
-        period = HalfYear(int(match.group(1)), int(match.group(2)))
-        if FIRST_YEAR <= period.year and period <= HalfYear.containing(today):
-            return period, ""
-    return default, _(
-        "«%(value)s» er ikke et halvår vi kan vise (skriv for eksempel %(example)s). Rapporten viser %(default)s."
-    ) % {"value": str(value)[:20], "example": default.code, "default": default.label}
-
-
-def period_choices(today: datetime.date | None = None, chosen: HalfYear | None = None) -> list[HalfYear]:
-    """The current half-year and the ones before it, newest first (and ``chosen`` if it is older)."""
-    today = today or timezone.localdate()
-    period = HalfYear.containing(today)
-    choices = [period]
-    for _i in range(PERIOD_CHOICES):
-        period = period.previous()
-        choices.append(period)
-    if chosen is not None and chosen not in choices:
-        choices.append(chosen)
-    return choices
-
-
-# --- who may read it, and about what ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What a report is about: a municipality, or one of its follow-up units."""
-
-    municipality: Municipality
-    unit: Organisation | None = None
-
-    @property
-    def label(self) -> str:
-        if self.unit is not None:
-            return f"{self.unit.name}, {self.municipality.name}"
-        return self.municipality.name
-
-    @property
-    def value(self) -> str:
-        """The ``?enhet=`` value that chooses it (empty: the municipality)."""
-        return str(self.unit.pk) if self.unit is not None else ""
-
-    def cases(self, prefix: str = "") -> Q:
-        if self.unit is not None:
-            return Q(**{f"{prefix}unit_id": self.unit.pk})
-        return Q(**{f"{prefix}municipality_id": self.municipality.pk})
-
-    def units(self) -> Q:
-        """The follow-up units whose trust persons' positions count (``Membership.organisation``)."""
-        if self.unit is not None:
-            return Q(organisation_id=self.unit.pk)
-        return Q(organisation__municipality_id=self.municipality.pk,
-                 organisation__kind=Organisation.Kind.FOLLOW_UP_SERVICE)
-
-
-def may_read(user) -> bool:
-    """A leader (of any unit in a municipality) may read the report for the municipality and its follow-up units.
-    Trust persons, partners, service users and administrators may not. The page, the PDF, the CSV, the API and the
-    link on the leader's overview all ask this."""
-    return bool(access.actor_for(user).leader_municipality_ids)
-
-
-def scopes_for(user) -> list[Scope]:
-    """The leader's municipalities, each followed by its follow-up units (two queries)."""
-    munis = access.actor_for(user).leader_municipality_ids
-    if not munis:
-        raise PermissionDenied
-    municipalities = list(Municipality.objects.filter(pk__in=munis).order_by("name", "pk"))
-    units = defaultdict(list)
-    for unit in Organisation.objects.filter(municipality_id__in=munis, kind=Organisation.Kind.FOLLOW_UP_SERVICE) \
-            .select_related("municipality").order_by("name", "pk"):
-        units[unit.municipality_id].append(unit)
-    scopes = []
-    for municipality in municipalities:
-        scopes.append(Scope(municipality))
-        scopes += [Scope(municipality, unit) for unit in units[municipality.pk]]
-    return scopes
-
-
-def scope_for(user, unit: str | None, scopes: list[Scope] | None = None) -> Scope:
-    """The scope ``?enhet=`` names (empty: the leader's first municipality). ``PermissionDenied`` for anyone but a
-    leader; ``Http404`` for a unit that is not one of the leader's follow-up units (or not a number)."""
-    scopes = scopes if scopes is not None else scopes_for(user)
-    value = str(unit or "").strip()
-    for scope in scopes:
-        if scope.value == value:
-            return scope
-    raise Http404
-
-
-# --- the public structure ----------------------------------------------------------------------------------------
-
-SHOWN = "shown"
-SMALL = "under_threshold"  # describes fewer than REPORT_MIN_PERSONS persons: «under 5»
-HIDDEN = "hidden"  # secondary suppression: «skjult»
-NONE = "not_available"  # nothing to show (no one answered, no position registered): «–»
-
-COUNT, PERCENT, RATE, SIGNED, DECIMAL = "count", "percent", "rate", "signed", "decimal"
-
-
-def minimum() -> int:
-    return settings.REPORT_MIN_PERSONS
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One published figure. When it is not shown, ``value``, ``share`` and ``rate`` are all ``None``."""
-
-    status: str = SHOWN
-    value: float | None = None
-    share: float | None = None  # per cent of its base
-    rate: float | None = None  # per user per month, per full-time equivalent
-
-    @property
-    def shown(self) -> bool:
-        return self.status == SHOWN
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    attr: str = "value"  # which of the cell's numbers
-    format: str = COUNT
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    label: str
-    cells: tuple[Cell, ...]
-    level: int = 0  # 1: a part of the row above («of which»)
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Chart:
-    """What a chart shows (the page draws it as SVG, the PDF with reportlab): ``kind`` «bars» (one bar per row) or
-    «shares» (parts of a whole in one bar); each bar is (label, value or ``None``, text)."""
-
-    kind: str
-    label: str
-    bars: tuple[tuple[str, float | None, str], ...]
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    caption: str
-    columns: tuple[Column, ...]
-    rows: tuple[Row, ...]
-    note: str = ""
-    chart: Chart | None = None
-
-    def cells_by_column(self):
-        """(row, [(column, cell), …]) for the templates."""
-        return [(row, list(zip(self.columns, row.cells, strict=True))) for row in self.rows]
-
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: str
-    tables: tuple[Table, ...]
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Report:
-    period: HalfYear
-    scope: Scope
-    made_at: datetime.datetime
-    complete: bool
-    last_day: datetime.date
-    has_data: bool
-    min_persons: int
-    sections: tuple[Section, ...]
-    notice: str = ""  # why the period asked for was not used
-
-    def figures(self):
-        """(section, table, row, column, cell) for every figure, in order: what the CSV writes, one line each."""
-        for section in self.sections:
-            for table in section.tables:
-                for row in table.rows:
-                    for column, cell in zip(table.columns, row.cells, strict=True):
-                        yield section, table, row, column, cell
-
-
-def number(value: float | None, fmt: str = COUNT) -> str:
-    """A shown number the Norwegian way (decimal comma)."""
-    if value is None:
-        return "–"
-    if fmt == COUNT:
-        return number_format(int(round(value)))
-    if fmt == PERCENT:
-        return number_format(int(round(value)))
-    if fmt == SIGNED:
-        text = number_format(round(value, 2), decimal_pos=2)
-        return f"+{text}" if value > 0 else text
-    if fmt == RATE:
-        return number_format(round(value, 1), decimal_pos=1)
-    return number_format(round(value, 1), decimal_pos=1)
-
-
-def cell_text(cell: Cell, column: Column | None = None) -> str:
-    """What a cell shows: «under 5», «skjult», «–», or the number in the column's format (with « %» for shares)."""
-    if cell.status == SMALL:
-        return _("under %(n)s") % {"n": minimum()}
-    if cell.status == HIDDEN:
-        return _("skjult")
-    attr, fmt = (column.attr, column.format) if column else ("value", COUNT)
-    value = getattr(cell, attr)
-    if cell.status == NONE or value is None:
-        return "–"
-    text = number(value, fmt)
-    return f"{text} %" if fmt == PERCENT else text
-
-
-# --- raw cells, the relations between them, and the suppression ----------------------------------------------------
-
-
-@dataclass(eq=False)
-class RawCell:
-    """A figure before suppression: its value and how many distinct persons it describes."""
-
-    value: float | None
-    persons: int
-    share: float | None = None
-    rate: float | None = None
-    status: str = SHOWN
-
-
-@dataclass(eq=False)
-class Relation:
-    """``members`` add up to ``total`` (``closed``), or to at most ``total`` with the rest not shown (an open
-    relation: a share's count and the remainder of its base). ``disjoint``: the members are different persons, so
-    hidden ones together describe the sum of their persons."""
-
-    total: RawCell
-    members: list[RawCell]
-    closed: bool = True
-    disjoint: bool = True
-
-
-@dataclass
-class Cells:
-    cells: list[RawCell] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
-    # A figure computed from others that would give a hidden one away (a mean change with the counts of better and
-    # worse): hidden whenever one of those is.
-    dependants: list[tuple[RawCell, list[RawCell]]] = field(default_factory=list)
-
-    def add(self, value, persons: int, *, share=None, rate=None) -> RawCell:
-        cell = RawCell(value, persons, share, rate)
-        self.cells.append(cell)
-        return cell
-
-    def none(self) -> RawCell:
-        cell = RawCell(None, 0, status=NONE)
-        self.cells.append(cell)
-        return cell
-
-    def relate(self, total: RawCell, members: list[RawCell], *, closed: bool = True, disjoint: bool = True) -> None:
-        self.relations.append(Relation(total, list(members), closed, disjoint))
-
-    def depend(self, cell: RawCell, on: list[RawCell]) -> None:
-        self.dependants.append((cell, list(on)))
-
-
-def _hidden(cell: RawCell) -> bool:
-    return cell.status in (SMALL, HIDDEN)
-
-
-def _leaks(relation: Relation, least: int) -> bool:
-    """Does what is shown of ``relation`` let a reader compute a hidden cell, or a group of hidden cells describing
-    fewer than ``least`` persons?"""
-    members = [m for m in relation.members if _hidden(m) and m.persons > 0]
-    unknown = [(m.persons, m.status == SMALL) for m in members]
-    total_hidden = _hidden(relation.total)
-    if total_hidden:
-        unknown.append((relation.total.persons, relation.total.status == SMALL))
-    remainder = None
-    if not relation.closed:
-        rest = (relation.total.value or 0) - sum(m.value or 0 for m in relation.members)
-        if rest > 0:
-            remainder = (int(rest), 0 < rest < least)
-            unknown.append(remainder)
-    if not unknown:
-        return False
-    if len(unknown) == 1:
-        # The one unknown is computable: a leak unless it is a remainder of ``least`` or more (never shown anyway).
-        return unknown[0] is not remainder or remainder[1]
-    if total_hidden or not any(small for _persons, small in unknown):
-        return False
-    if relation.disjoint:
-        return sum(persons for persons, _small in unknown) < least
-    return max(persons for persons, _small in unknown) < least
-
-
-def _hide_one_more(relation: Relation, totals: set[int]) -> bool:
-    """Hide the smallest figure still shown in ``relation`` (a member, preferring one that is not itself a total of
-    another relation; the total last). Returns whether anything was hidden."""
-    candidates = [m for m in relation.members if m.status == SHOWN and (m.value or 0) > 0]
-    if candidates:
-        cell = min(candidates, key=lambda m: (id(m) in totals, m.value, m.persons))
-        cell.status = HIDDEN
-        return True
-    if relation.total.status == SHOWN and (relation.total.value or 0) > 0:
-        relation.total.status = HIDDEN
-        return True
-    return False
-
-
-def suppress(cells: Cells, least: int) -> None:
-    """THE suppression: every figure the page, PDF, CSV and API show has been through here (see the module)."""
-    for cell in cells.cells:
-        if cell.status == SHOWN and 0 < cell.persons < least:
-            cell.status = SMALL
-    totals = {id(relation.total) for relation in cells.relations}
-    changed = True
-    while changed:
-        changed = False
-        for relation in cells.relations:
-            if _leaks(relation, least) and _hide_one_more(relation, totals):
-                changed = True
-    for cell, on in cells.dependants:
-        if cell.status == SHOWN and any(_hidden(other) for other in on):
-            cell.status = HIDDEN
-
-
-def publish(raw: RawCell) -> Cell:
-    """The public cell: a figure that is not shown carries no number at all."""
-    if raw.status != SHOWN:
-        return Cell(status=raw.status)
-    return Cell(status=SHOWN, value=raw.value, share=raw.share, rate=raw.rate)
-
 
 # --- building the tables -------------------------------------------------------------------------------------------
 
@@ -1110,6 +671,12 @@ def _overall_chart(rows: Row) -> Chart:
     bars = []
     for key, cell in zip(columns, rows.cells[1:4], strict=True):
         bars.append((str(labels[key]), cell.share, cell_text(cell, Column(key, "", "share", PERCENT))))
+    shown = [share for _label, share, _text in bars if share is not None]
+    if answered.shown and answered.value and len(shown) < len(bars):
+        # The parts not shown take their room together, so the bar does not look as if the shown ones were all;
+        # what they add up to follows from the shown ones anyway.
+        rest = max(100 - sum(shown), 0)
+        bars.append((_("Ikke vist (under %(n)s eller skjult)") % {"n": minimum()}, rest, number(rest, PERCENT) + " %"))
     label = _("Alt i alt, hvor fornøyd med livet (S13): %(n)s svarte i begge rundene") % {
         "n": cell_text(answered)}
     return Chart("shares", label, tuple(bars))
