@@ -24,15 +24,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from koordinator.api.serializers import NamedSerializer
 from koordinator.api.viewsets import ERRORS
 from koordinator.api.viewsets.base import AUTHENTICATION
 from outcomes import report
 from outcomes.views.report import log_produced
-
-
-class _Named(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
 
 
 class PeriodSerializer(serializers.Serializer):
@@ -47,8 +43,8 @@ class PeriodSerializer(serializers.Serializer):
 
 class ScopeSerializer(serializers.Serializer):
     label = serializers.CharField()
-    municipality = _Named()
-    unit = _Named(allow_null=True, help_text=gettext_lazy("Enheten, eller null for hele kommunen."))
+    municipality = NamedSerializer()
+    unit = NamedSerializer(allow_null=True, help_text=gettext_lazy("Enheten, eller null for hele kommunen."))
 
 
 class ColumnSerializer(serializers.Serializer):

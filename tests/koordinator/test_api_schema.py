@@ -105,6 +105,7 @@ ENDPOINTS = {
     # Quality-of-life rounds (issue 14): outcomes/api/rounds.py.
     "/api/v1/quality-of-life-rounds/": {"get", "post"},
     "/api/v1/quality-of-life-rounds/{id}/": {"get", "patch"},
+    "/api/v1/reports/half-year/": {"get"},  # the half-year report's figures (outcomes/api/report.py)
 }
 
 # Actions that take no input at all: the URL says everything.

@@ -219,3 +219,20 @@ def test_who_produced_a_report_is_logged_without_personal_data(world, leader, cl
         f"by user {world.leader.pk}",
         f"Half-year report {H1} as api for municipality {world.municipality.pk} unit - by user {world.leader.pk}",
     ]
+
+
+def test_the_api_is_in_the_schema_with_its_parameters_and_the_error_shape(tmp_path):
+    import yaml
+    from django.core.management import call_command
+
+    path = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    operation = yaml.safe_load(path.read_text())["paths"]["/api/v1/reports/half-year/"]["get"]
+    assert operation["operationId"] == "reports_half_year_retrieve"
+    assert {p["name"]: p["in"] for p in operation["parameters"]} == {"periode": "query", "enhet": "query"}
+    responses = operation["responses"]
+    assert set(responses) == {"200", "400", "401", "403", "404"}
+    for code in ("400", "401", "403", "404"):
+        assert responses[code]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    body = responses["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert body.endswith("/HalfYearReport")
