@@ -73,10 +73,12 @@ if (clockOffset) {
   Date.now = () => realNow() + clockOffset;
 }
 
+// The levels in koordinator's words (koordinator/signin/mine.py, LEVELS: «Lavt», «Betydelig (for eksempel MinID)»,
+// «Høyt (for eksempel BankID)»), with the acr each one sends.
 const LEVELS = [
-  { acr: 'idporten-loa-low', label: 'Lav', hint: 'idporten-loa-low: for eksempel bare passord' },
-  { acr: 'idporten-loa-substantial', label: 'Betydelig', hint: 'idporten-loa-substantial: for eksempel MinID-appen' },
-  { acr: 'idporten-loa-high', label: 'Høy', hint: 'idporten-loa-high: for eksempel BankID' },
+  { acr: 'idporten-loa-low', label: 'Lavt', hint: 'idporten-loa-low: for eksempel bare passord' },
+  { acr: 'idporten-loa-substantial', label: 'Betydelig', hint: 'idporten-loa-substantial: for eksempel MinID' },
+  { acr: 'idporten-loa-high', label: 'Høyt', hint: 'idporten-loa-high: for eksempel BankID' },
 ];
 const DEFAULT_LEVEL = 'idporten-loa-substantial';
 
@@ -114,6 +116,17 @@ const LOGGED_OUT_PATH = '/logget-ut/';
 
 const escape = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+// What the library's (English) errors mean here, in Norwegian: HTML, written here (nothing from the request).
+const ERROR_HELP = {
+  invalid_redirect_uri:
+    'Adressen koordinator sendte deg tilbake til, er ikke registrert hos denne testleverandøren. ' +
+    'Start <code>make oidc</code> med samme <code>PORT</code> som <code>make run</code> ' +
+    `(registrert nå: ${RP_BASE_URLS.map(escape).join(', ')}).`,
+  invalid_client:
+    'Koordinator og testleverandøren er ikke enige om klient-ID eller klienthemmelighet. ' +
+    'Start <code>make run</code> og <code>make oidc</code> med de samme <code>OIDC_*</code>-innstillingene.',
+};
+
 const STYLE = `
   *{box-sizing:border-box}
   body{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1e2b3c;background:#f3f4f6}
@@ -140,6 +153,7 @@ const STYLE = `
   .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1rem}
   :focus-visible{outline:3px solid #1e2b3c;outline-offset:2px}
   code{font-size:.9em}
+  p{overflow-wrap:break-word}
 `;
 
 function page({ title, issuer, body }) {
@@ -206,7 +220,7 @@ function loginPage(issuer, { uid, clientName, values, errors: fieldErrors }) {
     ? `<fieldset>
   <legend>Andre faktor</legend>
   ${choice({ name: 'factor', id: 'factor-yes', value: 'yes', label: 'Med andre faktor', hint: 'amr ["pwd", "otp"]: passord og engangskode', checked: values.factor !== 'no' })}
-  ${choice({ name: 'factor', id: 'factor-no', value: 'no', label: 'Uten andre faktor', hint: 'amr ["pwd"]: bare passord, og derfor nivå lav uansett hva du velger over', checked: values.factor === 'no' })}
+  ${choice({ name: 'factor', id: 'factor-no', value: 'no', label: 'Uten andre faktor', hint: 'amr ["pwd"]: bare passord, og derfor nivå lavt uansett hva du velger over', checked: values.factor === 'no' })}
 </fieldset>`
     : '';
   const pidError = fieldErrors.pid ? `<p class="error" id="pid-error">${escape(fieldErrors.pid)}</p>` : '';
@@ -350,12 +364,14 @@ ${form}
     },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
+      const help = ERROR_HELP[out.error];
       ctx.body = page({
         title: 'Noe gikk galt',
         issuer,
         body: `<h1>Noe gikk galt</h1>
 <p>Den lokale testleverandøren kunne ikke fullføre forespørselen.</p>
-<p><code>${escape(out.error)}</code>: ${escape(out.error_description)}</p>`,
+${help ? `<p>${help}</p>` : ''}
+<p>Teknisk forklaring (på engelsk): <code>${escape(out.error)}</code>: ${escape(out.error_description)}</p>`,
       });
     },
     ttl: {

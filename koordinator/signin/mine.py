@@ -24,21 +24,24 @@ from koordinator.models import SignIn
 SHOWN = 50  # the newest; older ones are left out (and the page says so)
 PERIOD = datetime.timedelta(days=365)
 
-# The assurance level (``acr``) in plain words, with the ways of logging in each one means. ID-porten's earlier names
-# (Level3, Level4) are the same levels.
+# The assurance level (``acr``) in plain words, with an example of a way of logging in at it: the one place these
+# words are kept (the local provider's page, deploy/oidc-provider/server.mjs, uses the same). ID-porten's earlier
+# names (Level3, Level4) are the same levels.
+SUBSTANTIAL = _("Betydelig (for eksempel MinID)")
+HIGH = _("Høyt (for eksempel BankID)")
 LEVELS = {
-    "idporten-loa-substantial": _("Betydelig (MinID, BankID, Buypass, Commfides)"),
-    "Level3": _("Betydelig (MinID, BankID, Buypass, Commfides)"),
-    "idporten-loa-high": _("Høyt (BankID, Buypass, Commfides)"),
-    "Level4": _("Høyt (BankID, Buypass, Commfides)"),
+    "idporten-loa-substantial": SUBSTANTIAL,
+    "Level3": SUBSTANTIAL,
+    "idporten-loa-high": HIGH,
+    "Level4": HIGH,
     "idporten-loa-low": _("Lavt"),
 }
 NO_LEVEL = "–"
 
 
 def level_words(level: str) -> str:
-    """``idporten-loa-substantial`` → «Betydelig (MinID, BankID, Buypass, Commfides)»; empty → «–»; a level the
-    service has no words for is shown as the provider sent it."""
+    """``idporten-loa-substantial`` → «Betydelig (for eksempel MinID)»; empty → «–»; a level the service has no
+    words for is shown as the provider sent it."""
     if not level:
         return NO_LEVEL
     return str(LEVELS.get(level, level))

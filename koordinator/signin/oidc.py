@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jwt
 import requests
 from django.conf import settings
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
@@ -437,6 +437,13 @@ class OIDCCallbackView(ProviderSettingsMixin, OIDCAuthenticationCallbackView):
             self.user, METHODS[self.provider], level=claims.get("acr", ""), factors=claims.get("amr", ())
         )
         logger.info("OIDC %s log-in: user %s", self.provider, self.user.pk)
+        if getattr(request, "oidc_linked", False):
+            # The first log-in through ID-porten linked the account: say so on arrival.
+            messages.success(
+                request,
+                _("Kontoen din er nå koblet til %(provider)s. Neste gang logger du inn på samme måte.")
+                % {"provider": provider_config(self.provider).get("label") or self.provider},
+            )
         return HttpResponseRedirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
@@ -608,6 +615,7 @@ class OIDCBackend(ProviderSettingsMixin, OIDCAuthenticationBackend):
         if person.user_id is None:
             if identity is not None:
                 raise Refused("identity_mismatch")
+            self.request.oidc_linked = True
             return link_citizen(person, subject)
         if identity is not None and identity.user_id != person.user_id:
             raise Refused("identity_mismatch")
@@ -615,6 +623,7 @@ class OIDCBackend(ProviderSettingsMixin, OIDCAuthenticationBackend):
             raise Refused("inactive")
         if identity is None:
             SignInIdentity.objects.create(user=person.user, provider=CITIZEN, subject=subject)
+            self.request.oidc_linked = True
         return person.user
 
     # Staff ----------------------------------------------------------------------------------------------------

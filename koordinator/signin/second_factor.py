@@ -40,7 +40,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -48,10 +48,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from koordinator.models import Membership, SignIn, User
+from koordinator.models import Membership, SignIn, SignInIdentity, User
 from koordinator.signin.events import record_sign_in
 from koordinator.views import auth as auth_views
 
@@ -97,6 +98,12 @@ def needs_second_factor(user: User) -> bool:
     if settings.DEMO_LOGIN:
         return False
     return is_staff_account(user)
+
+
+def provider_label(provider: SignInIdentity.Provider) -> str:
+    """The name people know the OpenID provider by (``OIDC_PROVIDERS[…]["label"]``: «ID-porten», «Ansattporten»)."""
+    config = (getattr(settings, "OIDC_PROVIDERS", {}) or {}).get(provider.value) or {}
+    return config.get("label") or str(provider.label)
 
 
 def recovery_codes_left(user: User) -> int:
@@ -248,11 +255,34 @@ def _throttled_message(device) -> str | None:
         return None
     until = (data or {}).get("locked_until")
     seconds = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
+    if (data or {}).get("failure_count", 0) <= 1:
+        # One wrong code (a second later the right one): no «flere ganger».
+        return ngettext(
+            "Vent litt før du prøver igjen: %(seconds)s sekund.",
+            "Vent litt før du prøver igjen: %(seconds)s sekunder.",
+            seconds,
+        ) % {"seconds": seconds}
     return ngettext(
         "Du har skrevet feil kode flere ganger på rad. Vent %(seconds)s sekund, og prøv igjen.",
         "Du har skrevet feil kode flere ganger på rad. Vent %(seconds)s sekunder, og prøv igjen.",
         seconds,
     ) % {"seconds": seconds}
+
+
+def _reused_code(device: TOTPDevice, token: str) -> bool:
+    """Was this refused code right, but used before? django-otp accepts each time step once (``last_t``): logged out
+    and in again within the same 30 seconds, the app still shows the code that was just used."""
+    if device.last_t < 0:
+        return False
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    clock.time = time.time()
+    # Refused by django-otp, yet right within its tolerance: then its step is one it has accepted already.
+    return clock.verify(int(token), device.tolerance)
+
+
+REUSED_CODE = gettext_lazy(
+    "Denne koden er allerede brukt. Vent til appen viser en ny kode (den skifter hvert 30. sekund), og skriv den."
+)
 
 
 # --- the password step ------------------------------------------------------------------------------------------
@@ -318,6 +348,10 @@ def verify(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(
                 _complete(request, user, pending, device, SignIn.Method.PASSWORD_TOTP)
             )
+        elif _reused_code(device, form.cleaned_data["otp_token"]):
+            logger.info("One-time code used before (user %s)", user.pk)
+            form.add_error("otp_token", REUSED_CODE)
+            _axes_failure(request, user, "otp_token")
         else:
             logger.info("Wrong one-time code (user %s)", user.pk)
             form.add_error(
@@ -358,11 +392,15 @@ def recovery(request: HttpRequest) -> HttpResponse:
             left = recovery_codes_left(user)
             messages.warning(
                 request,
-                _(
-                    "Du logget inn med en reservekode. Du har %(left)s igjen. Under «Innlogging og sikkerhet» kan "
-                    "du lage nye."
-                )
-                % {"left": left},
+                format_html(
+                    _("Du logget inn med en reservekode. Du har {left} igjen. Under {link} kan du lage nye."),
+                    left=left,
+                    link=format_html(
+                        '<a class="ds-link" href="{}">{}</a>',
+                        reverse("second_factor_manage"),
+                        _("«Innlogging og sikkerhet»"),
+                    ),
+                ),
             )
             return HttpResponseRedirect(url)
         else:
@@ -512,10 +550,15 @@ def codes(request: HttpRequest) -> HttpResponse:
 def manage(request: HttpRequest) -> HttpResponse:
     user = request.user
     device = confirmed_totp(user)
+    # How else the person logs in: a provider's log-in has two factors of its own.
+    providers = set(SignInIdentity.objects.filter(user_id=user.pk).values_list("provider", flat=True))
     context = {
         "device": device,
         "codes_left": recovery_codes_left(user) if device is not None else 0,
         "required": is_staff_account(user),
+        "has_password": user.has_usable_password(),
+        "citizen_provider": provider_label(SignInIdentity.Provider.CITIZEN) if "citizen" in providers else "",
+        "staff_provider": provider_label(SignInIdentity.Provider.STAFF) if "staff" in providers else "",
     }
     return render(request, "registration/second_factor_manage.html", context)
 
@@ -542,6 +585,8 @@ def new_codes(request: HttpRequest) -> HttpResponse:
             logger.info("New recovery codes (user %s)", user.pk)
             request.session[CODES_KEY] = {"codes": recovery_list, "next": reverse("second_factor_manage")}
             return redirect("second_factor_codes")
+        elif _reused_code(device, form.cleaned_data["otp_token"]):
+            form.add_error("otp_token", REUSED_CODE)
         else:
             form.add_error("otp_token", _("Koden stemmer ikke. Skriv koden appen viser nå, og prøv igjen."))
     return render(request, "registration/second_factor_new_codes.html", {"form": form})
@@ -571,6 +616,8 @@ def remove(request: HttpRequest) -> HttpResponse:
                 request, _("Innlogging med to faktorer er slått av. Du logger inn med passordet.")
             )
             return redirect("second_factor_manage")
+        elif _reused_code(device, form.cleaned_data["otp_token"]):
+            form.add_error("otp_token", REUSED_CODE)
         else:
             form.add_error("otp_token", _("Koden stemmer ikke. Skriv koden appen viser nå, og prøv igjen."))
     return render(request, "registration/second_factor_remove.html", {"form": form})

@@ -32,6 +32,19 @@ def test_on_a_phone_the_menu_is_folded_and_opens_without_javascript(new_page):
     assert h1_text(page) == "Hvem har sett opplysningene mine"
 
 
+def test_innlogging_og_sikkerhet_is_in_the_account_menu_next_to_mine_innlogginger(new_page):
+    page = new_page(java_script_enabled=False, **PHONE)
+    login(page, "tillit1")
+    nav = nav_of(page)
+    nav.get_by_text("Meny", exact=True).click()
+    labels = nav.locator(".site-nav__account a.site-nav__link").all_inner_texts()
+    assert labels == ["Endre passord", "Mine innlogginger", "Innlogging og sikkerhet"]
+    nav.get_by_role("link", name="Innlogging og sikkerhet").click()
+    page.wait_for_url("**/konto/sikkerhet/")
+    assert h1_text(page) == "Innlogging og sikkerhet"
+    assert nav_of(page).locator('a[href="/konto/sikkerhet/"]').get_attribute("aria-current") == "page"
+
+
 def test_on_a_wide_screen_every_link_shows_without_a_menu_button(page):
     login(page, "tillit1")
     nav = nav_of(page)

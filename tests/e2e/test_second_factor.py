@@ -43,6 +43,10 @@ def log_in_with_password(page, username: str) -> None:
     page.wait_for_url(lambda url: path_of_url(url) != "/logg-inn/")
 
 
+def box(locator) -> dict:
+    return locator.bounding_box()
+
+
 def path_of_url(url: str) -> str:
     return "/" + url.split("/", 3)[3].split("?")[0]
 
@@ -79,6 +83,14 @@ def test_an_administrator_with_a_password_must_enrol_totp_before_anything_else(n
     codes = [text.replace(" ", "") for text in main.locator("ol.recovery-codes li").all_inner_texts()]
     assert len(codes) == 10 and all(re.fullmatch(r"[a-z2-7]{8}", c) for c in codes)
     assert width_of(page) <= 375
+    # The numbers (up to «10.») have room inside the page's edge, and the list keeps apart from the alert above and
+    # the button below.
+    alert, card = box(main.locator(".ds-alert")), box(main.locator(".section-card"))
+    first_item = box(main.locator("ol.recovery-codes li").first)
+    button = box(main.get_by_role("link", name="Fortsett"))
+    assert first_item["x"] - alert["x"] >= 40, "the numbers hang at the edge"
+    assert card["y"] - (alert["y"] + alert["height"]) >= 16
+    assert button["y"] - (card["y"] + card["height"]) >= 16
     violations = axe_violations(page)
     assert not violations, describe(violations)
     main.get_by_role("link", name="Fortsett").click()
@@ -101,10 +113,20 @@ def test_an_administrator_with_a_password_must_enrol_totp_before_anything_else(n
     assert h1_text(page) == "Skriv koden fra autentiseringsappen"
     violations = axe_violations(page)
     assert not violations, describe(violations)
+    # The code that confirmed the app, again within its 30 seconds: used, not wrong.
+    main.get_by_label("Kode fra appen").fill(f"{code:06d}")
+    main.get_by_role("button", name="Logg inn").click()
+    page.wait_for_load_state()
+    assert "Denne koden er allerede brukt. Vent til appen viser en ny kode" in main.inner_text()
+    assert "Koden stemmer ikke" not in main.inner_text()
     main.get_by_role("link", name="Bruk en reservekode").click()
     main.get_by_label("Reservekode").fill(codes[0])
     main.get_by_role("button", name="Logg inn").click()
     page.wait_for_url(lambda url: path_of_url(url) != "/logg-inn/reservekode/")
     assert "Du har 9 igjen" in main.inner_text()
+    # The message links the page where new codes are made.
+    main.get_by_role("link", name="«Innlogging og sikkerhet»").click()
+    page.wait_for_url("**/konto/sikkerhet/")
+    assert h1_text(page) == "Innlogging og sikkerhet"
     page.goto("/admin/")
     assert h1_text(page) == "Brukerkontoer og organisasjoner"

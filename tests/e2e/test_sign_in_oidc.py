@@ -18,10 +18,12 @@ the provider's JWKS and reads ``pid``, ``acr`` and ``amr`` from it.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from tests.e2e.browser import axe_violations, describe, h1_text, write_for_the_server
-from tests.e2e.oidc_provider import oidc_provider, oidc_provider_process, person  # noqa: F401 - fixtures
+from tests.e2e.oidc_provider import CLIENTS, oidc_provider, oidc_provider_process, person  # noqa: F401 - fixtures
 
 PHONE = {"viewport": {"width": 375, "height": 667}, "is_mobile": True, "has_touch": True}
 KARI = person("Kari Nordmann")  # bruker1
@@ -147,7 +149,7 @@ def test_nina_aas_has_no_account_and_her_first_log_in_links_one(phone, server, i
     assert nina.user_id is None
 
     start_citizen_log_in(phone, issuers["citizen"])
-    provider_log_in(phone, NINA["name"], level="Høy")
+    provider_log_in(phone, NINA["name"], level="Høyt")
     back_on_our_server(phone, server)
 
     assert phone.url == f"{server}/min-side/"
@@ -159,6 +161,20 @@ def test_nina_aas_has_no_account_and_her_first_log_in_links_one(phone, server, i
         == 1
     )
     assert not nina.user.has_usable_password()
+    # She is told on arrival, and nothing asks her for a password she does not have.
+    main = phone.locator("main")
+    assert (
+        "Kontoen din er nå koblet til ID-porten. Neste gang logger du inn på samme måte."
+        in main.get_by_role("status").first.inner_text()
+    )
+    nav = phone.get_by_role("navigation", name="Hovedmeny")
+    nav.locator("summary", has_text="Meny").click()
+    assert nav.get_by_role("link", name="Endre passord").count() == 0
+    nav.get_by_role("link", name="Innlogging og sikkerhet").click()
+    phone.wait_for_url("**/konto/sikkerhet/")
+    assert "Du logger inn med ID-porten, som har to faktorer." in main.inner_text()
+    assert "passordet alene" not in main.inner_text()
+    assert fits_a_phone(phone)
 
 
 def test_level_low_is_refused_with_a_clear_page(phone, server, issuers):
@@ -166,7 +182,7 @@ def test_level_low_is_refused_with_a_clear_page(phone, server, issuers):
 
     before = SignIn.objects.count()
     start_citizen_log_in(phone, issuers["citizen"])
-    provider_log_in(phone, KARI["name"], level="Lav")
+    provider_log_in(phone, KARI["name"], level="Lavt")
     back_on_our_server(phone, server)
 
     assert h1_text(phone) == "Du må logge inn med et høyere sikkerhetsnivå"
@@ -245,6 +261,30 @@ def test_log_out_ends_the_session_at_the_provider_too(phone, server, issuers):
     phone.locator("main").get_by_role("link", name="Logg inn med ID-porten").click()
     phone.wait_for_url(f"{issuer}/interaction/**")
     assert h1_text(phone) == "Logg inn med test-ID-porten"
+
+
+def test_the_providers_error_page_explains_an_unregistered_return_address_in_norwegian(phone, issuers):
+    """koordinator on another port than `make oidc` was started for: the provider refuses the return address, and
+    its page says what to do in Norwegian, not only the library's English."""
+    query = urlencode(
+        {
+            "client_id": CLIENTS["citizen"][0],
+            "redirect_uri": "http://127.0.0.1:1/logg-inn/id-porten/tilbake/",
+            "response_type": "code",
+            "scope": "openid",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+        }
+    )
+    phone.goto(f"{issuers['citizen']}/auth?{query}")
+    text = phone.locator("main").inner_text()
+    assert h1_text(phone) == "Noe gikk galt"
+    assert (
+        "Adressen koordinator sendte deg tilbake til, er ikke registrert hos denne testleverandøren. "
+        "Start make oidc med samme PORT som make run"
+    ) in text
+    assert "invalid_redirect_uri" in text  # the technical reason stays, after the explanation
+    assert fits_a_phone(phone)
 
 
 def test_the_providers_pages_can_be_used_by_label_and_pass_axe(new_page, issuers):

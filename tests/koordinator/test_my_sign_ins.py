@@ -21,8 +21,8 @@ clock = qc.clock  # autouse: Monday 23.11.2026, 07.30 in Oslo
 
 MY = reverse("my_sign_ins")
 ACCOUNT = reverse("account_sign_ins")
-SUBSTANTIAL = "Betydelig (MinID, BankID, Buypass, Commfides)"
-HIGH = "Høyt (BankID, Buypass, Commfides)"
+SUBSTANTIAL = "Betydelig (for eksempel MinID)"
+HIGH = "Høyt (for eksempel BankID)"
 M = SignIn.Method
 
 

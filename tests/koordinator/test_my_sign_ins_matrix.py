@@ -18,7 +18,7 @@ from tests.matrix import Action, Scene, Table, check_table, tables
 
 pytestmark = pytest.mark.django_db
 
-HIGH = "Høyt (BankID, Buypass, Commfides)"
+HIGH = "Høyt (for eksempel BankID)"
 
 
 @pytest.fixture
