@@ -22,7 +22,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from koordinator.toolkit.pages import pdf_response
 from outcomes import charts, report
+from outcomes.report_pdf import ReportRenderer
 
 logger = logging.getLogger("outcomes.report")
 
@@ -96,9 +98,6 @@ def half_year_report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def half_year_report_pdf(request: HttpRequest) -> HttpResponse:
-    from koordinator.toolkit.pages import pdf_response
-    from outcomes.report_pdf import ReportRenderer
-
     period, notice, scope, _scopes = read_params(request)
     data = report.build(request.user, scope, period, notice=notice)
     log_produced(request.user, data, "pdf")
