@@ -135,13 +135,26 @@ class MembershipForm(forms.ModelForm):
 
     class Meta:
         model = Membership
-        fields = ["organisation", "role"]
-        labels = {"organisation": _("Organisasjon"), "role": _("Rolle")}
+        # The position's size: the half-year report counts caseload per full-time equivalent (issue 14).
+        fields = ["organisation", "role", "fte_percent"]
+        labels = {"organisation": _("Organisasjon"), "role": _("Rolle"), "fte_percent": _("Stillingsprosent")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].empty_label = _("Velg organisasjon")
         self.fields["role"].choices = [("", _("Velg rolle")), *Membership.Role.choices]
+        # Left empty: a full position (the field's default), so a form that does not send it means 100 %.
+        self.fields["fte_percent"].required = False
+
+    def clean_fte_percent(self):
+        return self.cleaned_data.get("fte_percent") or 100
+
+    def has_changed(self) -> bool:
+        # An empty extra box is still empty when only the position's size was left out of the post.
+        changed = set(self.changed_data)
+        if not self.data.get(self.add_prefix("fte_percent")):
+            changed.discard("fte_percent")
+        return bool(changed)
 
 
 class MembershipInline(RoleAdminPermissions, admin.StackedInline):

@@ -166,3 +166,20 @@ def test_what_the_administrator_has_no_use_for_is_not_in_the_admin(client, super
     html = client.get(reverse("admin:index")).content.decode()
     assert "/admin/auth/group/" not in html and "/admin/authtoken/" not in html
     assert reverse("admin:axes_accessattempt_changelist") in html
+
+
+
+def test_the_position_size_is_set_with_the_role(client, world):
+    """The half-year report counts caseload per full-time equivalent: the administrator sets a role's size (issue 14);
+    a role posted without it is a full position."""
+    login(client, world.admin)
+    response = client.post(reverse("admin:koordinator_user_add"), {
+        "username": "deltid", "first_name": "Dina", "last_name": "Deltid",
+        "password1": "Et-godt-passord-99", "password2": "Et-godt-passord-99",
+        "memberships-TOTAL_FORMS": "2", "memberships-INITIAL_FORMS": "0",
+        "memberships-0-organisation": world.unit.pk, "memberships-0-role": Membership.Role.TRUST_PERSON,
+        "memberships-0-fte_percent": "60",
+        "memberships-1-organisation": "", "memberships-1-role": "",
+    })
+    assert response.status_code == 302
+    assert [m.fte_percent for m in Membership.objects.filter(user__username="deltid")] == [60]
