@@ -529,7 +529,9 @@ def _answers(
             FeedbackAnswer(
                 unit=unit,
                 half_year=period,
-                month=rng.choice(months),
+                # The half-year's first month, as ``outcomes.feedback`` stores it (a month of its own would order
+                # the answers).
+                month=months[0],
                 channel=FeedbackAnswer.Channel.MY_PAGE if k < on_my_page else FeedbackAnswer.Channel.PAPER,
                 free_text=answer.text,
                 free_text_shown=answer.text if answer.status == T.CHECKED else "",

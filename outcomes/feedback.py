@@ -1,9 +1,11 @@
 """Anonymous feedback in the users' own spirit (issue 14, point 5; OUTCOMES.md «Anonymous user feedback»).
 
 Seven short questions on five steps and one free-text field. A user answers on Min side, through a signed link
-sent by SMS, or on paper (typed in by staff). What is stored (``FeedbackAnswer``) is the unit, the half-year,
-the month, how it came in, the answers and the text: no user, no time finer than the month, no IP, a random
-primary key, and no history. One answer per person per half-year is kept without storing who: a
+sent by SMS, or on paper (typed in by staff). What is stored (``FeedbackAnswer``) is the unit, the half-year
+(its first month in ``month``), how it came in, the answers and the text: no user, no time finer than the
+half-year, no IP, a random primary key, and no history; and every answer writes its unit's answers of the
+half-year again in a random order, so neither their order on disk nor the transaction that wrote them pairs an
+answer with its receipt. One answer per person per half-year is kept without storing who: a
 ``FeedbackReceipt`` whose key is ``HMAC-SHA256(key, "<service user id>:<half-year>")``
 (:func:`receipt_token`), written in the same transaction as the answer, and nothing in either row points to
 the other. The signed link is never stored with the answer.
@@ -21,6 +23,7 @@ import datetime
 import hashlib
 import hmac
 import logging
+import random
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -306,9 +309,26 @@ def clean_answers(data: dict) -> dict:
     return cleaned
 
 
+def _rewrite_in_random_order(unit_id: int, half_year: str) -> None:
+    """Write the unit's answers of the half-year again, the same rows (keys, answers, texts) in a random order.
+
+    The receipt and the answer are written by one transaction, one after the other, and the n-th receipt sits
+    n-th in its table: without this the answer is the row written by the receipt's transaction (PostgreSQL's
+    ``xmin``), or the n-th of the unit's answers on disk (SQLite's ``rowid``, PostgreSQL's ``ctid``), and whoever
+    holds the key computes whose receipt that is. Afterwards every answer of the group was written by this
+    transaction, in an order nobody can predict: a receipt points at most to its unit's half-year. The unit's row
+    is locked first, so two answers for one unit are written one after the other."""
+    list(Organisation.objects.select_for_update().filter(pk=unit_id).values_list("pk", flat=True))
+    rows = list(FeedbackAnswer.objects.filter(unit_id=unit_id, half_year=half_year))
+    random.SystemRandom().shuffle(rows)
+    FeedbackAnswer.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    FeedbackAnswer.objects.bulk_create(rows)
+
+
 def _save(unit_id: int, channel: str, data: dict, receipt: str | None) -> None:
     """The answer, and the receipt when there is a person, in one transaction. Returns nothing: no caller
-    needs the answer's id, and none should have it."""
+    needs the answer's id, and none should have it. The month stored is the half-year's first: a month of its
+    own would order the answers again (the first receipt of the half-year, the answer of its first month)."""
     answers = clean_answers(data)
     today = timezone.localdate()
     half_year = half_year_of(today)
@@ -322,12 +342,13 @@ def _save(unit_id: int, channel: str, data: dict, receipt: str | None) -> None:
             FeedbackAnswer.objects.create(
                 unit_id=unit_id,
                 half_year=half_year,
-                month=today.replace(day=1),
+                month=half_year_bounds(half_year)[0],
                 channel=channel,
                 free_text=text,
                 text_status=FeedbackAnswer.TextStatus.UNCHECKED if text else FeedbackAnswer.TextStatus.NONE,
                 **answers,
             )
+            _rewrite_in_random_order(unit_id, half_year)
     except IntegrityError:
         # Two answers from the same person at once: the second receipt breaks the key, and nothing is saved.
         if receipt is not None and FeedbackReceipt.objects.filter(pk=receipt).exists():

@@ -213,7 +213,8 @@ class FeedbackAnswer(models.Model):
         Organisation, verbose_name=_("tjeneste"), on_delete=models.PROTECT, related_name="feedback_answers"
     )
     half_year = models.CharField(_("halvår"), max_length=7)  # "2026-H2"
-    month = models.DateField(_("måned"))  # always the first of the month
+    # The first of a month; ``outcomes.feedback`` writes the half-year's first, so no month orders the answers.
+    month = models.DateField(_("måned"))
     channel = models.CharField(_("hvordan"), max_length=10, choices=Channel.choices)
     q1 = models.PositiveSmallIntegerField("Q1", null=True, blank=True, validators=FIVE_STEPS)
     q2 = models.PositiveSmallIntegerField("Q2", null=True, blank=True, validators=FIVE_STEPS)

@@ -158,7 +158,7 @@ def test_the_user_answers_on_min_side_and_nothing_tells_who(world, caplog):
     assert (answer.unit, answer.half_year, answer.month, answer.channel) == (
         world.unit,
         HALF,
-        datetime.date(2026, 11, 1),
+        datetime.date(2026, 7, 1),  # the half-year's first month, never the month of answering
         FeedbackAnswer.Channel.MY_PAGE,
     )
     assert [getattr(answer, key) for key in feedback.QUESTION_KEYS] == [4, 4, 3, 2, 4, 4, 5]
