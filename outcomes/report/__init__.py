@@ -15,11 +15,13 @@ first built as a raw cell that knows how many distinct persons it describes; :fu
 * every cell describing 1–4 persons (shown as «under 5»: counts, and the shares, rates and means made from them);
 * more cells where a hidden one could be computed back from what is shown (secondary suppression, shown as
   «skjult»): the report states which figures add up to which (:class:`Relation`: the cases open at the end and
-  the ended ones make up the cases of the half-year; the caseload per trust person adds up to the open cases; a
-  share's count and what is left of its base …). Whenever a relation would let a reader compute a hidden cell (it
+  the ended ones make up the cases of the half-year; the caseload per trust person adds up to the open cases;
+  «Telefon» and «SMS» make up the place «På telefon eller SMS», and «Møte med annen tjeneste» and «Fulgt til
+  avtale» the cooperation's total; a share's count and what is left of its base …). Whenever a relation would let a reader compute a hidden cell (it
   is the only unknown in it), or a group of hidden cells that together describe fewer than 5 persons, the smallest
   figure still shown in it is hidden as well, until no relation gives anything away; and a figure made from hidden
-  ones (the mean change next to the counts of better and worse) is hidden with them.
+  ones (the mean change next to the counts of better and worse), or counting the same persons as a hidden one
+  (those who started work-related activity and O3's «better»), is hidden with them.
 
 and :func:`publish` turns the raw cells into the public :class:`Cell` s, where a hidden figure has *no value at
 all* (``None``): what the renderers get cannot show it by mistake. A cell of 0 describes nobody and is shown.

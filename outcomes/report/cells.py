@@ -177,7 +177,8 @@ class Cells:
     cells: list[RawCell] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     # A figure computed from others that would give a hidden one away (a mean change with the counts of better and
-    # worse): hidden whenever one of those is.
+    # worse), or one that counts the same persons as another (those who started work-related activity and O3's
+    # «better»): hidden whenever one of those is.
     dependants: list[tuple[RawCell, list[RawCell]]] = field(default_factory=list)
 
     def add(self, value, persons: int, *, share=None, rate=None) -> RawCell:
@@ -253,9 +254,11 @@ def suppress(cells: Cells, least: int) -> None:
         for relation in cells.relations:
             if _leaks(relation, least) and _hide_one_more(relation, totals):
                 changed = True
-    for cell, on in cells.dependants:
-        if cell.status == SHOWN and any(_hidden(other) for other in on):
-            cell.status = HIDDEN
+        # A figure hidden with another may itself be part of a relation: round again until nothing changes.
+        for cell, on in cells.dependants:
+            if cell.status == SHOWN and any(_hidden(other) for other in on):
+                cell.status = HIDDEN
+                changed = True
 
 
 def publish(raw: RawCell) -> Cell:

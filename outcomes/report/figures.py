@@ -407,15 +407,14 @@ class _Builder:
                             note=note, chart=("bars", _("Kontakter per bruker per måned etter type"), "rate",
                                               tuple(f"kind_{k}" for k in Kind.values if k != Kind.NOT_MET)))
         by_kind.row("total", _("Kontakter i alt"), total_cell)
-        members = []
+        kind_cells = {}
         for key, label in Kind.choices:
             if key == Kind.NOT_MET:
                 continue
             n, people = kinds.get(key, (0, set()))
-            cell = c.add(n, len(people), rate=rate(n))
-            members.append(cell)
-            by_kind.row(f"kind_{key}", label, cell, level=1)
-        c.relate(total_cell, members, disjoint=False)
+            kind_cells[key] = c.add(n, len(people), rate=rate(n))
+            by_kind.row(f"kind_{key}", label, kind_cells[key], level=1)
+        c.relate(total_cell, list(kind_cells.values()), disjoint=False)
         by_kind.row("not_met", Kind.NOT_MET.label, c.add(not_met[0], len(not_met[1]), rate=rate(not_met[0])))
 
         place_labels = (
@@ -428,13 +427,14 @@ class _Builder:
         by_place = _RawTable("contacts_place", _("Hvor kontakten skjedde"), _("Kontakter etter sted"), columns,
                              note=_("Stedene er gruppert; det som er skrevet inn som sted, vises ikke."),
                              chart=("bars", _("Kontakter etter sted"), "value", None))
-        members = []
+        place_cells = {}
         for key, label in place_labels:
             n, people = places.get(key, (0, set()))
-            cell = c.add(n, len(people), rate=rate(n))
-            members.append(cell)
-            by_place.row(f"place_{key}", label, cell)
-        c.relate(total_cell, members, disjoint=False)
+            place_cells[key] = c.add(n, len(people), rate=rate(n))
+            by_place.row(f"place_{key}", label, place_cells[key])
+        c.relate(total_cell, list(place_cells.values()), disjoint=False)
+        # «På telefon eller SMS» is exactly the kinds «Telefon» and «SMS».
+        c.relate(place_cells["phone"], [kind_cells[Kind.PHONE], kind_cells[Kind.SMS]], disjoint=False)
 
         services_table = _RawTable(
             "contacts_services", _("Samarbeid med andre tjenester"),
@@ -443,6 +443,8 @@ class _Builder:
         )
         coop = [sum(v[0] for v in services.values()), set().union(*[v[1] for v in services.values()])]
         coop_cell = c.add(coop[0], len(coop[1]), rate=rate(coop[0]))
+        # The cooperation's total is exactly the kinds «Møte med annen tjeneste» and «Fulgt til avtale».
+        c.relate(coop_cell, [kind_cells[Kind.OTHER_SERVICE], kind_cells[Kind.ACCOMPANIED]], disjoint=False)
         services_table.row("total", _("I alt"), coop_cell)
         kind_labels = dict(Organisation.Kind.choices)
         members = []
@@ -634,6 +636,8 @@ class _Builder:
             c.depend(mean, [parts[0], parts[2]])
             label = f"{item.code} {item.text}"
             table.row(f"item_{item.code}", label, answered, *parts, mean)
+            if item.code == "O3":
+                o3_better = parts[0]
             if item.code == instrument.OVERALL:
                 overall_chart = (label, answered, parts)
         self.overall = overall_chart
@@ -651,6 +655,10 @@ class _Builder:
         work.row("not_in_activity", _("Var ikke i aktivitet i runden før (O3 «Nei»)"), risk_cell)
         work.row("started", _("Begynte i arbeidsrettet aktivitet (O3 fra «Nei» til «Ja»)"), started_cell, level=1)
         c.relate(risk_cell, [started_cell], closed=False)
+        # Those who started are, with one pair of rounds each in the half-year, the users whose O3 got better: the
+        # one shown would give the other away when it is hidden.
+        c.depend(started_cell, [o3_better])
+        c.depend(o3_better, [started_cell])
         return [subjective, objective, work]
 
 
