@@ -224,8 +224,11 @@ def link_url(service_user_id: int, half_year: str, unit_id: int) -> str:
 
 class HideLinks(logging.Filter):
     """Django's own warnings about a request (``django.request``: «Bad Request: /path/», «Method Not Allowed»;
-    ``django.security.csrf``) print its path, and a link's path holds the signed token, which names the
-    person. This filter, on those loggers, writes «/tilbakemelding/…/» instead."""
+    ``django.security.csrf``) and the web server's access log (``gunicorn.access``: the request line, the path
+    and the referrer) print its path, and a link's path holds the signed token, which names the person (its
+    payload is readable) and, in the access log, when they answered. This filter, on those loggers, writes
+    «/tilbakemelding/…/» instead. gunicorn's atoms are changed in place: they answer «-» for an atom that is
+    not there, which a plain dict would not."""
 
     PATH = re.compile(r"/tilbakemelding/(?!papir/)[^/\s]+")
 
@@ -237,11 +240,12 @@ class HideLinks(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(self._hide(arg) for arg in record.args)
         elif isinstance(record.args, dict):
-            record.args = {key: self._hide(value) for key, value in record.args.items()}
+            for key, value in list(record.args.items()):
+                record.args[key] = self._hide(value)
         return True
 
 
-REQUEST_LOGGERS = ("django.request", "django.security.csrf", "django.server")
+REQUEST_LOGGERS = ("django.request", "django.security.csrf", "django.server", "gunicorn.access", "gunicorn.error")
 
 
 def hide_links_in_request_logs() -> None:
@@ -330,6 +334,9 @@ def _save(unit_id: int, channel: str, data: dict, receipt: str | None) -> None:
     needs the answer's id, and none should have it. The month stored is the half-year's first: a month of its
     own would order the answers again (the first receipt of the half-year, the answer of its first month)."""
     answers = clean_answers(data)
+    if all(answers[key] is None for key in QUESTION_KEYS) and not answers["free_text"]:
+        # Nothing said: not an answer, not counted, and it does not use up the person's one answer.
+        raise ServiceError(_("Svar på minst ett spørsmål, eller skriv noe i tekstfeltet."))
     today = timezone.localdate()
     half_year = half_year_of(today)
     text = answers.pop("free_text")

@@ -70,8 +70,9 @@ def _answers(unit, n: int, half_year: str = HALF, **values) -> None:
         )
 
 
-def _link(world) -> str:
-    return reverse("feedback_link", args=[feedback.link_token(world.owner_su.pk, HALF, world.unit.pk)])
+def _link(world, person=None) -> str:
+    person = person or world.owner_su
+    return reverse("feedback_link", args=[feedback.link_token(person.pk, HALF, world.unit.pk)])
 
 
 # --- the table cannot be joined to a person -----------------------------------------------------------------
@@ -275,11 +276,42 @@ def test_the_service_refuses_what_the_form_would_and_the_database_too(world):
         )
 
 
-def test_everything_may_be_skipped(world):
-    assert login(Client(), world.owner).post(reverse("my_feedback"), {}).status_code == 302
+BLANK = "Svar på minst ett spørsmål, eller skriv noe i tekstfeltet."
+
+
+def test_every_question_may_be_skipped_with_a_text_or_one_answer(world):
+    assert login(Client(), world.owner).post(reverse("my_feedback"), {"free_text": "Bra."}).status_code == 302
     answer = FeedbackAnswer.objects.get()
     assert all(getattr(answer, key) is None for key in feedback.QUESTION_KEYS)
-    assert answer.text_status == FeedbackAnswer.TextStatus.NONE and answer.free_text == ""
+    assert answer.text_status == FeedbackAnswer.TextStatus.UNCHECKED and answer.free_text == "Bra."
+    assert Client().post(_link(world, world.other_su), {"q7": "3"}).status_code == 302
+    assert FeedbackAnswer.objects.count() == 2
+
+
+def test_an_all_blank_answer_is_refused_on_every_channel_and_nothing_saved(world):
+    # Nothing answered and no text: not counted in «N har svart», and it does not use up the one answer.
+    blank = {key: "" for key in feedback.QUESTION_KEYS} | {"free_text": "   \n "}
+    client = login(Client(), world.owner)
+    for response in (
+        client.post(reverse("my_feedback"), blank),
+        client.post(reverse("my_feedback"), {}),
+        Client().post(_link(world), blank),
+        login(Client(), world.trust_person).post(reverse("feedback_paper"), {"unit": world.unit.pk, **blank}),
+    ):
+        body = response.content.decode()
+        assert response.status_code == 200 and BLANK in body and "ds-error-summary" in body
+        assert "Takk for svarene" not in body
+    assert not FeedbackAnswer.objects.exists() and not FeedbackReceipt.objects.exists()
+    for call in (
+        lambda: feedback.answer_on_my_page(world.owner, {}),
+        lambda: feedback.enter_paper(world.trust_person, world.unit, blank),
+    ):
+        with pytest.raises(ServiceError, match="Svar på minst ett spørsmål"):
+            call()
+    assert not FeedbackAnswer.objects.exists() and not FeedbackReceipt.objects.exists()
+    # The person may still answer.
+    assert client.post(reverse("my_feedback"), {"q1": "5"}).status_code == 302
+    assert FeedbackAnswer.objects.count() == 1 and FeedbackReceipt.objects.count() == 1
 
 
 @pytest.mark.parametrize("how", ["garbage", "tampered", "other_salt", "not_a_dict", "unknown_unit"])
@@ -315,6 +347,27 @@ def test_no_log_line_of_djangos_prints_a_good_link(world, caplog):
     assert len(caplog.records) >= 2
     assert not [r.getMessage() for r in caplog.records if token in r.getMessage()], "the token in a log line"
     assert not FeedbackAnswer.objects.exists()
+
+
+def test_the_web_servers_access_log_prints_no_link(world, caplog):
+    """gunicorn writes its access log (``--access-logfile -``, deploy/) through the logger «gunicorn.access», with
+    the request line, the path and the referrer as atoms: a link's token would name the person (its payload is
+    readable base64) and tell when they answered."""
+    from gunicorn.glogging import SafeAtoms
+
+    caplog.set_level(logging.INFO)
+    token = feedback.link_token(world.owner_su.pk, HALF, world.unit.pk)
+    path = reverse("feedback_link", args=[token])
+    atoms = SafeAtoms(
+        {"h": "10.0.0.7", "r": f"POST {path} HTTP/1.1", "U": path, "s": "302", "f": f"https://example.no{path}"}
+    )
+    # As gunicorn.glogging.Logger.access does, with a format that also asks for an atom that is not there.
+    logging.getLogger("gunicorn.access").info('%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %({x-forwarded-for}i)s', atoms)
+    line = caplog.records[-1].getMessage()
+    assert token not in line
+    assert line == (
+        '10.0.0.7 "POST /tilbakemelding/…/ HTTP/1.1" 302 "https://example.no/tilbakemelding/…/" /tilbakemelding/…/ -'
+    )
 
 
 def test_an_expired_link_says_so(world, clock, monkeypatch, caplog):
