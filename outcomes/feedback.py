@@ -245,7 +245,13 @@ class HideLinks(logging.Filter):
         return True
 
 
-REQUEST_LOGGERS = ("django.request", "django.security.csrf", "django.server", "gunicorn.access", "gunicorn.error")
+REQUEST_LOGGERS = (
+    "django.request",
+    "django.security.csrf",
+    "django.server",
+    "gunicorn.access",
+    "gunicorn.error",
+)
 
 
 def hide_links_in_request_logs() -> None:

@@ -359,10 +359,18 @@ def test_the_web_servers_access_log_prints_no_link(world, caplog):
     token = feedback.link_token(world.owner_su.pk, HALF, world.unit.pk)
     path = reverse("feedback_link", args=[token])
     atoms = SafeAtoms(
-        {"h": "10.0.0.7", "r": f"POST {path} HTTP/1.1", "U": path, "s": "302", "f": f"https://example.no{path}"}
+        {
+            "h": "10.0.0.7",
+            "r": f"POST {path} HTTP/1.1",
+            "U": path,
+            "s": "302",
+            "f": f"https://example.no{path}",
+        }
     )
     # As gunicorn.glogging.Logger.access does, with a format that also asks for an atom that is not there.
-    logging.getLogger("gunicorn.access").info('%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %({x-forwarded-for}i)s', atoms)
+    logging.getLogger("gunicorn.access").info(
+        '%(h)s "%(r)s" %(s)s "%(f)s" %(U)s %({x-forwarded-for}i)s', atoms
+    )
     line = caplog.records[-1].getMessage()
     assert token not in line
     assert line == (
