@@ -8,6 +8,8 @@ cached.
 
 from __future__ import annotations
 
+import re
+import secrets
 import uuid
 
 from django import forms
@@ -60,11 +62,21 @@ class FeedbackForm(forms.Form):
         self.add_error(error.field if error.field in self.fields else None, error.message)
 
 
+NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+PAPER_USED = "feedback_paper_used"  # the session's list of the paper forms' tokens already saved
+PAPER_USED_KEEP = 200
+
+
 class PaperForm(FeedbackForm):
-    """The same, typed in from a paper form, for one of the staff member's units."""
+    """The same, typed in from a paper form, for one of the staff member's units. A one-time token
+    (``skjema``) in the form makes a second post of the same form (the back button, «Lagre svarene» again) a
+    no-op: the tokens saved are remembered in the staff member's session, nothing about the respondent."""
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["skjema"] = forms.CharField(
+            required=False, widget=forms.HiddenInput, initial=secrets.token_urlsafe(18)
+        )
         unit_field = forms.ModelChoiceField(
             label=_("Enhet"),
             queryset=units,
@@ -79,6 +91,14 @@ class PaperForm(FeedbackForm):
             unit_field.initial = units[0].pk
         # The unit first, then the questions.
         self.fields = {"unit": unit_field, **self.fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not NONCE.match(cleaned.get("skjema") or ""):
+            raise forms.ValidationError(
+                _("Skjemaet på siden er ikke helt. Last inn siden på nytt og skriv inn svarene igjen.")
+            )
+        return cleaned
 
 
 def _questionnaire(request, template_context: dict, status: int = 200) -> HttpResponse:
@@ -172,11 +192,17 @@ def feedback_paper(request: HttpRequest) -> HttpResponse:
         units=feedback.paper_units(request.user).order_by("name", "pk"),
     )
     if request.method == "POST" and form.is_valid():
+        nonce = form.cleaned_data["skjema"]
+        used = list(request.session.get(PAPER_USED, []))
+        if nonce in used:
+            messages.info(request, _("Dette skjemaet er allerede lagret."))
+            return redirect("feedback_paper")
         try:
             feedback.enter_paper(request.user, form.cleaned_data["unit"], form.cleaned_data)
         except ServiceError as error:
             form.add_service_error(error)
         else:
+            request.session[PAPER_USED] = [*used, nonce][-PAPER_USED_KEEP:]
             messages.success(request, _("Svarene fra papirskjemaet er lagt inn. Du kan legge inn det neste."))
             return redirect("feedback_paper")
     if access.actor_for(request.user).leader_municipality_ids:

@@ -296,7 +296,7 @@ def test_an_all_blank_answer_is_refused_on_every_channel_and_nothing_saved(world
         client.post(reverse("my_feedback"), blank),
         client.post(reverse("my_feedback"), {}),
         Client().post(_link(world), blank),
-        login(Client(), world.trust_person).post(reverse("feedback_paper"), {"unit": world.unit.pk, **blank}),
+        _paper(login(Client(), world.trust_person), {"unit": world.unit.pk, **blank}),
     ):
         body = response.content.decode()
         assert response.status_code == 200 and BLANK in body and "ds-error-summary" in body
@@ -465,13 +465,52 @@ def test_the_command_sends_per_unit_once(world):
 # --- paper --------------------------------------------------------------------------------------------------
 
 
+def _nonce(client) -> str:
+    """The one-time token of a fresh paper form."""
+    page = client.get(reverse("feedback_paper")).content.decode()
+    return re.search(r'name="skjema" value="([^"]+)"', page).group(1)
+
+
+def _paper(client, data: dict):
+    return client.post(reverse("feedback_paper"), {"skjema": _nonce(client), **data})
+
+
+def test_a_paper_form_posted_twice_is_saved_once(world):
+    client = login(Client(), world.trust_person)
+    nonce = _nonce(client)
+    first = client.post(reverse("feedback_paper"), {"skjema": nonce, "unit": world.unit.pk, **ALL_FOUR})
+    assert first.status_code == 302
+    # The back button and «Lagre svarene» again: the same form, refused, a fresh form to type the next one in.
+    again = client.post(
+        reverse("feedback_paper"), {"skjema": nonce, "unit": world.unit.pk, **ALL_FOUR}, follow=True
+    )
+    body = again.content.decode()
+    assert "Dette skjemaet er allerede lagret." in body and f'value="{nonce}"' not in body
+    assert FeedbackAnswer.objects.count() == 1
+    # A new form is a new answer; a form without its token, or a made-up one, is not saved.
+    assert _paper(client, {"unit": world.unit.pk, **ALL_FOUR}).status_code == 302
+    assert FeedbackAnswer.objects.count() == 2
+    for bad in ("", "kort", "x" * 200, "<script>"):
+        response = client.post(reverse("feedback_paper"), {"skjema": bad, "unit": world.unit.pk, **ALL_FOUR})
+        assert response.status_code == 200 and "Last inn siden på nytt" in response.content.decode()
+    assert FeedbackAnswer.objects.count() == 2
+    # A form that was refused (a blank one) may be corrected and saved with the same token.
+    nonce = _nonce(client)
+    blank = client.post(reverse("feedback_paper"), {"skjema": nonce, "unit": world.unit.pk})
+    assert BLANK in blank.content.decode() and f'value="{nonce}"' in blank.content.decode()
+    fixed = client.post(reverse("feedback_paper"), {"skjema": nonce, "unit": world.unit.pk, "q1": "2"})
+    assert fixed.status_code == 302 and FeedbackAnswer.objects.count() == 3
+    # Nothing about the respondent: the answers hold no token.
+    assert not FeedbackAnswer.objects.filter(free_text__contains=nonce).exists()
+
+
 def test_staff_of_the_unit_type_in_a_paper_form_without_anything_about_the_person(world):
     clients = [login(Client(), user) for user in (world.trust_person, world.other_trust_person, world.leader)]
     traces = _traces()  # (after the log-ins, which write their own history)
     for client in clients:
         form = client.get(reverse("feedback_paper")).content.decode()
         assert "Oppfølgingstjenesten Øst" in form and "navn" in form
-        response = client.post(reverse("feedback_paper"), {"unit": world.unit.pk, **ALL_FOUR})
+        response = _paper(client, {"unit": world.unit.pk, **ALL_FOUR})
         assert response.status_code == 302
     assert FeedbackAnswer.objects.filter(channel=FeedbackAnswer.Channel.PAPER, unit=world.unit).count() == 3
     assert not FeedbackReceipt.objects.exists()  # no person, no receipt
@@ -482,7 +521,7 @@ def test_paper_for_another_unit_is_refused(world):
     elsewhere = f.OrganisationFactory(name="Oppfølgingstjenesten Vest", municipality=world.municipality)
     stranger = f.UserFactory(username="tillit_vest")
     f.MembershipFactory(user=stranger, organisation=elsewhere, role=Membership.Role.TRUST_PERSON)
-    response = login(Client(), stranger).post(reverse("feedback_paper"), {"unit": world.unit.pk, **ALL_FOUR})
+    response = _paper(login(Client(), stranger), {"unit": world.unit.pk, **ALL_FOUR})
     assert response.status_code == 200 and "Velg en av enhetene dine." in response.content.decode()
     with pytest.raises(ServiceError):
         feedback.enter_paper(stranger, world.unit, ALL_FOUR)
