@@ -82,6 +82,7 @@ MESSAGES = {
         "Brukerens del har ingen svar. Velg «Ikke besvart ennå», eller fyll inn svarene."
     ),
     "owner_alone": gettext_lazy("Her svarer du selv, alene."),
+    "empty_round": gettext_lazy("Svar på minst ett spørsmål før du lagrer."),
     "nothing_answered": gettext_lazy(
         "Svar på minst ett av spørsmålene. Du kan hoppe over dem du ikke vil svare på."
     ),
@@ -383,7 +384,7 @@ def start_round(
     """A new round for ``case``, by its staff (anyone else: ``PermissionDenied``). ``taken_on`` defaults to today
     (not in the future, not before the case started, not a day the case already has a round); ``kind`` to
     :func:`next_kind`. ``objective`` and ``subjective`` (with ``answered_by``: ``"together"`` or ``"user"``) fill
-    in either part at once."""
+    in either part at once; at least one answer in one of them (an empty round is refused, nothing saved)."""
     if not access.is_case_staff(by, case.pk):
         raise PermissionDenied
     case = _lock_case(case)
@@ -394,12 +395,16 @@ def start_round(
     objective_answers = clean_objective(objective)
     subjective_answers = clean_subjective(subjective)
     has_answers = any(value is not None for value in subjective_answers.values())
+    subjective_by = _clean_answered_by(answered_by, has_answers)
+    if not has_answers and not any(objective_answers.values()):
+        # A round without a single answer is no round: it would count as taken and put off the next one.
+        raise ServiceError(str(MESSAGES["empty_round"]))
     qol_round = QualityOfLifeRound(
         follow_up=case,
         taken_on=day,
         kind=kind,
         recorded_by=by,
-        subjective_by=_clean_answered_by(answered_by, has_answers),
+        subjective_by=subjective_by,
         **objective_answers,
         **subjective_answers,
     )
@@ -460,6 +465,8 @@ def change_round(
         answered_by = qol_round.subjective_by if has_answers else ""
     if answered_by is not None:
         values["subjective_by"] = _clean_answered_by(answered_by, has_answers)
+    if not has_answers and not any(values.get(name, getattr(qol_round, name)) for name in OBJECTIVE_FIELDS):
+        raise ServiceError(str(MESSAGES["empty_round"]))
     return _apply(qol_round, by, values)
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -77,7 +78,9 @@ def case_rounds(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "outcomes/rounds/list.html", context)
 
 
-def _form_page(request, *, case, form, title, submit, kind_label, action, status=200) -> HttpResponse:
+def _form_page(
+    request, *, case, form, title, submit, kind_label, action, status=200, existing_round=None
+) -> HttpResponse:
     return render(
         request,
         "outcomes/rounds/form.html",
@@ -88,9 +91,21 @@ def _form_page(request, *, case, form, title, submit, kind_label, action, status
             "submit": submit,
             "kind_label": kind_label,
             "action": action,
+            "existing_round": existing_round,
         },
         status=status,
     )
+
+
+def _round_that_day(case: FollowUp, error: ServiceError, form, exclude_pk: int | None = None):
+    """After «Saken har allerede en livskvalitetsrunde …» on the date: that round, for a link to open it."""
+    if error.field != "taken_on":
+        return None
+    day = form.cleaned_data.get("taken_on") or timezone.localdate()
+    rows = QualityOfLifeRound.objects.filter(follow_up_id=case.pk, taken_on=day)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return rows.first()
 
 
 @login_required
@@ -102,10 +117,12 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
     has_rounds = QualityOfLifeRound.objects.filter(follow_up_id=case.pk).exists()
     kind = rounds.next_kind(case, has_rounds)
     form = RoundForm(request.POST if request.method == "POST" else None)
+    existing_round = None
     if request.method == "POST" and form.is_valid():
         try:
             rounds.start_round(case, request.user, **form.service_kwargs())
         except ServiceError as error:
+            existing_round = _round_that_day(case, error, form)  # before the error takes the date away
             form.add_service_error(error)
         else:
             messages.success(request, _("Livskvalitetsrunden er lagret."))
@@ -118,6 +135,7 @@ def round_create(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Lagre runden"),
         kind_label=QualityOfLifeRound.Kind(kind).label,
         action=reverse("qol_round_create", args=[case.pk]),
+        existing_round=existing_round,
     )
 
 
@@ -136,10 +154,12 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = RoundForm(
         request.POST if request.method == "POST" else None, initial=RoundForm.initial_for(qol_round)
     )
+    existing_round = None
     if request.method == "POST" and form.is_valid():
         try:
             rounds.change_round(qol_round, request.user, **form.service_kwargs())
         except ServiceError as error:
+            existing_round = _round_that_day(case, error, form, exclude_pk=qol_round.pk)
             form.add_service_error(error)
         else:
             messages.success(request, _("Livskvalitetsrunden er lagret."))
@@ -153,6 +173,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         submit=_("Lagre runden"),
         kind_label=qol_round.get_kind_display(),
         action=reverse("qol_round_edit", args=[qol_round.pk]),
+        existing_round=existing_round,
     )
 
 

@@ -473,7 +473,7 @@ def test_after_ending_the_case_page_offers_a_last_quality_of_life_round(client, 
     # Not for the owner (she answers her part on Min side), nor once the end round is taken.
     owner_page = login(client, world.owner).get(reverse("followup_detail", args=[world.case.pk]))
     assert create not in owner_page.content.decode()
-    rounds.start_round(FollowUp.objects.get(pk=world.case.pk), world.trust_person)
+    rounds.start_round(FollowUp.objects.get(pk=world.case.pk), world.trust_person, objective={"o1": "ja"})
     assert QualityOfLifeRound.objects.get().kind == QualityOfLifeRound.Kind.END
     case_page = login(client, world.trust_person).get(reverse("followup_detail", args=[world.case.pk]))
     assert create not in case_page.content.decode()

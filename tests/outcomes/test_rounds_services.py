@@ -63,7 +63,7 @@ def test_a_round_on_an_ended_case_is_at_the_end_and_round_due_at_end_says_whethe
     FollowUp.objects.filter(pk=case.pk).update(status=FollowUp.Status.ENDED, ended_on=MONDAY)
     case.refresh_from_db()
     assert rounds.round_due_at_end(case) is True
-    end = rounds.start_round(case, world.leader)
+    end = rounds.start_round(case, world.leader, objective={"o1": "ja"})
     assert end.kind == Kind.END and end.taken_on == MONDAY
     assert rounds.round_due_at_end(case) is False
 
@@ -76,7 +76,10 @@ def test_the_kind_may_be_given_but_a_case_has_one_start_round(world, case):
     assert error.value.field == "kind"
     assert first.taken_on.strftime("%d.%m.%Y") in error.value.message
     assert snapshot() == before
-    assert rounds.start_round(case, world.trust_person, MONDAY, Kind.END).kind == Kind.END
+    assert (
+        rounds.start_round(case, world.trust_person, MONDAY, Kind.END, objective={"o1": "ja"}).kind
+        == Kind.END
+    )
 
 
 @pytest.mark.parametrize("persona", ["other_trust_person", "other_leader", "partner_valid", "owner", "admin"])
@@ -161,7 +164,7 @@ def test_a_second_round_the_same_day_that_slips_past_the_check_is_refused_by_the
     monkeypatch.setattr(rounds, "_check_free_day", lambda day, others: None)
     before = snapshot()
     with pytest.raises(ServiceError) as error:
-        rounds.start_round(case, world.deputy, MONDAY)
+        rounds.start_round(case, world.deputy, MONDAY, objective=ALL_OBJECTIVE)
     assert error.value.field == "taken_on"
     assert snapshot() == before
     assert FollowUp.objects.filter(pk=case.pk).exists()

@@ -1,0 +1,121 @@
+"""Quality-of-life rounds after a new user's trial at 375 px (issue 14 review): an empty round is refused (service,
+page, API) and changes nothing in when the next round is due; the same-day error links the round that day; the
+round's page shows its changes («Endringer»)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from koordinator.timeutil import at
+from koordinator.toolkit import ServiceError
+from outcomes import rounds
+from tests.conftest import login
+from tests.outcomes.rounds_helpers import case_started, snapshot, take_round
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = datetime.date(2026, 11, 23)
+EMPTY = "Svar på minst ett spørsmål før du lagrer."
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(at(MONDAY, 10), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def case(world):
+    return case_started(world.case)
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+# --- 1. an empty round is no round -----------------------------------------------------------------------------------
+
+
+def test_the_service_refuses_a_round_without_a_single_answer(world, case):
+    take_round(case, world.trust_person, days_ago=200)
+    before = snapshot()
+    for kwargs in [
+        {},
+        {"objective": {}, "subjective": {}},
+        {"objective": {"o1": ""}, "subjective": {"s1": None}},
+    ]:
+        with pytest.raises(ServiceError) as error:
+            rounds.start_round(case, world.trust_person, **kwargs)
+        assert error.value.message == EMPTY
+    assert snapshot() == before
+    # One answer is enough, «Vet ikke» too (it was chosen; it counts as missing in the figures).
+    assert rounds.start_round(case, world.trust_person, objective={"o5": "vet_ikke"}).o5 == "vet_ikke"
+
+
+def test_emptying_every_answer_of_a_round_is_refused(world, case):
+    r = take_round(
+        case, world.trust_person, days_ago=5, objective={"o1": "ja"}, subjective={"s1": 2}, answered_by="user"
+    )
+    before = snapshot()
+    with pytest.raises(ServiceError) as error:
+        rounds.change_round(
+            r, world.trust_person, objective={"o1": ""}, subjective={"s1": None}, answered_by=""
+        )
+    assert error.value.message == EMPTY
+    assert snapshot() == before
+    # Emptying one part while the other has answers is fine.
+    assert rounds.change_round(r, world.trust_person, subjective={"s1": None}, answered_by="").s1 is None
+
+
+def test_an_empty_round_from_the_form_is_refused_and_the_round_stays_due(client, world, case):
+    take_round(case, world.trust_person, days_ago=200)
+    assert rounds.due_cases().filter(pk=case.pk).exists()
+    before = snapshot()
+    response = login(client, world.trust_person).post(
+        reverse("qol_round_create", args=[case.pk]), {"taken_on": MONDAY.isoformat()}
+    )
+    assert response.status_code == 200
+    assert EMPTY in html(response) and "<title>Feil: " in html(response)
+    assert snapshot() == before
+    assert rounds.due_cases().filter(pk=case.pk).exists()
+
+
+def test_an_empty_round_from_the_api_is_a_400(world, case):
+    before = snapshot()
+    response = login(APIClient(), world.trust_person).post(
+        "/api/v1/quality-of-life-rounds/", {"follow_up": case.pk}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert EMPTY in response.json()["detail"]
+    assert snapshot() == before
+
+
+# --- 3. the same-day error links the round that day -------------------------------------------------------------------
+
+
+def test_the_same_day_error_links_the_round_that_day(client, world, case):
+    that_day = take_round(case, world.trust_person)
+    c = login(client, world.deputy)
+    text = html(
+        c.post(reverse("qol_round_create", args=[case.pk]), {"taken_on": MONDAY.isoformat(), "o1": "nei"})
+    )
+    assert "Åpne den runden i stedet" in text
+    assert (
+        f'<a class="ds-link" href="{reverse("qol_round_edit", args=[that_day.pk])}">Åpne runden 23.11.2026</a>'
+        in text
+    )
+    # Moving another round onto that day: the same link, never to the round being changed.
+    other = take_round(case, world.trust_person, days_ago=30)
+    text = html(
+        c.post(reverse("qol_round_edit", args=[other.pk]), {"taken_on": MONDAY.isoformat(), "o1": "ja"})
+    )
+    assert f'href="{reverse("qol_round_edit", args=[that_day.pk])}">Åpne runden 23.11.2026</a>' in text
+    assert f'href="{reverse("qol_round_edit", args=[other.pk])}">Åpne runden' not in text
+    # Another error on the date: no link.
+    text = html(c.post(reverse("qol_round_create", args=[case.pk]), {"taken_on": "2030-01-01", "o1": "nei"}))
+    assert "fram i tid" in text and "Åpne runden" not in text
