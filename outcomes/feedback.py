@@ -198,6 +198,11 @@ def has_answered(service_user_id: int, half_year: str | None = None) -> bool:
     ).exists()
 
 
+def receipt_exists(receipt: str) -> bool:
+    """Has the holder of this receipt token (a link's) answered?"""
+    return FeedbackReceipt.objects.filter(pk=receipt).exists()
+
+
 # --- the signed link ----------------------------------------------------------------------------------------
 
 LINK_SALT = "outcomes.feedback.link"
@@ -206,15 +211,26 @@ LINK_SALT = "outcomes.feedback.link"
 LINK_MAX_AGE = datetime.timedelta(days=184)
 
 
+RECEIPT = re.compile(r"^[0-9a-f]{64}$")
+
+
 @dataclass(frozen=True)
 class LinkClaim:
-    service_user_id: int
+    """What a link carries: the person's receipt token for the half-year (:func:`receipt_token`), not who
+    they are, so the link (and any log line with it) names no one and still allows one answer per person."""
+
+    receipt: str
     half_year: str
     unit_id: int
 
 
 def link_token(service_user_id: int, half_year: str, unit_id: int) -> str:
-    return signing.dumps({"p": service_user_id, "h": half_year, "u": unit_id}, salt=LINK_SALT, compress=True)
+    """Signed, not encrypted: anyone can read the payload, so it holds the receipt token, never the id."""
+    return signing.dumps(
+        {"r": receipt_token(service_user_id, half_year), "h": half_year, "u": unit_id},
+        salt=LINK_SALT,
+        compress=True,
+    )
 
 
 def link_url(service_user_id: int, half_year: str, unit_id: int) -> str:
@@ -267,7 +283,18 @@ def read_link(token: str) -> LinkClaim:
     exists. A clear Norwegian error otherwise (never naming the token)."""
     try:
         data = signing.loads(token or "", salt=LINK_SALT, max_age=LINK_MAX_AGE)
-        claim = LinkClaim(int(data["p"]), str(data["h"]), int(data["u"]))
+        if "p" in data and "r" not in data:
+            # A link sent before the link stopped carrying the person's id: refused, it names someone.
+            raise ServiceError(
+                _(
+                    "Lenken er fra en eldre utsending og virker ikke lenger. Du kan svare på Min side, "
+                    "eller be om et papirskjema."
+                ),
+                "token",
+            )
+        if not isinstance(data["r"], str) or not RECEIPT.match(data["r"]):
+            raise ValueError
+        claim = LinkClaim(data["r"], str(data["h"]), int(data["u"]))
     except signing.SignatureExpired:
         raise ServiceError(
             _("Lenken er for gammel. Du kan svare på Min side, eller be om et papirskjema."), "token"
@@ -329,9 +356,10 @@ def _rewrite_in_random_order(unit_id: int, half_year: str) -> None:
     transaction, in an order nobody can predict: a receipt points at most to its unit's half-year. The unit's row
     is locked first, so two answers for one unit are written one after the other."""
     list(Organisation.objects.select_for_update().filter(pk=unit_id).values_list("pk", flat=True))
-    rows = list(FeedbackAnswer.objects.filter(unit_id=unit_id, half_year=half_year))
+    group = FeedbackAnswer.objects.filter(unit_id=unit_id, half_year=half_year)
+    rows = list(group)
     random.SystemRandom().shuffle(rows)
-    FeedbackAnswer.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    group.delete()
     FeedbackAnswer.objects.bulk_create(rows)
 
 
@@ -396,12 +424,7 @@ def answer_on_my_page(user: User, data: dict) -> None:
 def answer_by_link(token: str, data: dict) -> None:
     """Someone answers through the link in their SMS (no log-in). The link is checked again here."""
     claim = read_link(token)
-    _save(
-        claim.unit_id,
-        FeedbackAnswer.Channel.SMS_LINK,
-        data,
-        receipt_token(claim.service_user_id, claim.half_year),
-    )
+    _save(claim.unit_id, FeedbackAnswer.Channel.SMS_LINK, data, claim.receipt)
 
 
 def paper_units(user: User) -> QuerySet:
