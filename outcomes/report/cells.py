@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -242,6 +243,59 @@ def _hide_one_more(relation: Relation, totals: set[int]) -> bool:
     return False
 
 
+def _recoverable(cells: Cells) -> list[RawCell]:
+    """The hidden cells whose value the closed relations *together* fix: each relation is a linear equation (the
+    total minus its members is 0) in the hidden cells, the shown ones being numbers; a hidden cell is fixed when
+    its unit vector lies in the equations' row space (exact Gauss–Jordan elimination with fractions). One relation
+    at a time misses a cell given away by two: «Fengselsbesøk» is the contacts' total minus the other kinds, and
+    the two kinds hidden with it are, together, the cooperation's shown total."""
+    hidden = [cell for cell in cells.cells if _hidden(cell) and cell.value is not None]
+    index = {id(cell): i for i, cell in enumerate(hidden)}
+    matrix = []
+    for relation in cells.relations:
+        if not relation.closed:
+            continue
+        row = [Fraction(0)] * len(hidden)
+        for cell, sign in [(relation.total, 1), *((m, -1) for m in relation.members)]:
+            if id(cell) in index:
+                row[index[id(cell)]] += sign
+        if any(row):
+            matrix.append(row)
+    fixed, top = [], 0
+    for col in range(len(hidden)):
+        pivot = next((r for r in range(top, len(matrix)) if matrix[r][col]), None)
+        if pivot is None:
+            continue
+        matrix[top], matrix[pivot] = matrix[pivot], matrix[top]
+        lead = matrix[top][col]
+        matrix[top] = [x / lead for x in matrix[top]]
+        for r, other in enumerate(matrix):
+            if r != top and other[col]:
+                factor = other[col]
+                matrix[r] = [a - factor * b for a, b in zip(other, matrix[top], strict=True)]
+        top += 1
+    for row in matrix[:top]:
+        nonzero = [i for i, x in enumerate(row) if x]
+        if len(nonzero) == 1:
+            fixed.append(hidden[nonzero[0]])
+    return fixed
+
+
+def _hide_for(cell: RawCell, cells: Cells, totals: set[int]) -> bool:
+    """Hide the smallest figure still shown in a closed relation with ``cell`` (a member that is not itself a total
+    first, a total last). Returns whether anything was hidden."""
+    candidates = []
+    for relation in cells.relations:
+        if relation.closed and (relation.total is cell or any(m is cell for m in relation.members)):
+            for other in (relation.total, *relation.members):
+                if other.status == SHOWN and (other.value or 0) > 0:
+                    candidates.append(other)
+    if not candidates:
+        return False
+    min(candidates, key=lambda m: (id(m) in totals, m.value, m.persons)).status = HIDDEN
+    return True
+
+
 def suppress(cells: Cells, least: int) -> None:
     """THE suppression: every figure the page, PDF, CSV and API show has been through here (see the module)."""
     for cell in cells.cells:
@@ -259,6 +313,10 @@ def suppress(cells: Cells, least: int) -> None:
             if cell.status == SHOWN and any(_hidden(other) for other in on):
                 cell.status = HIDDEN
                 changed = True
+        if not changed:
+            # Every relation on its own gives nothing away: the relations together may (a chain of sums across
+            # tables). Hide one more figure for the first cell they fix, and round again.
+            changed = any(_hide_for(cell, cells, totals) for cell in _recoverable(cells)[:1])
 
 
 def publish(raw: RawCell) -> Cell:
