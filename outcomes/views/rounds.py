@@ -29,6 +29,9 @@ from outcomes import rounds
 from outcomes.forms import MyAnswersForm, RoundForm
 from outcomes.models import QualityOfLifeRound
 
+# How many of a round's changes its page lists («Endringer», newest first), as the end evaluation's page.
+CHANGES_SHOWN = 10
+
 
 def _case_or_404(request: HttpRequest, pk: int) -> FollowUp:
     """The case, if the reader may see its rounds (its staff, the owner); otherwise a 404."""
@@ -79,7 +82,7 @@ def case_rounds(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(
-    request, *, case, form, title, submit, kind_label, action, status=200, existing_round=None
+    request, *, case, form, title, submit, kind_label, action, status=200, existing_round=None, changes=()
 ) -> HttpResponse:
     return render(
         request,
@@ -92,6 +95,7 @@ def _form_page(
             "kind_label": kind_label,
             "action": action,
             "existing_round": existing_round,
+            "changes": changes,
         },
         status=status,
     )
@@ -174,6 +178,11 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         kind_label=qol_round.get_kind_display(),
         action=reverse("qol_round_edit", args=[qol_round.pk]),
         existing_round=existing_round,
+        changes=list(
+            qol_round.history.select_related("history_user").order_by("-history_date", "-history_id")[
+                :CHANGES_SHOWN
+            ]
+        ),
     )
 
 

@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from koordinator.models import User
 from koordinator.timeutil import at
 from koordinator.toolkit import ServiceError
 from outcomes import rounds
@@ -119,3 +120,22 @@ def test_the_same_day_error_links_the_round_that_day(client, world, case):
     # Another error on the date: no link.
     text = html(c.post(reverse("qol_round_create", args=[case.pk]), {"taken_on": "2030-01-01", "o1": "nei"}))
     assert "fram i tid" in text and "Åpne runden" not in text
+
+
+# --- 2. the round's page shows its changes ---------------------------------------------------------------------------
+
+
+def test_the_rounds_page_shows_who_changed_what_and_when(client, world, case, clock):
+    r = take_round(case, world.trust_person, days_ago=5, objective={"o1": "ja"})
+    clock.move_to(at(MONDAY, 11, 30))
+    rounds.change_round(r, world.deputy, subjective={"s1": 4}, answered_by="together")
+    text = html(login(client, world.leader).get(reverse("qol_round_edit", args=[r.pk])))
+    assert '<h2 class="ds-heading" data-size="sm" id="endringer">Endringer</h2>' in text
+    changes = text[text.index('id="endringer"') :]
+    deputy, trust_person = (
+        User.objects.get(pk=u.pk).display_name for u in (world.deputy, world.trust_person)
+    )
+    newest = f"23.11.2026 kl. 11.30</time> · {deputy} – Livskvalitetsrunden er endret: brukerens del"
+    first = f"23.11.2026 kl. 10.00</time> · {trust_person} – Livskvalitetsrunde registrert: Ved oppstart 18.11.2026"
+    assert newest in changes and first in changes
+    assert changes.index(newest) < changes.index(first)
