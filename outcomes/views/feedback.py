@@ -158,7 +158,7 @@ def feedback_link(request: HttpRequest, token: str) -> HttpResponse:
     except ServiceError as error:
         return _questionnaire(request, {"channel": "link", "error": error.message}, status=400)
     context = {"channel": "link", "half_year_label": feedback.half_year_label(claim.half_year)}
-    if feedback.has_answered(claim.service_user_id, claim.half_year):
+    if feedback.receipt_exists(claim.receipt):
         done = request.method == "GET" and request.GET.get("takk") == "1"
         return _questionnaire(request, {**context, "done": done, "already": not done})
     form = FeedbackForm(request.POST if request.method == "POST" else None)

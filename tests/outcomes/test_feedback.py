@@ -338,6 +338,36 @@ def test_a_bad_link_gets_a_norwegian_page_and_saves_nothing(world, how, caplog):
     assert not [r.getMessage() for r in caplog.records if token in r.getMessage()], "the token in a log line"
 
 
+def test_the_link_names_no_one_and_still_allows_one_answer(world):
+    token = feedback.link_token(world.owner_su.pk, HALF, world.unit.pk)
+    # What anyone can read from the link (its payload is only signed): the receipt token, not the person's id.
+    payload = signing.loads(token, salt=feedback.LINK_SALT)
+    assert payload == {"r": feedback.receipt_token(world.owner_su.pk, HALF), "h": HALF, "u": world.unit.pk}
+    assert "p" not in payload  # the service user's id, as links carried it before
+    url = reverse("feedback_link", args=[token])
+    assert Client().post(url, ALL_FOUR).status_code == 302
+    assert FeedbackReceipt.objects.get().pk == payload["r"]
+    assert ALREADY in Client().post(url, ALL_FOUR).content.decode()
+    assert ALREADY in login(Client(), world.owner).get(reverse("my_feedback")).content.decode()
+    assert FeedbackAnswer.objects.count() == 1
+
+
+def test_a_link_from_before_the_change_is_refused_and_says_so(world):
+    old = signing.dumps({"p": world.owner_su.pk, "h": HALF, "u": world.unit.pk}, salt=feedback.LINK_SALT)
+    url = reverse("feedback_link", args=[old])
+    for response in (Client().get(url), Client().post(url, ALL_FOUR)):
+        body = response.content.decode()
+        assert response.status_code == 400 and "Lenken er fra en eldre utsending og virker ikke lenger." in body
+        assert "Min side" in body and 'class="form-stack"' not in body
+    assert not FeedbackAnswer.objects.exists() and not FeedbackReceipt.objects.exists()
+    # A receipt token that is not one (signed, but not 64 hex digits) is no link either.
+    for bad in ("", "x" * 64, "A" * 64, 12):
+        token = signing.dumps({"r": bad, "h": HALF, "u": world.unit.pk}, salt=feedback.LINK_SALT)
+        response = Client().post(reverse("feedback_link", args=[token]), ALL_FOUR)
+        assert response.status_code == 400 and "Lenken er ikke gyldig." in response.content.decode()
+    assert not FeedbackAnswer.objects.exists()
+
+
 def test_no_log_line_of_djangos_prints_a_good_link(world, caplog):
     caplog.set_level(logging.DEBUG)
     token = feedback.link_token(world.owner_su.pk, HALF, world.unit.pk)
