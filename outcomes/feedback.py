@@ -480,6 +480,10 @@ class QuestionResult:
     answered: int | None  # None: fewer than the threshold answered this question
     mean: float | None
     steps: list[Step] = field(default_factory=list)
+    # True when a step was chosen by 1 to threshold - 1 people: then only the mean and n are shown (``steps``
+    # is empty), as the half-year report shows «under 5»; the other steps would give the small one as n minus
+    # their sum.
+    distribution_hidden: bool = False
 
     @property
     def suppressed(self) -> bool:
@@ -502,7 +506,8 @@ class FeedbackResults:
 
 
 def results_for(unit: Organisation | int, half_year: str) -> FeedbackResults:
-    """The suppressed aggregates for ``unit`` and ``half_year``: per question the distribution and mean, and
+    """The suppressed aggregates for ``unit`` and ``half_year``: per question the mean and n, the distribution
+    only when no step was chosen by fewer than ``REPORT_MIN_PERSONS`` (a zero is shown), and
     the checked free texts (in no particular order), only when at least ``REPORT_MIN_PERSONS`` answered. Three
     queries at most. For the pages, and for any report or API that wants feedback figures: nothing else reads
     answers."""
@@ -526,12 +531,19 @@ def results_for(unit: Organisation | int, half_year: str) -> FeedbackResults:
         if answered < threshold:
             questions.append(QuestionResult(q.key, str(q.text), str(q.short), None, None))
             continue
-        steps = [
-            Step(value, str(q.steps[value - 1]), count, round(100 * count / answered))
-            for value, count in zip(SCALE, per_step, strict=True)
-        ]
         mean = sum(value * count for value, count in zip(SCALE, per_step, strict=True)) / answered
-        questions.append(QuestionResult(q.key, str(q.text), str(q.short), answered, round(mean, 1), steps))
+        small = any(0 < count < threshold for count in per_step)
+        steps = (
+            []
+            if small
+            else [
+                Step(value, str(q.steps[value - 1]), count, round(100 * count / answered))
+                for value, count in zip(SCALE, per_step, strict=True)
+            ]
+        )
+        questions.append(
+            QuestionResult(q.key, str(q.text), str(q.short), answered, round(mean, 1), steps, small)
+        )
     texts = list(
         rows.filter(text_status=FeedbackAnswer.TextStatus.CHECKED)
         .exclude(free_text_shown="")

@@ -581,13 +581,34 @@ def test_four_answers_show_nothing_five_show_the_results(world):
     assert SUPPRESSED not in page and "5 har svart." in page
     five = feedback.results_for(world.unit, HALF)
     q1, q2, q3 = five.questions[:3]
-    assert five.answered == 5 and [s.count for s in q1.steps] == [1, 1, 1, 1, 1] and q1.mean == 3.0
+    # q1: one person on each step: the mean and n only, no step counts.
+    assert five.answered == 5 and q1.mean == 3.0 and q1.answered == 5 and q1.steps == []
+    assert q1.distribution_hidden and not q2.distribution_hidden
     assert q2.mean == 4.0 and [s.percent for s in q2.steps] == [0, 0, 0, 100, 0]
     assert q3.suppressed  # nobody answered it
     assert "Snitt 3,0 av 5 (5 svarte)." in page and "Færre enn 5 svarte på dette spørsmålet." in page
     # Another half-year, another unit: their own counts.
     assert feedback.results_for(world.unit, "2026-H1").suppressed
     assert feedback.results_for(world.other_unit, HALF).suppressed
+
+
+def test_no_step_count_under_five_is_shown_so_one_answer_cannot_be_told_apart(world):
+    # Six answered: q1 five «Alltid» and one «Aldri»; q2 all «Ofte»; q3 five «Ofte», one skipped.
+    _answers(world.unit, 5, q1=5, q3=4)
+    _answers(world.unit, 1, q1=1)
+    client = login(Client(), world.leader)
+    page = client.get(reverse("feedback_results"), {"enhet": world.unit.pk, "periode": HALF}).content.decode()
+    results = feedback.results_for(world.unit, HALF)
+    q1, q2, q3 = results.questions[:3]
+    # A step chosen by 1–4 people is not shown, and neither are the others (the one would be n minus them).
+    assert q1.steps == [] and q1.distribution_hidden and (q1.answered, q1.mean) == (6, 4.3)
+    assert "Snitt 4,3 av 5 (6 svarte)." in page
+    assert "Fordelingen vises ikke, fordi under 5 valgte ett av svarene." in page
+    assert [s.count for s in q2.steps] == [0, 0, 0, 6, 0] and not q2.distribution_hidden
+    assert [s.count for s in q3.steps] == [0, 0, 0, 5, 0] and q3.answered == 5
+    # No table cell on the page holds a count from 1 to 4.
+    assert not re.search(r'<td class="numeric">[1-4]</td>', page)
+    assert page.count('class="ds-table feedback-bars"') == 2  # q2's and q3's
 
 
 def test_the_free_text_is_shown_only_after_a_leader_checked_it(world):
