@@ -19,7 +19,9 @@ What the core does with the parts:
   ending form) and ``part`` in its context;
 * the ending service calls what each part's :meth:`~EndingPart.saver` returns **inside its own transaction**, after
   the case is saved as ended: a part that refuses (a ``ServiceError``, naming one of the part's form fields) undoes
-  the whole ending, the user's notice and the history included, and the form shows the error at that field.
+  the whole ending, the user's notice and the history included, and the form shows the error at that field;
+* after the ending is saved, the success message adds each part's :meth:`~EndingPart.after_ending` line (the end
+  round's «Ta en siste livskvalitetsrunde»).
 
 The API's ending (``POST /api/v1/follow-ups/<pk>/end/``) takes no parts: an app offers its own way to add what it
 asks afterwards.
@@ -63,6 +65,11 @@ class EndingPart:
 
     def saver(self, cleaned_data: dict[str, Any]) -> PartSave | None:
         """What to save when the ending is saved, given the form's cleaned data; ``None`` for nothing."""
+        return None
+
+    def after_ending(self, case: FollowUp) -> str | None:
+        """A line added to the success message once ``case`` (as saved, ended) is ended: what is left to do there,
+        with a link, say (escaped or safe HTML, ``format_html``); ``None`` for nothing."""
         return None
 
 

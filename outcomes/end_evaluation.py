@@ -18,6 +18,8 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -269,3 +271,14 @@ class EvaluationPart(EndingPart):
                 raise ServiceError(error.message, self.name(error.field) if error.field else None) from error
 
         return save
+
+    def after_ending(self, case: FollowUp) -> str | None:
+        """The success message after ending offers the end round while the case lacks it (``offers_end_round``)."""
+        if not offers_end_round(self.actor, case):
+            return None
+        return format_html(
+            '{} <a class="ds-link" href="{}">{}</a>',
+            _("Saken mangler livskvalitetsrunden ved avslutning:"),
+            reverse("qol_round_create", args=[case.pk]),
+            _("Ta en siste livskvalitetsrunde"),
+        )

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -103,7 +104,10 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ServiceError as error:
             form.add_service_error(error)
         else:
-            messages.success(request, _("Oppfølgingen er avsluttet. Brukeren ser beskjeden på sin side."))
+            done = _("Oppfølgingen er avsluttet. Brukeren ser beskjeden på sin side.")
+            # What the apps' parts say is left to do (outcomes: the last quality-of-life round), with a link.
+            more = [line for part in form.parts if (line := part.after_ending(case))]
+            messages.success(request, format_html_join(" ", "{}", [(done,), *((line,) for line in more)]))
             return redirect(case)
     return render(request, "koordinator/cases/end.html", {"case": case, "form": form})
 

@@ -139,3 +139,43 @@ def test_the_rounds_page_shows_who_changed_what_and_when(client, world, case, cl
     first = f"23.11.2026 kl. 10.00</time> · {trust_person} – Livskvalitetsrunde registrert: Ved oppstart 18.11.2026"
     assert newest in changes and first in changes
     assert changes.index(newest) < changes.index(first)
+
+
+# --- 4. the message after ending offers the last round ---------------------------------------------------------------
+
+
+def _end(client, world, **overrides):
+    from tests.outcomes.test_end_evaluation import end_url, ending
+
+    return client.post(end_url(world), ending(**overrides), follow=True)
+
+
+def _message(response) -> str:
+    text = html(response)
+    start = text.index('<div class="messages">')
+    return text[start : text.index("</div></div>", start)]
+
+
+def test_the_message_after_ending_links_the_last_round(client, world):
+    login(client, world.trust_person)
+    message = _message(_end(client, world))
+    assert "Oppfølgingen er avsluttet." in message
+    create = reverse("qol_round_create", args=[world.case.pk])
+    assert f'<a class="ds-link" href="{create}">Ta en siste livskvalitetsrunde</a>' in message
+
+
+def test_the_message_after_ending_has_no_last_round_when_the_case_has_it_or_the_user_died(client, world):
+    from koordinator.models import FollowUp
+
+    login(client, world.trust_person)
+    message = _message(
+        _end(client, world, reason=FollowUp.EndingReason.DEATH, open_door_until="", evaluation_user_part="")
+    )
+    assert "Oppfølgingen er avsluttet." in message and "Ta en siste livskvalitetsrunde" not in message
+    # A case whose latest round is already «Ved avslutning» (ended, started again, ended again).
+    FollowUp.objects.filter(pk=world.case.pk).update(
+        status=FollowUp.Status.ACTIVE, ended_on=None, ending_reason=""
+    )
+    take_round(FollowUp.objects.get(pk=world.case.pk), world.trust_person, kind="end")
+    message = _message(_end(client, world))
+    assert "Oppfølgingen er avsluttet." in message and "Ta en siste livskvalitetsrunde" not in message
