@@ -267,12 +267,18 @@ def subjective_changes(rounds: Sequence, *, today: datetime.date) -> list[Subjec
         a = _point(item, first, today=today, other=latest.taken_on)
         z = _point(item, latest, today=today, other=first.taken_on)
         way = direction(a.score, z.score)
+        sentence = user_sentence(item, a.raw, z.raw, then=a.when, now=z.when)
         p = way_p = sentence_p = staff_p = None
         if previous is not None:
             p = _point(item, previous, today=today, other=latest.taken_on)
             way_p = direction(p.score, z.score)
-            sentence_p = user_sentence(item, p.raw, z.raw, then=p.when, now=z.when)
             staff_p = staff_words(way_p, then=p.when, missing_when=_missing_when(p, z))
+            # What is missing is said once: with no answer now, the sentence against the first has said so; with
+            # none the first time nor the time before, one sentence names both.
+            if a.raw is None and p.raw is None and z.raw is not None:
+                sentence = user_sentence(item, None, None, then=a.when, now=p.when)
+            elif z.raw is not None:
+                sentence_p = user_sentence(item, p.raw, z.raw, then=p.when, now=z.when)
         changes.append(
             SubjectiveChange(
                 item=item,
@@ -280,7 +286,7 @@ def subjective_changes(rounds: Sequence, *, today: datetime.date) -> list[Subjec
                 previous=p,
                 latest=z,
                 way=way,
-                sentence=user_sentence(item, a.raw, z.raw, then=a.when, now=z.when),
+                sentence=sentence,
                 way_since_previous=way_p,
                 previous_sentence=sentence_p,
                 staff=staff_words(way, then=a.when, missing_when=_missing_when(a, z)),

@@ -63,6 +63,7 @@ def my_change(request: HttpRequest) -> HttpResponse:
         r
         for r in QualityOfLifeRound.objects.for_user(request.user)
         .filter(follow_up__service_user_id=actor.service_user_id)
+        .select_related("follow_up__service_user")  # the name on a printout, in the same query
         .order_by("taken_on", "pk")
         if change.has_subjective(r)
     ]
@@ -73,6 +74,8 @@ def my_change(request: HttpRequest) -> HttpResponse:
     single = change.single_round(rounds, today=today)
     picked = change.pick(rounds)
     context = {
+        "person": rounds[-1].follow_up.service_user if rounds else None,
+        "today": today,
         "rows": rows,
         "single": single,
         "picked": picked,
@@ -120,5 +123,6 @@ def case_change(request: HttpRequest, pk: int) -> HttpResponse:
         "objective_rows": objective_rows,
         "objective_compared": len(objective_rounds) > 1,
         "next_month": _next_round_month(latest, today) if latest else "",
+        "today": today,
     }
     return render(request, "outcomes/change/case.html", context)

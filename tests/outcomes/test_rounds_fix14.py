@@ -179,3 +179,79 @@ def test_the_message_after_ending_has_no_last_round_when_the_case_has_it_or_the_
     take_round(FollowUp.objects.get(pk=world.case.pk), world.trust_person, kind="end")
     message = _message(_end(client, world))
     assert "Oppfølgingen er avsluttet." in message and "Ta en siste livskvalitetsrunde" not in message
+
+
+# --- 5. «Slik har det gått» says what is missing once; the staff's column says what it compares ---------------------
+
+
+def test_a_missing_answer_is_said_once_with_three_rounds():
+    from outcomes import change
+    from outcomes.models import QualityOfLifeRound
+    from tests.outcomes.change_helpers import AUGUST, MAY, NOVEMBER, TODAY
+
+    rounds = [
+        QualityOfLifeRound(pk=1, taken_on=MAY, s1=3, s3=3),
+        QualityOfLifeRound(pk=2, taken_on=AUGUST, s1=3, s2=2, s3=3),
+        QualityOfLifeRound(pk=3, taken_on=NOVEMBER, s1=4, s4=3),
+    ]
+    got = {c.item.code: c for c in change.subjective_changes(rounds, today=TODAY)}
+    # Not answered the first time nor now (answered in between): one sentence, nothing after it.
+    assert got["S2"].sentence == "Du svarte ikke på dette i mai eller i november."
+    assert got["S2"].previous_sentence is None
+    # Answered before, not now: «not in November» once.
+    assert got["S3"].sentence == "Du svarte ikke på dette i november." and got["S3"].previous_sentence is None
+    # Not answered the first time nor the time before, answered now: one sentence names both.
+    assert got["S4"].sentence == "Du svarte ikke på dette i mai eller i august."
+    assert got["S4"].previous_sentence is None
+    # Answered every time: both comparisons, as before.
+    assert got["S1"].sentence and got["S1"].previous_sentence
+    # The staff's words keep both comparisons.
+    assert got["S3"].staff == got["S3"].staff_since_previous == "Ikke svart i november"
+
+
+def test_the_user_reads_a_missing_answer_once(client, world):
+    from tests.outcomes.change_helpers import AUGUST, MAY, NOVEMBER, TODAY, make_round
+
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        make_round(world.case, MAY, s1=3)
+        make_round(world.case, AUGUST, s1=3, s2=2)
+        make_round(world.case, NOVEMBER, s1=4)
+        text = html(login(client, world.owner).get(reverse("my_qol_change")))
+    item = text[text.index('id="sporsmal-s2"') : text.index('id="sporsmal-s3"')]
+    assert item.count("Du svarte ikke på dette") == 1
+
+
+def test_the_staffs_objective_column_says_it_compares_the_first_and_the_last_round(client, world):
+    from tests.outcomes.change_helpers import MAY, NOVEMBER, TODAY, make_round
+
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        make_round(world.case, MAY, o1="nei")
+        make_round(world.case, NOVEMBER, o1="ja")
+        text = html(login(client, world.trust_person).get(reverse("qol_change", args=[world.case.pk])))
+    assert '<th scope="col">Første til siste runde</th>' in text
+    assert 'data-label="Første til siste runde"' in text and '<th scope="col">Endring</th>' not in text
+
+
+# --- 6. the printout says whose it is and when it was printed --------------------------------------------------------
+
+
+def test_the_printout_carries_the_name_and_the_day(client, world):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tests.outcomes.change_helpers import MAY, NOVEMBER, TODAY, make_round
+
+    name = world.case.service_user.full_name
+    printed = f'<p class="ds-paragraph change-printed">{name} · skrevet ut 20.11.2026</p>'
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        make_round(world.case, MAY, s1=3)
+        make_round(world.case, NOVEMBER, s1=4)
+        assert printed in html(login(client, world.owner).get(reverse("my_qol_change")))
+        assert printed in html(
+            login(client, world.trust_person).get(reverse("qol_change", args=[world.case.pk]))
+        )
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "qol_change.css").read_text()
+    screen, paper = css[: css.index("@media print")], css[css.index("@media print") :]
+    assert ".change-printed {\n  display: none;" in screen
+    assert ".change-printed {\n    display: block !important;" in paper
