@@ -90,6 +90,7 @@ run: demo
 		OIDC_CITIZEN_CLIENT_SECRET='$(OIDC_CITIZEN_CLIENT_SECRET)' \
 		OIDC_STAFF_ISSUER='$(OIDC_STAFF_ISSUER)' OIDC_STAFF_CLIENT_ID='$(OIDC_STAFF_CLIENT_ID)' \
 		OIDC_STAFF_CLIENT_SECRET='$(OIDC_STAFF_CLIENT_SECRET)' \
+		SITE_URL='$(or $(SITE_URL),http://$(HOST):$(PORT))' \
 		$(MANAGE) runserver $(HOST):$(PORT)
 
 # The local OpenID provider for `make run` (development and tests only: anybody can log in as anybody). Stop it

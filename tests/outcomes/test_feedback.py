@@ -357,7 +357,9 @@ def test_a_link_from_before_the_change_is_refused_and_says_so(world):
     url = reverse("feedback_link", args=[old])
     for response in (Client().get(url), Client().post(url, ALL_FOUR)):
         body = response.content.decode()
-        assert response.status_code == 400 and "Lenken er fra en eldre utsending og virker ikke lenger." in body
+        assert (
+            response.status_code == 400 and "Lenken er fra en eldre utsending og virker ikke lenger." in body
+        )
         assert "Min side" in body and 'class="form-stack"' not in body
     assert not FeedbackAnswer.objects.exists() and not FeedbackReceipt.objects.exists()
     # A receipt token that is not one (signed, but not 64 hex digits) is no link either.
@@ -782,3 +784,25 @@ def test_no_read_api_for_single_answers():
         meta = getattr(serializer, "Meta", None)
         assert getattr(meta, "model", None) not in (FeedbackAnswer, FeedbackReceipt), pattern_name
     assert checked > 10
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "SITE_URL='http://127.0.0.1:8012'"),
+        ({"SITE_URL": "https://ot.kommune.no"}, "SITE_URL='https://ot.kommune.no'"),
+    ],
+)
+def test_make_run_gives_the_sms_link_the_port_it_serves_on(env, expected):
+    # The SMS's link is SITE_URL + the path: with PORT=8012 it must not point to 8000.
+    import os
+    import subprocess
+    from pathlib import Path
+
+    environ = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | env
+    root = Path(__file__).resolve().parents[2]
+    dry = subprocess.run(
+        ["make", "-n", "run", "PORT=8012"], cwd=root, env=environ, capture_output=True, text=True, check=True
+    ).stdout
+    serve = next(line for line in dry.splitlines() if "runserver" in line)
+    assert expected in dry and serve.strip().endswith("runserver 127.0.0.1:8012")
