@@ -34,14 +34,27 @@ def objective_field(item) -> forms.ChoiceField:
     )
 
 
-def subjective_field(item: SubjectiveItem, skip_label=SKIP) -> forms.TypedChoiceField:
+class UnchosenRadioSelect(forms.RadioSelect):
+    """Radio buttons with nothing chosen until a choice is made: a value not given (``None``: a new round, or a
+    question not answered) checks no button, where Django would check the empty choice («Hopp over»). «Hopp over»
+    chosen and sent back with an error elsewhere stays chosen (it comes back as ``""``)."""
+
+    def format_value(self, value):
+        if value is None:
+            return []
+        return super().format_value(value)
+
+
+def subjective_field(
+    item: SubjectiveItem, skip_label=SKIP, widget=forms.RadioSelect
+) -> forms.TypedChoiceField:
     """The five steps in the item's own words (1 … 5), and «Hopp over» (``None``)."""
     return forms.TypedChoiceField(
         label=item.plain,
         choices=[(str(step), words) for step, words in enumerate(item.steps, start=1)] + [("", skip_label)],
         coerce=int,
         empty_value=None,
-        widget=forms.RadioSelect,
+        widget=widget,
         required=False,
         error_messages={"invalid_choice": _("Velg et av de fem svarene, eller «Hopp over».")},
     )
@@ -65,7 +78,10 @@ class RoundForm(StaffForm):
         fields = {"taken_on": self.fields.pop("taken_on")}
         fields.update({item.field: objective_field(item) for item in OBJECTIVE})
         fields["subjective_by"] = self.fields.pop("subjective_by")
-        fields.update({item.field: subjective_field(item) for item in SUBJECTIVE})
+        # The user's part starts as the trust person's does, with nothing chosen: a button already on «Hopp over»
+        # read as a question gone through, and one left alone looked like one the user chose to skip. Not chosen
+        # and «Hopp over» are both not answered (missing, never zero).
+        fields.update({item.field: subjective_field(item, widget=UnchosenRadioSelect) for item in SUBJECTIVE})
         self.fields = fields
         plain_words(self.fields)
 

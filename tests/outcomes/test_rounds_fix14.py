@@ -255,3 +255,37 @@ def test_the_printout_carries_the_name_and_the_day(client, world):
     screen, paper = css[: css.index("@media print")], css[css.index("@media print") :]
     assert ".change-printed {\n  display: none;" in screen
     assert ".change-printed {\n    display: block !important;" in paper
+
+
+# --- 7. the staff form's two parts start alike: nothing chosen -------------------------------------------------------
+
+
+def test_the_staff_forms_user_part_starts_with_nothing_chosen_and_not_chosen_is_missing(client, world, case):
+    import re
+
+    c = login(client, world.trust_person)
+    text = html(c.get(reverse("qol_round_create", args=[case.pk])))
+    assert 'type="radio" name="s1" value=""' in text  # «Hopp over» is still there
+    assert not re.search(r'name="s\d+"[^>]*checked', text)
+    assert not re.search(r'name="o\d+"[^>]*checked', text)
+    # After an error elsewhere: what was chosen stays chosen, «Hopp over» too; what was not stays unchosen.
+    text = html(
+        c.post(
+            reverse("qol_round_create", args=[case.pk]),
+            {"taken_on": "2030-01-01", "s1": "", "s2": "4", "subjective_by": "user"},
+        )
+    )
+    assert re.search(r'name="s1" value=""[^>]*checked', text)
+    assert re.search(r'name="s2" value="4"[^>]*checked', text)
+    assert not re.search(r'name="s3"[^>]*checked', text)
+    # Saved: «Hopp over» and not chosen are both missing.
+    c.post(
+        reverse("qol_round_create", args=[case.pk]),
+        {"taken_on": MONDAY.isoformat(), "s1": "", "s2": "4", "subjective_by": "user"},
+    )
+    saved = rounds.rounds_for_case(world.trust_person, case).get()
+    assert (saved.s1, saved.s2, saved.s3) == (None, 4, None)
+    # Editing it: the missing answers show nothing chosen, the given one its value.
+    text = html(c.get(reverse("qol_round_edit", args=[saved.pk])))
+    assert re.search(r'name="s2" value="4"[^>]*checked', text)
+    assert not re.search(r'name="s1"[^>]*checked', text) and not re.search(r'name="s3"[^>]*checked', text)
