@@ -685,6 +685,20 @@ def may_send_links(user: User | None, unit: Organisation) -> bool:
     return user is None or leader_units(user).filter(pk=unit.pk).exists()
 
 
+def link_recipients(unit: Organisation) -> QuerySet:
+    """Who «Send lenke på SMS» writes to: the unit's active users with a mobile number (not archived)."""
+    return (
+        ServiceUser.objects.filter(
+            archived_at__isnull=True,
+            pk__in=FollowUp.objects.filter(unit=unit, status=FollowUp.Status.ACTIVE).values(
+                "service_user_id"
+            ),
+        )
+        .exclude(phone="")
+        .order_by("pk")
+    )
+
+
 def send_links(user: User | None, unit: Organisation) -> int:
     """An SMS with a personal link to every active user of ``unit`` who has a mobile number, once per
     half-year per unit; ``user`` is the leader (``None`` from the command). Everyone gets it, whether they
@@ -699,16 +713,7 @@ def send_links(user: User | None, unit: Organisation) -> int:
         raise ServiceError(
             _("Lenken er allerede sendt til brukerne i %(unit)s dette halvåret.") % {"unit": unit.name}
         )
-    people = (
-        ServiceUser.objects.filter(
-            archived_at__isnull=True,
-            pk__in=FollowUp.objects.filter(unit=unit, status=FollowUp.Status.ACTIVE).values(
-                "service_user_id"
-            ),
-        )
-        .exclude(phone="")
-        .order_by("pk")
-    )
+    people = link_recipients(unit)
     until = half_year_bounds(half_year)[1]
     notes = [
         outbox.build(

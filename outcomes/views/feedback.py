@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from koordinator import access
 from koordinator.services import ServiceError
@@ -275,12 +275,37 @@ def feedback_results(request: HttpRequest) -> HttpResponse:
     return render(request, "outcomes/feedback/results.html", context)
 
 
+CONFIRM = "bekreft"
+
+
+@never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def feedback_send_links(request: HttpRequest) -> HttpResponse:
-    """«Send lenke på SMS»: the unit's active users get their link, once per half-year per unit."""
+    """«Send lenke på SMS»: the unit's active users get their link, once per half-year per unit. The results
+    page's button opens «Send lenke til N brukere?» (GET); only its «Send» (a POST with ``bekreft``) sends. A
+    POST without it asks again."""
     units = _leader_units(request)
-    unit = _chosen_unit(units, request.POST.get("enhet") or "-")
+    data = request.POST if request.method == "POST" else request.GET
+    unit = _chosen_unit(units, data.get("enhet") or "-")
+    results_url = reverse("feedback_results") + f"?enhet={unit.pk}"
+    if feedback.links_sent(unit).count:
+        messages.info(
+            request,
+            _("Lenken er allerede sendt til brukerne i %(unit)s dette halvåret.") % {"unit": unit.name},
+        )
+        return redirect(results_url)
+    if request.method == "GET" or request.POST.get(CONFIRM) != "ja":
+        return render(
+            request,
+            "outcomes/feedback/send_links.html",
+            {
+                "unit": unit,
+                "count": feedback.link_recipients(unit).count(),
+                "half_year_label": feedback.half_year_label(feedback.current_half_year()),
+                "results_url": results_url,
+            },
+        )
     try:
         sent = feedback.send_links(request.user, unit)
     except ServiceError as error:
@@ -291,7 +316,7 @@ def feedback_send_links(request: HttpRequest) -> HttpResponse:
             _("Lenken er sendt på SMS til %(count)s brukere i %(unit)s.")
             % {"count": sent, "unit": unit.name},
         )
-    return redirect(reverse("feedback_results") + f"?enhet={unit.pk}")
+    return redirect(results_url)
 
 
 class CheckForm(forms.Form):

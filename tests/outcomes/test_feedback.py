@@ -438,7 +438,7 @@ def test_the_leader_sends_the_link_once_per_half_year_to_the_active_users(world)
         service_user=f.ServiceUserFactory(municipality=world.municipality, phone=""),
     )
     client = login(Client(), world.leader)
-    response = client.post(reverse("feedback_send_links"), {"enhet": world.unit.pk}, follow=True)
+    response = client.post(reverse("feedback_send_links"), {"enhet": world.unit.pk, **SEND}, follow=True)
     assert "Lenken er sendt på SMS til 2 brukere i Oppfølgingstjenesten Øst." in response.content.decode()
     notes = Notification.objects.filter(channel=Notification.Channel.SMS)
     assert {n.recipient_service_user_id for n in notes} == {world.owner_su.pk, world.other_su.pk}
@@ -452,7 +452,7 @@ def test_the_leader_sends_the_link_once_per_half_year_to_the_active_users(world)
     assert "Hopp over" in Client().get(path).content.decode()
     assert Client().post(path, ALL_FOUR).status_code == 302
     # A second time this half-year: refused, nothing more in the outbox.
-    again = client.post(reverse("feedback_send_links"), {"enhet": world.unit.pk}, follow=True)
+    again = client.post(reverse("feedback_send_links"), {"enhet": world.unit.pk, **SEND}, follow=True)
     assert (
         "Lenken er allerede sendt til brukerne i Oppfølgingstjenesten Øst dette halvåret."
         in again.content.decode()
@@ -464,6 +464,36 @@ def test_the_leader_sends_the_link_once_per_half_year_to_the_active_users(world)
     )
 
 
+SEND = {"bekreft": "ja"}
+
+
+def test_sending_the_links_asks_first_without_javascript(world):
+    client = login(Client(), world.leader)
+    results = client.get(reverse("feedback_results"), {"enhet": world.unit.pk}).content.decode()
+    # The results page's button opens the question; it sends nothing itself.
+    form = re.search(
+        r'<form method="get" action="([^"]+)"[^>]*>(?:(?!</form>).)*Send lenke på SMS', results, re.S
+    )
+    assert form and form.group(1) == reverse("feedback_send_links")
+    asked = client.get(reverse("feedback_send_links"), {"enhet": world.unit.pk})
+    body = asked.content.decode()
+    assert asked.status_code == 200 and "Send lenke til 2 brukere?" in body
+    assert re.search(r'<button class="ds-button" type="submit"[^>]*>Send</button>', body)
+    assert f'href="{reverse("feedback_results")}?enhet={world.unit.pk}">Avbryt</a>' in body
+    assert "<script" not in body.split("<main", 1)[1]
+    assert not Notification.objects.exists()
+    # A post without the confirmation (an old page, a double click on the results page) asks again.
+    again = client.post(reverse("feedback_send_links"), {"enhet": world.unit.pk})
+    assert again.status_code == 200 and "Send lenke til 2 brukere?" in again.content.decode()
+    assert not Notification.objects.exists()
+    sent = client.post(reverse("feedback_send_links"), {"enhet": world.unit.pk, **SEND})
+    assert sent.status_code == 302 and Notification.objects.count() == 2
+    # Sent this half-year: the question is not asked again.
+    after = client.get(reverse("feedback_send_links"), {"enhet": world.unit.pk}, follow=True).content.decode()
+    assert "Lenken er allerede sendt til brukerne i Oppfølgingstjenesten Øst dette halvåret." in after
+    assert Notification.objects.count() == 2
+
+
 def test_the_sms_goes_to_everyone_whether_they_answered_or_not(world):
     # Leaving out those who answered would tell who they are.
     login(Client(), world.owner).post(reverse("my_feedback"), ALL_FOUR)
@@ -472,8 +502,14 @@ def test_the_sms_goes_to_everyone_whether_they_answered_or_not(world):
 
 def test_only_a_leader_of_the_municipality_sends_links(world):
     for user in (world.other_leader, world.trust_person, world.partner_valid, world.owner, world.admin):
-        response = login(Client(), user).post(reverse("feedback_send_links"), {"enhet": world.unit.pk})
+        response = login(Client(), user).post(
+            reverse("feedback_send_links"), {"enhet": world.unit.pk, **SEND}
+        )
         assert response.status_code == 404, user.username
+        assert (
+            login(Client(), user).get(reverse("feedback_send_links"), {"enhet": world.unit.pk}).status_code
+            == 404
+        )
     assert not Notification.objects.exists()
     assert (
         Client()

@@ -59,6 +59,10 @@ def _unit(s: Scene) -> dict:
     return {"enhet": s.world.unit.pk}
 
 
+def _confirmed(s: Scene) -> dict:
+    return {"enhet": s.world.unit.pk, "bekreft": "ja"}
+
+
 FEEDBACK = Table(
     "feedback",
     """
@@ -88,7 +92,7 @@ FEEDBACK = Table(
         "send": Action(
             "feedback_send_links",
             "post",
-            data=_unit,
+            data=_confirmed,
             grows=(Notification,),
             done=lambda s: Notification.objects.filter(channel=Notification.Channel.SMS).count() == 2,
         ),
