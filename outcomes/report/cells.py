@@ -117,6 +117,12 @@ class Report:
                         yield section, table, row, column, cell
 
 
+def small_footnote() -> str:
+    """The footnote of a table with a share, rate or mean of fewer than the threshold's persons."""
+    return _("«–» i kolonnene for andel, snitt og per måned eller årsverk: skjult fordi tallet gjelder færre enn "
+             "%(n)s personer.") % {"n": minimum()}
+
+
 def number(value: float | None, fmt: str = COUNT) -> str:
     """A shown number the Norwegian way (decimal comma)."""
     if value is None:
@@ -134,8 +140,12 @@ def number(value: float | None, fmt: str = COUNT) -> str:
 
 
 def cell_text(cell: Cell, column: Column | None = None) -> str:
-    """What a cell shows: «under 5», «skjult», «–», or the number in the column's format (with « %» for shares)."""
+    """What a cell shows: «under 5» (a count; «–» in a column of shares, rates or means, where «under 5» would read
+    as «under 5 %»: the table's footnote says why), «skjult», «–», or the number in the column's format (with « %»
+    for shares)."""
     if cell.status == SMALL:
+        if column is not None and column.format != COUNT:
+            return "–"
         return _("under %(n)s") % {"n": minimum()}
     if cell.status == HIDDEN:
         return _("skjult")

@@ -19,9 +19,11 @@ from meetings.models import Attendance, Group, GroupMember, Meeting
 from outcomes import instrument
 from outcomes.models import QualityOfLifeRound
 from outcomes.report.cells import (
+    COUNT,
     PERCENT,
     RATE,
     SIGNED,
+    SMALL,
     Cells,
     Chart,
     Column,
@@ -34,6 +36,7 @@ from outcomes.report.cells import (
     minimum,
     number,
     publish,
+    small_footnote,
     suppress,
 )
 from outcomes.report.period import HalfYear
@@ -400,8 +403,13 @@ class _Builder:
             return round(n / served / months, 2) if served and months else None
 
         columns = (Column("value", _("Kontakter")), Column("rate", _("Per bruker per måned"), "rate", RATE))
-        note = _("Kontakter i kontaktloggen i halvåret, per bruker som fikk oppfølging og per måned (%(months)s "
-                 "måneder). «Forsøkt, men ikke truffet» er ikke kontakt og telles for seg.") % {"months": months}
+        if months == 6:
+            per_month = _("%(months)s måneder") % {"months": 6}
+        else:
+            per_month = _("%(months)s måneder så langt: dagene hittil av halvårets seks måneder") % {
+                "months": number(months, RATE)}
+        note = _("Kontakter i kontaktloggen i halvåret, per bruker som fikk oppfølging og per måned (%(months)s). "
+                 "«Forsøkt, men ikke truffet» er ikke kontakt og telles for seg.") % {"months": per_month}
         total_cell = c.add(total[0], len(total[1]), rate=rate(total[0]))
         by_kind = _RawTable("contacts_kind", _("Kontakt med brukerne"), _("Kontakter etter type"), columns,
                             note=note, chart=("bars", _("Kontakter per bruker per måned etter type"), "rate",
@@ -673,7 +681,11 @@ def _finish(table: _RawTable) -> Table:
         bars = tuple((row.label, getattr(row.cells[index], attr), cell_text(row.cells[index], column))
                      for row in rows if (keys is None and row.level == 0) or (keys is not None and row.key in keys))
         chart = Chart(kind, str(label), bars)
-    return Table(table.key, str(table.title), str(table.caption), table.columns, rows, str(table.note), chart)
+    note = str(table.note)
+    if any(raw.status == SMALL and column.format != COUNT
+           for _key, _label, cells, _level, _note in table.rows for column, raw in zip(table.columns, cells, strict=True)):
+        note = f"{note} {small_footnote()}".strip()
+    return Table(table.key, str(table.title), str(table.caption), table.columns, rows, note, chart)
 
 
 def _overall_chart(rows: Row) -> Chart:

@@ -55,10 +55,13 @@ class HalfYear:
         """The last day the figures cover: the end of the half-year, or today for the current one."""
         return min(self.end, today)
 
-    def months(self, today: datetime.date) -> int:
-        """Months of the half-year so far (a begun month counts whole): 6 for a completed half-year."""
-        last = self.last_day(today)
-        return last.month - self.start.month + 1
+    def months(self, today: datetime.date) -> float:
+        """Months of the half-year elapsed: 6 for a completed half-year; for the current one its days so far (today
+        included) as a part of its six months (23 November: 146 of 184 days, 4.76 months), so a begun month does
+        not count whole."""
+        days = (self.last_day(today) - self.start).days + 1
+        total = (self.end - self.start).days + 1
+        return 6 if days >= total else days * 6 / total
 
 
 def default_period(today: datetime.date | None = None) -> HalfYear:

@@ -137,9 +137,9 @@ def _get(client, name: str, **params):
 def test_a_cell_of_four_persons_is_never_shown_and_a_cell_of_five_is(report_world, client):
     login(client, report_world.leader)
 
-    # The page: «under 5» for the relatives (count and share), 5 for those who moved, in the tables and the charts.
+    # The page: «under 5» for the relatives (the count; «–» for the share), 5 for those who moved, in the tables and the charts.
     html = _get(client, "half_year_report").content.decode()
-    assert page_row(html, "referral", "source_relatives") == ["under 5", "under 5"]
+    assert page_row(html, "referral", "source_relatives") == ["under 5", "–"]  # a share: «–», not «under 5 %»
     assert page_row(html, "ending", "reason_moved") == ["5", "100 %"]
     assert "Pårørende tok kontakt: under 5" in html  # the chart's text alternative and its label
     assert "Flyttet: 5" in html
@@ -148,14 +148,14 @@ def test_a_cell_of_four_persons_is_never_shown_and_a_cell_of_five_is(report_worl
 
     # The PDF.
     text = pdf_lines(_get(client, "half_year_report_pdf"))
-    assert re.search(r"Pårørende tok kontakt under 5 under 5", text)
+    assert re.search(r"Pårørende tok kontakt under 5 –", text)
     assert not re.search(r"Pårørende tok kontakt:? \d", text)
     assert re.search(r"Flyttet 5 100 %", text)
 
     # The CSV: one line per figure.
     rows = {(row[0], row[1]): row[2] for row in csv_rows(_get(client, "half_year_report_csv"))}
     assert rows[("Saker og brukere", "Hvem henviste: Pårørende tok kontakt (Antall)")] == "under 5"
-    assert rows[("Saker og brukere", "Hvem henviste: Pårørende tok kontakt (Andel av nye saker, %)")] == "under 5"
+    assert rows[("Saker og brukere", "Hvem henviste: Pårørende tok kontakt (Andel av nye saker, %)")] == "–"
     assert rows[("Saker og brukere", "Avslutninger: Flyttet (Antall)")] == "5"
 
     # The API: no value at all.
@@ -196,8 +196,7 @@ def test_a_trust_persons_small_caseload_is_under_five_and_another_is_hidden_with
     names = {user.pk: user.display_name for user in (world.trust_person, world.other_trust_person, world.deputy)}
     table = html[html.index('id="tabell-caseload"'):]
     assert names[world.trust_person.pk] in table and names[world.other_trust_person.pk] in table
-    assert page_row(html, "caseload", f"trust_person_{world.other_trust_person.pk}") == ["under 5", "100 %",
-                                                                                        "under 5"]
+    assert page_row(html, "caseload", f"trust_person_{world.other_trust_person.pk}") == ["under 5", "100 %", "–"]
     assert page_row(html, "caseload", f"trust_person_{world.trust_person.pk}") == ["skjult", "100 %", "skjult"]
     assert page_row(html, "caseload", f"trust_person_{world.deputy.pk}") == ["0", "100 %", "0,0"]
     assert page_row(html, "caseload", "total") == ["12", "300 %", "4,0"]
@@ -217,7 +216,7 @@ def test_a_mean_change_that_would_give_a_hidden_count_away_is_hidden_with_it(wor
         QualityOfLifeRound.objects.create(follow_up=case, taken_on=IN_H1, o1="nei" if worse else "ja", s13=s13_after)
     login(client, world.leader)
     html = _get(client, "half_year_report").content.decode()
-    assert page_row(html, "quality_objective", "item_O1") == ["22", "0 %", "skjult", "under 5", "skjult"]
+    assert page_row(html, "quality_objective", "item_O1") == ["22", "0 %", "skjult", "–", "skjult"]
     assert page_row(html, "quality_subjective", "item_S13") == ["22", "45 %", "32 %", "23 %", "+0,23"]
     cells = api_cells(client.get(reverse("api-half-year-report"), {"periode": H1}).json())
     assert cells[("quality_objective", "item_O1", "mean")] == {"column": "mean", "status": "hidden", "value": None,
