@@ -61,3 +61,28 @@ def test_the_leader_reaches_the_results_and_the_check(new_page):
     page.goto("/tilbakemelding/papir/")
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_send_links_asks_first_on_a_phone_without_javascript(new_page):
+    page = new_page(java_script_enabled=False, **PHONE)
+    login(page, "leder")
+    page.goto("/leder/tilbakemeldinger/")
+    page.get_by_role("button", name="Send lenke på SMS").click()
+    page.wait_for_url("**/leder/tilbakemeldinger/send-lenke/?enhet=*")
+    assert h1_text(page).startswith("Send lenke til ") and h1_text(page).endswith("?")
+    assert width_of(page) <= 375, f"{width_of(page)} px"
+    main = page.locator("main")
+    assert main.get_by_role("button", name="Send", exact=True).count() == 1
+    main.get_by_role("link", name="Avbryt").click()
+    page.wait_for_url("**/leder/tilbakemeldinger/?enhet=*")
+    assert h1_text(page) == "Anonyme tilbakemeldinger"
+
+
+def test_the_send_links_question_is_accessible(new_page):
+    page = new_page(**PHONE)
+    login(page, "leder")
+    page.goto("/leder/tilbakemeldinger/")
+    page.get_by_role("button", name="Send lenke på SMS").click()
+    page.wait_for_url("**/leder/tilbakemeldinger/send-lenke/?enhet=*")
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
