@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -33,6 +34,7 @@ from outcomes import report
 MARGIN = 20 * mm
 WIDTH = A4[0] - 2 * MARGIN
 ROOM_FOR_TABLE = 40 * mm
+PADDING = 6 + 1  # reportlab's default left and right padding of a table cell, and a point to spare
 
 BAR = colors.HexColor("#1f3a5f")
 TRACK = colors.HexColor("#e6e9ee")
@@ -97,15 +99,34 @@ class ReportRenderer:
     def p(self, value, style: str = "body") -> Paragraph:
         return Paragraph(text(value), self.s[style])
 
+    def widths(self, table: report.Table) -> tuple[list[float], ParagraphStyle]:
+        """The first column half the width (a third with more than two columns), the rest shared by the figures;
+        a figure column is widened, from the first column, until its header's longest word fits, so headers wrap
+        between words and never inside one («Gjennomsnittlig», «registrert»). Should even that not be room enough,
+        the headers' type is made smaller. Returns the widths and the headers' style."""
+        n = len(table.columns)
+        style = self.s["numhead"]
+        if not n:
+            return [WIDTH], style
+        first = WIDTH * (0.5 if n <= 2 else 0.34)
+        longest = max(stringWidth(word, style.fontName, style.fontSize)
+                      for col in table.columns for word in (str(col.label).split() or [""]))
+        rest = max((WIDTH - first) / n, longest + 2 * PADDING)
+        first = max(WIDTH - rest * n, WIDTH * 0.25)
+        rest = (WIDTH - first) / n
+        if longest + 2 * PADDING > rest:
+            size = style.fontSize * (rest - 2 * PADDING) / longest
+            style = ParagraphStyle(f"numhead{size:.2f}", parent=style, fontSize=size, leading=size * 1.25)
+        return [first] + [rest] * n, style
+
     def table(self, table: report.Table) -> list:
-        header = [self.p("", "head")] + [self.p(col.label, "numhead") for col in table.columns]
+        widths, head = self.widths(table)
+        header = [self.p("", "head")] + [Paragraph(text(col.label), head) for col in table.columns]
         data = [header]
         for row, pairs in table.cells_by_column():
             label = ("\u2003" * row.level) + row.label
             data.append([self.p(label, "cell")] + [self.p(report.cell_text(cell, col), "num") for col, cell in pairs])
-        first = WIDTH * (0.5 if len(table.columns) <= 2 else 0.34)
-        rest = (WIDTH - first) / max(len(table.columns), 1)
-        grid = Table(data, colWidths=[first] + [rest] * len(table.columns), repeatRows=1)
+        grid = Table(data, colWidths=widths, repeatRows=1)
         grid.setStyle(TableStyle([
             ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
             ("LINEBELOW", (0, 1), (-1, -1), 0.25, EDGE),

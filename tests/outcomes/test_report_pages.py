@@ -209,6 +209,14 @@ def test_the_downloads_are_a_pdf_and_a_csv_for_norwegian_excel(world, leader, cl
 
 
 @pytest.mark.django_db
+def test_the_pdfs_column_headers_wrap_between_words_never_inside_one(world, leader, client):
+    cases(world, 5)
+    text = pdf_lines(client.get(reverse("half_year_report_pdf"), {"periode": H1}))
+    assert "Dårligere Gjennomsnittlig endring" in text  # not «Gjennomsn ittlig»
+    assert "Ikke møtt Ikke registrert" in text  # not «Ikke regi strert»
+
+
+@pytest.mark.django_db
 def test_who_produced_a_report_is_logged_without_personal_data(world, leader, client, caplog):
     with caplog.at_level(logging.INFO, logger="outcomes.report"):
         client.get(reverse("half_year_report_csv"), {"periode": H1, "enhet": world.unit.pk})
