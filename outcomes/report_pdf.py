@@ -100,10 +100,10 @@ class ReportRenderer:
         return Paragraph(text(value), self.s[style])
 
     def widths(self, table: report.Table) -> tuple[list[float], ParagraphStyle]:
-        """The first column half the width (a third with more than two columns), the rest shared by the figures;
-        a figure column is widened, from the first column, until its header's longest word fits, so headers wrap
-        between words and never inside one («Gjennomsnittlig», «registrert»). Should even that not be room enough,
-        the headers' type is made smaller. Returns the widths and the headers' style."""
+        """The first column half the width (a third with more than two columns), the rest shared by the
+        figures; a figure column is widened, from the first column, until its header's longest word fits,
+        so headers wrap between words and never inside one («Gjennomsnittlig», «registrert»). Should even that
+        not be room enough, the headers' type is made smaller. Returns the widths and the headers' style."""
         n = len(table.columns)
         style = self.s["numhead"]
         if not n:

@@ -197,6 +197,15 @@ def test_the_leader_opens_the_half_year_report_and_downloads_the_pdf_and_the_csv
     assert main(page).locator("svg[role=img]").count() >= 3
     assert_accessible(page, "Halvårsrapport")
     assert_fits_a_phone(page, "Halvårsrapport")
+    # Each caption wraps inside its table's scrolling box; the question column has room for some words a line.
+    tables = page.evaluate("""() => [...document.querySelectorAll('main .report-table table')].map(table => ({
+        caption: table.caption.innerText,
+        inside: table.caption.getBoundingClientRect().right
+                <= table.closest('.table-scroll').getBoundingClientRect().right + 1,
+        question: table.querySelector('tbody th').getBoundingClientRect().width,
+    }))""")
+    assert tables and all(t["inside"] for t in tables), [t["caption"] for t in tables if not t["inside"]]
+    assert min(t["question"] for t in tables) >= 128, tables
 
     # The PDF, downloaded as a person would.
     with page.expect_download() as pdf_download:
