@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "meetings",
     # Quality of life over time, the end-of-follow-up evaluation, the half-year report, anonymous feedback.
     "outcomes",
+    # Data that leaves safely (issue 15): the FHIR R4 read API under /fhir/ and «Last ned alt om meg».
+    "exchange",
+    # Personal data kept no longer than needed (issue 15): retention per kind, legal holds, the scheduled command.
+    "retention",
+    # Reaching each other (issue 16): «Ring meg» callbacks, messages per case, SMS replies.
+    "reach",
     # The demo data and ``seed_demo``; depends on every app, and nothing depends on it.
     "demo",
     # The national-size data generator and the benchmark (bench/README.md); depends on every app, nothing on it.

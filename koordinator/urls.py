@@ -98,6 +98,9 @@ urlpatterns = [
     path("", include("outcomes.urls_report")),
     path("", include("outcomes.urls_feedback")),
     path("", include("outcomes.urls_end")),  # the end-of-follow-up evaluation
+    path("", include("exchange.urls")),  # issue 15: the FHIR R4 API (/fhir/) and «Last ned alt om meg»
+    path("", include("retention.urls")),  # issue 15: retention, legal holds, what expires
+    path("", include("reach.urls")),  # issue 16: «Ring meg», messages, the SMS webhook
     path("api/v1/", include("koordinator.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,9 @@ urlpatterns = [
     # Outcomes (issue 14): quality-of-life rounds, and the half-year report's figures (aggregates only).
     path("", include("outcomes.api.urls_rounds")),
     path("", include("outcomes.api.urls_report")),
+    path("", include("exchange.api.urls")),  # issue 15
+    path("", include("retention.api.urls")),  # issue 15
+    path("", include("reach.api.urls")),  # issue 16: callbacks and messages
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file, so the strict CSP (no inline scripts) holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

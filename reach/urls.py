@@ -1,0 +1,3 @@
+"""Page routes of reach; included by koordinator/urls.py. Page URLs are Norwegian; names are English."""
+
+urlpatterns: list = []
