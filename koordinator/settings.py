@@ -347,6 +347,16 @@ SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(BASE_DIR / "var" / "sms"))
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 # A claim older than this (seconds) belongs to a worker that died; the row is picked up again.
 NOTIFICATION_CLAIM_LEASE = env.int("NOTIFICATION_CLAIM_LEASE", default=600)
+# Quiet hours (issue 16): no SMS from this hour to that (Norwegian time) except what is urgent; the outbox holds the
+# rest until the quiet hours end.
+SMS_QUIET_FROM = env.str("SMS_QUIET_FROM", default="21:00")
+SMS_QUIET_UNTIL = env.str("SMS_QUIET_UNTIL", default="08:00")
+# The SMS gateway's inbound webhook (replies, delivery receipts) signs each request with this shared secret
+# (HMAC-SHA256); empty: the webhook refuses everything.
+SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
+# «Ring meg» (issue 16): a request nobody has handled within this many working hours goes on to the deputy, then the
+# leader (run_reminders).
+CALLBACK_ESCALATE_AFTER_HOURS = env.int("CALLBACK_ESCALATE_AFTER_HOURS", default=4)
 
 # Appointment reminders go to the user this many days before, at this hour (default: the evening before, 18.00).
 APPOINTMENT_REMINDER_DAYS_BEFORE = env.int("APPOINTMENT_REMINDER_DAYS_BEFORE", default=1)
