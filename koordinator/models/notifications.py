@@ -66,6 +66,8 @@ class Notification(models.Model):
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")
     due_at = models.DateTimeField(_("skal sendes"), db_index=True)
+    # Sent also in the quiet hours (``SMS_QUIET_FROM``–``SMS_QUIET_UNTIL``): same-day changes, crisis-plan access.
+    urgent = models.BooleanField(_("haster"), default=False)
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

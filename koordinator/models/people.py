@@ -17,6 +17,8 @@ class User(AbstractUser):
 
     phone = models.CharField(_("telefon"), max_length=32, blank=True)
     title = models.CharField(_("stilling"), max_length=120, blank=True)
+    # Staff: also an SMS (no content, only that there is something) when a user writes or asks to be called (issue 16).
+    sms_alerts = models.BooleanField(_("varsle meg også på SMS"), default=False)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
