@@ -8,5 +8,5 @@ class ReachConfig(AppConfig):
     verbose_name = _("Kontakt med brukeren")
 
     def ready(self) -> None:
-        # Each part registers here what it puts on the core's pages, the gate, the worklist and run_reminders.
-        pass
+        # Each part registers what it puts on the core's pages, the gate, the worklist and run_reminders.
+        from reach import wiring_callbacks, wiring_inbound, wiring_messages  # noqa: F401

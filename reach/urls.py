@@ -1,3 +1,9 @@
 """Page routes of reach; included by koordinator/urls.py. Page URLs are Norwegian; names are English."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("reach.urls_callbacks")),  # «Ring meg»
+    path("", include("reach.urls_messages")),  # messages per case
+    path("", include("reach.urls_inbound")),  # the SMS gateway's webhook, the leader's inbox
+]

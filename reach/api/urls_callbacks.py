@@ -1,0 +1,3 @@
+"""API routes of reach (callbacks); included by reach/api/urls.py. Names are prefixed ``api-``."""
+
+urlpatterns: list = []

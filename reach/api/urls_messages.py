@@ -1,0 +1,3 @@
+"""API routes of reach (messages); included by reach/api/urls.py. Names are prefixed ``api-``."""
+
+urlpatterns: list = []
