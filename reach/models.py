@@ -114,6 +114,8 @@ class CallbackRequest(models.Model):
 
 
 class MessageQuerySet(GatedQuerySet):
+    gate_name = "messages"  # the policy: reach.message_access
+
     def live(self):
         return self.filter(withdrawn_at__isnull=True)
 
