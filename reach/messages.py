@@ -386,7 +386,8 @@ class Shown:
     message: Message
     writer: str
     role: str
-    mine: bool
+    mine: bool  # written by the reader
+    ours: bool  # written by the reader's side of the thread (the user; the case's staff)
     withdrawn: bool
     can_withdraw: bool
     read: bool
@@ -411,7 +412,8 @@ def shown(user: User, case: FollowUp, messages: list[Message]) -> list[Shown]:
             writer = _("Du") if mine else (message.author.display_name if message.author_id else "")
             role = _role(case, message.author_id, deputy)
         withdrawn = message.withdrawn_at is not None
-        out.append(Shown(message=message, writer=writer, role=role, mine=mine, withdrawn=withdrawn,
+        out.append(Shown(message=message, writer=writer, role=role, mine=mine,
+                         ours=message.from_service_user == owner, withdrawn=withdrawn,
                          can_withdraw=mine and not withdrawn and message.read_at is None,
                          read=message.read_at is not None))
     return out
