@@ -145,17 +145,21 @@ def tell(
     calendar: bool = False,
     due_at: datetime.datetime | None = None,
     dedupe: Callable[[Recipient], str] | None = None,
+    urgent: bool = False,
 ) -> int:
     """Write one notification per recipient (``message(recipient)`` gives subject and body) in a few queries.
 
     ``message`` is called by the outbox, in the recipient's language (``outbox.build``): it composes its words with
-    ``gettext`` when called, not before."""
+    ``gettext`` when called, not before. ``urgent`` (a change to today's meeting): an SMS goes out in the quiet hours
+    too (``Notification.urgent``)."""
     drafts = []
     for recipient in found:
-        drafts.append(outbox.build(
+        draft = outbox.build(
             recipient.person, words=partial(message, recipient), about=about, due_at=due_at,
             channel=recipient.channel(calendar=calendar), dedupe_key=dedupe(recipient) if dedupe else None,
-        ))
+        )
+        draft.urgent = urgent
+        drafts.append(draft)
     return len(outbox.notify_many(drafts))
 
 

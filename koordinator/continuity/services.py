@@ -180,10 +180,13 @@ def appointment_notice(appointment: Appointment, what: str, *, urgent: bool, abs
     ``contact`` is who to call about a cancelled one (default: the user's contact now); a ``"duty"`` contact is
     named as the duty phone of the case's unit."""
     su = appointment.service_user
-    # Today's changes go by SMS first, whatever the usual preference, so nobody waits in vain.
+    # Today's changes go by SMS first, whatever the usual preference, so nobody waits in vain; and also in the
+    # quiet hours (``Notification.urgent``, issue 16).
     channel = outbox.choose_channel(su, outbox.Channel.SMS) if urgent else None
-    return outbox.build(su, words=partial(_appointment_words, appointment, what, absent, contact),
-                        about=appointment, channel=channel, dedupe_key=key)
+    notice = outbox.build(su, words=partial(_appointment_words, appointment, what, absent, contact),
+                          about=appointment, channel=channel, dedupe_key=key)
+    notice.urgent = urgent
+    return notice
 
 
 def _appointment_words(appointment: Appointment, what: str, absent: User | None,
@@ -234,9 +237,10 @@ def move_appointment(actor: User, appointment: Appointment, new_start: datetime.
     access.require_change(actor, appointment)
     if new_start < timezone.now():
         raise ServiceError(_("Det nye tidspunktet har allerede vært."), "starts_at")
-    urgent = is_today(appointment)
+    urgent = is_today(appointment)  # moved away from today, or (below) moved to today: a same-day change
     _cancel_pending_reminders(appointment)
     appointment.starts_at = new_start
+    urgent = urgent or is_today(appointment)
     appointment.status = Appointment.Status.PLANNED
     appointment.status_note = note
     save_with_history(appointment, actor, gettext_lazy("Avtale flyttet"))

@@ -146,9 +146,15 @@ def _invitation(meeting: Meeting, what: str):
     return message
 
 
-def _tell_everyone(actor: User, meeting: Meeting, what: str) -> int:
-    """Every member (with consent in force), the one who did it included: they want the calendar entry too."""
-    return notices.tell(notices.recipients(meeting.group), _invitation(meeting, what), about=meeting, calendar=True)
+def _tell_everyone(actor: User, meeting: Meeting, what: str, *, urgent: bool = False) -> int:
+    """Every member (with consent in force), the one who did it included: they want the calendar entry too.
+    ``urgent``: a change to a meeting today, sent in the quiet hours too."""
+    return notices.tell(notices.recipients(meeting.group), _invitation(meeting, what), about=meeting, calendar=True,
+                        urgent=urgent)
+
+
+def _is_today(moment) -> bool:
+    return moment is not None and timezone.localtime(moment).date() == timezone.localdate()
 
 
 @transaction.atomic
@@ -192,7 +198,9 @@ def change_meeting(actor: User, meeting: Meeting, *, reason: str = "", **changes
                       % {"fields": ", ".join(field_label(Meeting, name) for name in changed)})
     if calendar:
         cancel_pending_reminders(meeting)
-        _tell_everyone(actor, meeting, "changed")
+        # A meeting moved away from today, or to today, or changed today: urgent (quiet hours, issue 16).
+        _tell_everyone(actor, meeting, "changed",
+                       urgent=_is_today(current["starts_at"]) or _is_today(meeting.starts_at))
     return meeting
 
 
@@ -204,7 +212,7 @@ def cancel_planned_meeting(actor: User, meeting: Meeting, reason: str) -> Meetin
     meeting.sequence += 1
     save_with_history(meeting, actor, gettext_lazy("Møtet er avlyst"))
     cancel_pending_reminders(meeting)
-    _tell_everyone(actor, meeting, "cancelled")
+    _tell_everyone(actor, meeting, "cancelled", urgent=_is_today(meeting.starts_at))
     return meeting
 
 

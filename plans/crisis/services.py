@@ -589,7 +589,8 @@ def open_emergency_access(actor: User, service_user: ServiceUser, reason: str, *
     access.forget(actor)
     access.record_access(actor, [su.pk], gettext_lazy("Kriseplan (nødtilgang)"), channel, reason=reason)
     until = no_datetime(grant.expires_at)
-    outbox.notify(
+    # Urgent: told at once, by SMS too in the quiet hours (issue 16).
+    notice = outbox.build(
         su,
         gettext_lazy("Legevakten har åpnet kriseplanen din"),
         lambda: _("Hei %(first)s. %(who)s fra %(org)s åpnet kriseplanen din %(when)s, uten samtykke, fordi det hastet. De kan "
@@ -599,6 +600,8 @@ def open_emergency_access(actor: User, service_user: ServiceUser, reason: str, *
            "when": no_datetime(now), "until": until},
         about=grant,
     )
+    notice.urgent = True
+    outbox.notify_many([notice])
     case = open_case(su.pk)
     if case is not None:
         tell_case_staff(
