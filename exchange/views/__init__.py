@@ -1,0 +1,1 @@
+"""Pages of exchange: «Last ned alt om meg» (``archive``)."""
