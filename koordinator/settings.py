@@ -393,6 +393,10 @@ REPORT_MIN_PERSONS = env.int("REPORT_MIN_PERSONS", default=5)
 # Derived from SECRET_KEY unless set; changing it lets everyone answer once more in the current half-year.
 FEEDBACK_TOKEN_KEY = env.str("FEEDBACK_TOKEN_KEY", default="")
 
+# --- «Last ned alt om meg» (issue 15) -----------------------------------------------
+# A built archive can be downloaded for this many days; then run_reminders empties it (the request's record stays).
+ARCHIVE_KEEP_DAYS = env.int("ARCHIVE_KEEP_DAYS", default=7)
+
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,
