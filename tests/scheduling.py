@@ -49,6 +49,8 @@ GROUPS: list[tuple[str, str]] = [
     ("tests/bench/test_benchmark.py", "demo"),
     # The half-year report's check against the demo's raw rows: the demo's copy, on the same worker.
     ("tests/outcomes/test_report_demo.py", "demo"),
+    # The FHIR API's check of bruker1's resources (issue 15): the demo's copy too.
+    ("tests/exchange/test_fhir_demo.py", "demo"),
     ("tests/koordinator/test_api_schema.py", "api-schema"),
     # The API contract test: one demo (seeded on a fixed Monday morning) for its few hundred operations and persons.
     ("tests/koordinator/test_api_contract.py", "api-contract"),
