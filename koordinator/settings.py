@@ -397,6 +397,19 @@ FEEDBACK_TOKEN_KEY = env.str("FEEDBACK_TOKEN_KEY", default="")
 # A built archive can be downloaded for this many days; then run_reminders empties it (the request's record stays).
 ARCHIVE_KEEP_DAYS = env.int("ARCHIVE_KEEP_DAYS", default=7)
 
+# --- Retention (issue 15) ------------------------------------------------------
+# How long after a case ends each kind of its personal data is kept, in years («10y») or days («3650d»); then
+# ``manage.py apply_retention`` (cron) removes or anonymises it, history included (README, «Retention»). The defaults
+# are conservative: the municipality must set them from its own archive plan (bevarings- og kassasjonsplan). A
+# period of zero or less, or shorter than the open-door period (92 days), is refused at start-up (retention.checks).
+RETENTION_PERIODS = {
+    "followup_log": env.str("RETENTION_FOLLOWUP_LOG", default="10y"),  # the log, appointments, the case's notes
+    "plan": env.str("RETENTION_PLAN", default="10y"),  # the individual plan: goals, steps, measures, notes
+    "minutes": env.str("RETENTION_MINUTES", default="10y"),  # responsibility groups: minutes, agendas, action items
+    "crisis_plan": env.str("RETENTION_CRISIS_PLAN", default="10y"),  # from the end of the person's last case
+    "access_log": env.str("RETENTION_ACCESS_LOG", default="10y"),  # from the end of the person's last case
+}
+
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -8,5 +8,9 @@ class RetentionConfig(AppConfig):
     verbose_name = _("Sletting etter oppbevaringstid")
 
     def ready(self) -> None:
-        # Each part registers here what it puts on the core's pages, the gate, the worklist and run_reminders.
-        pass
+        # The system check of the periods; the core apps' kinds (other apps register their own from their ``ready``:
+        # retention.kinds); legal holds in the gate; «Oppbevaring og sletting» on the leader's overview.
+        from retention import access, builtin, checks, sections  # noqa: F401
+
+        builtin.register_all()
+        access.register()
