@@ -4,6 +4,13 @@ An SMS backend is a small class named in ``settings.SMS_BACKEND`` with one metho
 ``send(to, text, idempotency_key)``. Adding a real provider means writing one such class; the key lets a
 provider drop a repeat of the same message (we pass the notification's id), which is what keeps delivery
 exactly-once even if the sender is killed between sending and recording that it sent.
+
+The key is ``koordinator-notification-<id>``; after the provider's delivery receipt said a send failed, the next send
+of the same notification carries ``koordinator-notification-<id>-<n>`` (``sender.idempotency_key``), so a provider
+that remembers keys does not drop it. The other direction (issue 16): the provider posts replies and delivery
+receipts, signed, to ``/sms/innkommende/`` and ``/sms/kvittering/`` (``reach.sms_inbound``; the README has the
+contract). ``send`` raises on failure (any exception: retried with back-off); it returns when the provider has taken
+the message.
 """
 
 from __future__ import annotations
