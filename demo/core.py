@@ -30,6 +30,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from demo import outcomes as demo_outcomes
+from demo import reach_messages as demo_reach_messages
 from demo import sign_in
 from koordinator import access, continuity, services
 from koordinator.models import (
@@ -311,6 +312,8 @@ class DemoBuilder:
             section(self)
         # Outcomes (issue 14): quality-of-life rounds, end-of-follow-up evaluations, feedback (demo/outcomes.py).
         demo_outcomes.add_outcomes(self)
+        # Messages between bruker1 and tillit1 (issue 16, demo/reach_messages.py).
+        demo_reach_messages.add_messages(self)
         return self.summary
 
     def organisations(self) -> None:
