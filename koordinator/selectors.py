@@ -187,6 +187,10 @@ class WorklistSection:
     title: str
     items: list[WorklistItem]
     empty_text: str = ""
+    # An app's own way of showing the section (a template given ``section``) instead of the list of links; its items
+    # need only ``overdue``. ``top``: shown first on the page, above the appointments (someone waiting: «Ring meg»).
+    template: str = ""
+    top: bool = False
 
     @property
     def items_shown(self) -> list[WorklistItem]:
@@ -211,6 +215,7 @@ def worklist_sections(user: User, day: datetime.date | None = None) -> list[Work
     sections = [section for fn in WORKLIST_SECTIONS if (section := fn(user, day)) is not None]
     for section in sections:
         section.items.sort(key=lambda item: not item.overdue)
+    sections.sort(key=lambda section: not section.top)  # stable: the top ones first, each in its order
     return sections
 
 

@@ -357,6 +357,10 @@ SMS_WEBHOOK_SECRET = env.str("SMS_WEBHOOK_SECRET", default="")
 # «Ring meg» (issue 16): a request nobody has handled within this many working hours goes on to the deputy, then the
 # leader (run_reminders).
 CALLBACK_ESCALATE_AFTER_HOURS = env.int("CALLBACK_ESCALATE_AFTER_HOURS", default=4)
+# The service's working hours on working days (Monday to Friday, not public holidays: koordinator.workdays), Norwegian
+# time, «HH:MM-HH:MM»: the escalation clock of «Ring meg» runs only within them, and a user who asks outside them is
+# told when someone will call («Vi ringer deg mandag formiddag.»).
+WORKING_HOURS = env.str("WORKING_HOURS", default="08:00-15:30")
 
 # Appointment reminders go to the user this many days before, at this hour (default: the evening before, 18.00).
 APPOINTMENT_REMINDER_DAYS_BEFORE = env.int("APPOINTMENT_REMINDER_DAYS_BEFORE", default=1)

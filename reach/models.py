@@ -26,6 +26,8 @@ CALLBACK_NOTE_MAX_LENGTH = 300
 
 
 class CallbackQuerySet(GatedQuerySet):
+    gate_name = "callbacks"  # the policy: reach.callback_access
+
     def open(self):
         return self.filter(state=CallbackRequest.State.OPEN)
 

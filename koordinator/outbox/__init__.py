@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -109,6 +110,8 @@ def build(
     never composed with ``gettext`` in the request of whoever causes the message."""
     channel = channel or choose_channel(recipient)
     subject, body = words_for(recipient, subject, body, words)
+    if channel == Channel.SMS and isinstance(recipient, ServiceUser):
+        body += sms_ending(recipient, about)
     return Notification(
         recipient_user=recipient if isinstance(recipient, User) else None,
         recipient_service_user=recipient if isinstance(recipient, ServiceUser) else None,
@@ -121,6 +124,26 @@ def build(
         due_at=due_at or timezone.now(),
         dedupe_key=dedupe_key,
     )
+
+
+# --- how every SMS to a service user ends ---------------------------------------------------------------------
+#
+# An app may end every SMS to a service user with a line of its own (reach: the link to «Ring meg», issue 16), so
+# a user who gets an SMS can always answer it with a tap. ``fn(service_user, about) -> str`` (``""`` for nothing:
+# an SMS about the app's own object, say) is composed in the recipient's language, starts with its own separator,
+# and must run no query (``notify_many`` builds hundreds at a time).
+SmsEnding = Callable[[ServiceUser, Model | None], str]
+SMS_ENDINGS: list[SmsEnding] = []
+
+
+def register_sms_ending(fn: SmsEnding) -> SmsEnding:
+    SMS_ENDINGS.append(fn)
+    return fn
+
+
+def sms_ending(recipient: ServiceUser, about: Model | None = None) -> str:
+    """What the registered endings add to an SMS to ``recipient``, in their language."""
+    return "".join(compose(partial(fn, recipient, about), language_of(recipient)) for fn in SMS_ENDINGS)
 
 
 def written_keys(model: type[Model], ids, prefix: str) -> set[str]:
