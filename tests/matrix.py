@@ -210,7 +210,7 @@ _TABLES: list[tuple[str, bool, bool]] = []  # (db table, is history, counts as a
 def _tables() -> list[tuple[str, bool, bool]]:
     if not _TABLES:
         for model in apps.get_models():
-            if model._meta.app_label not in ("koordinator", "plans", "meetings", "outcomes", "reach"):
+            if model._meta.app_label not in ("koordinator", "plans", "meetings", "outcomes", "reach", "retention"):
                 continue
             is_history = model.__name__.startswith("Historical")
             base = model.__name__.removeprefix("Historical")
