@@ -402,23 +402,34 @@ def download(actor: User, archive: DataArchive) -> bytes:
     download by anyone but the owner goes to the person's access log."""
     with transaction.atomic():
         locked = DataArchive.objects.select_for_update().filter(pk=archive.pk).first()
-        if locked is None or not DataArchive.objects.for_user(actor).filter(pk=archive.pk).exists():
-            raise ServiceError(str(MESSAGES["not_yours"]))
-        if locked.state == State.EXPIRED:
-            raise ServiceError(str(MESSAGES["expired"]))
-        if locked.state == State.FAILED:
-            raise ServiceError(str(MESSAGES["failed"]))
-        if locked.state != State.READY or locked.content is None:
-            raise ServiceError(str(MESSAGES["not_ready"]))
         now = timezone.now()
-        if locked.expires_at <= now:
-            # Its time is up, and run_reminders has not emptied it yet: it is emptied now, not handed out.
+        problem = _why_not(actor, locked)
+        if problem is None and locked.expires_at <= now:
+            # Its time is up, and run_reminders has not emptied it yet: it is emptied now (that is kept), not handed
+            # out.
             _empty(locked, now, gettext_lazy("Slettet etter fristen"))
-            raise ServiceError(str(MESSAGES["expired"]))
-        locked.downloads += 1
-        locked.last_downloaded_at = now
-        locked.last_downloaded_by = actor
-        save_with_history(locked, actor, gettext_lazy("Lastet ned"),
-                          update_fields=["downloads", "last_downloaded_at", "last_downloaded_by"])
-        access.record_access(actor, [locked.service_user_id], DOWNLOAD_READ, AccessEvent.Channel.WEB)
-        return bytes(locked.content)
+            problem = "expired"
+        if problem is None:
+            locked.downloads += 1
+            locked.last_downloaded_at = now
+            locked.last_downloaded_by = actor
+            save_with_history(locked, actor, gettext_lazy("Lastet ned"),
+                              update_fields=["downloads", "last_downloaded_at", "last_downloaded_by"])
+            access.record_access(actor, [locked.service_user_id], DOWNLOAD_READ, AccessEvent.Channel.WEB)
+            content = bytes(locked.content)
+    if problem is not None:
+        raise ServiceError(str(MESSAGES[problem]))
+    return content
+
+
+def _why_not(actor: User, archive: DataArchive | None) -> str | None:
+    """Why ``archive`` cannot be handed to ``actor`` now (a key of ``MESSAGES``), or ``None``."""
+    if archive is None or not DataArchive.objects.for_user(actor).filter(pk=archive.pk).exists():
+        return "not_yours"
+    if archive.state == State.EXPIRED:
+        return "expired"
+    if archive.state == State.FAILED:
+        return "failed"
+    if archive.state != State.READY or archive.content is None:
+        return "not_ready"
+    return None
