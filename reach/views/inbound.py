@@ -30,11 +30,15 @@ from reach.sms_inbound import WebhookError
 INBOX_PAGE_SIZE = 30
 
 
+def _json(body: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def _error(error: WebhookError) -> JsonResponse:
     body = {"detail": error.message}
     if error.field:
         body["field"] = error.field
-    return JsonResponse(body, status=error.status)
+    return _json(body, status=error.status)
 
 
 def _signed_body(request: HttpRequest) -> bytes:
@@ -62,7 +66,7 @@ def sms_incoming(request: HttpRequest) -> JsonResponse:
         return response
     sms, _created = sms_inbound.receive(incoming)
     result = "matched" if sms.message_id is not None else "inbox"
-    return JsonResponse({"id": sms.provider_message_id, "result": result})
+    return _json({"id": sms.provider_message_id, "result": result})
 
 
 @csrf_exempt
@@ -75,7 +79,7 @@ def sms_receipt(request: HttpRequest) -> JsonResponse:
         if error.status == 405:
             response["Allow"] = "POST"
         return response
-    return JsonResponse({"id": parsed.receipt_id, "result": result.outcome})
+    return _json({"id": parsed.receipt_id, "result": result.outcome})
 
 
 # --- the leader's inbox --------------------------------------------------------------------------------------------
