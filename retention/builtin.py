@@ -313,7 +313,7 @@ KINDS = (
     Kind("outcomes", _("Sluttevaluering og historikk for livskvalitetsrunder"), scope=CASE, period="followup_log",
          order=50, steps=_outcome_steps),
     Kind("crisis_plan", _("Kriseplan"), scope=PERSON, period="crisis_plan", order=60, steps=_crisis_steps),
-    Kind("access_log", _("Tilgangslogg (hvem har sett opplysningene)"), scope=PERSON, period="access_log", order=70,
+    Kind("access_log", _("Tilgangslogg: hvem har sett opplysningene"), scope=PERSON, period="access_log", order=70,
          steps=_access_log_steps),
     Kind("person", _("Personen: navn, fødselsnummer, kontaktopplysninger, pårørende, samtykker og innlogging"),
          scope=PERSON, period=LONGEST, order=90, steps=_person_steps),

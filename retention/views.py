@@ -72,6 +72,17 @@ def _item_text(item: engine.Item) -> str:
     return _("slettes fra %(date)s") % {"date": f"{item.due_on:%d.%m.%Y}"}
 
 
+def _grouped(items: list[engine.Item]) -> list[tuple[str, list[str]]]:
+    """The kinds by what happens to them («slettes fra 04.12.2026»: the plan, the log …), in the order of the kinds."""
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        label = str(item.kind.label)
+        if item.follow_up_id is None:
+            label = _("%(kind)s (gjelder personen)") % {"kind": label}
+        groups.setdefault(_item_text(item), []).append(label)
+    return list(groups.items())
+
+
 def _placers(holds: list[LegalHold], municipality: Municipality) -> set[int]:
     """Who of those who placed the holds is a leader in this municipality (their names are shown; anyone else placed
     it as the administrator, and is shown as that)."""
@@ -100,10 +111,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     cases = FollowUp.objects.for_user(request.user).filter(municipality=municipality)
     page = Paginator(engine.expiring_cases(cases, today), PAGE_SIZE).get_page(request.GET.get("side"))
-    rows = [
-        {"row": row, "items": [(item, _item_text(item)) for item in row.items]}
-        for row in engine.rows_for(list(page.object_list), today)
-    ]
+    rows = [{"row": row, "groups": _grouped(row.items)} for row in engine.rows_for(list(page.object_list), today)]
     holds_qs = LegalHold.objects.for_user(request.user).in_force().filter(municipality=municipality)
     holds = list(holds_qs.select_related("follow_up__service_user", "service_user", "placed_by")
                  .order_by("-placed_at", "-pk")[:HOLDS_SHOWN])
