@@ -157,7 +157,13 @@ class Action:
 
     @property
     def api(self) -> bool:
-        return self.route.startswith("api-")
+        """The API's routes (``api-…``) and the FHIR API's (``fhir-…``): an API client, the API's access log."""
+        return self.route.startswith(("api-", "fhir-"))
+
+    @property
+    def fhir(self) -> bool:
+        """A FHIR route: a list is a Bundle of resources, an error an ``OperationOutcome`` (not ``detail``)."""
+        return self.route.startswith("fhir-")
 
     @property
     def is_write(self) -> bool:
@@ -297,8 +303,12 @@ def run(scene: Scene, persona: str, action: Action, expected: str) -> list[str]:
         if response.status_code != 200:
             wrong(f"expected 200 with the object {'listed' if expected == 'yes' else 'not listed'}, got {got}")
         elif action.api:
-            ids = {item["id"] for item in response.json()["results"]}
-            pk = target.pk
+            if action.fhir:  # a Bundle; ``target`` is the resource's FHIR id, or an object whose pk is
+                ids = {entry["resource"]["id"] for entry in response.json().get("entry", [])}
+                pk = str(getattr(target, "pk", target))
+            else:
+                ids = {item["id"] for item in response.json()["results"]}
+                pk = target.pk
             if ("yes" if pk in ids else "no") != expected:
                 wrong(f"expected {expected} (is id {pk} in the list?), got ids {sorted(ids)}")
         else:
@@ -316,7 +326,9 @@ def run(scene: Scene, persona: str, action: Action, expected: str) -> list[str]:
     # An API error says what is wrong.
     if action.api and response.status_code >= 400:
         try:
-            has_detail = "detail" in response.json()
+            body = response.json()
+            has_detail = ("detail" in body) if not action.fhir else (
+                body.get("resourceType") == "OperationOutcome" and bool(body["issue"][0]["details"]["text"]))
         except (ValueError, json.JSONDecodeError):
             has_detail = False
         if not has_detail:
