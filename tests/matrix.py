@@ -216,7 +216,8 @@ _TABLES: list[tuple[str, bool, bool]] = []  # (db table, is history, counts as a
 def _tables() -> list[tuple[str, bool, bool]]:
     if not _TABLES:
         for model in apps.get_models():
-            if model._meta.app_label not in ("koordinator", "plans", "meetings", "outcomes", "reach", "retention"):
+            if model._meta.app_label not in ("koordinator", "plans", "meetings", "outcomes", "reach", "retention",
+                                             "exchange"):
                 continue
             is_history = model.__name__.startswith("Historical")
             base = model.__name__.removeprefix("Historical")
