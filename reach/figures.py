@@ -47,11 +47,13 @@ def percentile(values: list[datetime.timedelta], share: float) -> datetime.timed
 
 
 def duration_text(value: datetime.timedelta | None) -> str:
-    """«2 t 15 min», «35 min», «–» for none."""
+    """«2 t 15 min», «2 t», «35 min», «–» for none."""
     if value is None:
         return "–"
     minutes = round(value.total_seconds() / 60)
     hours, minutes = divmod(minutes, 60)
+    if hours and not minutes:
+        return _("%(hours)s t") % {"hours": hours}
     if hours:
         return _("%(hours)s t %(minutes)s min") % {"hours": hours, "minutes": minutes}
     return _("%(minutes)s min") % {"minutes": minutes}

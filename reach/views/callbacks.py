@@ -73,7 +73,7 @@ def _own_service_user(request: HttpRequest) -> ServiceUser:
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_callback(request: HttpRequest) -> HttpResponse:
     service_user = _own_service_user(request)
-    form = CallbackForm(request.POST or None)
+    form = CallbackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             callback, created = callbacks.request_callback(
