@@ -1,3 +1,9 @@
 """API routes of retention; included by koordinator/api/urls.py. Names are prefixed ``api-``."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from retention.api.views import ExpiringView
+
+urlpatterns: list = [
+    path("retention/expiring/", ExpiringView.as_view(), name="api-retention-expiring"),
+]

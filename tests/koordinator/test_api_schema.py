@@ -106,6 +106,7 @@ ENDPOINTS = {
     "/api/v1/quality-of-life-rounds/": {"get", "post"},
     "/api/v1/quality-of-life-rounds/{id}/": {"get", "patch"},
     "/api/v1/reports/half-year/": {"get"},  # the half-year report's figures (outcomes/api/report.py)
+    "/api/v1/retention/expiring/": {"get"},  # what passes its retention period soon (issue 15: retention/api/views.py)
 }
 
 # Actions that take no input at all: the URL says everything.

@@ -3,7 +3,8 @@
 The world's case (Kari's) ended ten years ago less five days: its data passes its period within the month, so the
 page of Trondheim's leader lists it. Bergen's leader gets her own municipality's page, without it (and Trondheim's
 page is a 404 for her), and cannot place or lift a hold on Trondheim's case. Everyone who is not a leader gets a 404,
-the administrator too (the administrator's holds go through the admin site's service, not these pages). Placing and
+the administrator too (the administrator's holds go through the admin site's service, not these pages); in the API
+(``retention/expiring/``) they get 403, as the API's other leader-only reads. Placing and
 lifting write the hold with its history; a refused write changes nothing. Opening a hold names its person and goes
 to their access log."""
 
@@ -52,22 +53,22 @@ def _lifted(scene: Scene) -> bool:
 PAGES = Table(
     "retention_pages",
     """
-    persona              page   bergen  new    place  lift_page  lift
-    trust_person         404    404     404    404    404        404
-    other_trust_person   404    404     404    404    404        404
-    deputy               404    404     404    404    404        404
-    leader               yes    404     200    302    200        302
-    other_leader         no     200     200    200    404        404
-    partner_valid        404    404     404    404    404        404
-    partner_org_member   404    404     404    404    404        404
-    partner_none         404    404     404    404    404        404
-    partner_expired      404    404     404    404    404        404
-    partner_withdrawn    404    404     404    404    404        404
-    partner_wrong_scope  404    404     404    404    404        404
-    owner                404    404     404    404    404        404
-    other_owner          404    404     404    404    404        404
-    admin                404    404     404    404    404        404
-    anonymous            login  login   login  login  login      login
+    persona              page   bergen  new    place  lift_page  lift   api   api_bergen
+    trust_person         404    404     404    404    404        404    403   403
+    other_trust_person   404    404     404    404    404        404    403   403
+    deputy               404    404     404    404    404        404    403   403
+    leader               yes    404     200    302    200        302    yes   404
+    other_leader         no     200     200    200    404        404    no    200
+    partner_valid        404    404     404    404    404        404    403   403
+    partner_org_member   404    404     404    404    404        404    403   403
+    partner_none         404    404     404    404    404        404    403   403
+    partner_expired      404    404     404    404    404        404    403   403
+    partner_withdrawn    404    404     404    404    404        404    403   403
+    partner_wrong_scope  404    404     404    404    404        404    403   403
+    owner                404    404     404    404    404        404    403   403
+    other_owner          404    404     404    404    404        404    403   403
+    admin                404    404     404    404    404        404    403   403
+    anonymous            login  login   login  login  login      login  401   401
 """,
     {
         "page": Action("retention_overview", marker="Kari Nordmann"),
@@ -78,6 +79,8 @@ PAGES = Table(
                             logs_read=True),
         "lift": Action("legal_hold_lift", "post", args=lambda s: [_hold(s).pk], data=lambda s: {"reason": "Avgjort"},
                        history_of=_hold, done=_lifted),
+        "api": Action("api-retention-expiring", target=lambda s: s.world.case),
+        "api_bergen": Action("api-retention-expiring", query=_bergen),
     },
 )
 
