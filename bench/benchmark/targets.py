@@ -203,6 +203,16 @@ def _partner_pages(s: Subjects, user: User) -> list[PageSpec]:
     return pages
 
 
+def _fhir_targets(s: Subjects, role: str) -> list[PageSpec]:
+    """The FHIR API's ``Patient/{id}/$everything`` (issue 15) of Kari, whose history the demo fills in every part the
+    bundle carries (a plan with steps over months, measures, a crisis plan with contacts, a group, consents), for
+    every role the gate shows her to: everything about her as one Bundle, in a fixed number of queries however long
+    her history (tests/exchange/test_fhir_queries.py)."""
+    if not ServiceUser.objects.for_user(s.users[role]).filter(pk=s.service_user.pk).exists():
+        return []
+    return [("fhir everything", API_DETAIL, "fhir-everything", s.service_user)]
+
+
 def page_targets(s: Subjects) -> list[Target]:
     from bench.urls import FLOOR_URL_NAME
 
@@ -215,7 +225,7 @@ def page_targets(s: Subjects) -> list[Target]:
     targets = []
     for role in ROLES:
         targets.append(Target(role, FLOOR, FLOOR, reverse(FLOOR_URL_NAME)))
-        for name, kind, url_name, obj in specs[role]:
+        for name, kind, url_name, obj in specs[role] + _fhir_targets(s, role):
             url = reverse(url_name, args=[obj.pk]) if obj is not None else reverse(url_name)
             targets.append(Target(role, name, kind, url))
     return targets

@@ -77,3 +77,17 @@ def test_the_archives_collection_bundle_validates():
     validate(bundle)
     assert bundle["type"] == "collection" and "total" not in bundle
     assert all("search" not in entry for entry in bundle["entry"])
+
+
+def test_the_benchmark_measures_bruker1s_everything_for_every_role_that_sees_her():
+    from django.test import override_settings
+
+    from bench.benchmark import targets as t
+
+    with override_settings(ROOT_URLCONF="bench.urls"):  # as the benchmark runs: the project's URLs and the floor
+        listed = t.page_targets(t.find_subjects())
+    found = {target.role: target for target in listed if target.name == "fhir everything"}
+    assert {"tillit1", "leder", "bruker1", "nav1"} <= set(found)
+    for role, target in found.items():
+        assert target.url == url("fhir-everything", bruker1().pk) and target.kind == t.API_DETAIL
+        assert client(role).get(target.url).status_code == 200
