@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import DateTimeField, F, OuterRef, Subquery, Value
+from django.db.models import DateTimeField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -24,7 +24,8 @@ def day(value: datetime.date | None) -> str | None:
 
 
 def meta(updated: datetime.datetime | None) -> dict:
-    return {"lastUpdated": instant(updated)} if updated else {}
+    """``meta.lastUpdated``; none when the row has no recorded change (rows written in bulk, without history)."""
+    return {"lastUpdated": instant(updated)} if updated and updated > EPOCH else {}
 
 
 def patient_ref(service_user_id: int, display: str = "") -> dict:
@@ -62,7 +63,3 @@ def since_epoch(expression) -> Coalesce:
 
 def latest_of(*expressions) -> Greatest:
     return Greatest(*(since_epoch(e) for e in expressions), output_field=DateTimeField())
-
-
-def field(name: str) -> F:
-    return F(name)

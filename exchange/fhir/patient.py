@@ -22,7 +22,7 @@ from koordinator.toolkit.national_id import compact
 def queryset(user):
     return ServiceUser.objects.for_user(user, access.VIEW).annotate(
         fhir_updated=since_epoch(latest_history(ServiceUser)), fhir_patient=F("pk")
-    ).select_related(None)
+    )
 
 
 def identifier(number: str) -> dict:

@@ -8,10 +8,14 @@ import pytest
 from rest_framework.test import APIClient
 
 from koordinator.models import AccessEvent
+from tests import query_counts as qc
 from tests.conftest import login
 from tests.exchange.fhir_helpers import FHIR_JSON, full_case, ids, url, validate
 
 pytestmark = pytest.mark.django_db
+# Every test here runs on a Monday morning in Oslo with the clock standing still (autouse), so no date in it depends
+# on the hour the suite runs at.
+clock = qc.clock
 
 
 @pytest.fixture
@@ -396,3 +400,27 @@ def test_the_capability_statement_lists_exactly_what_is_served(world):
     assert params["CarePlan"] == params["Goal"] == params["CareTeam"] == params["Consent"] == [
         "_id", "_lastUpdated", "patient"]
     assert rest[0]["operation"][0]["name"] == "everything"
+
+
+@pytest.mark.parametrize("resource", ["Patient", "CarePlan", "Goal", "CareTeam", "Consent"])
+def test_last_updated_works_for_every_type(world, scene, resource):
+    """Every type's last change is one SQL expression (a column, or the newest history row): the same answers on
+    SQLite and PostgreSQL."""
+    import time_machine
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    key = "_id" if resource == "Patient" else "patient"
+
+    def found(prefix: str, day: datetime.date) -> int:
+        path = url("fhir-search", resource, **{key: world.owner_su.pk, "_lastUpdated": f"{prefix}{day.isoformat()}"})
+        return get(world.owner, path).json()["total"]
+
+    everything = get(world.owner, url("fhir-search", resource, **{key: world.owner_su.pk})).json()
+    assert everything["total"] >= 1
+    for entry in everything["entry"]:
+        assert entry["resource"]["meta"]["lastUpdated"][:10] == today.isoformat()
+    assert found("ge", today) == found("eq", today) == found("le", today) == everything["total"]
+    assert found("lt", today) == found("gt", today) == 0
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        assert found("ge", today + datetime.timedelta(days=1)) == 0
