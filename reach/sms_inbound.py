@@ -159,6 +159,8 @@ def _text(data: dict, field: str, *, required: bool = True, max_length: int) -> 
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise WebhookError(400, MESSAGES["text_type"], field)
     value = str(value).strip()
+    if "\x00" in value:  # PostgreSQL stores no NUL in text: refused, not a 500
+        raise WebhookError(400, MESSAGES["text_type"], field)
     if required and not value:
         raise WebhookError(400, MESSAGES["required"], field)
     if len(value) > max_length:
@@ -232,7 +234,7 @@ def parse_receipt(body: bytes) -> Receipt:
     error = "" if error is None else error
     if not isinstance(error, str):
         raise WebhookError(400, MESSAGES["text_type"], "error")
-    return Receipt(receipt_id, key, status == "delivered", error[:2000])
+    return Receipt(receipt_id, key, status == "delivered", error.replace("\x00", "")[:2000])
 
 
 def receipt(parsed: Receipt) -> sender.ReceiptResult:

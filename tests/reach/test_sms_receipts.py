@@ -88,6 +88,11 @@ def test_a_failed_receipt_for_an_earlier_send_changes_nothing(sent_sms):
     assert sent_sms.state == Notification.State.SENT and receipts(sent_sms).count() == 2
 
 
+def test_a_nul_in_the_error_is_taken_out(sent_sms):
+    receipt({"id": "r-1", "idempotency_key": key(sent_sms), "status": "failed", "error": "Feil\u0000kode"})
+    assert receipts(sent_sms).get().error == "Feilkode"
+
+
 def test_after_the_last_attempt_a_failed_receipt_gives_up(sent_sms, settings):
     settings.NOTIFICATION_MAX_ATTEMPTS = 1
     response = receipt({"id": "r-1", "idempotency_key": key(sent_sms), "status": "failed"})

@@ -245,6 +245,8 @@ def test_a_long_text_within_the_limit_is_kept_whole(world, kari):
     ({"id": "x" * 201, "from": KARI, "text": "Hei"}, "id"),
     ({"id": "gw-1", "from": "1" * 40, "text": "Hei"}, "from"),
     ({"id": "gw-1", "from": KARI, "text": "Hei", "received_at": "i går"}, "received_at"),
+    ({"id": "gw\u0000-1", "from": KARI, "text": "Hei"}, "id"),
+    ({"id": "gw-1", "from": KARI, "to": "+47\u0000", "text": "Hei"}, "to"),
 ])
 def test_bad_input_is_a_400_with_the_field_and_nothing_is_stored(kari, payload, field):
     response = incoming(payload)
@@ -252,6 +254,11 @@ def test_bad_input_is_a_400_with_the_field_and_nothing_is_stored(kari, payload, 
     body = response.json()
     assert body["detail"] and body.get("field", "") == field
     assert nothing_stored()
+
+
+def test_a_nul_in_the_text_is_taken_out(world, kari):
+    assert incoming(reply(KARI, "Hei\u0000 der")).status_code == 200
+    assert Message.objects.get().body == "Hei der"
 
 
 def test_get_is_405_in_json(kari):
