@@ -195,6 +195,10 @@ class ServiceUser(models.Model):
                 fields=["national_id"], condition=~models.Q(national_id=""), name="serviceuser_national_id_unique"
             ),
         ]
+        indexes = [
+            # An SMS reply is matched to its sender by the number (reach.sms_inbound), across every municipality.
+            models.Index(fields=["phone"], condition=~models.Q(phone=""), name="serviceuser_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
