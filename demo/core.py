@@ -30,6 +30,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from demo import outcomes as demo_outcomes
+from demo import reach_callbacks as demo_reach_callbacks
 from demo import reach_messages as demo_reach_messages
 from demo import sign_in
 from koordinator import access, continuity, services
@@ -314,6 +315,8 @@ class DemoBuilder:
         demo_outcomes.add_outcomes(self)
         # Messages between bruker1 and tillit1 (issue 16, demo/reach_messages.py).
         demo_reach_messages.add_messages(self)
+        # «Ring meg» (issue 16, demo/reach_callbacks.py): bruker1 asked today; tillit3's user got the deputy.
+        demo_reach_callbacks.add_callbacks(self)
         return self.summary
 
     def organisations(self) -> None:

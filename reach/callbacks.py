@@ -212,7 +212,7 @@ def promise(callback: CallbackRequest, now: datetime.datetime | None = None) -> 
     return _("Vi ringer deg %(when)s.") % {"when": when}
 
 
-def _confirmation_words(callback: CallbackRequest) -> tuple[str, str]:
+def confirmation_words(callback: CallbackRequest) -> tuple[str, str]:
     return _("Vi ringer deg"), promise(callback)
 
 
@@ -364,14 +364,14 @@ def request_callback(
             raise
         return existing, False
     recipients = [callback.assigned_to] if callback.assigned_to else escalation.unit_leaders(case)
-    drafts = staff_alerts(callback, recipients, key=partial(_new_key, callback.pk))
-    drafts.append(outbox.build(service_user, words=partial(_confirmation_words, callback), about=callback,
-                               dedupe_key=_new_key(callback.pk, "user")))
+    drafts = staff_alerts(callback, recipients, key=partial(new_key, callback.pk))
+    drafts.append(outbox.build(service_user, words=partial(confirmation_words, callback), about=callback,
+                               dedupe_key=new_key(callback.pk, "user")))
     outbox.notify_many(drafts)
     return callback, True
 
 
-def _new_key(callback_id: int, who: str) -> str:
+def new_key(callback_id: int, who: str) -> str:
     return f"callback:{callback_id}:new:{who}"
 
 

@@ -41,7 +41,7 @@ class CallbackForm(forms.Form):
 
     when = forms.ChoiceField(
         required=False,
-        label=gettext_lazy("Når passer det?"),
+        label=gettext_lazy("Når vil du at vi ringer?"),
         choices=When.choices,
         initial=When.SOON,
         widget=forms.RadioSelect,

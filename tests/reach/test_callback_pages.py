@@ -150,7 +150,7 @@ def test_the_request_is_on_top_of_the_worklist_with_the_three_marks(client, worl
     assert 'href="tel:+4791234567"' in section and "«Om brevet fra NAV»" in section and "I dag" in section
     assert f'action="{mark_url(callback)}"' in section
     for value, label in (("called", "Ringt"), ("no_answer", "Fikk ikke svar – prøver igjen"), ("sms_sent", "Sendt SMS")):
-        assert f'name="outcome" value="{value}">{label}<span class="ds-sr-only">: Kari Nordmann</span>' in section
+        assert f'name="outcome" value="{value}">{label}<span class="ds-sr-only"> (Kari Nordmann)</span>' in section
     # Kari's name on it goes in her access log.
     assert AccessEvent.objects.filter(service_user=world.owner_su, actor=world.trust_person,
                                       what="«Ring meg» i arbeidslisten").count() == 1
