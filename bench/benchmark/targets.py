@@ -22,6 +22,8 @@ from django.urls import get_resolver, reverse
 from koordinator.models import Appointment, Consent, FollowUp, FollowUpEntry, NextOfKin, ServiceUser, User
 from meetings.models import ActionItem, Attendance, Group, GroupMember, Meeting, Minutes
 from plans.models import CrisisPlan, Goal, Measure, Plan, Step
+from reach.callbacks import link_token
+from reach.models import CallbackRequest
 
 # The demo's log-ins, in the order the tables list them.
 ROLES = ("tillit1", "leder", "bruker1", "nav1", "dps1", "lege1")
@@ -114,6 +116,8 @@ def find_subjects() -> Subjects:
         "api-attendance": first(Attendance.objects.filter(meeting=meeting)),
         "api-minutes": meeting.minutes,
         "api-action-item": first(ActionItem.objects.filter(group=group)),
+        # «Ring meg» (issue 16): Kari's latest request (she asked today in the demo).
+        "api-callback": CallbackRequest.objects.filter(service_user=su).order_by("-requested_at", "-pk").first(),
     }
     return subjects
 
@@ -165,12 +169,14 @@ def _leader_pages(s: Subjects) -> list[PageSpec]:
         ("absences", PAGE, "absences", None),
         ("case", PAGE, "followup_detail", s.case),
         ("person", PAGE, "service_user_detail", s.service_user),
+        ("Ring meg (leader)", PAGE, "leader_callbacks", None),
     ]
 
 
 def _owner_pages(s: Subjects) -> list[PageSpec]:
     return [
         ("Min side", PAGE, "my_page", None),
+        ("Ring meg", PAGE, "my_callback", None),
         ("my log", PAGE, "my_log", None),
         ("my access log", PAGE, "my_access_log", None),
         ("notifications", PAGE, "notifications", None),
@@ -228,6 +234,8 @@ def page_targets(s: Subjects) -> list[Target]:
         for name, kind, url_name, obj in specs[role] + _fhir_targets(s, role):
             url = reverse(url_name, args=[obj.pk]) if obj is not None else reverse(url_name)
             targets.append(Target(role, name, kind, url))
+    # «Ring meg»'s link at the end of every SMS (issue 16): the page behind Kari's, as she opens it from her phone.
+    targets.append(Target(OWNER, "Ring meg link", PAGE, reverse("callback_link", args=[link_token(s.service_user.pk)])))
     return targets
 
 
