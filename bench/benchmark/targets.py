@@ -23,7 +23,7 @@ from koordinator.models import Appointment, Consent, FollowUp, FollowUpEntry, Ne
 from meetings.models import ActionItem, Attendance, Group, GroupMember, Meeting, Minutes
 from plans.models import CrisisPlan, Goal, Measure, Plan, Step
 from reach.callbacks import link_token
-from reach.models import CallbackRequest
+from reach.models import CallbackRequest, Message
 
 # The demo's log-ins, in the order the tables list them.
 ROLES = ("tillit1", "leder", "bruker1", "nav1", "dps1", "lege1")
@@ -118,6 +118,8 @@ def find_subjects() -> Subjects:
         "api-action-item": first(ActionItem.objects.filter(group=group)),
         # «Ring meg» (issue 16): Kari's latest request (she asked today in the demo).
         "api-callback": CallbackRequest.objects.filter(service_user=su).order_by("-requested_at", "-pk").first(),
+        # Messages (issue 16): the newest in Kari's thread with tillit1.
+        "api-message": Message.objects.filter(case=case).order_by("-sent_at", "-pk").first(),
     }
     return subjects
 
@@ -154,6 +156,7 @@ def _staff_pages(s: Subjects) -> list[PageSpec]:
         ("meeting", PAGE, "meeting_detail", s.meeting),
         ("minutes", PAGE, "minutes_edit", s.minutes),
         ("crisis plan", PAGE, "crisis_plan_detail", s.crisis_plan),
+        ("messages", PAGE, "reach_case_messages", s.case),
         ("plan PDF", PDF, "plan_pdf", s.plan),
         ("crisis plan PDF", PDF, "crisis_plan_pdf", s.crisis_plan),
         ("minutes PDF", PDF, "minutes_pdf", s.minutes),
@@ -169,6 +172,7 @@ def _leader_pages(s: Subjects) -> list[PageSpec]:
         ("absences", PAGE, "absences", None),
         ("case", PAGE, "followup_detail", s.case),
         ("person", PAGE, "service_user_detail", s.service_user),
+        ("messages", PAGE, "reach_case_messages", s.case),
         ("Ring meg (leader)", PAGE, "leader_callbacks", None),
     ]
 
@@ -177,6 +181,7 @@ def _owner_pages(s: Subjects) -> list[PageSpec]:
     return [
         ("Min side", PAGE, "my_page", None),
         ("Ring meg", PAGE, "my_callback", None),
+        ("messages", PAGE, "reach_my_messages", None),
         ("my log", PAGE, "my_log", None),
         ("my access log", PAGE, "my_access_log", None),
         ("notifications", PAGE, "notifications", None),
