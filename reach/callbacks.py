@@ -334,7 +334,7 @@ def request_callback(
     if case is None:
         raise ServiceError(str(MESSAGES["no_case"]))
     # Presses of the same case wait for each other here (PostgreSQL); the constraint is the last word on SQLite.
-    FollowUp.objects.select_for_update(of=("self",)).filter(pk=case.pk).exists()
+    list(FollowUp.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk", flat=True))
     existing = open_request(case.pk)
     if existing is not None:
         return existing, False

@@ -63,6 +63,17 @@ class CallbackSerializer(serializers.Serializer):
         return callbacks.promise(obj) if obj.state == CallbackRequest.State.OPEN else ""
 
 
+class TextField(serializers.CharField):
+    """Text only: a number or a true/false is refused (DRF's own field would take ``0`` as «0»)."""
+
+    default_error_messages = {"invalid": _("Skriv tekst her.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class CallbackCreateSerializer(serializers.Serializer):
     when = serializers.ChoiceField(
         choices=When.choices,
@@ -70,7 +81,7 @@ class CallbackCreateSerializer(serializers.Serializer):
         help_text=_("Når det passer; utelatt: «soon» (så snart som mulig)."),
         error_messages={"invalid_choice": callbacks.MESSAGES["when"]},
     )
-    note = serializers.CharField(
+    note = TextField(
         required=False,
         allow_blank=True,
         max_length=CALLBACK_NOTE_MAX_LENGTH,

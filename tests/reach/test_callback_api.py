@@ -59,7 +59,10 @@ def test_the_owner_asks_and_gets_the_open_one_the_second_time(api_client, world)
         ({"note": "x" * 301}, "note", "Skriv høyst 300 tegn."),
         ({"when": "i_natt"}, "when", "Velg når det passer"),
         ({"when": 7}, "when", "Velg når det passer"),
-        ({"note": {"a": 1}}, "note", ""),
+        ({"note": {"a": 1}}, "note", "Skriv tekst her."),
+        ({"note": 0}, "note", "Skriv tekst her."),
+        ({"note": True}, "note", "Skriv tekst her."),
+        ({"when": True}, "when", "Velg når det passer"),
     ],
 )
 def test_bad_input_is_a_400_with_the_field(api_client, world, data, field, message):
