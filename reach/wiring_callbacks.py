@@ -2,8 +2,8 @@
 ``ReachConfig.ready``).
 
 * The gate: ``callbacks`` (``reach.callback_access``).
-* Min side (``MY_PAGE_FIRST``, first of the apps' parts, right after «Kontakten din nå» and the next appointment):
-  «Ring meg», or who will call and when, or who called.
+* Min side (``MY_PAGE_FIRST``, after the plan's next steps and the crisis plan, which stay within the first two
+  screens of a phone, and before the messages): «Ring meg», or who will call and when, or who called.
 * *Min arbeidsliste*: the open requests that are the reader's to call, **on top** of the page
   (``WorklistSection.top``), each with its three marks.
 * The leader's overview (``LEADER_LINKS``): «Ring meg» (``/leder/ring-meg/``: who waits now, and the figures).
@@ -40,7 +40,7 @@ callbacks.hide_links_in_request_logs()
 WORKLIST_WHAT = gettext_lazy("«Ring meg» i arbeidslisten")
 
 
-@register_page_section(MY_PAGE_FIRST, order=5)
+@register_page_section(MY_PAGE_FIRST, order=25)
 def my_callback_section(request) -> Section | None:
     """«Ring meg» for a service user with an open case (or a request lately). Two queries; none for staff."""
     state = callbacks.my_callback(request.user)

@@ -48,8 +48,8 @@ def test_contact_appointment_steps_and_crisis_plan_come_before_the_messages(clie
     for i in range(6):
         outbox.notify(world.owner_su, f"Beskjed {i}", "Tekst")
     page = login(client, world.owner).get(URL).content.decode()
-    # «Ring meg» (reach, issue 16) right after the contact and the next appointment.
-    assert headings(page)[:6] == ["Kontakten din nå", "Neste avtale", "Ring meg", "Min plan", "Kriseplanen min",
+    # «Ring meg» (reach, issue 16) right after them, before the messages.
+    assert headings(page)[:6] == ["Kontakten din nå", "Neste avtale", "Min plan", "Kriseplanen min", "Ring meg",
                                   "Beskjeder til deg"]
     later = headings(page)[6:]
     assert later.index("Mine avtaler") < later.index("Oppfølgingen din") < later.index("Mine samtykker")

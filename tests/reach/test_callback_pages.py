@@ -60,7 +60,8 @@ def test_min_side_has_one_button_and_the_when_in_a_details(client, world):
     assert "<details> <summary>Når passer det?</summary>" in section
     assert 'value="soon" id="id_when_0" checked' in section  # «Så snart som mulig» unless another is chosen
     assert "I morgen formiddag" in section and 'name="note"' in section
-    # Right after «Kontakten din nå» and the next appointment.
+    # Among the first things on the page: after the contact, the next appointment, the plan's steps and the crisis
+    # plan (those stay within two screens of a phone), before the messages.
     assert page.index('id="neste-avtale-tittel"') < page.index('id="ring-meg-tittel"') < page.index(
         'id="beskjeder-tittel"')
 
