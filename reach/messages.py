@@ -10,7 +10,7 @@ Rules, in plain words:
 * Nothing is deleted. The writer may take a message back (:func:`withdraw`) only before the other side has read it;
   it then shows as «Meldingen ble trukket tilbake» to both, and its words stay in the history.
 * Read: a message is read when someone on the other side marks the thread read (:func:`mark_read`, a POST
-  «Marker som lest») or answers in it (writing in the thread marks the other side's messages read). Opening the
+  «Merk som lest») or answers in it (writing in the thread marks the other side's messages read). Opening the
   page is a read that writes nothing but its access event (DESIGN.md: a read writes only its access events).
 * Double submit: the same words from the same writer in the same thread within ``DOUBLE_SUBMIT_SECONDS`` is the
   message already sent, not a new one (nothing new is saved or sent).

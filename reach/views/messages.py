@@ -5,7 +5,7 @@
 * ``/saker/<pk>/meldinger/``: the same thread for the case's staff (trust person, deputy, leader). A POST sends.
   Every staff read (GET) is one event in the user's access log. The owner is sent to their own page; anyone else
   (a partner, whatever their consent; another municipality) gets a 404.
-* ``…/lest/`` (POST, «Marker som lest») marks the other side's messages read; ``…/<id>/trekk-tilbake/`` (POST)
+* ``…/lest/`` (POST, «Merk som lest») marks the other side's messages read; ``…/<id>/trekk-tilbake/`` (POST)
   takes back the reader's own unread message.
 
 Opening a page writes nothing but its access event: reading is marked with the button, or by answering.

@@ -72,7 +72,7 @@ def _staff(s: Scene) -> Message:
 
 
 # mine: Min side's thread · case: the case's thread · send_mine / send_case: a new message (POST) · read_mine /
-# read_case: «Marker som lest» · back_mine: Kari takes hers back · back_case: taking back the trust person's
+# read_case: «Merk som lest» · back_mine: Kari takes hers back · back_case: taking back the trust person's
 PAGES = Table(
     "message_pages",
     """

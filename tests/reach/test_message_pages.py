@@ -3,7 +3,7 @@ case page and «Nye meldinger» on *Min arbeidsliste*.
 
 What the pages show (who wrote, when, newest at the bottom, «Eldre meldinger»), what they refuse (a clear Norwegian
 message, nothing changed, never a 500), that a staff read is in the user's access log every time and the owner's is
-not, and that opening a page marks nothing read (reading is marked with «Marker som lest», or by answering).
+not, and that opening a page marks nothing read (reading is marked with «Merk som lest», or by answering).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_the_staff_see_the_users_words_and_who_wrote_them(client, world):
     page = text(client.get(thread(world)))
     assert "Meldinger med Kari Nordmann" in page
     assert "<strong>Kari Nordmann</strong>" in page and "Kan du ringe meg?" in page
-    assert ">Ny</span>" in page and "Marker som lest" in page
+    assert ">Ny</span>" in page and "Merk som lest" in page
 
 
 def test_the_user_sees_that_the_deputy_answered_while_the_trust_person_is_away(client, world):
@@ -143,7 +143,7 @@ def test_opening_the_page_marks_nothing_read_the_button_does(client, world):
     message.refresh_from_db()
     assert message.read_by == world.trust_person
     page = text(client.get(thread(world)))
-    assert "Merket som lest." in page and "Marker som lest" not in page
+    assert "Merket som lest." in page and "Merk som lest" not in page
 
 
 def test_the_writer_takes_back_an_unread_message_and_both_see_that_it_was(client, world):
