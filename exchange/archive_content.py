@@ -188,6 +188,29 @@ def meeting_page(reader: User, meeting) -> object:
     return meeting_selectors.meeting_page(reader, meeting.pk)
 
 
+def quality_of_life_rounds(reader: User, service_user: ServiceUser) -> list:
+    """The quality-of-life rounds of the person's cases, oldest first (a few a year)."""
+    from outcomes.models import QualityOfLifeRound
+
+    return list(
+        QualityOfLifeRound.objects.for_user(reader)
+        .filter(follow_up__service_user_id=service_user.pk)
+        .order_by("taken_on", "pk")
+    )
+
+
+def end_evaluations(reader: User, service_user: ServiceUser) -> dict[int, object]:
+    """The end-of-follow-up evaluation of each of the person's ended cases that has one: {case id: evaluation}."""
+    from outcomes.models import EndEvaluation
+
+    return {
+        evaluation.follow_up_id: evaluation
+        for evaluation in EndEvaluation.objects.for_user(reader)
+        .filter(follow_up__service_user_id=service_user.pk)
+        .select_related("written_by")
+    }
+
+
 def consents(reader: User, service_user: ServiceUser) -> list[Consent]:
     return list(
         Consent.objects.for_user(reader)
@@ -410,6 +433,42 @@ def meeting_json(meeting, reader: User) -> dict:
     return data
 
 
+def round_json(qol_round) -> dict:
+    """A quality-of-life round: each question in the words it was asked, and the answer in words."""
+    from outcomes.instrument import OBJECTIVE, OBJECTIVE_CHOICES, SUBJECTIVE
+
+    objective = dict(OBJECTIVE_CHOICES)
+    answers = []
+    for item in OBJECTIVE:
+        value = getattr(qol_round, item.field)
+        answers.append({"code": item.code, "question": str(item.text), "answer": value or None,
+                        "answer_display": str(objective[value]) if value else None})
+    for item in SUBJECTIVE:
+        value = getattr(qol_round, item.field)
+        answers.append({"code": item.code, "question": str(item.plain), "answer": value,
+                        "answer_display": str(item.steps[value - 1]) if value else None})
+    return {
+        "case": qol_round.follow_up_id,
+        "taken_on": _day(qol_round.taken_on),
+        **_coded(qol_round, "kind"),
+        "answered_by": qol_round.subjective_by,
+        "answers": answers,
+    }
+
+
+def end_evaluation_json(evaluation) -> dict:
+    return {
+        "case": evaluation.follow_up_id,
+        "achieved": evaluation.achieved,
+        "what_helped": evaluation.what_helped,
+        "needs_to_manage": evaluation.needs_to_manage,
+        "user_part": evaluation.user_part,
+        "user_part_display": str(evaluation.get_user_part_display()) if evaluation.user_part else "",
+        "written_by": _name(evaluation.written_by),
+        "changed_at": _when(evaluation.updated_at),
+    }
+
+
 def consent_json(consent: Consent) -> dict:
     return {
         "id": consent.pk,
@@ -604,6 +663,8 @@ def write_other_json(out: IO[str], reader: User, service_user: ServiceUser, made
     w.rows("plans", (plan_json(page) for page in plan_pages(reader, service_user)))
     w.rows("crisis_plans", (crisis_plan_json(page) for page in crisis_plan_pages(reader, service_user)))
     w.rows("responsibility_groups", (group_json(view, reader) for view in groups(reader, service_user)))
+    w.value("quality_of_life_rounds", [round_json(r) for r in quality_of_life_rounds(reader, service_user)])
+    w.value("end_evaluations", [end_evaluation_json(e) for e in end_evaluations(reader, service_user).values()])
     w.value("consents", [consent_json(c) for c in consents(reader, service_user)])
     w.value("next_of_kin", [next_of_kin_json(k) for k in next_of_kin(reader, service_user)])
     w.rows("access_log", (access_event_json(e) for e in chunked(access_events(reader, service_user))))

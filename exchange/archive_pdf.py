@@ -169,6 +169,7 @@ class ArchiveRenderer:
         yield self.labelled(_("Kommune"), person.municipality.name)
 
         cases = content.cases(self.reader, person)
+        evaluations = content.end_evaluations(self.reader, person) if cases else {}
         if not cases:
             yield self.p(_("Du har ingen oppfølging registrert hos oss."), "small")
         for case in cases:
@@ -194,6 +195,14 @@ class ArchiveRenderer:
                     yield self.labelled(_("Du kan ta kontakt igjen til"), no_date(case.open_door_until))
             if case.user_notice:
                 yield self.labelled(_("Beskjed til deg"), case.user_notice)
+            evaluation = evaluations.get(case.pk)
+            if evaluation is not None:
+                yield Paragraph(text(_("Sluttevaluering")), self.s["h3"])
+                yield self.labelled(_("Dette har vi fått til"), evaluation.achieved)
+                if evaluation.what_helped:
+                    yield self.labelled(_("Dette har hjulpet deg"), evaluation.what_helped)
+                if evaluation.needs_to_manage:
+                    yield self.labelled(_("Dette trenger du for å klare deg videre"), evaluation.needs_to_manage)
 
         yield CondPageBreak(ROOM_FOR_SECTION)
         yield Paragraph(text(_("Avtaler")), self.s["h2"])

@@ -161,6 +161,26 @@ def test_annet_json_carries_what_fhir_does_not(world, history):
                                  "level_display": "Høyt (for eksempel BankID)"}]
 
 
+def test_the_end_evaluation_and_the_quality_of_life_rounds_come_too(world):
+    from koordinator import services
+    from koordinator.models import FollowUp
+    from outcomes import end_evaluation
+    from outcomes.models import EndEvaluation, QualityOfLifeRound
+
+    QualityOfLifeRound.objects.create(follow_up=world.case, taken_on=MONDAY, o2="ja", s13=4,
+                                      subjective_by=QualityOfLifeRound.AnsweredBy.WITH_TRUST_PERSON)
+    services.end_follow_up(world.trust_person, world.case, reason=FollowUp.EndingReason.NO_LONGER_NEEDED)
+    end_evaluation.save_end_evaluation(world.trust_person, world.case, achieved="Kari har fått fast bolig.",
+                                       user_part=EndEvaluation.UserPart.TOGETHER)
+    content = archive.build_zip(world.owner_su)
+    assert "Sluttevaluering Dette har vi fått til: Kari har fått fast bolig." in pdf_text(content)
+    data = other_json(content)
+    assert data["end_evaluations"][0]["achieved"] == "Kari har fått fast bolig."
+    answers = {a["code"]: a for a in data["quality_of_life_rounds"][0]["answers"]}
+    assert answers["O2"]["answer_display"] == "Ja" and answers["S13"]["answer"] == 4
+    assert answers["S1"]["answer"] is None  # not answered: missing, never zero
+
+
 def test_the_fhir_bundle_is_a_collection_about_the_owner(world, history):
     bundle = fhir_json(archive.build_zip(world.owner_su))
     assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
