@@ -61,7 +61,7 @@ def case_messages_link(request, case) -> Link | None:
     """«Meldinger» on the case page, for the case's staff (the thread's own rule); with the number unread."""
     if not access.is_case_staff(request.user, case.pk):
         return None
-    unread = (Message.objects.live()
+    unread = (Message.objects.for_user(request.user).live()
               .filter(case_id=case.pk, from_service_user=True, read_at__isnull=True).count())
     if unread:
         text = ngettext("Meldinger (%(count)s ny)", "Meldinger (%(count)s nye)", unread) % {"count": unread}
@@ -78,7 +78,7 @@ def answering_cases(user: User, day: datetime.date) -> list[tuple[FollowUp, int,
     own = (Q(trust_person_id=user.pk) | Q(deputy_id=user.pk)
            | Q(deputy__isnull=True, trust_person_id__in=access.standing_for(actor)))
     rows = list(
-        Message.objects.live()
+        Message.objects.for_user(user).live()
         .filter(case__in=FollowUp.objects.open().filter(own).values("pk"), from_service_user=True,
                 read_at__isnull=True)
         .values("case_id").annotate(n=Count("pk"), first=Min("sent_at"), last=Max("sent_at"))
