@@ -84,6 +84,15 @@ def test_the_pdf_has_every_section_in_plain_words(world, history):
     assert "Side 1 av" in text and "Alt om meg · Kari Nordmann · laget 23.11.2026" in text
 
 
+def test_the_pdf_has_an_outline_with_one_entry_per_section(world, history):
+    from pypdf import PdfReader
+
+    with open_zip(archive.build_zip(world.owner_su)) as zipped:
+        reader = PdfReader(io.BytesIO(zipped.read("alt-om-meg.pdf")))
+    assert [entry.title for entry in reader.outline] == archive_pdf.section_titles()
+    assert reader.metadata.title == "Alt om meg – Kari Nordmann"
+
+
 def test_the_pdf_holds_the_plan_the_log_the_crisis_plan_the_minutes_and_who_has_seen_it(world, history):
     text = pdf_text(archive.build_zip(world.owner_su))
     # Saken min: the case and the person's own details.
