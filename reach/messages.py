@@ -89,8 +89,8 @@ def clean_body(value) -> str:
 def _lock_case(case: FollowUp) -> FollowUp:
     """The case row, locked for the rest of the transaction: two sends in the same thread take turns, so a double
     submit is seen as one and the «one alert until read» check sees the other's message."""
-    return FollowUp.objects.select_for_update().select_related("service_user", "trust_person", "deputy",
-                                                                 "unit").get(pk=case.pk)
+    return (FollowUp.objects.select_for_update(of=("self",))
+            .select_related("service_user", "trust_person", "deputy", "unit").get(pk=case.pk))
 
 
 def _check_open(case: FollowUp) -> None:
