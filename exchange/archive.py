@@ -30,6 +30,7 @@ import datetime
 import io
 import json
 import logging
+import traceback
 import zipfile
 from functools import partial
 
@@ -271,7 +272,9 @@ def build_one(archive: DataArchive, now: datetime.datetime | None = None) -> Dat
             _tell_ready(archive)
             _empty_older(archive, now)
     except Exception as error:  # noqa: BLE001 - one broken archive must not stop the others
-        logger.exception("Arkiv %s: bygging feilet", archive.pk)
+        # Where it failed, not what it said: an error's message may quote the person's data.
+        logger.error("Arkiv %s: bygging feilet (%s)\n%s", archive.pk, type(error).__name__,
+                     "".join(traceback.format_tb(error.__traceback__)))
         with transaction.atomic():
             archive.content = None
             archive.size = 0
