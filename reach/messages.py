@@ -401,6 +401,14 @@ def shown(user: User, case: FollowUp, messages: list[Message]) -> list[Shown]:
     """``messages`` as ``user`` reads them. The staff's names are shown to the user with their role on the case
     («Per Hansen, stedfortreder»), so the user sees who answered while the trust person was away."""
     deputy = effective_deputy(case)
+    others = {m.author_id for m in messages if not m.from_service_user and m.author_id is not None} - {
+        case.trust_person_id, deputy.pk if deputy else None}
+    # Of the other staff who wrote, the leaders in the case's municipality (one query, only when there are any).
+    leaders = set(
+        Membership.objects.filter(user_id__in=others, role=Membership.Role.LEADER,
+                                  organisation__municipality_id=case.municipality_id)
+        .values_list("user_id", flat=True)
+    ) if others else set()
     out = []
     owner = access.is_owner(user, case.service_user_id)
     for message in messages:
@@ -410,7 +418,7 @@ def shown(user: User, case: FollowUp, messages: list[Message]) -> list[Shown]:
             role = _("på SMS") if message.via == Message.Via.SMS else ""
         else:
             writer = _("Du") if mine else (message.author.display_name if message.author_id else "")
-            role = _role(case, message.author_id, deputy)
+            role = _role(case, message.author_id, deputy, leaders)
         withdrawn = message.withdrawn_at is not None
         out.append(Shown(message=message, writer=writer, role=role, mine=mine,
                          ours=message.from_service_user == owner, withdrawn=withdrawn,
@@ -419,11 +427,14 @@ def shown(user: User, case: FollowUp, messages: list[Message]) -> list[Shown]:
     return out
 
 
-def _role(case: FollowUp, author_id: int | None, deputy: User | None) -> str:
+def _role(case: FollowUp, author_id: int | None, deputy: User | None, leaders: set[int]) -> str:
+    """The writer's role on the case now; nothing for someone who no longer has one (a former trust person)."""
     if author_id is None:
         return ""
     if author_id == case.trust_person_id:
         return _("tillitsperson")
     if deputy is not None and author_id == deputy.pk:
         return _("stedfortreder")
-    return _("leder")
+    if author_id in leaders:
+        return _("leder")
+    return ""

@@ -346,3 +346,11 @@ def test_the_user_sees_who_answered_and_as_what(world):
     assert not any(s.ours for s in shown)
     own = messages.shown(world.deputy, world.case, answers)
     assert own[0].writer == "Du" and own[0].can_withdraw and not own[1].can_withdraw and own[1].ours
+
+
+def test_a_former_trust_person_is_named_without_a_role(world):
+    message = messages.send_as_staff(world.trust_person, world.case, "Hei fra den gamle")
+    FollowUp.objects.filter(pk=world.case.pk).update(trust_person=world.other_trust_person)
+    world.case.refresh_from_db()
+    [shown] = messages.shown(world.owner, world.case, [message])
+    assert shown.writer == world.trust_person.display_name and shown.role == ""
