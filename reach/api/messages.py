@@ -56,8 +56,9 @@ class MessageSerializer(serializers.Serializer):
     body = serializers.SerializerMethodField(help_text=_("Teksten; null når meldingen er trukket tilbake."))
     via = serializers.ChoiceField(choices=Message.Via.choices, read_only=True)
     sent_at = serializers.DateTimeField(read_only=True)
-    read_at = serializers.DateTimeField(read_only=True, help_text=_("Når den andre siden merket den som lest."))
-    withdrawn_at = serializers.DateTimeField(read_only=True,
+    read_at = serializers.DateTimeField(read_only=True, allow_null=True,
+                                        help_text=_("Når den andre siden merket den som lest; null ellers."))
+    withdrawn_at = serializers.DateTimeField(read_only=True, allow_null=True,
                                              help_text=_("Når den ble trukket tilbake; null ellers."))
     can_withdraw = serializers.SerializerMethodField(
         help_text=_("Kan du trekke den tilbake nå (du skrev den, og den er ikke lest)?")
