@@ -25,6 +25,18 @@ from exchange.fhir.outcome import FhirError
 MAX_COUNT = 100
 DEFAULT_COUNT = 50
 BIGGEST_ID = 2**63 - 1  # beyond it nothing exists (the database's bigint)
+BIGGEST_DIGITS = len(str(BIGGEST_ID))
+
+
+def _digits(value: str) -> bool:
+    """Only 0–9 (``str.isdigit`` also takes «²», which ``int`` refuses)."""
+    return value.isascii() and value.isdigit()
+
+
+def _number(value: str) -> int:
+    """The number ``_digits`` found; one longer than any id is ``BIGGEST_ID + 1`` (``int`` refuses more than 4,300
+    digits)."""
+    return int(value) if len(value) <= BIGGEST_DIGITS else BIGGEST_ID + 1
 
 
 @dataclass(frozen=True)
@@ -49,11 +61,11 @@ class ResourceType:
     def parse_id(self, value: str) -> tuple[Source, int] | None:
         """The source and primary key an id names; ``None`` for an id that cannot exist; a 400 for a bad one."""
         for source in self.sources:
-            if value.startswith(source.prefix) and value[len(source.prefix):].isdigit():
+            if value.startswith(source.prefix) and _digits(value[len(source.prefix):]):
                 number = value[len(source.prefix):]
                 if len(number) > 1 and number.startswith("0"):
                     break
-                pk = int(number)
+                pk = _number(number)
                 return (source, pk) if 0 < pk <= BIGGEST_ID else None
         raise FhirError(400, _("Ugyldig id for %(type)s: «%(id)s». %(help)s")
                         % {"type": self.name, "id": value[:70], "help": self.id_help}, code="value", where="id")
@@ -139,20 +151,22 @@ def parse_last_updated(raw: str) -> tuple[str, datetime.datetime, datetime.datet
                 raise ValueError
             zone = datetime.timezone(sign * datetime.timedelta(hours=hours, minutes=minutes))
         start = datetime.datetime(year, month, day_, hour, minute, second, micro, tzinfo=zone)
+        if parts["fraction"]:
+            end = start + datetime.timedelta(microseconds=1)
+        elif parts["second"]:
+            end = start + datetime.timedelta(seconds=1)
+        elif parts["minute"]:
+            end = start + datetime.timedelta(minutes=1)
+        elif parts["day"]:
+            end = datetime.datetime.combine(start.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+        elif parts["month"]:
+            end = start.replace(year=year + month // 12, month=month % 12 + 1)
+        else:
+            end = start.replace(year=year + 1) if year < 9999 else datetime.datetime.max.replace(tzinfo=zone)
+        # The database compares in UTC: a range at the calendar's edge that leaves it there is refused here.
+        start.astimezone(datetime.UTC), end.astimezone(datetime.UTC)
     except (ValueError, OverflowError):
         raise _bad_date(raw) from None
-    if parts["fraction"]:
-        end = start + datetime.timedelta(microseconds=1)
-    elif parts["second"]:
-        end = start + datetime.timedelta(seconds=1)
-    elif parts["minute"]:
-        end = start + datetime.timedelta(minutes=1)
-    elif parts["day"]:
-        end = datetime.datetime.combine(start.date() + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
-    elif parts["month"]:
-        end = start.replace(year=year + month // 12, month=month % 12 + 1)
-    else:
-        end = start.replace(year=year + 1) if year < 9999 else datetime.datetime.max.replace(tzinfo=zone)
     return prefix, start, end
 
 
@@ -173,7 +187,7 @@ def parse_patient(raw: str) -> int | None:
     if "/" in value:
         parts = value.split("/")
         value = parts[-1] if parts[-2:-1] == ["Patient"] else ""
-    if value.isdigit():
+    if _digits(value):
         try:
             found = TYPES["Patient"].parse_id(value)
         except FhirError:
@@ -188,10 +202,11 @@ def _integer(params, name: str, low: int) -> int | None:
     raw = params.get(name)
     if raw is None:
         return None
-    if not raw.strip().isdigit() or int(raw) < low:
+    value = raw.strip()
+    if not _digits(value) or _number(value) < low:
         raise FhirError(400, _("Ugyldig %(name)s: «%(value)s». Skriv et helt tall fra %(low)s.")
                         % {"name": name, "value": raw[:70], "low": low}, code="value", where=name)
-    return int(raw)
+    return _number(value)
 
 
 # Result parameters every search takes besides the type's own.

@@ -286,6 +286,18 @@ def outcome_of(response, status: int) -> dict:
     ("/fhir/Patient/abc/$everything", "id"),
     ("/fhir/Patient/1/$everything?_since=2026-01-01", "_since"),
     ("/fhir/Goal/1?patient=1", "patient"),
+    # Digits that are not 0-9 (int() refuses «²»), and dates whose range leaves the calendar: a 400, never a 500.
+    ("/fhir/Patient/²", "id"),
+    ("/fhir/CarePlan/plan-²", "id"),
+    ("/fhir/Patient?_id=²", "id"),
+    ("/fhir/Goal?patient=²", "patient"),
+    ("/fhir/Patient/²/$everything", "id"),
+    ("/fhir/Patient?_count=²", "_count"),
+    ("/fhir/CarePlan?_lastUpdated=ge9999-12-31", "_lastUpdated"),
+    ("/fhir/CarePlan?_lastUpdated=gt9999-12-31T23:59:59.999999Z", "_lastUpdated"),
+    ("/fhir/CarePlan?_lastUpdated=le9999-12-31T23:59:59-14:00", "_lastUpdated"),
+    ("/fhir/CarePlan?_lastUpdated=ge0001-01-01T00:00:00%2B14:00", "_lastUpdated"),
+    ("/fhir/CarePlan?_lastUpdated=lt0001", "_lastUpdated"),
 ])
 def test_bad_input_is_a_400_operation_outcome_naming_what_is_wrong(world, path, where):
     issue = outcome_of(get(world.trust_person, path), 400)
@@ -297,6 +309,20 @@ def test_bad_input_is_a_400_operation_outcome_naming_what_is_wrong(world, path, 
                                   "/fhir/"])
 def test_what_does_not_exist_is_a_404_operation_outcome(world, path):
     assert outcome_of(get(world.trust_person, path), 404)["code"] == "not-found"
+
+
+def test_numbers_longer_than_python_reads_are_not_a_500(world, scene):
+    """int() refuses more than 4,300 digits: an id that long cannot exist (404), a count that long is the most."""
+    digits = "9" * 5000
+    assert outcome_of(get(world.trust_person, f"/fhir/Patient/{digits}"), 404)["code"] == "not-found"
+    assert outcome_of(get(world.trust_person, f"/fhir/CarePlan/plan-{digits}"), 404)["code"] == "not-found"
+    for path in (f"/fhir/Goal?patient={digits}", f"/fhir/Patient?_id={digits}"):
+        response = get(world.trust_person, path)
+        assert response.status_code == 200 and response.json()["total"] == 0, (path, response.content[:200])
+    response = get(world.trust_person, f"/fhir/Goal?_count={digits}")
+    assert response.status_code == 200 and len(response.json()["entry"]) == len(scene.goals)
+    response = get(world.trust_person, f"/fhir/Goal?_page={digits}")
+    assert response.status_code == 200 and "entry" not in response.json()
 
 
 def test_anonymous_is_401_with_the_token_challenge_and_metadata_is_public(world):
