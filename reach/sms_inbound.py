@@ -140,6 +140,15 @@ def verify(body: bytes, timestamp: str | None, signature: str | None, *, now: fl
 # --- the payloads ------------------------------------------------------------------------------------------------
 
 
+def _storable(value: str) -> bool:
+    """Text a database can store: a lone surrogate is valid JSON (``\\ud800``) but no UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _json_object(body: bytes) -> dict:
     try:
         data = json.loads(body.decode("utf-8"))
@@ -161,6 +170,8 @@ def _text(data: dict, field: str, *, required: bool = True, max_length: int) -> 
     value = str(value).strip()
     if "\x00" in value:  # PostgreSQL stores no NUL in text: refused, not a 500
         raise WebhookError(400, MESSAGES["text_type"], field)
+    if not _storable(value):
+        raise WebhookError(400, MESSAGES["json"], field)
     if required and not value:
         raise WebhookError(400, MESSAGES["required"], field)
     if len(value) > max_length:
@@ -172,11 +183,16 @@ def _moment(data: dict, field: str) -> datetime.datetime | None:
     value = data.get(field)
     if value in (None, ""):
         return None
-    moment = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+            moment.astimezone(datetime.UTC)  # the database keeps UTC: a time that leaves the calendar there
+    except (ValueError, OverflowError):  # well formed, but no time («2026-02-30», «25:00»)
+        moment = None
     if moment is None:
         raise WebhookError(400, MESSAGES["datetime"], field)
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
     return moment
 
 
@@ -207,6 +223,8 @@ def parse_incoming(body: bytes) -> Incoming:
     text = raw.replace("\x00", "").strip()
     if not text:
         raise WebhookError(400, MESSAGES["empty_text"], "text")
+    if not _storable(text):
+        raise WebhookError(400, MESSAGES["json"], "text")
     return Incoming(provider_id, from_number, to_number, text, _moment(data, "received_at"))
 
 
@@ -234,6 +252,8 @@ def parse_receipt(body: bytes) -> Receipt:
     error = "" if error is None else error
     if not isinstance(error, str):
         raise WebhookError(400, MESSAGES["text_type"], "error")
+    if not _storable(error):
+        raise WebhookError(400, MESSAGES["json"], "error")
     return Receipt(receipt_id, key, status == "delivered", error.replace("\x00", "")[:2000])
 
 

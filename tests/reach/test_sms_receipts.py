@@ -125,6 +125,10 @@ def test_a_wrong_signature_records_nothing(sent_sms):
     ({"idempotency_key": "koordinator-notification-1", "status": "failed"}, 400, "id"),
     ({"id": "r" * 200, "idempotency_key": "koordinator-notification-1", "status": "failed"}, 400, "id"),
     ({"id": "r-1", "idempotency_key": "koordinator-notification-1", "status": "failed", "error": {}}, 400, "error"),
+    # A lone surrogate is valid JSON but no text a database stores: a 400, not a 500.
+    (b'{"id": "r-1", "idempotency_key": "koordinator-notification-1", "status": "failed", "error": "\\ud800"}',
+     400, "error"),
+    (b'{"id": "r-\\ud800", "idempotency_key": "koordinator-notification-1", "status": "failed"}', 400, "id"),
 ])
 def test_bad_receipts_are_refused_with_the_field(sent_sms, payload, status, field):
     response = receipt(payload)

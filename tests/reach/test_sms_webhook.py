@@ -247,6 +247,15 @@ def test_a_long_text_within_the_limit_is_kept_whole(world, kari):
     ({"id": "gw-1", "from": KARI, "text": "Hei", "received_at": "i går"}, "received_at"),
     ({"id": "gw\u0000-1", "from": KARI, "text": "Hei"}, "id"),
     ({"id": "gw-1", "from": KARI, "to": "+47\u0000", "text": "Hei"}, "to"),
+    # A time that is no time, or that leaves the calendar in UTC (the database's): a 400, not a 500.
+    ({"id": "gw-1", "from": KARI, "text": "Hei", "received_at": "2026-02-30T10:00:00+01:00"}, "received_at"),
+    ({"id": "gw-1", "from": KARI, "text": "Hei", "received_at": "2026-11-23T25:00:00"}, "received_at"),
+    ({"id": "gw-1", "from": KARI, "text": "Hei", "received_at": "0001-01-01T00:00:00+14:00"}, "received_at"),
+    ({"id": "gw-1", "from": KARI, "text": "Hei", "received_at": "9999-12-31T23:59:59-14:00"}, "received_at"),
+    # A lone surrogate is valid JSON (\ud800) but no text a database stores (UTF-8).
+    (b'{"id": "gw-1", "from": "+4791111111", "text": "Hei \\ud800"}', "text"),
+    (b'{"id": "gw-\\udfff", "from": "+4791111111", "text": "Hei"}', "id"),
+    (b'{"id": "gw-1", "from": "+47\\ud800", "text": "Hei"}', "from"),
 ])
 def test_bad_input_is_a_400_with_the_field_and_nothing_is_stored(kari, payload, field):
     response = incoming(payload)
