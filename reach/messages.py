@@ -78,7 +78,7 @@ def clean_body(value) -> str:
         value = ""
     if not isinstance(value, str):
         raise ServiceError(str(MESSAGES["not_text"]), "body")
-    value = value.strip()
+    value = value.replace("\x00", "").strip()  # a NUL (a form posted by hand): PostgreSQL stores none
     if not value:
         raise ServiceError(str(MESSAGES["empty"]), "body")
     if len(value) > MESSAGE_MAX_LENGTH:

@@ -440,6 +440,8 @@ def mark_handled(user: User, sms_id: int, note) -> InboundSms:
         raise PermissionDenied
     if sms.state == InboundSms.State.HANDLED:
         raise ServiceError(str(MESSAGES["handled"]))
+    if isinstance(note, str):
+        note = note.replace("\x00", "")  # a NUL (a form posted by hand): PostgreSQL stores none
     note = clean_text(note, "note", required=str(MESSAGES["note"]), max_length=NOTE_MAX_LENGTH)
     sms.state = InboundSms.State.HANDLED
     sms.handled_at = timezone.now()

@@ -137,6 +137,15 @@ def test_bad_words_are_refused_with_a_clear_message_and_nothing_saved(world, bod
     assert not Message.objects.exists() and not Notification.objects.exists()
 
 
+def test_a_nul_is_taken_out_of_the_words(world):
+    """A form posted by hand may hold a NUL, which PostgreSQL cannot store (a 500): taken out, as from an SMS."""
+    assert messages.send_as_user(world.owner, world.case, "Hei\x00 du").body == "Hei du"
+    assert messages.send_as_staff(world.trust_person, world.case, "Hei\x00 igjen").body == "Hei igjen"
+    with pytest.raises(ServiceError) as error:
+        messages.send_as_user(world.owner, world.case, "\x00 \x00")
+    assert error.value.field == "body" and error.value.message.startswith("Skriv en melding")
+
+
 def test_the_longest_message_is_taken(world):
     assert len(messages.send_as_user(world.owner, world.case, "æ" * MESSAGE_MAX_LENGTH).body) == MESSAGE_MAX_LENGTH
 

@@ -78,6 +78,16 @@ def test_the_leader_marks_one_handled_with_a_note(client, world):
     assert TEXT in handled and "Ringte tilbake, var Per" in handled
 
 
+def test_a_nul_in_the_note_is_taken_out(client, world):
+    """A form posted by hand may hold a NUL, which PostgreSQL cannot store (a 500): taken out."""
+    sms = waiting(world)[0]
+    login(client, world.leader)
+    response = client.post(reverse("reach_sms_inbox_handle", args=[sms.pk]), {"notat": "Ringte\x00 tilbake"})
+    assert response.status_code == 302
+    sms.refresh_from_db()
+    assert sms.state == InboundSms.State.HANDLED and sms.handled_note == "Ringte tilbake"
+
+
 def test_without_a_note_it_says_so_and_nothing_changes(client, world):
     sms = waiting(world)[0]
     login(client, world.leader)
