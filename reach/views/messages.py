@@ -79,6 +79,8 @@ def _send(request: HttpRequest, case: FollowUp, *, mine: bool) -> HttpResponse:
         else:
             service.send_as_staff(request.user, case, body)
     except ServiceError as error:
+        if not mine:  # the thread shown again is a read like any other
+            access.record_access(request.user, [case.service_user_id], READ, AccessEvent.Channel.WEB)
         return _page(request, case, mine=mine, body=body, error=error.message, status=400)
     flash.success(request, _("Meldingen er sendt."))
     here = reverse("reach_my_messages") if mine else reverse("reach_case_messages", args=[case.pk])

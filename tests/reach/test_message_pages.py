@@ -276,3 +276,9 @@ def test_the_pages_have_one_h1_and_the_field_has_a_label(client, world):
         page = text(client.get(url))
         assert len(re.findall(r"<h1\b", page)) == 1
         assert '<label class="ds-label" for="melding">Melding</label>' in page
+
+
+def test_the_thread_shown_again_after_a_refusal_is_a_logged_read(client, world):
+    login(client, world.deputy)
+    assert client.post(thread(world), {"body": ""}).status_code == 400
+    assert AccessEvent.objects.filter(service_user=world.owner_su, actor=world.deputy, what="Meldinger").count() == 1
