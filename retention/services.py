@@ -45,7 +45,15 @@ def place_hold(actor: User, *, reason: str, follow_up: FollowUp | None = None,
         raise ServiceError(str(MESSAGES["one_target"]), "target")
     person = service_user if service_user is not None else follow_up.service_user
     municipality_id = follow_up.municipality_id if follow_up is not None else service_user.municipality_id
-    if not may_hold(actor, municipality_id):
+    if follow_up is None and not may_hold(actor, municipality_id):
+        # A person registered in another municipality: the leader of a municipality where they have a case may keep
+        # everything about them (the hold is that municipality's).
+        municipality_id = (
+            FollowUp.objects.filter(service_user=service_user,
+                                    municipality_id__in=access.actor_for(actor).leader_municipality_ids)
+            .values_list("municipality_id", flat=True).first()
+        )
+    if municipality_id is None or not may_hold(actor, municipality_id):
         raise PermissionDenied
     reason = clean_text(reason, "reason", required=str(MESSAGES["reason"]), max_length=REASON_MAX)
     in_force = LegalHold.objects.in_force().select_for_update()

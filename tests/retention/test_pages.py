@@ -136,6 +136,16 @@ def test_placing_a_hold_on_the_case_or_the_person(client, world):
     assert f"Slettestopp er satt for alt om personen i sak {case.pk}" in client.get(URL).content.decode()
 
 
+def test_a_leader_may_hold_everything_about_a_person_registered_in_another_municipality(client, world):
+    # The person is registered in Bergen but followed up in Trondheim: Trondheim's leader keeps everything about them.
+    person = f.ServiceUserFactory(municipality=world.other_municipality, first_name="Flyttet", last_name="Person")
+    case = _ended(world, _years_ago(5), person=person)
+    response = _post(client, world.leader, {"case": case.pk, "target": "person", "reason": "Rettssak"})
+    assert response.status_code == 302 and response["Location"] == URL
+    hold = LegalHold.objects.get(service_user=person, follow_up=None)
+    assert hold.municipality_id == world.municipality.pk and hold.placed_by == world.leader
+
+
 @pytest.mark.parametrize(("data", "message"), [
     ({"case": "", "target": "sak", "reason": "Klage"}, "Skriv saksnummeret."),
     ({"case": "tolv", "target": "sak", "reason": "Klage"}, "Skriv saksnummeret med bare siffer, for eksempel 123."),
