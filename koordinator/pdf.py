@@ -55,21 +55,31 @@ def styles(large: bool = False) -> dict[str, ParagraphStyle]:
 
 
 def numbered_canvas(footer_left: str, size: int = 8):
-    """A canvas class that writes «Side N av M» and ``footer_left`` on every page (``size``: the footer's font)."""
+    """A canvas class that writes «Side N av M» and ``footer_left`` on every page (``size``: the footer's font).
+
+    The pages are held back until the total is known, so a bookmark (an outline entry's destination) is kept with its
+    page and set when that page is written: set at once, it would point to the first page."""
 
     class NumberedCanvas(rl_canvas.Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict] = []
+            self._page_bookmarks: list[tuple[tuple, dict]] = []
+
+        def bookmarkPage(self, *args, **kwargs):  # noqa: N802 - reportlab's name
+            self._page_bookmarks.append((args, kwargs))
 
         def showPage(self):  # noqa: N802 - reportlab's name
             self._saved_pages.append(dict(self.__dict__))
+            self._page_bookmarks = []
             self._startPage()
 
         def save(self):
             total = len(self._saved_pages)
             for state in self._saved_pages:
                 self.__dict__.update(state)
+                for args, kwargs in state["_page_bookmarks"]:
+                    super().bookmarkPage(*args, **kwargs)
                 self.setFont(FONT, size)
                 self.drawString(20 * mm, 12 * mm, footer_left)
                 self.drawRightString(A4[0] - 20 * mm, 12 * mm, f"Side {self._pageNumber} av {total}")

@@ -93,6 +93,23 @@ def test_the_pdf_has_an_outline_with_one_entry_per_section(world, history):
     assert reader.metadata.title == "Alt om meg – Kari Nordmann"
 
 
+def test_each_outline_entry_points_to_the_page_where_its_section_starts(world, history):
+    """The «Side N av M» canvas keeps the pages until it knows how many there are; the outline's entries went to
+    page 1 then."""
+    from pypdf import PdfReader
+
+    with open_zip(archive.build_zip(world.owner_su)) as zipped:
+        reader = PdfReader(io.BytesIO(zipped.read("alt-om-meg.pdf")))
+    lines = [page.extract_text().splitlines() for page in reader.pages]
+    pointed, expected, start = [], [], 1  # page 1 (index 0) is the front page with the contents
+    for entry in reader.outline:
+        start = next(i for i in range(start, len(lines)) if entry.title in lines[i])
+        expected.append(start)
+        pointed.append(reader.get_destination_page_number(entry))
+    assert pointed == expected
+    assert len(set(pointed)) > 3, "the sections are spread over several pages"
+
+
 def test_the_pdf_holds_the_plan_the_log_the_crisis_plan_the_minutes_and_who_has_seen_it(world, history):
     text = pdf_text(archive.build_zip(world.owner_su))
     # Saken min: the case and the person's own details.
