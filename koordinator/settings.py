@@ -412,6 +412,8 @@ RETENTION_PERIODS = {
     "minutes": env.str("RETENTION_MINUTES", default="10y"),  # responsibility groups: minutes, agendas, action items
     "crisis_plan": env.str("RETENTION_CRISIS_PLAN", default="10y"),  # from the end of the person's last case
     "access_log": env.str("RETENTION_ACCESS_LOG", default="10y"),  # from the end of the person's last case
+    # SMS in the leader's inbox (from an unknown number): from when the leader marked it handled. Any positive period.
+    "sms_inbox": env.str("RETENTION_SMS_INBOX", default="90d"),
 }
 
 # --- Logging ----------------------------------------------------------------

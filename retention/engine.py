@@ -304,10 +304,36 @@ def run(*, dry_run: bool = False, today: datetime.date | None = None,
         # The person's own kinds after the cases' (read again: the record goes only when the cases' data has).
         _apply(person_id, None, today, record, tally, emit)
         RetentionRun.objects.filter(pk=record.pk).update(counts=tally.as_json())
+    _sweep(today, dry_run, tally, emit)
     record.counts = tally.as_json()
     record.finished_at = timezone.now()
     record.save(update_fields=["counts", "finished_at"])
     return record
+
+
+def _sweep(today: datetime.date, dry_run: bool, tally: Tally, emit: Callable[[str], None]) -> None:
+    """The rows of no case (``kinds.Sweep``): each sweep counts (dry) or removes what has passed its own period, in one
+    transaction; only the counts are recorded, in the run's total and per municipality."""
+    from django.utils.translation import gettext as _
+
+    for sweep in kinds.sweeps():
+        first_kept = sweep.first_kept(today)
+        if dry_run:
+            found = sweep.count(first_kept)
+        else:
+            with transaction.atomic():
+                found = sweep.apply(first_kept)
+        done = Counts()
+        for municipality_id, counts in found.items():
+            if counts.empty:
+                continue
+            done += counts
+            if municipality_id is not None:
+                tally.municipalities[municipality_id][sweep.key] += counts
+        if not done.empty:
+            tally.total[sweep.key] += done
+            emit(_("%(kind)s fra før %(date)s: %(rows)s rader, %(history)s i historikken") % {
+                "kind": sweep.label, "date": f"{first_kept:%d.%m.%Y}", "rows": done.rows, "history": done.history})
 
 
 # --- what the leader sees: what passes its period in the next days --------------------------------------------------

@@ -29,6 +29,10 @@ and, where your rows are what a notification is *about*, add them to :func:`regi
 about them are blanked with the case's. A step's ``where`` takes the :class:`Target` and returns lookups for both the
 model and its history model (the history model has the same field names). A new period needs its key in
 ``RETENTION_PERIODS`` (and its own environment variable in settings); the system check then checks it too.
+
+Rows that belong to no case (an SMS from an unknown number in the leader's inbox) are a :class:`Sweep`
+(:func:`register_sweep`): counted from their own date, run after the persons' kinds, recorded only in the run's counts.
+``retention.reach_kinds`` registers issue 16's kinds, the archives' and the inbox's sweep.
 """
 
 from __future__ import annotations
@@ -185,7 +189,28 @@ class Kind:
         return total
 
 
+@dataclass(frozen=True)
+class Sweep:
+    """Rows that belong to no person's case, so no case's end can count their period (an SMS from an unknown number,
+    handled in the leader's inbox): each goes ``period`` after its own date. ``count(first_kept)`` and
+    ``apply(first_kept)`` take the first day whose rows are still kept and return the counts per municipality (None
+    for rows of no municipality); ``apply`` deletes in SQL, history first. The run (``engine.run``) calls them after
+    the persons' kinds and records only the counts. ``default`` is the period when ``RETENTION_PERIODS`` has none."""
+
+    key: str
+    label: Promise | str
+    period: str
+    default: str
+    count: Callable[[datetime.date], dict[int | None, Counts]]
+    apply: Callable[[datetime.date], dict[int | None, Counts]]
+
+    def first_kept(self, today: datetime.date) -> datetime.date:
+        """The first day whose rows are kept today (rows dated before it have passed the period)."""
+        return periods.first_kept(today, periods.parse(periods.configured().get(self.period, self.default)))
+
+
 _KINDS: dict[str, Kind] = {}
+_SWEEPS: dict[str, Sweep] = {}
 # What a notification may be *about* that belongs to a case: (model, the lookup from it to the case's id).
 _SUBJECTS: list[tuple[type[Model], str]] = []
 
@@ -200,6 +225,16 @@ def register(kind: Kind) -> Kind:
 
 def unregister(key: str) -> None:
     _KINDS.pop(key, None)
+
+
+def register_sweep(sweep: Sweep) -> Sweep:
+    """Add a sweep (rows of no case: :class:`Sweep`). A second registration under the same key replaces the first."""
+    _SWEEPS[sweep.key] = sweep
+    return sweep
+
+
+def sweeps() -> list[Sweep]:
+    return sorted(_SWEEPS.values(), key=lambda sweep: sweep.key)
 
 
 def register_subject(model: type[Model], case_lookup: str) -> None:
@@ -241,4 +276,4 @@ def shortest_days() -> int:
 
 
 def labels() -> dict[str, Any]:
-    return {kind.key: kind.label for kind in all_kinds()}
+    return {**{kind.key: kind.label for kind in all_kinds()}, **{sweep.key: sweep.label for sweep in sweeps()}}

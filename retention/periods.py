@@ -26,7 +26,10 @@ OPEN_DOOR_MONTHS = 3
 OPEN_DOOR_MAX_DAYS = 92
 # The settings every kind of the core names (``retention.kinds``); others may add their own.
 KEYS = ("followup_log", "plan", "minutes", "crisis_plan", "access_log")
-ENV = {key: f"RETENTION_{key.upper()}" for key in KEYS}
+# Periods of rows that belong to no case (``kinds.Sweep``): optional (the sweep has a default), counted from the rows'
+# own date, so no open door to respect: only a positive period is required.
+OWN_DATE_KEYS = ("sms_inbox",)
+ENV = {key: f"RETENTION_{key.upper()}" for key in KEYS + OWN_DATE_KEYS}
 
 _FORMAT = re.compile(r"^\s*(-?\d+)\s*([dDyY]?)\s*$")
 
@@ -77,6 +80,17 @@ def add(day: datetime.date, period: Period) -> datetime.date:
         return day.replace(year=day.year + period.amount, day=28)
 
 
+def first_kept(today: datetime.date, period: Period) -> datetime.date:
+    """The first day whose rows are still kept on ``today``: rows of an earlier day have passed ``period`` (their
+    day plus the period is before today). 29 February less whole years is 1 March when that year has none."""
+    if period.unit == DAYS:
+        return today - datetime.timedelta(days=period.amount)
+    try:
+        return today.replace(year=today.year - period.amount)
+    except ValueError:
+        return datetime.date(today.year - period.amount, 3, 1)
+
+
 def configured() -> dict:
     return dict(getattr(settings, "RETENTION_PERIODS", {}) or {})
 
@@ -101,6 +115,6 @@ def problems(values: dict, required=KEYS) -> list[tuple[str, str]]:
             continue
         if parsed.amount <= 0:
             found.append((key, "not_positive"))
-        elif parsed.shortest_days < OPEN_DOOR_MAX_DAYS:
+        elif parsed.shortest_days < OPEN_DOOR_MAX_DAYS and key not in OWN_DATE_KEYS:
             found.append((key, "shorter_than_open_door"))
     return found

@@ -270,10 +270,14 @@ def test_each_kind_goes_after_its_own_period(world):
         ("plan", datetime.date(2029, 11, 2)), ("minutes", datetime.date(2026, 11, 2)),
         ("outcomes", datetime.date(2025, 11, 2)), ("crisis_plan", datetime.date(2025, 11, 2)),
         ("access_log", datetime.date(2027, 11, 2)), ("person", datetime.date(2029, 11, 2)),
+        # Issue 16's messages and «Ring meg» with the log; the archives of «alt om meg» with the person.
+        ("messages", datetime.date(2025, 11, 2)), ("callbacks", datetime.date(2025, 11, 2)),
+        ("archives", datetime.date(2029, 11, 2)),
     }
     _run()
     assert set(Removal.objects.values_list("kind", flat=True)) == {"notifications", "followup_log", "minutes",
-                                                                     "outcomes", "crisis_plan"}
+                                                                     "outcomes", "crisis_plan", "messages",
+                                                                     "callbacks"}
     assert not FollowUpEntry.objects.filter(note__contains="HemmeligAX").exists()
     assert Goal.objects.filter(text__contains="HemmeligAX").exists(), "the plan is kept five years"
     assert AccessEvent.objects.filter(service_user=built.person).exists()
