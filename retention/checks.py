@@ -35,8 +35,10 @@ def retention_periods(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         errors.append(checks.Error(
             text.format(env=env, key=key, value=values.get(key), months=periods.OPEN_DOOR_MONTHS,
                         days=periods.OPEN_DOOR_MAX_DAYS),
-            hint=f"Set {env} to at least {periods.OPEN_DOOR_MAX_DAYS}d (the default is 10y); see README, "
-                 "«Retention».",
+            hint=(f"Set {env} to a positive period such as 90d; see README, «Retention»."
+                  if key in periods.OWN_DATE_KEYS else
+                  f"Set {env} to at least {periods.OPEN_DOOR_MAX_DAYS}d (the default is 10y); see README, "
+                  "«Retention»."),
             id=code,
         ))
     return errors

@@ -24,7 +24,7 @@ from koordinator.models import FollowUp, Notification
 from koordinator.timeutil import at
 from reach import callbacks, figures, messages, sms_inbound
 from reach.models import CallbackRequest, InboundSms, Message
-from retention import engine, kinds, periods, services
+from retention import checks, engine, kinds, periods, services
 from retention.models import Removal, RetentionRun
 from tests.retention.helpers import rich_case, traces
 
@@ -242,6 +242,9 @@ def test_the_inbox_period_is_any_positive_period_and_has_its_own_setting():
     assert periods.problems({**good, "sms_inbox": "0d"}) == [("sms_inbox", "not_positive")]
     assert periods.problems({**good, "sms_inbox": "tre måneder"}) == [("sms_inbox", "format")]
     assert periods.ENV["sms_inbox"] == "RETENTION_SMS_INBOX"
+    with override_settings(RETENTION_PERIODS={**good, "sms_inbox": "0d"}):
+        (error,) = checks.retention_periods()
+    assert "RETENTION_SMS_INBOX='0d'" in error.msg and error.hint.startswith("Set RETENTION_SMS_INBOX to a positive")
     assert periods.first_kept(TODAY, periods.parse("90d")) == datetime.date(2026, 8, 25)
     assert periods.first_kept(datetime.date(2028, 2, 29), periods.parse("10y")) == datetime.date(2018, 3, 1)
 
