@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
-from django.utils.translation import gettext as _
 
+from exchange.fhir import access_words
 from exchange.fhir.search import ORDER, TYPES, Query, Reader
 
 
 def what_everything():
     """How the read is named in the owner's access log (a builder: the log is written in one language)."""
-    return _("FHIR: alt om personen (Patient/$everything)")
+    return str(access_words.EVERYTHING)
 
 
 def default_base() -> str:

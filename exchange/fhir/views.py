@@ -20,7 +20,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from exchange.fhir import codes
+from exchange.fhir import access_words, codes
 from exchange.fhir.capability import capability_statement
 from exchange.fhir.everything import bundle, everything_resources, what_everything
 from exchange.fhir.outcome import NOT_FOUND, NOT_LOGGED_IN, ONLY_GET, ONLY_JSON, FhirError, not_found, outcome
@@ -111,7 +111,7 @@ class SearchView(FhirView):
         query = Query.parse(resource_type_, request.query_params)
         reader = Reader(request.user)
         total, resources = reader.search(query)
-        reader.log(lambda: _("FHIR: søk i %(type)s") % {"type": resource_type_.name})
+        reader.log(access_words.SEARCHED[resource_type_.name])
         links = page_links(request.build_absolute_uri(), request.query_params, query, total)
         return fhir_response(bundle(resources, base=self.base(), total=total, links=links))
 
@@ -132,7 +132,7 @@ class ReadView(FhirView):
         _total, resources = reader.search(Query(resource_type_, ids={found[0].name: {found[1]}}, count=1))
         if not resources:
             raise not_found("id")
-        reader.log(lambda: _("FHIR: %(type)s") % {"type": resource_type_.name})
+        reader.log(access_words.READ[found[0].name])
         return fhir_response(resources[0])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from koordinator.models import AccessEvent
@@ -203,13 +204,41 @@ def test_every_staff_and_partner_read_is_one_event_per_request_per_person(world,
 
     get(world.trust_person, url("fhir-everything", world.owner_su.pk))
     assert events(world.trust_person).count() == 1
-    assert "Patient/$everything" in events(world.trust_person).get().what
+    assert events(world.trust_person).get().what == "Et annet fagsystem hentet alt om deg"
     get(world.trust_person, url("fhir-search", "Goal", patient=world.owner_su.pk))  # two goals, one event
     assert events(world.trust_person).count() == 2
     get(world.partner_valid, url("fhir-read", "CarePlan", f"plan-{scene.plan.pk}"))
-    assert events(world.partner_valid).get().what == "FHIR: CarePlan"
+    assert events(world.partner_valid).get().what == "Et annet fagsystem hentet planen din"
     get(world.partner_valid, url("fhir-search", "Goal", patient=99999))  # nothing shown, nothing logged
     assert events(world.partner_valid).count() == 1
+
+
+def test_the_access_log_names_each_fhir_read_in_plain_words_with_who_read_it(world, scene):
+    """The person reads «Et annet fagsystem hentet målene dine», not «FHIR: søk i Goal»."""
+    pk = world.owner_su.pk
+    get(world.trust_person, url("fhir-search", "Goal", patient=pk))
+    get(world.trust_person, url("fhir-search", "CarePlan", patient=pk))
+    get(world.trust_person, url("fhir-search", "CareTeam", patient=pk))
+    get(world.trust_person, url("fhir-search", "Consent", patient=pk))
+    get(world.trust_person, url("fhir-search", "Patient", _id=pk))
+    get(world.trust_person, url("fhir-read", "CarePlan", f"crisis-{scene.crisis.pk}"))
+    get(world.trust_person, url("fhir-read", "Goal", scene.goals[0].pk))
+    get(world.trust_person, url("fhir-everything", pk))
+    whats = list(AccessEvent.objects.filter(service_user=world.owner_su, actor=world.trust_person)
+                 .order_by("pk").values_list("what", flat=True))
+    assert whats == [
+        "Et annet fagsystem hentet målene dine",
+        "Et annet fagsystem hentet planen og kriseplanen din",
+        "Et annet fagsystem hentet hvem som er med i oppfølgingen din",
+        "Et annet fagsystem hentet samtykkene dine",
+        "Et annet fagsystem hentet navnet ditt og andre personopplysninger",
+        "Et annet fagsystem hentet kriseplanen din",
+        "Et annet fagsystem hentet et av målene dine",
+        "Et annet fagsystem hentet alt om deg",
+    ]
+    page = login(Client(), world.owner).get("/min-side/innsyn/").content.decode()
+    assert "FHIR" not in page and "Goal" not in page and "$everything" not in page
+    assert "Et annet fagsystem hentet målene dine" in page and world.trust_person.display_name in page
 
 
 def test_the_identity_number_is_the_owners_and_the_staffs_and_a_staff_read_of_it_is_logged(world, scene):
@@ -223,7 +252,7 @@ def test_the_identity_number_is_the_owners_and_the_staffs_and_a_staff_read_of_it
     staff = get(world.trust_person, url("fhir-read", "Patient", world.owner_su.pk)).json()
     assert staff["identifier"][0]["value"] == number
     whats = sorted(AccessEvent.objects.filter(actor=world.trust_person).values_list("what", flat=True))
-    assert whats == ["FHIR: Patient", "Fødselsnummer"]
+    assert whats == ["Et annet fagsystem hentet navnet ditt og andre personopplysninger", "Fødselsnummer"]
     assert staff["birthDate"] == own["birthDate"] == "1986-04-15"
     # A partner never gets the number; the birth date only with a consent that covers the follow-up.
     partner = get(world.partner_valid, url("fhir-read", "Patient", world.owner_su.pk)).json()
@@ -355,7 +384,8 @@ def test_only_reads_and_only_json(world, scene):
     outcome_of(client.get(path, {"_format": "xml"}), 406)
     outcome_of(client.get(path, HTTP_ACCEPT="application/fhir+xml"), 406)
     # The six reads answered are logged; the refused ones (405, 406) are not.
-    assert AccessEvent.objects.filter(actor=world.trust_person, what="FHIR: CarePlan").count() == 6
+    assert AccessEvent.objects.filter(actor=world.trust_person, what="Et annet fagsystem hentet planen din").count() \
+        == 6
 
 
 # --- search: _lastUpdated, _id, paging ------------------------------------------------------------------------------
