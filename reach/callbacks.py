@@ -13,9 +13,11 @@ i dag.»; outside working hours «Vi ringer deg mandag formiddag.», ``reach.esc
 
 **Marking** (:func:`mark_callback`). The one who calls marks it on *Min arbeidsliste*: «Ringt» (a phone contact in
 the follow-up log), «Sendt SMS» (an SMS contact) close it; «Fikk ikke svar – prøver igjen» writes a tried contact
-(«Forsøkt, men ikke truffet»), tells the user that someone tried, and keeps the request open on top of the list.
-The log is written through ``koordinator.followup_log``'s service, never directly. The first mark is the call back
-of the leader's figures (``handled_at``) and stops the escalation.
+(«Forsøkt, men ikke truffet»), tells the user that someone tried, and keeps the request open on top of the list
+with its escalation clock started again from the mark (``CALLBACK_ESCALATE_AFTER_HOURS`` working hours; the next
+step is still the deputy, then the leader, once each): the user is never left in silence. The log is written through
+``koordinator.followup_log``'s service, never directly. The first mark is the call back of the leader's figures
+(``handled_at``). Closing a request marks the notifications about it read (they are no longer current).
 
 **Nothing in the link names anyone** beyond what the signature needs: the token is the service user's id and a
 timestamp, signed with ``django.core.signing`` (valid ``LINK_MAX_AGE_DAYS`` days); its path is hidden from the
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -219,12 +222,16 @@ def confirmation_words(callback: CallbackRequest) -> tuple[str, str]:
 def escalated_words(callback: CallbackRequest, before: User | None) -> tuple[str, str]:
     """To the user when the request goes on: who calls now, or that the leader makes sure someone does."""
     when = when_words(callback)
+    if callback.attempts:  # someone tried and got no answer
+        first = _("Vi har ikke fått tak i deg ennå.")
+    else:
+        first = _("Vi har ikke fått ringt deg ennå.")
     if callback.assigned_to_id:
-        body = _("Vi har ikke fått ringt deg ennå. Nå er det %(name)s som ringer deg %(when)s.") % {
+        body = _("Nå er det %(name)s som ringer deg %(when)s.") % {
             "name": callback.assigned_to.display_name, "when": when}
     else:
-        body = _("Vi har ikke fått ringt deg ennå. Lederen har fått beskjed og sørger for at noen ringer deg "
-                 "%(when)s.") % {"when": when}
+        body = _("Lederen har fått beskjed og sørger for at noen ringer deg %(when)s.") % {"when": when}
+    body = f"{first} {body}"
     return _("Vi ringer deg"), body
 
 
@@ -381,7 +388,7 @@ def new_key(callback_id: int, who: str) -> str:
 @transaction.atomic
 def mark_callback(actor: User, callback: CallbackRequest, outcome) -> CallbackRequest:
     """«Ringt», «Fikk ikke svar – prøver igjen» or «Sendt SMS», by one of the case's staff. Writes the contact (or the
-    tried contact) in the case's log through its service; the first mark stops the escalation."""
+    tried contact) in the case's log through its service. «Fikk ikke svar» starts the escalation clock again."""
     access.require_change(actor, callback)
     if not isinstance(outcome, str) or outcome not in Outcome.values:
         raise ServiceError(str(MESSAGES["outcome"]), "outcome")
@@ -403,6 +410,8 @@ def mark_callback(actor: User, callback: CallbackRequest, outcome) -> CallbackRe
         callback.handled_at = now
         callback.handled_by = actor
     if outcome == Outcome.NO_ANSWER:
+        # Someone tried: the clock starts again from now (never earlier than the time the user asked for).
+        callback.due_by = max(callback.due_by, escalation.add_working_hours(now, escalation.escalate_after()))
         reason = gettext_lazy("Fikk ikke svar – prøver igjen")
     else:
         callback.state = State.DONE
@@ -412,8 +421,29 @@ def mark_callback(actor: User, callback: CallbackRequest, outcome) -> CallbackRe
     if outcome == Outcome.NO_ANSWER:
         outbox.notify(callback.service_user, words=partial(_tried_words, callback, actor, now), about=callback,
                       dedupe_key=f"callback:{callback.pk}:tried:{callback.attempts}")
+    else:
+        _notices_read(callback, actor, now)
     ensure_inside_gate(actor, callback)
     return callback
+
+
+def _notices_read(callback: CallbackRequest, actor: User, now: datetime.datetime) -> int:
+    """The notifications about a request that is done, still unread (the user's «… prøver igjen», the staff's «Ring
+    meg: …»), are marked read: they no longer look current. With history. One query when there are none."""
+    from simple_history.utils import bulk_update_with_history
+
+    items = list(
+        Notification.objects.filter(
+            about_type=ContentType.objects.get_for_model(CallbackRequest), about_id=callback.pk,
+            read_at__isnull=True,
+        )
+    )
+    for item in items:
+        item.read_at = now
+    if items:
+        bulk_update_with_history(items, Notification, ["read_at"], default_user=actor,
+                                 default_change_reason="«Ring meg» er ferdig")
+    return len(items)
 
 
 # --- reads: Min side -----------------------------------------------------------------------------------------------------
@@ -431,6 +461,13 @@ class MyCallback:
     @property
     def promise(self) -> str:
         return promise(self.open) if self.open else ""
+
+    @property
+    def asked(self) -> str:
+        """«Du ba om å bli ringt i dag kl. 09.12.» (the open request; what was chosen and written is shown with it)."""
+        if self.open is None:
+            return ""
+        return _("Du ba om å bli ringt %(when)s.") % {"when": _moment_words(self.open.requested_at)}
 
     @property
     def tried(self) -> str:
@@ -495,6 +532,27 @@ class CallbackRow:
 
     callback: CallbackRequest
     now: datetime.datetime
+    # Who reads the list (the worklist): a request about another trust person's user says «Du dekker for …».
+    viewer_id: int | None = None
+
+    @property
+    def covering_for(self) -> User | None:
+        """The case's trust person, when the reader of the worklist calls in their place (deputy, duty, leader)."""
+        case = self.callback.case
+        if self.viewer_id is None or case.trust_person_id in (None, self.viewer_id):
+            return None
+        return case.trust_person
+
+    @property
+    def next_step(self) -> str:
+        """Where the request goes when nobody has marked it «Ringt» or «Sendt SMS» by its ``due_by`` («Fikk ikke svar»
+        moves the ``due_by``): the deputy (or the leader, when the deputy is away), then the leader."""
+        callback = self.callback
+        if callback.escalation_level >= escalation.LEADER_LEVEL:
+            return ""
+        if callback.escalation_level == 0 and callback.assigned_role == Role.PRIMARY:
+            return _("til stedfortrederen")
+        return _("til lederen")
 
     @property
     def overdue(self) -> bool:
@@ -510,12 +568,12 @@ class CallbackRow:
         return self.callback.log_entry.started_at if self.callback.attempts and self.callback.log_entry_id else None
 
 
-def _rows(qs, now: datetime.datetime) -> list[CallbackRow]:
-    return [CallbackRow(callback, now) for callback in qs]
+def _rows(qs, now: datetime.datetime, viewer_id: int | None = None) -> list[CallbackRow]:
+    return [CallbackRow(callback, now, viewer_id) for callback in qs]
 
 
 def _related(qs):
-    return qs.select_related("service_user", "case", "assigned_to", "unit", "log_entry")
+    return qs.select_related("service_user", "case__trust_person", "assigned_to", "unit", "log_entry")
 
 
 def leader_unit_ids(user: User) -> list[int]:
@@ -535,7 +593,7 @@ def worklist_rows(user: User, now: datetime.datetime | None = None) -> list[Call
     if units:
         mine |= Q(assigned_to__isnull=True, unit_id__in=units)
     qs = CallbackRequest.objects.for_user(user, access.CHANGE).open().filter(mine).order_by("requested_at", "pk")
-    return _rows(_related(qs), now)
+    return _rows(_related(qs), now, user.pk)
 
 
 @dataclass

@@ -10,8 +10,9 @@ when the office is open); tomorrow morning or afternoon means the next working d
 clock starts there, not before: a request for tomorrow afternoon is not overdue tomorrow morning.
 
 **Escalation** (:func:`escalate_due`, registered for ``manage.py run_reminders`` as «ring meg»). A request still
-open past its ``due_by`` with **no mark at all** (a «Fikk ikke svar – prøver igjen» counts as handled: someone is
-trying) goes one step on, once each:
+open past its ``due_by`` goes one step on, once each. A «Fikk ikke svar – prøver igjen» keeps it open and starts
+the clock again from the mark (``reach.callbacks.mark_callback``): if nobody reaches the user in the next
+``CALLBACK_ESCALATE_AFTER_HOURS`` working hours either, it goes on as if unmarked:
 
 1. to the **deputy** (the case's own, else the trust person's standing deputy), when the request was the trust
    person's and the deputy is not away today; the deputy is told (in the app; by SMS, without content, if they
@@ -197,8 +198,8 @@ def step_key(callback_id: int, level: int, who: str) -> str:
 
 @transaction.atomic
 def escalate(callback_id: int, now: datetime.datetime) -> bool:
-    """Move one overdue, unhandled request a step on (see the module's docstring). False when there is nothing to do
-    (handled meanwhile, already moved by another run, or not due)."""
+    """Move one overdue open request a step on (see the module's docstring). False when there is nothing to do
+    (done meanwhile, already moved by another run, or not due: a «Fikk ikke svar» moved its ``due_by``)."""
     from reach import callbacks
 
     callback = (
@@ -210,7 +211,6 @@ def escalate(callback_id: int, now: datetime.datetime) -> bool:
     if (
         callback is None
         or callback.state != CallbackRequest.State.OPEN
-        or callback.handled_at is not None
         or callback.escalation_level >= LEADER_LEVEL
         or callback.due_by > now
     ):
@@ -243,10 +243,10 @@ def escalate(callback_id: int, now: datetime.datetime) -> bool:
 
 @register_reminder("ring meg")
 def escalate_due(now: datetime.datetime) -> int:
-    """Every open, unhandled request past its ``due_by`` one step on. One query when nothing is due."""
+    """Every open request past its ``due_by`` one step on. One query when nothing is due."""
     due = list(
         CallbackRequest.objects.open()
-        .filter(due_by__lte=now, handled_at__isnull=True, escalation_level__lt=LEADER_LEVEL)
+        .filter(due_by__lte=now, escalation_level__lt=LEADER_LEVEL)
         .order_by("due_by", "pk")
         .values_list("pk", flat=True)
     )

@@ -3,10 +3,13 @@
 For the months chosen (six, ending with the month in ``?til=YYYY-MM``, default this month), for the leader's
 municipalities only: how many asked to be called; how long it took to the **first mark** («Ringt», «Sendt SMS» or
 «Fikk ikke svar – prøver igjen»: someone tried), as the median and the 90th percentile; how many are still waiting
-unmarked; and the share that escalated (went on to the deputy or the leader because nobody handled them in time).
-The time is **working time** (``settings.WORKING_HOURS`` on working days, as the escalation clock counts it): a
-request on Friday evening called back on Monday at 08.30 waited half an hour of the service's time, not two and a
-half days.
+unmarked; and the share that escalated (went on to the deputy or the leader because nobody reached the user in time).
+The time is **working time** (``settings.WORKING_HOURS`` on working days, as the escalation clock counts it) from
+when the call could **first come** (``escalation.slot_start``: the start of the time the user asked for, or the next
+working moment), not from the press: a request on Friday evening called back on Monday at 08.30 waited half an hour
+of the service's time, not two and a half days; one for «i morgen ettermiddag» is counted from noon the next working
+day. A call before that moment (before the office opened, or earlier than asked) waited no working time: it is shown
+as «under 1 min», never «0 min».
 
 Per month for the service, and per trust person for the whole period: a request counts for the trust person of its
 case (whose user asked), whoever called back. Staff figures: small numbers are shown as they are (no user identities).
@@ -47,9 +50,11 @@ def percentile(values: list[datetime.timedelta], share: float) -> datetime.timed
 
 
 def duration_text(value: datetime.timedelta | None) -> str:
-    """«2 t 15 min», «2 t», «35 min», «–» for none."""
+    """«2 t 15 min», «2 t», «35 min», «under 1 min», «–» for none."""
     if value is None:
         return "–"
+    if value < datetime.timedelta(minutes=1):  # called before working time began, or at once
+        return _("under 1 min")
     minutes = round(value.total_seconds() / 60)
     hours, minutes = divmod(minutes, 60)
     if hours and not minutes:
@@ -76,7 +81,8 @@ class Figures:
             if row["state"] == CallbackRequest.State.OPEN:
                 self.waiting += 1
         else:
-            self.times.append(escalation.working_time_between(row["requested_at"], row["handled_at"]))
+            first = escalation.slot_start(row["when"], row["requested_at"])
+            self.times.append(escalation.working_time_between(first, row["handled_at"]))
 
     @property
     def median(self) -> datetime.timedelta | None:
@@ -183,7 +189,7 @@ def leader_figures(user: User, last_month: datetime.date, notice: str = "") -> L
         CallbackRequest.objects.for_user(user)
         .filter(unit_id__in=units, requested_at__gte=since, requested_at__lt=until)
         .order_by()
-        .values("requested_at", "handled_at", "escalation_level", "state", "case__trust_person_id")
+        .values("requested_at", "when", "handled_at", "escalation_level", "state", "case__trust_person_id")
     )
     by_month: dict[datetime.date, Figures] = {_add_months(first, i): Figures() for i in range(MONTHS)}
     by_person: dict[int, Figures] = defaultdict(Figures)

@@ -2,7 +2,7 @@
 demo, presses «Ring meg» on Min side without JavaScript; the deputy tillit4 finds it on top of *Min arbeidsliste* and
 marks «Ringt»; bruker4 sees who called, and the case's log has the phone call. Then the SMS link's page, the
 leader's page and the form with an error; every page fits a phone and axe finds nothing serious. The forms are plain
-HTML (the «Når passer det?» choice is a ``<details>``), so they work without JavaScript; axe needs it.
+HTML (the choice of time is a ``<details>``), so they work without JavaScript; axe needs it.
 
 The tests run in this order and share the module's demo (the first writes, the next read what it wrote)."""
 
@@ -36,7 +36,7 @@ def test_bruker4_asks_the_deputy_calls_and_bruker4_sees_who_called(new_page):
     login(user, "bruker4")
     user.goto("/min-side/")
     section = user.locator("section", has=user.get_by_role("heading", name="Ring meg"))
-    section.locator("summary", has_text="Når passer det?").click()  # a <details>: opens without JavaScript
+    section.locator("summary", has_text="Velg tidspunkt").click()  # a <details>: opens without JavaScript
     assert section.get_by_label("I dag").is_visible()
     with user.expect_navigation():
         section.get_by_role("button", name="Ring meg").click()
@@ -97,6 +97,15 @@ def test_the_leaders_page_fits_a_phone(new_page):
     page.wait_for_url("**/leder/ring-meg/")
     assert h1_text(page) == "Ring meg"
     assert "Venter på å bli ringt" in page.locator("main").inner_text()
+    # The figures fit without scrolling sideways: each row a card, every figure named, each on one line.
+    boxes = page.evaluate("() => [...document.querySelectorAll('main .table-scroll')].map("
+                          "box => box.scrollWidth - box.clientWidth)")
+    assert boxes and all(extra <= 0 for extra in boxes), boxes
+    total = page.locator("main table").first.locator("tbody tr").last
+    for label in ("Bedt om", "Median tid", "90 % innen", "Venter", "Sendt videre"):
+        cell = total.locator(f"td[data-label='{label}']")
+        assert cell.is_visible() and cell.bounding_box()["x"] + cell.bounding_box()["width"] <= 375
+        assert cell.evaluate("el => el.getBoundingClientRect().height") < 40  # one line
     accessible(page)
 
 

@@ -156,13 +156,42 @@ def test_asked_on_skjaertorsdag_the_user_hears_tuesday(world):
     assert to_user(world) == [f"{world.trust_person.display_name} ringer deg tirsdag formiddag."]
 
 
-def test_a_request_that_someone_tried_does_not_escalate(world):
+def test_no_answer_starts_the_clock_again_and_the_steps_still_come(world):
+    """«Fikk ikke svar» keeps it open with a new due_by (the mark + 4 working hours); unreached, it still goes to the
+    deputy and then the leader, once each, and the user is told each time. The first mark stays the call back."""
     callback = ask(world, at(MONDAY, 9))
-    with time_machine.travel(at(MONDAY, 10), tick=False):
+    assert callback.due_by == at(MONDAY, 13)
+    with time_machine.travel(at(MONDAY, 12), tick=False):
         callbacks.mark_callback(world.trust_person, callback, "no_answer")
-    assert run(at(MONDAY, 16)) == 0
     callback.refresh_from_db()
-    assert callback.escalation_level == 0 and callback.state == CallbackRequest.State.OPEN
+    # 3.5 working hours on Monday (to 15.30), half an hour on Tuesday.
+    assert callback.due_by == at(datetime.date(2026, 12, 1), 8, 30) and callback.state == CallbackRequest.State.OPEN
+    assert run(at(MONDAY, 13)) == 0 and run(at(MONDAY, 15, 29)) == 0
+    assert run(at(datetime.date(2026, 12, 1), 8, 30)) == 1
+    callback.refresh_from_db()
+    assert callback.escalation_level == 1 and callback.assigned_to == world.deputy
+    assert callback.due_by == at(datetime.date(2026, 12, 1), 12, 30)
+    assert to_user(world)[-1] == (f"Vi har ikke fått tak i deg ennå. Nå er det {world.deputy.display_name} som "
+                                  f"ringer deg i dag.")
+    assert staff_told(world.deputy) == 1
+    # The deputy tries too: a new clock from that mark; then the leader, once.
+    with time_machine.travel(at(datetime.date(2026, 12, 1), 10), tick=False):
+        callbacks.mark_callback(world.deputy, callback, "no_answer")
+    assert run(at(datetime.date(2026, 12, 1), 12, 30)) == 0
+    assert run(at(datetime.date(2026, 12, 1), 14)) == 1
+    callback.refresh_from_db()
+    assert callback.escalation_level == 2 and callback.assigned_role == Role.LEADER and callback.attempts == 2
+    assert staff_told(world.leader) == 1
+    assert run(at(datetime.date(2026, 12, 3), 12)) == 0
+    assert callback.handled_at == at(MONDAY, 12) and callback.handled_by == world.trust_person
+
+
+def test_no_answer_before_the_asked_time_does_not_bring_the_deadline_forward(world):
+    callback = ask(world, at(MONDAY, 15), when="tomorrow_afternoon")
+    with time_machine.travel(at(MONDAY, 15, 10), tick=False):
+        callbacks.mark_callback(world.trust_person, callback, "no_answer")
+    callback.refresh_from_db()
+    assert callback.due_by == at(datetime.date(2026, 12, 2), 8, 30)  # Tuesday 12.00 + 4 working hours
 
 
 def test_a_done_request_does_not_escalate(world):

@@ -27,9 +27,9 @@ def clock():
         yield traveller
 
 
-def request(case, asked, *, handled=None, level=0, state=None, unit=None) -> CallbackRequest:
+def request(case, asked, *, handled=None, level=0, state=None, unit=None, when="soon") -> CallbackRequest:
     return CallbackRequest.objects.create(
-        case=case, service_user=case.service_user, unit=unit or case.unit, requested_at=asked,
+        case=case, service_user=case.service_user, unit=unit or case.unit, requested_at=asked, when=when,
         assigned_to=case.trust_person, assigned_role="primary", due_by=asked, handled_at=handled,
         escalation_level=level, state=state or ("done" if handled else "open"), outcome="called" if handled else "")
 
@@ -53,6 +53,22 @@ def test_the_median_and_90th_percentile_in_working_time(world):
     assert data.total.asked == 12
     [row] = [row for row in data.people if row.person == world.trust_person]
     assert row.figures.asked == 12
+
+
+def test_the_time_counts_from_when_the_call_could_first_come(world):
+    """Not from the press: «i morgen ettermiddag» from noon on the next working day; a call before working hours (or
+    before the time asked for) waited no working time, shown as «under 1 min», never «0 min»."""
+    monday = datetime.date(2026, 11, 23)
+    request(world.case, at(monday, 15), when="tomorrow_afternoon", handled=at(TODAY, 12, 30))
+    data = figures.leader_figures(world.leader, NOVEMBER)
+    assert data.total.median == datetime.timedelta(minutes=30) and data.total.median_text == "30 min"
+    CallbackRequest.objects.all().delete()
+    request(world.case, at(monday, 7), handled=at(monday, 7, 45))  # called before the office opened
+    request(world.case, at(monday, 9), when="tomorrow_morning", handled=at(monday, 10))  # earlier than asked
+    data = figures.leader_figures(world.leader, NOVEMBER)
+    assert data.total.median == datetime.timedelta() and data.total.p90 == datetime.timedelta()
+    assert data.total.median_text == "under 1 min" and data.total.p90_text == "under 1 min"
+    assert figures.duration_text(datetime.timedelta(seconds=40)) == "under 1 min"
 
 
 def test_the_months_and_the_people(world):

@@ -57,7 +57,8 @@ def test_min_side_has_one_button_and_the_when_in_a_details(client, world):
     section = page[page.index('id="ring-meg-tittel"'):]
     section = section[:section.index("</section>")]
     assert f'action="{MINE}"' in section and ">Ring meg</button>" in section
-    assert "<details> <summary>Når passer det?</summary>" in section
+    assert "<details> <summary>Velg tidspunkt og skriv noen ord (om du vil)</summary>" in section
+    assert "Når passer det?" not in section  # not the same question twice (the field asks «Når vil du at vi ringer?»)
     assert 'value="soon" id="id_when_0" checked' in section  # «Så snart som mulig» unless another is chosen
     assert "I morgen formiddag" in section and 'name="note"' in section
     # Among the first things on the page: after the contact, the next appointment, the plan's steps and the crisis
@@ -77,6 +78,9 @@ def test_pressing_it_asks_and_min_side_says_who_calls(client, world):
     assert f"Takk! {promise}" in page  # the message at the top
     assert f"Du har bedt om å bli ringt.</strong> {promise}" in page
     assert ">Ring meg</button>" not in page
+    # What she asked for, while it is open: when, and her own words.
+    assert "Du ba om å bli ringt i dag kl. 07.30." in page
+    assert "<dt>Når det passer</dt><dd>I dag</dd> <dt>Dine ord</dt><dd>«Om brevet»</dd>" in page
 
 
 def test_five_presses_are_one_request_and_one_message(client, world):
@@ -139,6 +143,25 @@ def test_after_the_call_min_side_says_who_called_and_offers_the_button_again(cli
     assert ">Ring meg</button>" in page
 
 
+def test_once_called_the_notices_about_the_request_no_longer_look_new(client, world):
+    callback = ask(world)
+    with time_machine.travel(at(qc.MONDAY, 9), tick=False):
+        callbacks.mark_callback(world.trust_person, callback, "no_answer")
+    with time_machine.travel(at(qc.MONDAY, 9, 30), tick=False):
+        login(client, world.owner)
+        page = text(client.get(MY_PAGE))
+        assert "men fikk ikke svar. Vi prøver igjen." in page and '<span class="ds-tag" data-color="info">Ny</span>' in page
+        callbacks.mark_callback(world.trust_person, callback, "called")
+        page = text(client.get(MY_PAGE))
+    assert "men fikk ikke svar. Vi prøver igjen." in page  # still in the list, but read
+    assert '<span class="ds-tag" data-color="info">Ny</span>' not in page
+    assert f"{world.trust_person.display_name} ringte deg i dag kl. 09.30." in page
+    assert "Du ba om å bli ringt" not in page
+    about = Notification.objects.filter(about_type__model="callbackrequest", about_id=callback.pk)
+    assert about.count() >= 3 and not about.filter(read_at__isnull=True).exists()  # the staff's too
+    assert about.first().history.first().history_change_reason == "«Ring meg» er ferdig"
+
+
 # --- the worklist ----------------------------------------------------------------------------------------------------
 
 
@@ -198,6 +221,34 @@ def test_no_answer_keeps_it_on_top(client, world):
     page = text(client.get(WORKLIST))
     assert "Merket: fikk ikke svar." in page
     assert 'id="seksjon-ring-meg"' in page and "Prøvd" in page and "1 gang, sist" in page
+
+
+def test_the_card_says_when_it_goes_on_and_no_answer_moves_that(client, world):
+    ask(world)  # Monday 07.30: the call can come from 08.00, it goes on at 12.00
+    login(client, world.trust_person)
+    page = text(client.get(WORKLIST))
+    assert ("Går videre</dt><dd>23.11.2026 kl. 12.00 til stedfortrederen, om den ikke er merket «Ringt» eller «Sendt "
+            "SMS» før det</dd>") in page
+    assert "fristen før den går videre begynner på nytt" in page
+    with time_machine.travel(at(qc.MONDAY, 10), tick=False):
+        login(client, world.trust_person)  # a new session: the first is older than the idle limit
+        client.post(mark_url(CallbackRequest.objects.get()), {"outcome": "no_answer"})
+        page = text(client.get(WORKLIST))
+    assert "Går videre</dt><dd>23.11.2026 kl. 14.00 til stedfortrederen," in page
+
+
+def test_the_deputys_card_says_whom_they_cover_for(client, world):
+    Absence.objects.create(person=world.trust_person, kind=Absence.Kind.SICK_LEAVE, starts_on=qc.MONDAY,
+                           ends_on=qc.MONDAY + datetime.timedelta(days=2), registered_by=world.leader)
+    ask(world)
+    section = text(login(client, world.deputy).get(WORKLIST)).split('id="i-dag"')[0]
+    assert f"Du dekker for {world.trust_person.display_name}" in section
+    assert "kl. 12.00 til lederen, om den" in section  # the deputy's request goes to the leader next
+    # The trust person's own card says nothing of the kind.
+    Absence.objects.all().delete()
+    CallbackRequest.objects.update(assigned_to=world.trust_person, assigned_role="primary")
+    section = text(login(client, world.trust_person).get(WORKLIST)).split('id="i-dag"')[0]
+    assert "Kari Nordmann" in section and "Du dekker for" not in section
 
 
 def test_marking_a_done_request_is_a_clear_message_and_changes_nothing(client, world):
