@@ -197,9 +197,9 @@ def readme_text(service_user: ServiceUser, made_at: datetime.datetime) -> str:
         pdf=_("Alt samlet i ett dokument du kan lese og skrive ut."),
         fhir=_("Planen, målene, kriseplanen, hvem som er med og samtykkene dine i formatet HL7 FHIR R4 (en "
                "samling, Bundle), som andre helsesystemer kan lese."),
-        other=_("Det FHIR ikke har plass til, i JSON: oppfølgingene, avtalene, loggen, ansvarsgruppene med "
-                "referatene, pårørende, hvem som har sett opplysningene dine, innloggingene og beskjedene du har "
-                "fått."),
+        other=_("Det FHIR ikke har plass til, i JSON: oppfølgingene, avtalene, loggen, meldingene med de som "
+                "følger deg opp, «Ring meg», ansvarsgruppene med referatene, pårørende, hvem som har sett "
+                "opplysningene dine, innloggingene og beskjedene du har fått."),
         sections_title=_("Dette står i alt-om-meg.pdf:"),
         sections="\n".join(f"  {n}. {title}" for n, title in enumerate(section_titles(), start=1)),
         made=_("Laget %(when)s.") % {"when": no_datetime(made_at)},

@@ -6,7 +6,8 @@ and no other (no staff or partner role, whatever the person's account also has),
 reader sees, as it decides what the person sees on Min side. Every read here also filters on the person explicitly,
 so nothing about anyone else can come in through a consent the person happens to hold.
 
-Reads of what can grow large (the follow-up log, the access log, log-ins, appointments, messages) go in chunks
+Reads of what can grow large (the follow-up log, the access log, log-ins, appointments, notifications, the threads
+of messages with the staff and «Ring meg») go in chunks
 (:func:`chunked`): the rows of one chunk are in memory at a time, never the whole history.
 
 The JSON of what FHIR does not carry (``annet.json``) is written here too, streamed into the zip chunk by chunk
@@ -253,6 +254,48 @@ def messages(service_user: ServiceUser) -> QuerySet:
         .filter(due_at__lte=timezone.now())
         .order_by("due_at", "pk")
     )
+
+
+def thread(reader: User, case: FollowUp) -> Iterator:
+    """The messages of one case's thread (issue 16) as the owner reads them on Min side, oldest first: each a
+    ``reach.messages.Shown`` (who wrote it in words, «Du» for the owner; whether it was taken back). Through the gate
+    as the owner, and on the person explicitly; in chunks."""
+    from reach import messages as reach_messages
+    from reach.models import Message
+
+    qs = (
+        Message.objects.for_user(reader)
+        .filter(service_user_id=case.service_user_id, case_id=case.pk)
+        .select_related("author")
+        .order_by("sent_at", "pk")
+    )
+    batch: list = []
+    for message in chunked(qs):
+        batch.append(message)
+        if len(batch) >= CHUNK:
+            yield from reach_messages.shown(reader, case, batch)
+            batch = []
+    if batch:
+        yield from reach_messages.shown(reader, case, batch)
+
+
+def callbacks(reader: User, service_user: ServiceUser) -> QuerySet:
+    """Every «Ring meg» of the person (issue 16), oldest first, with who marked it last (the log entry's writer)."""
+    from reach.models import CallbackRequest
+
+    return (
+        CallbackRequest.objects.for_user(reader)
+        .filter(service_user_id=service_user.pk)
+        .select_related("log_entry__written_by", "handled_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+def callback_mark(callback) -> tuple[User | None, datetime.datetime | None]:
+    """Who marked the request last («Ringt», «Sendt SMS», «Fikk ikke svar»), and when: the log entry the mark wrote."""
+    if callback.log_entry_id is not None:
+        return callback.log_entry.written_by, callback.log_entry.started_at
+    return callback.handled_by, callback.handled_at
 
 
 # --- JSON: one function per kind of row ---------------------------------------------------------------------------
@@ -532,6 +575,48 @@ def message_json(notification: Notification) -> dict:
     }
 
 
+def thread_message_json(case: FollowUp, shown) -> dict:
+    """A message of a case's thread; one taken back has no text (``withdrawn``)."""
+    message = shown.message
+    return {
+        "id": message.pk,
+        "case": case.pk,
+        "sent_at": _when(message.sent_at),
+        "from_me": message.from_service_user,
+        "writer": shown.writer,
+        "writer_role": shown.role or None,
+        **_coded(message, "via"),
+        "text": None if shown.withdrawn else message.body,
+        "withdrawn": shown.withdrawn,
+        "withdrawn_at": _when(message.withdrawn_at),
+        "read_at": _when(message.read_at),
+    }
+
+
+def thread_rows(reader: User, service_user: ServiceUser) -> Iterator[dict]:
+    for case in cases(reader, service_user):
+        yield from (thread_message_json(case, shown) for shown in thread(reader, case))
+
+
+def callback_json(callback) -> dict:
+    who, marked_at = callback_mark(callback)
+    return {
+        "id": callback.pk,
+        "case": callback.case_id,
+        "requested_at": _when(callback.requested_at),
+        **_coded(callback, "when"),
+        "note": callback.note,
+        **_coded(callback, "via"),
+        **_coded(callback, "state"),
+        "outcome": callback.outcome or None,
+        "outcome_display": str(callback.get_outcome_display()) if callback.outcome else None,
+        "attempts": callback.attempts,
+        "called_by": _name(who),
+        "called_at": _when(marked_at),
+        "done_at": _when(callback.done_at),
+    }
+
+
 def plan_json(page) -> dict:
     """The plan's parts FHIR's CarePlan and Goal leave out or shorten: the texts, the measures' decisions, the
     revisions, progress notes and comments."""
@@ -660,6 +745,8 @@ def write_other_json(out: IO[str], reader: User, service_user: ServiceUser, made
     w.value("cases", [case_json(case) for case in cases(reader, service_user)])
     w.rows("appointments", (appointment_json(a) for a in chunked(appointments(reader, service_user))))
     w.rows("log_entries", (log_entry_json(e) for e in chunked(log_entries(reader, service_user))))
+    w.rows("case_messages", thread_rows(reader, service_user))
+    w.rows("callbacks", (callback_json(c) for c in chunked(callbacks(reader, service_user))))
     w.rows("plans", (plan_json(page) for page in plan_pages(reader, service_user)))
     w.rows("crisis_plans", (crisis_plan_json(page) for page in crisis_plan_pages(reader, service_user)))
     w.rows("responsibility_groups", (group_json(view, reader) for view in groups(reader, service_user)))

@@ -1,7 +1,7 @@
 """«Alt om meg» as a PDF: everything stored about the person, in plain Norwegian, in sections.
 
-Saken min · Planen min · Loggen · Kriseplanen · Ansvarsgrupper og referater · Samtykker · Pårørende · Hvem har sett
-opplysningene mine · Mine innlogginger.
+Saken min · Planen min · Loggen · Meldinger · Ring meg · Kriseplanen · Ansvarsgrupper og referater · Samtykker ·
+Pårørende · Hvem har sett opplysningene mine · Mine innlogginger.
 
 Built with the project's PDF helpers (``koordinator.pdf``: the font with æ, ø and å, «Side N av M», escaped free
 text) and the existing renderers for the parts that have one: the plan (``plans.pdf.PlanRenderer``), the crisis plan
@@ -43,6 +43,8 @@ def section_titles() -> list[str]:
         _("Saken min"),
         _("Planen min"),
         _("Loggen"),
+        _("Meldinger"),
+        _("Ring meg"),
         _("Kriseplanen"),
         _("Ansvarsgrupper og referater"),
         _("Samtykker"),
@@ -130,8 +132,8 @@ class ArchiveRenderer:
     def story(self) -> Iterator[Flowable]:
         yield from self.front_page()
         parts: list[Callable[[], Iterator[Flowable]]] = [
-            self.case_part, self.plan_part, self.log_part, self.crisis_part, self.groups_part, self.consent_part,
-            self.next_of_kin_part, self.access_log_part, self.sign_in_part,
+            self.case_part, self.plan_part, self.log_part, self.message_part, self.callback_part, self.crisis_part,
+            self.groups_part, self.consent_part, self.next_of_kin_part, self.access_log_part, self.sign_in_part,
         ]
         for title, part in zip(section_titles(), parts, strict=True):
             yield from self.heading(title)
@@ -270,7 +272,62 @@ class ArchiveRenderer:
         if not found:
             yield self.p(_("Det er ikke skrevet noe ennå."), "small")
 
-    # --- 4. Kriseplanen ---------------------------------------------------------------------------------------------
+    # --- 4. Meldinger -----------------------------------------------------------------------------------------------
+
+    def message_part(self) -> Iterator[Flowable]:
+        yield self.p(_("Meldingene mellom deg og de som følger deg opp, for hver oppfølging, den eldste først. En "
+                       "melding som ble trukket tilbake før den ble lest, står som «trukket tilbake», uten tekst."))
+        found = False
+        for case in content.cases(self.reader, self.person):
+            heading = False
+            for shown in content.thread(self.reader, case):
+                if not heading:
+                    heading = found = True
+                    yield CondPageBreak(ROOM_FOR_SECTION)
+                    yield Paragraph(text(_("Meldinger i oppfølgingen fra %(date)s, %(unit)s") % {
+                        "date": no_date(case.started_on), "unit": case.unit.name}), self.s["h2"])
+                yield CondPageBreak(ROOM_FOR_ENTRY)
+                writer = shown.writer + (f" ({shown.role})" if shown.role else "")
+                yield self.p(_("%(when)s – %(who)s") % {"when": no_datetime(shown.message.sent_at), "who": writer},
+                             "h4")
+                if shown.withdrawn:
+                    yield self.p(_("«trukket tilbake»"), "small")
+                else:
+                    yield self.p(shown.message.body)
+        if not found:
+            yield self.p(_("Du har ingen meldinger."), "small")
+
+    # --- 5. Ring meg ---------------------------------------------------------------------------------------------
+
+    def callback_part(self) -> Iterator[Flowable]:
+        from reach.models import CallbackRequest
+
+        Outcome = CallbackRequest.Outcome  # noqa: N806 - the model's name
+        yield self.p(_("Hver gang du har bedt oss ringe deg: når du spurte, hvem som ringte og hvordan det gikk."))
+        found = False
+        for callback in content.chunked(content.callbacks(self.reader, self.person)):
+            found = True
+            line = _("%(when)s: Du ba oss ringe deg (%(suits)s).") % {
+                "when": no_datetime(callback.requested_at), "suits": callback.get_when_display().lower()}
+            if callback.note:
+                line += " " + _("Du skrev: %(note)s") % {"note": callback.note}
+            who, marked_at = content.callback_mark(callback)
+            values = {"who": who.display_name if who else _("Vi"), "when": no_datetime(marked_at) if marked_at else ""}
+            if not callback.outcome:
+                line += " " + _("Venter på å bli ringt.")
+            elif callback.outcome == Outcome.CALLED:
+                line += " " + _("%(who)s ringte deg %(when)s.") % values
+            elif callback.outcome == Outcome.SMS_SENT:
+                line += " " + _("%(who)s sendte deg en SMS %(when)s.") % values
+            else:
+                line += " " + _("%(who)s prøvde å ringe deg %(when)s, men fikk ikke svar.") % values
+                if callback.state == CallbackRequest.State.OPEN:
+                    line += " " + _("Vi prøver igjen.")
+            yield self.bullet(line)
+        if not found:
+            yield self.p(_("Du har ikke bedt oss ringe deg."), "small")
+
+    # --- 6. Kriseplanen ---------------------------------------------------------------------------------------------
 
     def crisis_part(self) -> Iterator[Flowable]:
         from plans.crisis.pdf import CrisisPlanRenderer
@@ -291,7 +348,7 @@ class ArchiveRenderer:
         if not found:
             yield self.p(_("Du har ingen kriseplan."))
 
-    # --- 5. Ansvarsgrupper og referater --------------------------------------------------------------------------------
+    # --- 7. Ansvarsgrupper og referater --------------------------------------------------------------------------------
 
     def groups_part(self) -> Iterator[Flowable]:
         from meetings.pdf import MinutesRenderer
@@ -342,7 +399,7 @@ class ArchiveRenderer:
                     line += " · " + item.status_note
                 yield self.bullet(line)
 
-    # --- 6. Samtykker -----------------------------------------------------------------------------------------------
+    # --- 8. Samtykker -----------------------------------------------------------------------------------------------
 
     def consent_part(self) -> Iterator[Flowable]:
         yield self.p(_("Du bestemmer hvem som får se hva, og hvor lenge. Her er alle samtykkene du har gitt, også "
@@ -365,7 +422,7 @@ class ArchiveRenderer:
             if consent.note:
                 yield self.labelled(_("Merknad"), consent.note)
 
-    # --- 7. Pårørende --------------------------------------------------------------------------------------------
+    # --- 9. Pårørende --------------------------------------------------------------------------------------------
 
     def next_of_kin_part(self) -> Iterator[Flowable]:
         kin = content.next_of_kin(self.reader, self.person)
@@ -384,7 +441,7 @@ class ArchiveRenderer:
             if person.note:
                 yield self.labelled(_("Merknad"), person.note)
 
-    # --- 8. Hvem har sett opplysningene mine --------------------------------------------------------------------------
+    # --- 10. Hvem har sett opplysningene mine --------------------------------------------------------------------------
 
     def access_log_part(self) -> Iterator[Flowable]:
         yield self.p(_("Hver gang noen andre enn deg har åpnet opplysningene dine, ble det skrevet ned: hvem, når, "
@@ -401,7 +458,7 @@ class ArchiveRenderer:
         if not found:
             yield self.p(_("Ingen andre har sett opplysningene dine."), "small")
 
-    # --- 9. Mine innlogginger --------------------------------------------------------------------------------------
+    # --- 11. Mine innlogginger --------------------------------------------------------------------------------------
 
     def sign_in_part(self) -> Iterator[Flowable]:
         if self.person.user_id is None:
