@@ -4,8 +4,9 @@
   and while it is ready the download link and until when. Only for a logged-in service user (404 for anyone else).
 * ``/brukere/<pk>/alt-om-personen/``: the same for a person who asked on paper, in person or by phone, made by the
   staff who work with them (``archive_access.may_produce``: never a partner, never the person themselves): a form for
-  how and when the request came, and the archives made that way, to download, print or hand over. The page is a read
-  of the person's data, in their access log.
+  how and when the request came, and the archives made that way, to download, print or hand over. The person's access
+  log has one entry for the request (``exchange.archive.request_paper_archive``) and one per download, not one per
+  view of the page, its form errors or the redirect after it (that logged one paper request five times).
 
 Downloads are sent with ``Cache-Control: no-store`` and are each a history row on the archive; a download by staff is
 in the person's access log (``exchange.archive.download``). Bad input (a double press, an emptied archive, someone
@@ -20,7 +21,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exchange import archive as archives
@@ -29,12 +29,11 @@ from exchange.archive_forms import PaperRequestForm
 from exchange.archive_pdf import section_titles
 from exchange.models import DataArchive
 from koordinator import access
-from koordinator.models import AccessEvent, ServiceUser
+from koordinator.models import ServiceUser
 from koordinator.toolkit.services import ServiceError
 
 # How many earlier archives the pages list.
 SHOWN = 5
-PERSON_PAGE_READ = gettext_lazy("Alt om deg: siden der de ansatte bestiller arkivet for deg")
 
 
 def _own_service_user(request: HttpRequest) -> ServiceUser:
@@ -146,7 +145,6 @@ def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("requested_by", "last_downloaded_by")
         .order_by("-requested_at", "-pk")[:SHOWN]
     )
-    access.record_access(request.user, [service_user], PERSON_PAGE_READ, AccessEvent.Channel.WEB)
     context = {"person": service_user, "form": form, **_overview(shown)}
     return render(request, "exchange/archive/person_archive.html", context)
 

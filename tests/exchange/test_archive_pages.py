@@ -167,12 +167,35 @@ def test_the_trust_person_makes_it_for_a_person_who_asked_on_paper(client, world
     response = client.get(download)
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert GOAL in pdf_text(response.content)
-    # The owner sees it in her access log: the request, the page, the download.
+    # The owner sees it in her access log: the request and the download.
     whats = list(AccessEvent.objects.filter(service_user=world.owner_su, actor=world.trust_person)
                  .values_list("what", flat=True))
     assert str(archive.PAPER_REQUEST_READ) in whats and str(archive.DOWNLOAD_READ) in whats
     login(client, world.owner)
     assert "bestilt for deg, fordi du ba om det på papir" in text(client.get(reverse("my_access_log")))
+
+
+def test_a_paper_request_is_one_event_in_the_access_log_and_each_download_one_more(client, world):
+    """Not one per view of the form, per form error, per redirect after it or per second press: a trial found one
+    paper request five times in bruker4's log."""
+    login(client, world.trust_person)
+    url = reverse("person_archive", args=[world.owner_su.pk])
+    client.get(url)
+    client.post(url, paper_form(received_on=""))  # a form error
+    client.post(url, paper_form(), follow=True)  # the request, and the page again after the redirect
+    client.post(url, paper_form(), follow=True)  # a second press: the same request
+    client.get(url)
+
+    def whats():
+        return list(AccessEvent.objects.filter(service_user=world.owner_su).order_by("pk").values_list("what", flat=True))
+
+    assert whats() == [str(archive.PAPER_REQUEST_READ)]
+    build_all()
+    made = DataArchive.objects.get()
+    download = reverse("person_archive_download", args=[world.owner_su.pk, made.pk])
+    assert client.get(url).status_code == 200 and client.get(download).status_code == 200
+    client.get(download)
+    assert whats() == [str(archive.PAPER_REQUEST_READ), str(archive.DOWNLOAD_READ), str(archive.DOWNLOAD_READ)]
 
 
 @pytest.mark.parametrize("form,field,message", [
