@@ -52,8 +52,13 @@ def command_lines() -> list[tuple[str, list[str]]]:
     for where, line in found:
         line = re.sub(r"\$\{(\w+):-([^}]*)\}", r"\2", line)  # ${PORT:-8000} -> 8000
         line = line.replace("%i", "8001")  # the systemd instance
-        inner = re.search(r"do (.*?);", line)  # sh -c 'while true; do …; sleep 300; done'
-        argvs.append((where, shlex.split(inner.group(1) if inner else line)))
+        line = line.replace("$$", "$")  # compose's escape of a dollar sign
+        inner = re.search(r"do (.*?); done", line)  # sh -c 'while true; do …; sleep 300; done'
+        if inner:
+            # The loop's command: the statement that runs manage.py (the other waits), else the first.
+            statements = [part.strip() for part in inner.group(1).split(";")]
+            line = next((part for part in statements if "manage.py" in part), statements[0])
+        argvs.append((where, shlex.split(line)))
     return argvs
 
 
@@ -66,10 +71,10 @@ def gunicorn_commands() -> list[tuple[str, list[str]]]:
 
 
 def test_every_kind_of_process_is_defined_everywhere():
-    assert {"web", "sender", "reminders", "release"} <= set(procfile())
-    assert {"db", "migrate", "web", "sender", "reminders"} <= set(compose()["services"])
+    assert {"web", "sender", "reminders", "retention", "release"} <= set(procfile())
+    assert {"db", "migrate", "web", "sender", "reminders", "retention"} <= set(compose()["services"])
     called = {" ".join(args[:1]) for _, args in manage_commands()}
-    assert called == {"migrate", "send_notifications", "run_reminders"}
+    assert called == {"migrate", "send_notifications", "run_reminders", "apply_retention"}
     assert len(gunicorn_commands()) == 3  # Procfile, systemd, compose
 
 
@@ -94,8 +99,28 @@ def test_the_timer_starts_the_reminders_every_five_minutes():
     assert unit("koordinator-reminders.service")["Service"]["Type"] == "oneshot"
 
 
+def test_the_retention_run_is_each_night_everywhere():
+    timer = unit("koordinator-retention.timer")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 02:30:00" and timer["Timer"]["Persistent"] == "true"
+    service = unit("koordinator-retention.service")["Service"]
+    assert service["Type"] == "oneshot" and service["ExecStart"].endswith("manage.py apply_retention")
+    # Procfile and compose have no scheduler: a loop that sleeps until 02.30, then runs it (never at start-up).
+    for where, line in (("Procfile", procfile()["retention"]),
+                        ("compose", compose()["services"]["retention"]["command"][-1].replace("$$", "$"))):
+        body = re.search(r"do (.*?); done", line).group(1)
+        assert body.startswith("sleep $(( ($(date -d 02:30 +%s) - $(date +%s) + 86400) % 86400 ));"), where
+        assert body.endswith("python manage.py apply_retention"), where
+
+
+def test_the_compose_file_passes_every_retention_period_on():
+    from retention import periods
+
+    environment = compose()["x-app"]["environment"]
+    assert {env for env in periods.ENV.values()} <= set(environment)
+
+
 def test_the_database_is_the_official_postgresql_image_and_apps_wait_for_migrate():
     services = compose()["services"]
     assert re.fullmatch(r"postgres:1[56]", services["db"]["image"])
-    for name in ("web", "sender", "reminders"):
+    for name in ("web", "sender", "reminders", "retention"):
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
