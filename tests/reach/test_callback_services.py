@@ -264,7 +264,8 @@ def test_no_answer_is_a_tried_contact_keeps_it_open_and_tells_the_user(world, cl
     assert tried.state == CallbackRequest.State.OPEN and tried.attempts == 1 and tried.outcome == "no_answer"
     assert tried.log_entry.kind == FollowUpEntry.Kind.NOT_MET and not tried.log_entry.is_contact
     assert tried.handled_at == timezone.now()
-    assert tried.due_by == due  # the escalation clock is not moved
+    # The escalation clock starts again from the mark: 4 working hours on (it was due 15 minutes earlier).
+    assert tried.due_by == due + datetime.timedelta(minutes=15)
     told = notes(recipient_service_user=world.owner_su).order_by("-pk").first()
     assert told.body.startswith(f"{world.trust_person.display_name} prøvde å ringe deg kl. 10.15")
     clock.shift(datetime.timedelta(hours=1))
