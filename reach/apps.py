@@ -9,4 +9,4 @@ class ReachConfig(AppConfig):
 
     def ready(self) -> None:
         # Each part registers what it puts on the core's pages, the gate, the worklist and run_reminders.
-        from reach import wiring_callbacks, wiring_inbound, wiring_messages  # noqa: F401
+        from reach import checks, wiring_callbacks, wiring_inbound, wiring_messages  # noqa: F401

@@ -22,8 +22,10 @@ looked up among the service users (not archived):
   ``no_case`` the person's; for a shared number the one all of them belong to; otherwise (people in several
   municipalities, or nobody) the municipality whose follow-up service has the number the SMS was sent *to* (its phone
   or duty phone), or the only municipality that has a follow-up service here. If none of these says which, the SMS is
-  kept without a municipality and shown to no one (a warning in the log, without number or text): telling a leader
-  who may not be the right one would show a person's words to the wrong person.
+  **held for the administrator** (:func:`is_held`; the webhook answers ``"held"``): kept without a municipality, in
+  no leader's inbox, listed read-only in the admin site («Innkommende SMS», ``reach.admin``: only these) and a
+  warning in the log (without number or text): telling a leader who may not be the right one would show a person's
+  words to the wrong person.
 
 The leaders of the municipality get one in-app notice a day that something is waiting (no number, no text in it).
 Receipts (:func:`receipt`) go to the outbox (``koordinator.outbox.sender.record_receipt``).
@@ -36,6 +38,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import time
 from dataclasses import dataclass
 
@@ -84,6 +87,7 @@ MESSAGES = {
     "json": gettext_lazy("Innholdet er ikke gyldig JSON (et objekt i UTF-8)."),
     "required": gettext_lazy("Feltet mangler."),
     "text_type": gettext_lazy("Feltet skal være tekst."),
+    "number": gettext_lazy("Skriv telefonnummeret med sifre, for eksempel +4791234567."),
     "too_long": gettext_lazy("Teksten er for lang: %(length)s tegn, høyst %(max)s."),
     "empty_text": gettext_lazy("Teksten er tom."),
     "datetime": gettext_lazy("Skriv tidspunktet som ISO 8601, for eksempel 2026-11-23T14:05:00+01:00."),
@@ -196,6 +200,19 @@ def _moment(data: dict, field: str) -> datetime.datetime | None:
     return moment
 
 
+# A phone number as a gateway writes one: digits, perhaps a leading «+» and spaces, dots, dashes or brackets between
+# them; 3 (a short code) to 15 (E.164's most) digits.
+_NUMBER = re.compile(r"^\+?[0-9][0-9 ().-]*$")
+
+
+def _number(data: dict, field: str, *, required: bool = True) -> str:
+    value = _text(data, field, required=required, max_length=NUMBER_MAX_LENGTH)
+    digits = sum(char.isdigit() for char in value)
+    if value and (not value.isascii() or not _NUMBER.match(value) or not 3 <= digits <= 15):
+        raise WebhookError(400, MESSAGES["number"], field)
+    return value
+
+
 @dataclass(frozen=True)
 class Incoming:
     """What the inbound webhook was sent (``POST /sms/innkommende/``)."""
@@ -211,8 +228,8 @@ def parse_incoming(body: bytes) -> Incoming:
     """``{"id", "from", "to" (optional), "text", "received_at" (optional, ISO 8601)}``, or ``WebhookError`` 400."""
     data = _json_object(body)
     provider_id = _text(data, "id", max_length=ID_MAX_LENGTH)
-    from_number = _text(data, "from", max_length=NUMBER_MAX_LENGTH)
-    to_number = _text(data, "to", required=False, max_length=NUMBER_MAX_LENGTH)
+    from_number = _number(data, "from")
+    to_number = _number(data, "to", required=False)
     raw = data.get("text")
     if raw is None:
         raise WebhookError(400, MESSAGES["required"], "text")
@@ -407,6 +424,24 @@ def _tell_leaders(sms: InboundSms) -> None:
         )
         for leader in leaders
     ])
+
+
+def result_of(sms: InboundSms) -> str:
+    """What the webhook answers: ``matched`` (in the user's thread), ``inbox`` (a leader's), ``held`` (nobody's yet:
+    the administrator's list)."""
+    if sms.message_id is not None:
+        return "matched"
+    return "held" if is_held(sms) else "inbox"
+
+
+def is_held(sms: InboundSms) -> bool:
+    return sms.message_id is None and sms.municipality_id is None and sms.state != InboundSms.State.MATCHED
+
+
+def held():
+    """The SMS no leader sees (no municipality could be told), for the administrator; newest first."""
+    return (InboundSms.objects.filter(municipality__isnull=True, message__isnull=True)
+            .exclude(state=InboundSms.State.MATCHED).order_by("-received_at", "-pk"))
 
 
 # --- the leader's inbox ------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """SMS that arrive: the gateway's two webhooks and the leader's inbox (``reach.sms_inbound`` does the work).
 
 * ``POST /sms/innkommende/``: an SMS the gateway received. Signed (``reach.sms_inbound.verify``), no session, no
-  CSRF token. 200 ``{"id": …, "result": "matched" | "inbox"}``, the same for a replay of the same id (stored once);
+  CSRF token. 200 ``{"id": …, "result": "matched" | "inbox" | "held"}`` (``held``: no municipality could be told,
+  so no leader sees it; the administrator's list in the admin site), the same for a replay (stored once);
   400/401/403/405/503 ``{"detail": …}`` (``"field"`` for a 400), nothing stored.
 * ``POST /sms/kvittering/``: a delivery receipt. 200 ``{"id": …, "result": "recorded" | "retry" | "failed" |
   "duplicate"}``; 404 for a key we do not know.
@@ -65,8 +66,7 @@ def sms_incoming(request: HttpRequest) -> JsonResponse:
             response["Allow"] = "POST"
         return response
     sms, _created = sms_inbound.receive(incoming)
-    result = "matched" if sms.message_id is not None else "inbox"
-    return _json({"id": sms.provider_message_id, "result": result})
+    return _json({"id": sms.provider_message_id, "result": sms_inbound.result_of(sms)})
 
 
 @csrf_exempt

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from reach import sms_inbound
 
-SECRET = "hemmelig-for-testene"
+SECRET = "hemmelig-for-testene-og-lang-nok-til-sjekken"  # at least 32 characters (reach.checks)
 
 
 @pytest.fixture

@@ -12,11 +12,13 @@ import time
 import pytest
 import time_machine
 from django.db import IntegrityError
+from django.urls import reverse
 
 from koordinator.models import FollowUp, Notification
 from koordinator.timeutil import at
 from reach import sms_inbound
 from reach.models import InboundSms, Message
+from tests.conftest import login
 from tests.reach.sms_helpers import SECRET, incoming, reply, webhook_secret  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -195,12 +197,66 @@ def test_an_unknown_number_in_a_single_municipality_goes_to_its_leader(world, we
     assert InboundSms.objects.get().municipality == world.municipality
 
 
-def test_an_unknown_number_with_nowhere_to_go_is_kept_and_shown_to_no_one(world, webhook_secret):  # noqa: F811
-    response = incoming(reply("+4799999999", "Hei", to="+4700000000"))
-    assert response.status_code == 200 and response.json()["result"] == "inbox"
+def test_an_unknown_number_with_nowhere_to_go_is_held_for_the_administrator(client, world, webhook_secret):  # noqa: F811
+    """No leader sees it, so the answer is not «inbox» but «held»; the administrator finds it in the admin site."""
+    response = incoming(reply("+4799999999", "Hei fra ingen", to="+4700000000"))
+    assert response.status_code == 200 and response.json() == {"id": "gw-1", "result": "held"}
     sms = InboundSms.objects.get()
-    assert sms.municipality is None and sms.text == "Hei"
+    assert sms.municipality is None and sms.text == "Hei fra ingen"
     assert not list(sms_inbound.inbox(world.leader)) and not list(sms_inbound.inbox(world.other_leader))
+    assert incoming(reply("+4799999999", "Hei fra ingen", to="+4700000000")).json()["result"] == "held"  # a replay
+    # Without a «to» at all (two municipalities here, so none can be told): held too.
+    assert incoming(reply("+4799999998", "Uten mottaker", "gw-2", to=None)).json()["result"] == "held"
+    assert list(sms_inbound.held()) == [InboundSms.objects.get(provider_message_id="gw-2"), sms]
+
+
+def test_the_administrator_sees_held_sms_read_only_and_nothing_else(client, world, kari):
+    incoming(reply("+4799999999", "Hei fra ingen", to="+4700000000"))  # held
+    incoming(reply(KARI, "Til tråden min", "gw-2"))  # matched: in Kari's thread
+    world.unit.phone = "+4773500000"
+    world.unit.save()
+    incoming(reply("+4799999998", "Til lederen", "gw-3", to="+4773500000"))  # the leader's inbox
+    held = InboundSms.objects.get(provider_message_id="gw-1")
+    login(client, world.admin)
+    page = client.get(reverse("admin:reach_inboundsms_changelist")).content.decode()
+    assert "Innkommende SMS uten kommune" in page and "Hei fra ingen" in page
+    assert "Til tråden min" not in page and "Til lederen" not in page
+    detail = client.get(reverse("admin:reach_inboundsms_change", args=[held.pk]))
+    assert detail.status_code == 200 and "Hei fra ingen" in detail.content.decode()
+    assert 'name="_save"' not in detail.content.decode()  # read-only
+    matched = InboundSms.objects.get(provider_message_id="gw-2")
+    assert client.get(reverse("admin:reach_inboundsms_change", args=[matched.pk])).status_code in (302, 404)
+    assert client.post(reverse("admin:reach_inboundsms_change", args=[held.pk]),
+                       {"text": "endret"}).status_code == 403
+    assert client.post(reverse("admin:reach_inboundsms_delete", args=[held.pk]), {"post": "yes"}).status_code == 403
+    assert client.get(reverse("admin:reach_inboundsms_add")).status_code == 403
+    assert InboundSms.objects.get(pk=held.pk).text == "Hei fra ingen"
+    # Not for staff without the administrator role.
+    login(client, world.leader)
+    assert client.get(reverse("admin:reach_inboundsms_changelist")).status_code == 302
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("from", "not-a-number"), ("from", "Kari"), ("from", "+47 abc"), ("from", "12"), ("from", "+"),
+    ("from", "1234567890123456"), ("from", "٩١٢٣٤٥٦٧٨"), ("to", "Koordinator"),
+])
+def test_a_number_that_is_no_number_is_a_400_naming_the_field(kari, field, value):
+    payload = reply(KARI, "Hei")
+    payload[field] = value
+    response = incoming(payload)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Skriv telefonnummeret med sifre, for eksempel +4791234567.", "field": field}
+    assert nothing_stored()
+
+
+@pytest.mark.parametrize("value", ["+47 911 11 111", "004791111111", "91111111", "+47 (911) 11-111", 4791111111])
+def test_numbers_as_gateways_write_them_are_taken(world, kari, value):
+    assert incoming(reply(value, "Hei")).json()["result"] == "matched"
+
+
+def test_a_short_code_sender_is_taken(world, webhook_secret):  # noqa: F811
+    response = incoming(reply("2222", "Kode", to=None))
+    assert response.status_code == 200 and response.json()["result"] == "held"
 
 
 def test_a_user_without_an_open_case_goes_to_the_inbox_of_her_municipality(world, kari):
