@@ -252,7 +252,7 @@ class UserAdmin(RoleAdminPermissions, SimpleHistoryAdmin, DjangoUserAdmin):
     filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "email", "phone", "title")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "phone", "title", "sms_alerts")}),
         (_("Tilgang"), {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")}),
         (_("Datoer"), {"fields": ("last_login", "date_joined")}),
     )

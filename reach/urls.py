@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("reach.urls_callbacks")),  # «Ring meg»
     path("", include("reach.urls_messages")),  # messages per case
     path("", include("reach.urls_inbound")),  # the SMS gateway's webhook, the leader's inbox
+    path("", include("reach.urls_alerts")),  # staff: «Varsle meg også på SMS»
 ]

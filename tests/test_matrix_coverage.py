@@ -50,6 +50,8 @@ NOT_IN_A_MATRIX = {
     "second_factor_codes": "one's own new recovery codes, shown once, for whoever is logged in",
     "second_factor_new_codes": "makes one's own new recovery codes, with a code from the app; no other data",
     "second_factor_remove": "turns one's own second factor off (a service user, with a code); no other data",
+    "staff_alert_settings": "one's own «Varsle meg også på SMS», staff only (404 for others); no other data "
+                            "(tests/reach/test_alert_settings.py)",
     "api_schema": "the OpenAPI schema: describes the API, holds no data (tests/koordinator/test_api_schema.py)",
     "api_docs": "the interactive API documentation page: static, no data",
 }
