@@ -16,8 +16,8 @@
   nothing else about the person is kept).
 * **SMS in the leader's inbox** (the sweep ``sms_inbox``): an SMS that could not be put in anyone's thread belongs to
   no case. It waits in the inbox until the leader marks it handled, and is deleted with its history
-  ``RETENTION_SMS_INBOX`` (default 90 days) after that; one that no leader can see (no municipality could be told)
-  goes the same time after it arrived. An SMS from the number of a person, or of a case's person, under a legal hold
+  ``RETENTION_SMS_INBOX`` (default 90 days) after that; one that no leader can see (no municipality could be told:
+  held for the administrator, read-only in the admin site) goes the same time after it arrived. An SMS from the number of a person, or of a case's person, under a legal hold
   stays. The run records only how many went, in its counts.
 
 Like the built-in kinds, nothing here touches a case whose door is open, a person with another open case, or anything
