@@ -77,7 +77,7 @@ def add_messages(builder: DemoBuilder) -> None:
     notification = outbox.build(
         staff,
         f"Ny melding fra {name}",
-        f"{name} har skrevet en melding. Les og svar: {link}",
+        f"{name} har skrevet en melding.\n{link}",
         about=last,
         channel=outbox.Channel.IN_APP,
         due_at=last.sent_at,

@@ -281,11 +281,13 @@ def _alert_staff(case: FollowUp, message: Message) -> None:
 
     def app_words():
         return (_("Ny melding fra %(name)s") % {"name": person.full_name},
-                _("%(name)s har skrevet en melding. Les og svar: %(link)s") % {"name": person.full_name, "link": link})
+                # The link on a line of its own: the app shows it as «Les og svar» (wiring_messages), an SMS or an
+                # e-mail as the address; either way the sentence before it reads the same.
+                _("%(name)s har skrevet en melding.\n%(link)s") % {"name": person.full_name, "link": link})
 
     def sms_words():
         # No content and only the first name: an SMS may be read by others on a locked screen.
-        text = _("Ny melding fra %(name)s i Koordinator: %(link)s") % {"name": person.first_name, "link": link}
+        text = _("Ny melding fra %(name)s i Koordinator.\n%(link)s") % {"name": person.first_name, "link": link}
         return _("Ny melding"), text
 
     notes = []
@@ -314,8 +316,8 @@ def _alert_user(case: FollowUp, message: Message) -> None:
 
     def words():
         return (_("Ny melding fra %(name)s") % {"name": writer},
-                _("Du har fått en melding fra %(name)s. Les den på Min side: %(link)s") % {"name": writer,
-                                                                                           "link": link})
+                # The link alone on the last line: «Les meldingen på Min side» in the app, the address by SMS.
+                _("Du har fått en melding fra %(name)s.\n%(link)s") % {"name": writer, "link": link})
 
     channel = _user_channel(person)
     outbox.notify_many([outbox.build(person, words=words, about=message, channel=channel,

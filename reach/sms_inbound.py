@@ -417,8 +417,9 @@ def _tell_leaders(sms: InboundSms) -> None:
         outbox.build(
             leader,
             gettext_lazy("SMS venter i innboksen"),
-            lambda: _("Det har kommet SMS som ikke kunne legges i en brukers meldinger. Se innboksen: %(link)s")
-            % {"link": link},
+            # The link on a line of its own: «Se innboksen» in the app (wiring_inbound), not «Se innboksen: Se
+            # innboksen».
+            lambda: _("Det har kommet SMS som ikke kunne legges i en brukers meldinger.\n%(link)s") % {"link": link},
             channel=outbox.Channel.IN_APP,
             dedupe_key=f"inbound-sms:{sms.municipality_id}:{leader.pk}:{day}",
         )

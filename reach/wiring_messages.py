@@ -7,7 +7,8 @@
 * on the case page (``CASE_LINKS``), «Meldinger» with the number unread, for the case's staff only (the page's own
   rule, ``access.is_case_staff``);
 * on *Min arbeidsliste*, «Nye meldinger»: the cases with messages from the user nobody has marked read, for the
-  trust person, and for the deputy while the trust person is away (the rule of «Kontakten din nå»);
+  trust person, and for the deputy while the trust person is away (the rule of «Kontakten din nå»); no section when
+  there are none;
 * the words the app shows for a link to the thread in a notification.
 
 Nothing for run_reminders: a message's alert is written when it is sent.
@@ -106,9 +107,10 @@ def messages_section(user: User, day: datetime.date) -> WorklistSection | None:
         text = ngettext("%(name)s: %(count)s ny melding", "%(name)s: %(count)s nye meldinger", count) % {
             "name": case.service_user.full_name, "count": count}
         items.append(WorklistItem(text, reverse("reach_case_messages", args=[case.pk])))
+    if not items:  # nothing new: no section (an empty «Nye meldinger (0)» is only noise)
+        return None
     return WorklistSection(
         key="meldinger",
         title=_("Nye meldinger"),
         items=items,
-        empty_text=_("Ingen nye meldinger fra brukerne."),
     )
