@@ -119,3 +119,22 @@ def test_the_ring_meg_page_with_an_error_is_accessible(new_page):
         page.locator("main").get_by_role("button", name="Ring meg").click()
     assert "Skriv høyst 300 tegn." in page.locator("main").inner_text()
     accessible(page)
+
+
+def test_a_trust_person_switches_on_sms_alerts_from_the_security_page(new_page):
+    page = new_page(**PHONE)
+    login(page, "tillit5")
+    page.goto("/konto/sikkerhet/")
+    page.get_by_role("link", name="Varsle meg også på SMS").click()
+    page.wait_for_url("**/konto/varsler/")
+    assert h1_text(page) == "Varsler"
+    accessible(page)
+    box = page.get_by_label("Varsle meg også på SMS")
+    assert not box.is_checked()
+    box.check()
+    with page.expect_navigation():
+        page.locator("main").get_by_role("button", name="Lagre").click()
+    assert "Lagret. Du får også SMS til " in page.locator("main").inner_text()
+    assert page.get_by_label("Varsle meg også på SMS").is_checked()
+    assert User.objects.get(username="tillit5").sms_alerts
+    accessible(page)
