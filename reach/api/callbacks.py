@@ -48,7 +48,8 @@ class CallbackSerializer(serializers.Serializer):
     assigned_role = serializers.ChoiceField(choices=CallbackRequest.Role.choices, read_only=True)
     promise = serializers.SerializerMethodField(help_text=_("Hva brukeren er lovet, for eksempel «Kari Hansen ringer "
                                                             "deg i dag.» (tomt når den er ferdig)."))
-    due_by = serializers.DateTimeField(read_only=True, help_text=_("Går videre hvis ingen har merket den innen da."))
+    due_by = serializers.DateTimeField(read_only=True, help_text=_("Går videre hvis den ikke er merket «called» eller "
+                                                                 "«sms_sent» innen da; «no_answer» gir ny frist."))
     escalation_level = serializers.IntegerField(
         read_only=True, help_text=_("0: som bedt om; 1: sendt videre til stedfortrederen; 2: til lederen."))
     state = serializers.ChoiceField(choices=CallbackRequest.State.choices, read_only=True)
@@ -164,7 +165,8 @@ class CallbackViewSet(GatedViewSet):
 
     @extend_schema(request=CallbackMarkSerializer, responses=write_responses(CallbackSerializer),
                    description=_("Merk en «Ring meg»: «called» og «sms_sent» gjør den ferdig, «no_answer» lar den "
-                                 "stå. Kontakten (eller forsøket) skrives i sakens logg."))
+                                 "stå med ny frist før den går videre. Kontakten (eller forsøket) skrives i sakens "
+                                 "logg."))
     @action(detail=True, methods=["post"])
     def mark(self, request, pk=None):
         callback = self.get_object()
