@@ -107,6 +107,14 @@ ENDPOINTS = {
     "/api/v1/quality-of-life-rounds/{id}/": {"get", "patch"},
     "/api/v1/reports/half-year/": {"get"},  # the half-year report's figures (outcomes/api/report.py)
     "/api/v1/retention/expiring/": {"get"},  # what passes its retention period soon (issue 15: retention/api/views.py)
+    # «Ring meg» and messages between the user and the case's staff (issue 16: reach/api/).
+    "/api/v1/callbacks/": {"get", "post"},
+    "/api/v1/callbacks/{id}/": {"get"},
+    "/api/v1/callbacks/{id}/mark/": {"post"},
+    "/api/v1/messages/": {"get", "post"},
+    "/api/v1/messages/{id}/": {"get"},
+    "/api/v1/messages/{id}/withdraw/": {"post"},
+    "/api/v1/messages/read/": {"post"},
 }
 
 # Actions that take no input at all: the URL says everything.
@@ -114,6 +122,7 @@ BODILESS = {
     ("/api/v1/absences/{id}/cancel/", "post"),
     ("/api/v1/notifications/{id}/read/", "post"),
     ("/api/v1/notifications/read-all/", "post"),
+    ("/api/v1/messages/{id}/withdraw/", "post"),  # taking one's own message back
 }
 
 
