@@ -16,7 +16,7 @@ referral written as free text becomes «–» (the report only asks whether ther
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -32,6 +32,7 @@ from retention.kinds import (
     Kind,
     Remove,
     Target,
+    not_counted,
     register,
     register_subject,
     subjects,
@@ -63,14 +64,34 @@ def _about_case(t: Target) -> Q:
     return q
 
 
+def _about_case_counts(targets: list[Target]) -> dict[Target, int]:
+    """How many notifications are about each of the cases, in one query (the leader's page): :func:`_about_case` for
+    each case would build a subquery per kind of subject and case."""
+    from koordinator.models import Notification
+
+    ids = sorted({t.follow_up_id for t in targets})
+    where, case_of = Q(pk__in=[]), []
+    for model, lookup in subjects():
+        content_type = ContentType.objects.get_for_model(model)
+        rows = model._default_manager
+        where |= Q(about_type=content_type, about_id__in=rows.filter(**{f"{lookup}__in": ids}).values("pk"))
+        case_of.append(When(about_type=content_type,
+                            then=Subquery(rows.filter(pk=OuterRef("about_id")).values(lookup)[:1])))
+    counted = dict(Notification.objects.filter(where).order_by()
+                   .annotate(case=Case(*case_of, output_field=IntegerField())).values("case")
+                   .annotate(n=Count("pk")).values_list("case", "n"))
+    return {t: counted.get(t.follow_up_id, 0) for t in targets}
+
+
 def _about(model, lookups) -> Q:
     return Q(about_type=ContentType.objects.get_for_model(model),
              about_id__in=model._default_manager.filter(**lookups).values("pk"))
 
 
-def _blank_notifications(where) -> list:
+def _blank_notifications(where, batch=None) -> list:
     """The notifications' texts and addresses, and their delivery attempts' errors (which may quote an address);
-    one still waiting is cancelled, so nothing empty is sent."""
+    one still waiting is cancelled, so nothing empty is sent. ``batch``: the notifications' counts for the leader's
+    page (``Step.batch``); the attempts are not counted there (their notifications are)."""
     from koordinator.models import DeliveryAttempt, Notification
 
     def values() -> dict:
@@ -86,13 +107,13 @@ def _blank_notifications(where) -> list:
         return Q(notification__in=Notification.objects.filter(where(t)).values("pk"))
 
     return [
-        Blank(DeliveryAttempt, attempts, values={"error": ""}),
-        Blank(Notification, where, values=values),
+        Blank(DeliveryAttempt, attempts, values={"error": ""}, batch=not_counted),
+        Blank(Notification, where, values=values, batch=batch),
     ]
 
 
 def _notification_steps():
-    return _blank_notifications(_about_case)
+    return _blank_notifications(_about_case, _about_case_counts)
 
 
 # --- the follow-up log, appointments and the case's own notes ---------------------------------------------------
@@ -304,19 +325,21 @@ def _person_steps():
 
 
 KINDS = (
-    Kind("notifications", _("Varsler om saken"), scope=CASE, period=SHORTEST, order=10, steps=_notification_steps),
+    Kind("notifications", _("Varsler om saken"), scope=CASE, period=SHORTEST, order=10, steps=_notification_steps,
+         short=_("varsler")),
     Kind("followup_log", _("Kontaktlogg, avtaler og notater i saken"), scope=CASE, period="followup_log", order=20,
-         steps=_log_steps),
-    Kind("plan", _("Individuell plan"), scope=CASE, period="plan", order=30, steps=_plan_steps),
+         steps=_log_steps, short=_("logg og avtaler")),
+    Kind("plan", _("Individuell plan"), scope=CASE, period="plan", order=30, steps=_plan_steps, short=_("plan")),
     Kind("minutes", _("Ansvarsgruppe: referater, dagsorden og oppgaver"), scope=CASE, period="minutes", order=40,
-         steps=_minutes_steps),
+         steps=_minutes_steps, short=_("ansvarsgruppe og referater")),
     Kind("outcomes", _("Sluttevaluering og historikk for livskvalitetsrunder"), scope=CASE, period="followup_log",
-         order=50, steps=_outcome_steps),
-    Kind("crisis_plan", _("Kriseplan"), scope=PERSON, period="crisis_plan", order=60, steps=_crisis_steps),
+         order=50, steps=_outcome_steps, short=_("sluttevaluering og livskvalitet")),
+    Kind("crisis_plan", _("Kriseplan"), scope=PERSON, period="crisis_plan", order=60, steps=_crisis_steps,
+         short=_("kriseplan")),
     Kind("access_log", _("Tilgangslogg: hvem har sett opplysningene"), scope=PERSON, period="access_log", order=70,
-         steps=_access_log_steps),
+         steps=_access_log_steps, short=_("tilgangslogg")),
     Kind("person", _("Personen: navn, fødselsnummer, kontaktopplysninger, pårørende, samtykker og innlogging"),
-         scope=PERSON, period=LONGEST, order=90, steps=_person_steps),
+         scope=PERSON, period=LONGEST, order=90, steps=_person_steps, short=_("personopplysninger og innlogging")),
 )
 
 

@@ -385,6 +385,26 @@ def expiring_cases(cases, today: datetime.date, horizon_days: int = HORIZON_DAYS
     )
 
 
+def amounts(rows: list[Row]) -> dict[tuple[str, int | None, int], int]:
+    """How many rows each kind shown on the page has now, by (kind, case — None for the person's kinds —, person): the
+    leader's page shows only the kinds with something. One query per step of the kinds shown, whatever the number of
+    cases."""
+    targets: dict[str, dict[tuple[int | None, int], Target]] = defaultdict(dict)
+    kinds_by_key = {}
+    for row in rows:
+        user_id = row.case.service_user.user_id
+        for item in row.items:
+            kinds_by_key[item.kind.key] = item.kind
+            key = (item.follow_up_id, row.case.service_user_id)
+            targets[item.kind.key][key] = Target(row.case.service_user_id, item.follow_up_id, user_id)
+    found = {}
+    for key, by_target in targets.items():
+        counted = kinds_by_key[key].count_each(list(by_target.values()))
+        for (follow_up_id, person), target in by_target.items():
+            found[(key, follow_up_id, person)] = counted[target]
+    return found
+
+
 def rows_for(cases: list[FollowUp], today: datetime.date, horizon_days: int = HORIZON_DAYS) -> list[Row]:
     """The items of each case (and of its person, on the person's last case) that go within the horizon or are held
     or waiting for something else. Four queries for the page, whatever its length (:func:`load`)."""

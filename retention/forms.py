@@ -17,7 +17,7 @@ PERSON = "person"
 class HoldForm(StaffForm):
     case = forms.CharField(
         label=_("Saksnummer"), max_length=20,
-        help_text=_("Nummeret står på saken og i listen over det som snart slettes."),
+        help_text=_("Nummeret står øverst på sakens side («Saksnummer 123») og i listen over det som snart slettes."),
         error_messages={"required": _("Skriv saksnummeret.")},
     )
     target = forms.ChoiceField(

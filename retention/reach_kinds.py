@@ -94,11 +94,11 @@ def _archive_steps():
 
 KINDS = (
     Kind("messages", _("Meldinger med brukeren og SMS-svar"), scope=CASE, period="followup_log", order=52,
-         steps=_message_steps),
+         steps=_message_steps, short=_("meldinger")),
     Kind("callbacks", _("«Ring meg»: notatene og historikken (tidene blir stående i statistikken)"), scope=CASE,
-         period="followup_log", order=54, steps=_callback_steps),
+         period="followup_log", order=54, steps=_callback_steps, short=_("«Ring meg»-notater")),
     Kind("archives", _("«Last ned alt om meg»: bestillinger og arkiver"), scope=PERSON, period=LONGEST, order=80,
-         steps=_archive_steps),
+         steps=_archive_steps, short=_("«Alt om meg»-arkiver")),
 )
 
 

@@ -5,7 +5,8 @@ forms that place and lift a hold.
 Only a leader of the municipality sees it (anyone else: 404, as the leader's other pages; a municipality that is not
 theirs: 404). The names shown (the persons of the cases listed) are read through the gate and go to the persons'
 access logs as a list (once a day); the hold pages name one person and log the read each time. A fixed number of
-queries, whatever the number of cases (``retention.engine.rows_for``).
+queries, whatever the number of cases (``retention.engine.rows_for``; ``engine.amounts``: one per step of the kinds
+shown, so a case lists only the kinds that have something, with how many rows).
 """
 
 from __future__ import annotations
@@ -72,15 +73,19 @@ def _item_text(item: engine.Item) -> str:
     return _("slettes fra %(date)s") % {"date": f"{item.due_on:%d.%m.%Y}"}
 
 
-def _grouped(items: list[engine.Item]) -> list[tuple[str, list[str]]]:
-    """The kinds by what happens to them («slettes fra 04.12.2026»: the plan, the log …), in the order of the kinds."""
-    groups: dict[str, list[str]] = {}
-    for item in items:
-        label = str(item.kind.label)
-        if item.follow_up_id is None:
-            label = _("%(kind)s (gjelder personen)") % {"kind": label}
-        groups.setdefault(_item_text(item), []).append(label)
-    return list(groups.items())
+def _grouped(row: engine.Row, amounts: dict) -> list[tuple[str, list[str], list[str]]]:
+    """What goes when, one line per date («slettes fra 04.12.2026»: logg og avtaler (12), plan (3); om personen:
+    kriseplan (2)): the case's kinds and the person's (on the person's last case), each with how many rows, in the
+    order of the kinds. A kind with nothing in it is left out."""
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for item in row.items:
+        count = amounts.get((item.kind.key, item.follow_up_id, row.case.service_user_id), 0)
+        if not count:
+            continue
+        case, person = groups.setdefault(_item_text(item), ([], []))
+        (case if item.follow_up_id is not None else person).append(
+            _("%(kind)s (%(count)s)") % {"kind": item.kind.short_label, "count": count})
+    return [(text, case, person) for text, (case, person) in groups.items()]
 
 
 def _placers(holds: list[LegalHold], municipality: Municipality) -> set[int]:
@@ -111,7 +116,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     cases = FollowUp.objects.for_user(request.user).filter(municipality=municipality)
     page = Paginator(engine.expiring_cases(cases, today), PAGE_SIZE).get_page(request.GET.get("side"))
-    rows = [{"row": row, "groups": _grouped(row.items)} for row in engine.rows_for(list(page.object_list), today)]
+    found = engine.rows_for(list(page.object_list), today)
+    amounts = engine.amounts(found)
+    rows = [{"row": row, "groups": _grouped(row, amounts)} for row in found]
     holds_qs = LegalHold.objects.for_user(request.user).in_force().filter(municipality=municipality)
     holds = list(holds_qs.select_related("follow_up__service_user", "service_user", "placed_by")
                  .order_by("-placed_at", "-pk")[:HOLDS_SHOWN])
