@@ -18,6 +18,9 @@ NODE_STAMP := node_modules/.installed
 ASSETS := static/vendor/designsystemet.css static/vendor/designsystemet-theme.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in links the demo writes (notifications, SMS, «alt om meg»): where `make run` serves, unless SITE_URL is
+# set. Every manage.py step of `make demo` and `make run` gets it, not only the server.
+SITE := $(or $(SITE_URL),http://$(HOST):$(PORT))
 PYTEST_ARGS ?=
 # pytest-xdist: one worker per core; tests that share demo data stay together (tests/scheduling.py).
 PYTEST_WORKERS ?= auto
@@ -74,8 +77,8 @@ $(ASSETS) &: $(NODE_STAMP) scripts/build_assets.js
 install: $(PIP_STAMP) $(ASSETS)
 
 demo: install
-	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	SITE_URL='$(SITE)' $(MANAGE) migrate --noinput
+	SITE_URL='$(SITE)' $(MANAGE) seed_demo
 
 run: demo
 	@echo
@@ -85,12 +88,13 @@ run: demo
 	@# OIDC_*: the local OpenID provider of `make oidc` (README, «Try the real log-in»), unless set otherwise. Not
 	@# echoed: a client secret from the environment stays off the screen.
 	@echo "OpenID providers: $(OIDC_CITIZEN_ISSUER) (citizens) and $(OIDC_STAFF_ISSUER) (staff); \`make oidc\` starts them"
+	@$(if $(filter-out http://127.0.0.1:8000,$(SITE)),echo "Links point to $(SITE): run manage.py commands by hand with it too: SITE_URL='$(SITE)' $(MANAGE) build_archives --once",true)
 	@DEMO_LOGIN=1 \
 		OIDC_CITIZEN_ISSUER='$(OIDC_CITIZEN_ISSUER)' OIDC_CITIZEN_CLIENT_ID='$(OIDC_CITIZEN_CLIENT_ID)' \
 		OIDC_CITIZEN_CLIENT_SECRET='$(OIDC_CITIZEN_CLIENT_SECRET)' \
 		OIDC_STAFF_ISSUER='$(OIDC_STAFF_ISSUER)' OIDC_STAFF_CLIENT_ID='$(OIDC_STAFF_CLIENT_ID)' \
 		OIDC_STAFF_CLIENT_SECRET='$(OIDC_STAFF_CLIENT_SECRET)' \
-		SITE_URL='$(or $(SITE_URL),http://$(HOST):$(PORT))' \
+		SITE_URL='$(SITE)' \
 		$(MANAGE) runserver $(HOST):$(PORT)
 
 # The local OpenID provider for `make run` (development and tests only: anybody can log in as anybody). Stop it
