@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import logging
 import random
 import re
 import uuid
@@ -45,6 +44,7 @@ from koordinator import access, outbox
 from koordinator.models import FollowUp, Organisation, ServiceUser, User
 from koordinator.models.notifications import Notification
 from koordinator.services import ServiceError
+from koordinator.toolkit.log_paths import HidePaths, hide_paths_in_request_logs
 from outcomes.models import FeedbackAnswer, FeedbackReceipt
 
 # --- the questionnaire --------------------------------------------------------------------------------------
@@ -238,7 +238,7 @@ def link_url(service_user_id: int, half_year: str, unit_id: int) -> str:
     return (getattr(settings, "SITE_URL", "") or "").rstrip("/") + path
 
 
-class HideLinks(logging.Filter):
+class HideLinks(HidePaths):
     """Django's own warnings about a request (``django.request``: «Bad Request: /path/», «Method Not Allowed»;
     ``django.security.csrf``) and the web server's access log (``gunicorn.access``: the request line, the path
     and the referrer) print its path, and a link's path holds the signed token, which names the person (its
@@ -246,36 +246,13 @@ class HideLinks(logging.Filter):
     «/tilbakemelding/…/» instead. gunicorn's atoms are changed in place: they answer «-» for an atom that is
     not there, which a plain dict would not."""
 
-    PATH = re.compile(r"/tilbakemelding/(?!papir/)[^/\s]+")
-
-    def _hide(self, value):
-        return self.PATH.sub("/tilbakemelding/…", value) if isinstance(value, str) else value
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._hide(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(self._hide(arg) for arg in record.args)
-        elif isinstance(record.args, dict):
-            for key, value in list(record.args.items()):
-                record.args[key] = self._hide(value)
-        return True
-
-
-REQUEST_LOGGERS = (
-    "django.request",
-    "django.security.csrf",
-    "django.server",
-    "gunicorn.access",
-    "gunicorn.error",
-)
+    PATTERN = re.compile(r"/tilbakemelding/(?!papir/)[^/\s]+")
+    REPLACEMENT = "/tilbakemelding/…"
 
 
 def hide_links_in_request_logs() -> None:
     """Put :class:`HideLinks` on Django's request loggers, once (called when the app is ready)."""
-    for name in REQUEST_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(existing, HideLinks) for existing in logger.filters):
-            logger.addFilter(HideLinks())
+    hide_paths_in_request_logs(HideLinks)
 
 
 def read_link(token: str) -> LinkClaim:

@@ -18,6 +18,7 @@ GATE_NAME = "callbacks"
 
 
 def policy(actor: Actor, action: str) -> Q:
+    """The case's staff, any action; the owner, seeing. Messages (``reach.message_access``) use the same rule."""
     q = Q(case_id__in=staff_case_ids(actor))
     if action == VIEW and actor.service_user_id is not None:
         q |= Q(service_user_id=actor.service_user_id)

@@ -28,7 +28,6 @@ call.
 from __future__ import annotations
 
 import datetime
-import logging
 import re
 from dataclasses import dataclass
 from functools import partial
@@ -55,6 +54,7 @@ from koordinator.models import (
 from koordinator.phone import display_phone
 from koordinator.timeutil import no_datetime, no_time
 from koordinator.toolkit import ServiceError, ensure_inside_gate, record_text, save_with_history
+from koordinator.toolkit.log_paths import HidePaths, hide_paths_in_request_logs
 from reach import escalation
 from reach.models import CALLBACK_NOTE_MAX_LENGTH, CallbackRequest
 
@@ -144,33 +144,16 @@ def sms_ending(service_user: ServiceUser, about) -> str:
     return "\n" + _("Vil du at vi ringer deg? %(url)s") % {"url": link_url(service_user.pk)}
 
 
-class HideLinks(logging.Filter):
-    """The request logs (Django's warnings, the web server's access log) print a request's path; a link's path holds
-    the signed token, which names the person. This filter, on those loggers, writes «/r/…» instead."""
+class HideLinks(HidePaths):
+    """The request logs print a request's path; a link's path holds the signed token, which names the person.
+    This filter, on those loggers (``koordinator.toolkit.log_paths``), writes «/r/…» instead."""
 
-    PATH = re.compile(r"/r/[^/\s\"']+")
-
-    def _hide(self, value):
-        return self.PATH.sub("/r/…", value) if isinstance(value, str) else value
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.msg = self._hide(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(self._hide(arg) for arg in record.args)
-        elif isinstance(record.args, dict):
-            for key, value in list(record.args.items()):
-                record.args[key] = self._hide(value)
-        return True
-
-
-REQUEST_LOGGERS = ("django.request", "django.security.csrf", "django.server", "gunicorn.access", "gunicorn.error")
+    PATTERN = re.compile(r"/r/[^/\s\"']+")
+    REPLACEMENT = "/r/…"
 
 
 def hide_links_in_request_logs() -> None:
-    for name in REQUEST_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(existing, HideLinks) for existing in logger.filters):
-            logger.addFilter(HideLinks())
+    hide_paths_in_request_logs(HideLinks)
 
 
 # --- who calls, and when: the words ----------------------------------------------------------------------------------

@@ -14,18 +14,10 @@ Withdrawn messages stay inside the gate for both sides (the thread shows «Meldi
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from koordinator.access import VIEW, Actor, staff_case_ids
+# The same rule as «Ring meg»: the case's staff see and act, the owner sees their own.
+from reach.callback_access import policy  # noqa: F401 - registered under this gate's name below
 
 GATE_NAME = "messages"
-
-
-def policy(actor: Actor, action: str) -> Q:
-    q = Q(case_id__in=staff_case_ids(actor))
-    if action == VIEW and actor.service_user_id is not None:
-        q |= Q(service_user_id=actor.service_user_id)
-    return q
 
 
 def register() -> None:
