@@ -44,6 +44,7 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from koordinator.models import User
 from koordinator.timeutil import at
@@ -200,4 +201,22 @@ def test_the_api_keeps_its_contract(case, persona, tokens, visible_ids, clock):
         return
     aim_at_real_objects(case, persona, visible_ids)
     with in_the_tests_transaction():
-        case.call_and_validate(headers={"Authorization": f"Token {tokens[persona]}"})
+        case.call_and_validate(headers={"Authorization": f"Token {tokens[persona]}"},
+                               excluded_checks=transport_limits(case))
+
+
+FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def transport_limits(case) -> list:
+    """Checks the in-process transport cannot support for this case.
+
+    A form body with a list for a one-value field («goal=[…]») loses that field on the way to Django (the WSGI
+    transport leaves lists out of form bodies), so the request the app receives is not the invalid one the check
+    believes it sent: a valid rest (``text`` and ``step``) is rightly accepted. The same invalid value in JSON is
+    still checked."""
+    if case.media_type in FORM_MEDIA_TYPES and isinstance(case.body, dict) and any(
+        isinstance(value, (list, dict)) for value in case.body.values()
+    ):
+        return [negative_data_rejection]
+    return []

@@ -341,6 +341,17 @@ def test_the_owner_comments_on_a_goal(world, goal):
     ).status_code == 403
 
 
+
+def test_a_form_body_naming_the_goal_twice_is_refused(world, goal):
+    # «goal=1&goal=2»: one id is meant; which one is not guessed (the API contract test found it accepted).
+    other = pf.GoalFactory(plan=goal.plan)
+    response = client_for(world.owner).post(
+        "/api/v1/plan-comments/", f"goal={goal.pk}&goal={other.pk}&text=Viktig",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400 and "goal" in response.json()["errors"]
+    assert not Comment.objects.exists()
+
 # --- bad input never gives a 500 -------------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from koordinator import access, services
 from koordinator.continuity_forms import staff_of_leader
@@ -29,7 +30,20 @@ class ChoiceRelatedField(serializers.PrimaryKeyRelatedField):
     default_error_messages = {
         "does_not_exist": _("Finnes ikke, eller er ikke et valg du kan gjøre her."),
         "incorrect_type": _("Skriv et tall (id), ikke {data_type}."),
+        "repeated": _("Send bare én verdi her."),
     }
+    # A form body with the field more than once («goal=1&goal=2»): one id is meant, so which one is not guessed.
+    _REPEATED = object()
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary) and len(dictionary.getlist(self.field_name)) > 1:
+            return self._REPEATED
+        return super().get_value(dictionary)
+
+    def to_internal_value(self, data):
+        if data is self._REPEATED:
+            self.fail("repeated")
+        return super().to_internal_value(data)
 
     def __init__(self, model: type[Model], choices_for: Callable[[User | None], QuerySet], **kwargs):
         self.choices_for = choices_for
