@@ -5,6 +5,7 @@
 - ``targets``: what is visited, per demo role, found by the demo's names and in the URLconf;
 - ``measure``: the signed-in clients, the probes, the interleaved rounds, medians and p90;
 - ``commands``: ``run_reminders`` and ``send_notifications --once``, nothing due and per item, rolled back;
+- ``history``: the FHIR ``$everything`` of Kari at demo size and with a long history (issue 15), rolled back;
 - ``report``: machine, database, row counts, ratios (×floor, ×base), the issue's targets, JSON and Markdown.
 """
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.test.utils import override_settings
 
-from bench.benchmark import commands, measure, report
+from bench.benchmark import commands, history, measure, report
 from bench.benchmark import targets as t
 
 
@@ -36,6 +37,7 @@ class Options:
     command_rounds: int = 5
     items: int = 20
     with_commands: bool = True
+    history_scale: int = history.DEFAULT_SCALE  # 0: no history measurement
     base: dict | None = None
 
 
@@ -87,6 +89,12 @@ def run(options: Options, progress: Callable[[str], None] = measure.stderr_progr
             commands.measure_commands(rounds=options.command_rounds, k=options.items, progress=progress)
             if options.with_commands else None
         )
+        # Runs as many times as a command measurement (``--command-rounds``), after one visit that is not counted.
+        history_figures = (
+            history.measure_history(subjects, scale=options.history_scale, rounds=options.command_rounds,
+                                    progress=progress)
+            if options.history_scale > 0 else None
+        )
     run_info = {
         "rounds": options.rounds,
         "warmup": options.warmup,
@@ -99,4 +107,8 @@ def run(options: Options, progress: Callable[[str], None] = measure.stderr_progr
         "load_after": _load(),
     }
     summaries = [figures[target.key].summary() for target in matrix.targets]
-    return report.build(options.label, summaries, command_figures, matrix.left_out, run_info, rows, options.base)
+    result = report.build(options.label, summaries, command_figures, matrix.left_out, run_info, rows, options.base)
+    result["history"] = history_figures
+    if history_figures and not history_figures["ok"]:
+        result["errors"].append(f"{history.ROLE} fhir everything (history) {history_figures['url']}: not 200")
+    return result

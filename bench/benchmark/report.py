@@ -358,6 +358,13 @@ def markdown(result: dict) -> str:
     if result.get("commands"):
         lines += ["", f"## Commands (clock at {result['commands']['clock'][11:16]}, rolled back)", ""]
         lines += commands_table(result)
+    if result.get("history"):
+        from bench.benchmark.history import table
+
+        h = result["history"]
+        lines += ["", f"## FHIR $everything with a long history ({h['role']}, history × {h['scale']}, rolled back)",
+                  ""]
+        lines += table(h)
     if result["left_out"]:
         left = "; ".join(f"{x['role']} {x['name']} ({x['why']})" for x in result["left_out"])
         lines += ["", f"Not measured (the role may not use them, or sees nothing there): {left}."]

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bench.benchmark import Options, report, run
 from bench.benchmark import targets as t
+from bench.benchmark.history import DEFAULT_SCALE
 
 RESULTS = Path(__file__).resolve().parents[2] / "results"
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--command-rounds", type=int, default=5, help="Kjøringer per kommandomåling.")
         parser.add_argument("--items", type=int, default=20, help="Antall saker som gjøres klare per kommandomåling.")
         parser.add_argument("--no-commands", action="store_true", help="Mål bare sidene og API-et.")
+        parser.add_argument("--history-scale", type=int, default=DEFAULT_SCALE,
+                            help="Hvor mye lenger historikk Kari får for målingen av FHIR $everything (0: ingen).")
 
     def handle(self, *args, **o):
         roles = tuple(role.strip() for role in o["roles"].split(",") if role.strip())
@@ -38,6 +41,8 @@ class Command(BaseCommand):
             raise CommandError(f"Ukjente roller: {', '.join(unknown)}. Velg blant {', '.join(t.ROLES)}.")
         if o["rounds"] < 1 or o["warmup"] < 0 or o["command_rounds"] < 1 or o["items"] < 1:
             raise CommandError("--rounds, --command-rounds og --items må være minst 1, --warmup minst 0.")
+        if o["history_scale"] < 0:
+            raise CommandError("--history-scale må være 0 eller mer.")
         base = None
         if o["compare"]:
             try:
@@ -47,6 +52,7 @@ class Command(BaseCommand):
         options = Options(
             label=o["label"], rounds=o["rounds"], warmup=o["warmup"], seed=o["seed"], roles=roles,
             command_rounds=o["command_rounds"], items=o["items"], with_commands=not o["no_commands"], base=base,
+            history_scale=o["history_scale"],
         )
         try:
             result = run(options, progress=self._progress if o["verbosity"] > 0 else (lambda line: None))
