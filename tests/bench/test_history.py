@@ -72,6 +72,8 @@ def test_both_sizes_answered_and_the_history_is_in_the_bundle(outcome):
     assert small["per_resource_ms"] == pytest.approx(small["median_ms"] / small["resources"], rel=0.01)
     assert figures["ratio_per_resource"] == pytest.approx(large["per_resource_ms"] / small["per_resource_ms"],
                                                           abs=0.01)
+    assert figures["added_ms_per_resource"] == pytest.approx(
+        (large["median_ms"] - small["median_ms"]) / (2 * SCALE), abs=0.01)
 
 
 def test_the_queries_are_the_same_at_both_sizes(outcome):
