@@ -149,11 +149,20 @@ def worklist(user: User, *, include_ended: bool = False) -> Worklist:
         base = base.open()
     standing_for = access.standing_for(access.actor_for(user))
     days = continuity.appointments_for_worker(user)
-    primary = list(base.filter(trust_person=user))
-    as_deputy = list(base.filter(Q(deputy=user) | Q(deputy__isnull=True, trust_person_id__in=standing_for)))
+    # Both lists in one query (the same order), parted here by the same conditions.
+    standing = set(standing_for)
+    primary, as_deputy = [], []
+    for case in base.filter(Q(trust_person=user) | Q(deputy=user)
+                            | Q(deputy__isnull=True, trust_person_id__in=standing_for)):
+        if case.trust_person_id == user.pk:
+            primary.append(case)
+        if case.deputy_id == user.pk or (case.deputy_id is None and case.trust_person_id in standing):
+            as_deputy.append(case)
     # «Ingen kontakt på N dager»: ``case.quiet`` on every case in both lists, in one query.
     followup_log.mark_quiet(user, primary + as_deputy)
-    covers = continuity.covered_absences(user)
+    # The open cases of ``as_deputy`` are those the user covers (the gate lets a deputy see every one of them).
+    covers = continuity.covered_absences(
+        user, cases=[case for case in as_deputy if case.status != FollowUp.Status.ENDED])
     today = timezone.localdate()
     covered_now = {case.pk for absence, cases in covers.pairs if absence.starts_on <= today <= absence.ends_on
                    for case in cases}

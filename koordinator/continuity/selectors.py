@@ -514,16 +514,22 @@ def handover_list(deputy: User, absence: Absence) -> list[HandoverEntry]:
     return entries
 
 
-def covered_absences(deputy: User, day: datetime.date | None = None) -> Covers:
+def covered_absences(deputy: User, day: datetime.date | None = None, *,
+                     cases: list[FollowUp] | None = None) -> Covers:
     """Every absence the deputy covers that is going on or starts within a week, with the cases it leaves to them
     (only absences that leave them at least one). Two queries, reading only the absent colleagues' cases that
-    are the deputy's to cover."""
+    are the deputy's to cover; one when the caller has read those cases already (``cases``: every open case the
+    deputy covers, as ``_covered_cases`` finds them, with the same related rows; the worklist's own list)."""
     day = day or timezone.localdate()
     # The covered cases first (tens), then the absences of their trust persons on the (person, dates) index:
     # filtering absences by a sub-query on cases read every absence in the window nationally.
     by_person: dict[int, list[FollowUp]] = defaultdict(list)
-    for case in (_covered_cases(deputy).select_related("service_user", "trust_person", "deputy", "unit")
-                 .order_by("pk")):
+    if cases is None:
+        cases = (_covered_cases(deputy).select_related("service_user", "trust_person", "deputy", "unit")
+                 .order_by("pk"))
+    else:
+        cases = sorted(cases, key=lambda case: case.pk)
+    for case in cases:
         by_person[case.trust_person_id].append(case)
     if not by_person:
         return Covers([])

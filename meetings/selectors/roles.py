@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,13 +114,20 @@ def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.da
     meetings = Meeting.objects.for_user(user).filter(mine).select_related("group__follow_up__service_user")
     seventh_day_ends = datetime.datetime.combine(day + datetime.timedelta(days=7), datetime.time.min,
                                                  tzinfo=timezone.get_current_timezone())
-    coming = list(meetings.planned().filter(starts_at__gte=now, starts_at__lt=seventh_day_ends)
-                  .order_by("starts_at", "pk"))
-    waiting = list(
-        meetings.not_cancelled().filter(starts_at__lte=now)
-        .filter(Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT))
-        .order_by("starts_at", "pk")
-    )
+    # The coming meetings and those whose minutes wait, in one query (both in start order), parted here by the same
+    # conditions (a meeting starting this very moment may be in both lists, as when they were two queries).
+    is_coming = Q(status=Meeting.Status.PLANNED, starts_at__gte=now, starts_at__lt=seventh_day_ends)
+    is_waiting = (~Q(status=Meeting.Status.CANCELLED) & Q(starts_at__lte=now)
+                  & (Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT)))
+    coming, waiting = [], []
+    for meeting in (meetings.filter(is_coming | is_waiting)
+                    .annotate(minutes_state=F("minutes__status"), minutes_pk=F("minutes__pk"))
+                    .order_by("starts_at", "pk")):
+        if (meeting.status == Meeting.Status.PLANNED and now <= meeting.starts_at < seventh_day_ends):
+            coming.append(meeting)
+        if (meeting.status != Meeting.Status.CANCELLED and meeting.starts_at <= now
+                and (meeting.minutes_pk is None or meeting.minutes_state == Minutes.Status.DRAFT)):
+            waiting.append(meeting)
     disputed = list(
         Minutes.objects.for_user(user).filter(status=Minutes.Status.DISPUTED, meeting__group_id__in=groups)
         .select_related("meeting__group__follow_up__service_user").order_by("meeting__starts_at", "pk")
