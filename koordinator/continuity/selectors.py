@@ -75,10 +75,12 @@ class Contact:
         }
 
 
-def contact_now(case: FollowUp, day: datetime.date | None = None) -> Contact:
-    """Primary → deputy → the unit's duty contact, right for ``day`` (today)."""
+def contact_now(case: FollowUp, day: datetime.date | None = None, *,
+                standing: dict[int, User] | None = None) -> Contact:
+    """Primary → deputy → the unit's duty contact, right for ``day`` (today). ``standing``: the standing deputies
+    (``standing_deputies``) of a set that holds the case's trust person, when the caller has read them already."""
     day = day or timezone.localdate()
-    deputy = effective_deputy(case)
+    deputy = effective_deputy(case, standing)
     away = absences_on([case.trust_person_id] + ([deputy.pk] if deputy else []), day)
     return contact_while(case, away.get(case.trust_person_id), deputy, deputy is not None and deputy.pk in away)
 
@@ -113,13 +115,16 @@ def contact_while(case: FollowUp, primary_absence: Absence | None, deputy: User 
 
 
 def coming_contacts(cases: list[FollowUp], day: datetime.date | None = None,
-                    horizon_days: int = 60) -> dict[int, tuple[Absence, Contact]]:
+                    horizon_days: int = 60, *, standing: dict[int, User] | None = None
+                    ) -> dict[int, tuple[Absence, Contact]]:
     """For each case whose trust person has an absence that has not begun yet (within ``horizon_days``): that
-    absence and who the user contacts then, by the rule of :func:`contact_while`. Two queries however many cases."""
+    absence and who the user contacts then, by the rule of :func:`contact_while`. Two queries however many cases;
+    one when given ``standing`` (``standing_deputies`` of the cases' trust persons, or of more)."""
     day = day or timezone.localdate()
     if not cases:
         return {}
-    standing = standing_deputies({c.trust_person_id for c in cases})
+    if standing is None:
+        standing = standing_deputies({c.trust_person_id for c in cases})
     deputies = {c.pk: effective_deputy(c, standing) for c in cases}
     people = {c.trust_person_id for c in cases} | {d.pk for d in deputies.values() if d}
     by_person: dict[int, list[Absence]] = defaultdict(list)

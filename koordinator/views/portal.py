@@ -176,10 +176,12 @@ def my_page(request):
     )
     handovers = _latest_handovers(shown_cases)
     # A coming absence of the trust person: who covers then, by the same rule as «Kontakten din nå».
-    coming = continuity.coming_contacts(open_cases)
+    coming = continuity.coming_contacts(open_cases, standing=standing)
     # «Kontakten din nå»: the one rule for whom the user should contact today. The case card below says the same:
-    # a trust person who is away is shown as away, not as someone to call.
-    contact = continuity.my_contact_now(service_user)  # about the newest open case, open_cases[0]
+    # a trust person who is away is shown as away, not as someone to call. About the newest open case, open_cases[0]
+    # (``continuity.my_contact_now``'s case: the gate shows the owner every case of their own), with the standing
+    # deputies read above.
+    contact = continuity.contact_now(open_cases[0], standing=standing) if open_cases else None
     away = contact is not None and contact.role != "primary"
     # A deputy with no phone of their own is reached through the service, as the absence notice says.
     unit = open_cases[0].unit if open_cases else None
@@ -193,6 +195,13 @@ def my_page(request):
     first_day = continuity.first_day_from(request.GET.get("fra"))
     # One more than shown tells whether there are older ones, without counting them.
     notes = list(outbox.inbox(request.user)[:MY_PAGE_MESSAGES + 1])
+    appointments = _upcoming_appointments(request.user, service_user, first_day)
+    # From today the first of the seven days' appointments is the next one (the same query's first row); else, or
+    # when there is none this week, the next is looked for however far ahead.
+    if appointments and first_day == timezone.localdate():
+        next_appointment = dict(appointments[0])
+    else:
+        next_appointment = _next_appointment(request.user, service_user)
     return render(
         request,
         "koordinator/portal/my_page.html",
@@ -200,8 +209,8 @@ def my_page(request):
             "service_user": service_user,
             "contact": contact,
             "service_phone": service_phone,
-            "next_appointment": _next_appointment(request.user, service_user),
-            "appointments": _upcoming_appointments(request.user, service_user, first_day),
+            "next_appointment": next_appointment,
+            "appointments": appointments,
             # The seven days shown, for the «Neste uke» and «Forrige uke» links.
             "appointment_days": continuity.AppointmentDays(first_day, timezone.localdate(), []),
             "notes": notes[:MY_PAGE_MESSAGES],
