@@ -25,6 +25,7 @@ from koordinator.api.filters import ArchivedFilterMixin, IdFilter, with_public_n
 from koordinator.api.serializers import (
     BoundedDateTimeField,
     ChoiceRelatedField,
+    DisplayField,
     StaffNameSerializer,
     active_organisations,
     changeable_cases,
@@ -67,7 +68,7 @@ def with_links(fields: dict, make, after: str) -> dict:
 
 class FollowUpEntrySerializer(serializers.ModelSerializer):
     service_user = serializers.IntegerField(source="follow_up.service_user_id", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = DisplayField(source="get_kind_display", read_only=True)
     is_contact = serializers.BooleanField(
         read_only=True, help_text=_("Usann for «forsøkt, men ikke truffet»: det telles ikke som kontakt.")
     )

@@ -23,6 +23,7 @@ from koordinator.api.serializers import (
     BoundedDateField,
     BoundedDateTimeField,
     ChoiceRelatedField,
+    DisplayField,
     PersonSerializer,
     StaffNameSerializer,
     active_organisations,
@@ -82,8 +83,8 @@ class GroupSerializer(serializers.ModelSerializer):
     service_user = serializers.IntegerField(source="follow_up.service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="follow_up.service_user.full_name", read_only=True)
     coordinator = PersonSerializer(source="follow_up.trust_person", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    chair_display = serializers.CharField(source="get_chair_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
+    chair_display = DisplayField(source="get_chair_display", read_only=True)
 
     class Meta:
         model = Group
@@ -115,7 +116,7 @@ class GroupStatusSerializer(serializers.Serializer):
 
 
 class GroupMemberSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = DisplayField(source="get_kind_display", read_only=True)
     name = serializers.SerializerMethodField(help_text=_("Navnet slik gruppen viser det."))
     person = StaffNameSerializer(read_only=True, allow_null=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True, default="")
@@ -184,9 +185,9 @@ class MeetingSerializer(serializers.ModelSerializer):
     service_user = serializers.IntegerField(source="group.follow_up.service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="group.follow_up.service_user.full_name", read_only=True)
     ends_at = serializers.DateTimeField(read_only=True)
-    place_display = serializers.CharField(source="get_place_display", read_only=True)
+    place_display = DisplayField(source="get_place_display", read_only=True)
     place_text = serializers.CharField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
     chair_name = serializers.SerializerMethodField(help_text=_("Hvem leder møtet."))
     chair_person = StaffNameSerializer(read_only=True, allow_null=True,
                                        help_text=_("Når møteledelsen er gitt videre for dette møtet."))
@@ -263,8 +264,8 @@ class AttendanceSerializer(serializers.ModelSerializer):
     group = serializers.IntegerField(source="meeting.group_id", read_only=True)
     meeting_starts_at = serializers.DateTimeField(source="meeting.starts_at", read_only=True)
     member_name = serializers.SerializerMethodField()
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
-    via_display = serializers.CharField(source="get_via_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
+    via_display = DisplayField(source="get_via_display", read_only=True)
     recorded_by = StaffNameSerializer(read_only=True, allow_null=True)
 
     class Meta:
@@ -331,7 +332,7 @@ class MinutesSerializer(serializers.ModelSerializer):
     meeting_starts_at = serializers.DateTimeField(source="meeting.starts_at", read_only=True)
     service_user = serializers.IntegerField(source="meeting.group.follow_up.service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="meeting.group.follow_up.service_user.full_name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
     etag = serializers.CharField(read_only=True, help_text=_("Send denne i «If-Match» ved endringer."))
     point_notes = serializers.DictField(child=serializers.CharField(), read_only=True,
                                         help_text=_("Notat per punkt på dagsorden: punktets id → tekst."))
@@ -419,7 +420,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
     responsible_kind = serializers.ChoiceField(source="responsible.kind", choices=GroupMember.Kind.choices,
                                                read_only=True)
     is_overdue = serializers.SerializerMethodField(help_text=_("Åpen oppgave med frist som er passert."))
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
     closed_by = StaffNameSerializer(read_only=True, allow_null=True)
 
     class Meta:

@@ -25,7 +25,12 @@ from rest_framework.response import Response
 from koordinator import access
 from koordinator.api import permissions
 from koordinator.api.filters import IdFilter
-from koordinator.api.serializers import BoundedDateField, ChoiceRelatedField, StaffNameSerializer
+from koordinator.api.serializers import (
+    BoundedDateField,
+    ChoiceRelatedField,
+    DisplayField,
+    StaffNameSerializer,
+)
 from koordinator.api.viewsets import ERRORS, GatedViewSet, read_responses, write_responses
 from koordinator.models import AccessEvent, FollowUp
 from koordinator.toolkit import check_fields
@@ -97,7 +102,7 @@ class _RoundBase(serializers.Serializer):
         read_only=True,
         help_text=_("«start»: ved oppstart, «follow_up»: underveis, «end»: ved avslutning."),
     )
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = DisplayField(source="get_kind_display", read_only=True)
     subjective_by = serializers.ChoiceField(
         choices=AnsweredBy.choices,
         read_only=True,
@@ -106,7 +111,7 @@ class _RoundBase(serializers.Serializer):
             "(brukeren alene), tomt (ikke besvart ennå)."
         ),
     )
-    subjective_by_display = serializers.CharField(source="get_subjective_by_display", read_only=True)
+    subjective_by_display = DisplayField(source="get_subjective_by_display", read_only=True)
     objective_answered = serializers.SerializerMethodField(
         help_text=_("Hvor mange av O1–O18 som har et svar («Vet ikke» medregnet).")
     )

@@ -29,7 +29,7 @@ from rest_framework.response import Response
 
 from koordinator import access
 from koordinator.api.filters import IdFilter
-from koordinator.api.serializers import BoundedDateField, ChoiceRelatedField
+from koordinator.api.serializers import BoundedDateField, ChoiceRelatedField, DisplayField
 from koordinator.api.viewsets import ERRORS, read_responses, write_responses
 from koordinator.models import AccessEvent, ServiceUser
 from koordinator.services import ServiceError
@@ -69,7 +69,7 @@ class CrisisContactInputSerializer(serializers.Serializer):
 
 
 class CrisisSignOffSerializer(serializers.ModelSerializer):
-    how_display = serializers.CharField(source="get_how_display", read_only=True)
+    how_display = DisplayField(source="get_how_display", read_only=True)
 
     class Meta:
         model = CrisisSignOff
@@ -90,7 +90,7 @@ class CallEntrySerializer(serializers.Serializer):
 
 class CrisisPlanSerializer(serializers.ModelSerializer):
     service_user_name = serializers.CharField(source="service_user.full_name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
     etag = serializers.CharField(read_only=True, help_text=gettext_lazy("Send denne i «If-Match» ved endringer."))
     review_overdue = serializers.SerializerMethodField()
     contacts = CrisisContactSerializer(source="live_contacts", many=True, read_only=True)

@@ -20,6 +20,7 @@ from koordinator.api.filters import MAX_ID
 from koordinator.api.serializers import (
     BoundedDateField,
     ChoiceRelatedField,
+    DisplayField,
     PersonSerializer,
     StaffNameSerializer,
     active_organisations,
@@ -76,7 +77,7 @@ class PlanSerializer(serializers.ModelSerializer):
     service_user = serializers.IntegerField(source="follow_up.service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="follow_up.service_user.full_name", read_only=True)
     coordinator = PersonSerializer(source="follow_up.trust_person", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
     etag = serializers.CharField(read_only=True, help_text=_("Send denne i «If-Match» ved endringer."))
     revision_overdue = serializers.SerializerMethodField()
     goals_count = serializers.IntegerField(read_only=True, help_text=_("Mål i planen."))
@@ -237,7 +238,7 @@ class PlanConflictSerializer(ConflictSerializer):
 
 class GoalSerializer(serializers.ModelSerializer):
     plan_version = serializers.IntegerField(source="plan.version", read_only=True)
-    life_area_display = serializers.CharField(source="get_life_area_display", read_only=True)
+    life_area_display = DisplayField(source="get_life_area_display", read_only=True)
 
     class Meta:
         model = Goal
@@ -278,7 +279,7 @@ class GoalCreateSerializer(serializers.Serializer):
 class StepSerializer(serializers.ModelSerializer):
     plan = serializers.IntegerField(source="goal.plan_id", read_only=True)
     plan_version = serializers.IntegerField(source="goal.plan.version", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
     who_organisation_name = serializers.CharField(source="who_organisation.name", read_only=True, default="")
     who_person = StaffNameSerializer(read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField(help_text=_("Åpent delmål med frist som er passert."))

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from koordinator import access
 from koordinator.api.filters import IdFilter
-from koordinator.api.serializers import StaffNameSerializer
+from koordinator.api.serializers import DisplayField, StaffNameSerializer
 from koordinator.api.viewsets import ERRORS, GatedViewSet, read_responses, write_responses
 from koordinator.models import ServiceUser
 from reach import callbacks
@@ -39,7 +39,7 @@ class CallbackSerializer(serializers.Serializer):
     service_user = serializers.IntegerField(source="service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="service_user.full_name", read_only=True)
     when = serializers.ChoiceField(choices=When.choices, read_only=True, help_text=_("Når det passer."))
-    when_display = serializers.CharField(source="get_when_display", read_only=True)
+    when_display = DisplayField(source="get_when_display", read_only=True)
     note = serializers.CharField(read_only=True, help_text=_("Noen ord fra brukeren (kan være tomt)."))
     via = serializers.ChoiceField(choices=CallbackRequest.Via.choices, read_only=True)
     requested_at = serializers.DateTimeField(read_only=True)

@@ -64,6 +64,10 @@ def queries(user, path: str) -> tuple[int, dict]:
     return len(captured.captured_queries), response.json()
 
 
+def more_than_a_page(body: dict) -> bool:
+    return "results" in body and body["count"] > len(body["results"])
+
+
 def compare(world, group, persona: str, path: str, count=None) -> tuple[dict, dict]:
     """The queries for ``path`` with 1 and then with 30 of everything, asserted equal."""
     user = world.persona(persona)
@@ -77,7 +81,10 @@ def compare(world, group, persona: str, path: str, count=None) -> tuple[dict, di
     large, large_body = queries(user, path.format(minutes=large_minutes.pk, group=group.pk))
     if count:
         assert count(small_body) < count(large_body), "the larger set must show more"
-    assert large == small, f"{path}: {small} queries for 1, {large} for 30"
+    # A first page that holds the whole list is counted from its rows (``koordinator.api.pagination``); a list
+    # longer than a page asks the database for the count: one query more, however long the list is.
+    extra = int(more_than_a_page(large_body)) - int(more_than_a_page(small_body))
+    assert large == small + extra, f"{path}: {small} queries for 1, {large} for 30"
     return small_body, large_body
 
 

@@ -6,9 +6,16 @@ date fields bounded to dates the system can compute with, and the error body the
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import functools
+import inspect
+import re
+from collections.abc import Callable, Mapping
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.utils import html
@@ -113,6 +120,51 @@ class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="display_name", read_only=True)
     phone = serializers.CharField(read_only=True)
+
+
+_DISPLAY = re.compile(r"^get_(\w+)_display$")
+
+
+@functools.cache
+def _choice_labels(model: type[Model], method: str):
+    """The field and its labels by value, when ``model.<method>`` is Django's own ``get_<field>_display`` for a
+    field with fixed choices; None otherwise (a method the model defines itself, choices from a callable)."""
+    match = _DISPLAY.match(method)
+    if not match or not issubclass(model, Model):
+        return None
+    try:
+        field = model._meta.get_field(match[1])
+    except FieldDoesNotExist:
+        return None
+    static = inspect.getattr_static(model, method, None)
+    if not (isinstance(static, functools.partialmethod) and static.func is Model._get_FIELD_display
+            and static.keywords.get("field") is field and isinstance(field.choices, (list, tuple))):
+        return None
+    # The labels stay lazy: each is translated when it is read, in the request's language.
+    return field, dict(make_hashable(field.flatchoices))
+
+
+class DisplayField(serializers.CharField):
+    """A choice's label, ``source="get_<field>_display"``: the same text as Django's method gives, without DRF's
+    ``inspect.signature`` of the bound method and the choices' dictionary being built again for every row."""
+
+    def get_attribute(self, instance):
+        if len(self.source_attrs) == 1 and not isinstance(instance, Mapping):
+            labels = _choice_labels(type(instance), self.source_attrs[0])
+            if labels is not None:
+                field, choices = labels
+                value = make_hashable(getattr(instance, field.attname))
+                # Translated once per value and language for this field (the field lives as long as its serializer).
+                key = (get_language(), type(value), value)
+                try:
+                    return self._labels[key]
+                except AttributeError:
+                    self._labels = {}
+                except KeyError:
+                    pass
+                label = self._labels[key] = force_str(choices.get(value, value), strings_only=True)
+                return label
+        return super().get_attribute(instance)
 
 
 class NamedSerializer(serializers.Serializer):

@@ -13,6 +13,7 @@ from koordinator.api.serializers.common import (
     BoundedDateField,
     BoundedDateTimeField,
     ChoiceRelatedField,
+    DisplayField,
     NamedSerializer,
     PersonSerializer,
     StaffNameSerializer,
@@ -35,7 +36,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
     )
     ends_at = serializers.DateTimeField(read_only=True)
     place_display = serializers.CharField(source="place_text", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = DisplayField(source="get_status_display", read_only=True)
 
     class Meta:
         model = Appointment
@@ -88,7 +89,7 @@ class AppointmentMoveSerializer(serializers.Serializer):
 
 class AbsenceSerializer(serializers.ModelSerializer):
     person = PersonSerializer(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = DisplayField(source="get_kind_display", read_only=True)
     registered_by = StaffNameSerializer(read_only=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from koordinator import access
 from koordinator.api import permissions
 from koordinator.api import serializers as s
+from koordinator.api.pagination import PageNumbers
 from koordinator.models import AccessEvent
 
 # Token first: an anonymous caller gets 401 with ``WWW-Authenticate: Token`` (never a redirect to a page).
@@ -49,6 +50,8 @@ class GatedViewSet(viewsets.GenericViewSet):
     access_what = ""
     authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated, permissions.MayCreate, permissions.ChangeGate]
+    # DRF's page numbers; the first page, when everything fits on it, without the count query.
+    pagination_class = PageNumbers
     # Only integers reach the lookup (the router uses path converters): "abc" is a 404, never a ValueError.
     lookup_value_converter = "int"
     # Nothing is lost (DESIGN.md rule 4): no DELETE, anywhere.

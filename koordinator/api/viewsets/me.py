@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from koordinator import access, continuity, outbox
 from koordinator.api import filters
 from koordinator.api import serializers as s
+from koordinator.api.pagination import PageNumbers
 from koordinator.api.viewsets.base import AUTHENTICATION, ERRORS, read_responses
 from koordinator.models import Absence, DeputyArrangement, FollowUp, Municipality, Organisation, ServiceUser
 
@@ -98,6 +99,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     authentication_classes = AUTHENTICATION
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumbers
     serializer_class = s.NotificationSerializer
     filterset_class = filters.NotificationFilter
     lookup_value_converter = "int"
