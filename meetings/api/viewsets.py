@@ -34,6 +34,7 @@ from meetings import selectors, services
 from meetings.api import filters
 from meetings.api import serializers as s
 from meetings.models import ActionItem, Attendance, Group, GroupMember, Meeting, Minutes
+from meetings.selectors import pages
 from plans.api.serializers import PlanVersionEntrySerializer
 
 CASE = ("follow_up__service_user", "follow_up__trust_person")
@@ -223,7 +224,8 @@ class MeetingViewSet(MeetingsViewSet):
     def retrieve(self, request, *args, **kwargs):
         meeting = self.get_object()
         self.record([meeting], self.access_what)
-        meeting.agenda = selectors.agenda(request.user, meeting)
+        # ``selectors.agenda`` without asking the gate for the meeting again (it has just passed it).
+        meeting.agenda = pages._agenda(meeting, request.user)
         return Response(s.MeetingDetailSerializer(meeting).data)
 
     def create(self, request, *args, **kwargs):
@@ -382,9 +384,14 @@ class MinutesViewSet(MeetingsViewSet):
     def retrieve(self, request, *args, **kwargs):
         minutes = self.get_object()
         self.record([minutes], self.access_what)
-        minutes.agenda = selectors.agenda(request.user, minutes.meeting_id)
-        minutes.changes_since_read = selectors.changes_since_last_read(request.user, minutes)
-        minutes.amendments = selectors.minutes_amendments(request.user, minutes)
+        # As ``selectors.agenda``, ``changes_since_last_read`` and ``minutes_amendments``, without asking the gate
+        # for the meeting and the minutes again: the minutes passed it, and whoever reaches the minutes reaches
+        # their meeting (``meetings.access``: the minutes' policy is ``in_meeting_policy``). The points' titles
+        # are read once for both diffs.
+        titles = pages._titles(minutes.meeting_id)
+        minutes.agenda = pages._agenda(minutes.meeting, request.user)
+        minutes.changes_since_read = pages._since_read(request.user, minutes, titles)
+        minutes.amendments = pages._amendments(minutes, titles)
         data = s.MinutesDetailSerializer(minutes).data
         # As the page: what changed is shown once, then the reader has read this version.
         services.mark_minutes_read(request.user, minutes)
