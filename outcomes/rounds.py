@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from koordinator import access
+from koordinator import access, continuity
 from koordinator.forms import add_months
 from koordinator.models import FollowUp, User
 from koordinator.timeutil import no_date
@@ -238,12 +238,8 @@ def my_case(user: User) -> FollowUp | None:
     actor = access.actor_for(user)
     if actor.service_user_id is None:
         return None
-    return (
-        FollowUp.objects.for_user(user)
-        .filter(service_user_id=actor.service_user_id, status__in=DUE_STATUSES)
-        .order_by("-started_on", "-pk")
-        .first()
-    )
+    # The owner's cases, newest first, as Min side has read them (once per request).
+    return next((case for case in continuity.owner_cases(user) if case.status in DUE_STATUSES), None)
 
 
 def _state(case: FollowUp, rounds: list[QualityOfLifeRound], day: datetime.date) -> MyRound:

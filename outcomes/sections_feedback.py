@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from koordinator import access
+from koordinator import access, continuity
 from koordinator.models import FollowUp
 from koordinator.outbox.links import register_link_text
 from koordinator.sections import (
@@ -39,7 +39,8 @@ def feedback_invitation(request) -> Section | None:
     service_user_id = access.actor_for(request.user).service_user_id
     if service_user_id is None:
         return None
-    if not FollowUp.objects.filter(service_user_id=service_user_id).open().exists():
+    # The owner's cases as Min side has read them (once per request; the gate shows the owner all their own).
+    if not any(case.status != FollowUp.Status.ENDED for case in continuity.owner_cases(request.user)):
         return None
     if feedback.has_answered(service_user_id):
         return None

@@ -489,7 +489,8 @@ def my_callback(user: User) -> MyCallback | None:
     service_user_id = access.actor_for(user).service_user_id
     if service_user_id is None:
         return None
-    can_ask = FollowUp.objects.filter(service_user_id=service_user_id).open().exists()
+    # The owner's cases as Min side has read them (once per request; the gate shows the owner all their own).
+    can_ask = any(case.status != FollowUp.Status.ENDED for case in continuity.owner_cases(user))
     latest = (
         CallbackRequest.objects.for_user(user)
         .filter(service_user_id=service_user_id)

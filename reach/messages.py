@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koordinator import access, outbox
-from koordinator.continuity.selectors import contact_now, effective_deputy
+from koordinator.continuity.selectors import contact_now, effective_deputy, owner_cases
 from koordinator.models import FollowUp, Membership, ServiceUser, User
 from koordinator.models.notifications import Notification
 from koordinator.toolkit import ServiceError, ensure_inside_gate, save_with_history
@@ -353,10 +353,10 @@ def my_case(user: User) -> FollowUp | None:
     service_user_id = access.actor_for(user).service_user_id
     if service_user_id is None:
         return None
-    cases = FollowUp.objects.filter(service_user_id=service_user_id).select_related("service_user", "trust_person",
-                                                                                     "deputy", "unit")
-    return (cases.open().order_by("-started_on", "-pk").first()
-            or cases.order_by("-started_on", "-pk").first())
+    # The owner's cases, newest first, as Min side has read them (once per request; the gate shows the owner all
+    # their own).
+    cases = owner_cases(user)
+    return next((case for case in cases if case.status != FollowUp.Status.ENDED), cases[0] if cases else None)
 
 
 def thread_page(user: User, case: FollowUp, page_number=None, *, per_page: int = THREAD_PAGE_SIZE) -> Page:

@@ -143,6 +143,23 @@ def coming_contacts(cases: list[FollowUp], day: datetime.date | None = None,
     return coming
 
 
+@access.per_request
+def owner_cases(user: User) -> list[FollowUp]:
+    """The logged-in service user's own cases through the gate, newest first (``-started_on, -pk``), with the rows
+    Min side and its sections show of them. Read once per request (``access.per_request``: each caller gets a copy
+    of the list) by Min side, its sections and the owner's own questions («do I have an open case?»). Empty for
+    anyone who is not a service user."""
+    actor = access.actor_for(user)
+    if actor.service_user_id is None:
+        return []
+    return list(
+        FollowUp.objects.for_user(user)
+        .filter(service_user_id=actor.service_user_id)
+        .select_related("service_user", "trust_person", "deputy", "unit", "taken_over_by")
+        .order_by("-started_on", "-pk")
+    )
+
+
 def my_contact_now(service_user) -> Contact | None:
     case = (
         FollowUp.objects.open()
