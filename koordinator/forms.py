@@ -451,9 +451,15 @@ class LeaderFilterForm(forms.Form):
     trust_person = UserChoiceField(label=_("Tillitsperson"), queryset=User.objects.none(), required=False,
                                    empty_label=_("Alle"))
 
-    def __init__(self, *args, trust_persons: QuerySet, **kwargs):
+    def __init__(self, *args, trust_persons: QuerySet, listed: list[User] | None = None, **kwargs):
+        """``listed``: the rows of ``trust_persons`` when the view has read them already (the overview's caseload,
+        the same query with counts): the choice list is made from them instead of reading them again. A chosen
+        value is still checked against ``trust_persons``."""
         super().__init__(*args, **kwargs)
-        self.fields["trust_person"].queryset = trust_persons
+        field = self.fields["trust_person"]
+        field.queryset = trust_persons
+        if listed is not None:
+            field.choices = [("", field.empty_label), *((user.pk, field.label_from_instance(user)) for user in listed)]
 
 
 # --- consent ------------------------------------------------------------------------------------------------

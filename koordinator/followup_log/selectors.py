@@ -272,8 +272,20 @@ class CaseLog:
     can_write: bool
 
 
+def _quiet_from_latest(case: FollowUp, latest: list[FollowUpEntry], day: datetime.date | None) -> Quiet | None:
+    """``quiet_info`` of ``case`` read off its newest live entries (newest first, through the same gate), when they
+    tell it: one of them is a contact (the last contact; a later attempt is among those before it), or they are
+    every entry there is. ``None`` when they do not tell (only attempts, and there may be more)."""
+    contacts = [entry.started_at for entry in latest if entry.kind != Kind.NOT_MET]
+    if not contacts and len(latest) >= CASE_PAGE_ENTRIES:
+        return None
+    attempts = [entry.started_at for entry in latest if entry.kind == Kind.NOT_MET]
+    return _quiet(case, max(contacts, default=None), max(attempts, default=None), day or timezone.localdate())
+
+
 def case_log(user: User, case: FollowUp, *, can_change: bool, day: datetime.date | None = None) -> CaseLog:
-    """Four queries, however long the log."""
+    """Two queries, however long the log (three when the newest entries are all attempts): the latest entries,
+    which also tell how long the case has been quiet, and the figures."""
     latest = list(
         FollowUpEntry.objects.for_user(user)
         .live()
@@ -281,7 +293,11 @@ def case_log(user: User, case: FollowUp, *, can_change: bool, day: datetime.date
         .select_related("written_by", "service")
         .order_by("-started_at", "-pk")[:CASE_PAGE_ENTRIES]
     )
-    quiet = quiet_info(user, [case], day).get(case.pk)
+    quiet = None
+    if case.status in QUIET_STATUSES:
+        quiet = _quiet_from_latest(case, latest, day)
+        if quiet is None:
+            quiet = quiet_info(user, [case], day).get(case.pk)
     return CaseLog(
         latest=latest,
         activity=activity_for_case(user, case, day=day),

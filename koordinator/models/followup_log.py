@@ -167,6 +167,14 @@ class FollowUpEntry(models.Model):
         return tags(self)
 
     @property
+    def kind_label(self) -> str:
+        """``get_kind_display()`` without its cost on a long list (it hashes every choice's label on each call)."""
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.get_kind_display()
+
+    @property
     def is_contact(self) -> bool:
         return self.kind != self.Kind.NOT_MET
 
@@ -200,7 +208,7 @@ class FollowUpEntry(models.Model):
     @property
     def kind_for_user(self) -> str:
         """The kind in the user's words, with the service when there is one: «Fulgte deg til en avtale: NAV»."""
-        label = str(self.USER_KIND_LABELS.get(self.kind, self.get_kind_display()))
+        label = str(self.USER_KIND_LABELS[self.kind] if self.kind in self.USER_KIND_LABELS else self.kind_label)
         service = self.service_display
         return f"{label}: {service}" if service else label
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
@@ -13,6 +12,7 @@ from koordinator import access, selectors
 from koordinator.forms import LeaderFilterForm
 from koordinator.models import AccessEvent
 from koordinator.sections import LEADER_LINKS, page_links
+from koordinator.views.paging import one_query_page
 
 LEADER_PAGE_SIZE = 50
 
@@ -42,7 +42,9 @@ def leader_overview(request: HttpRequest) -> HttpResponse:
     if not access.actor_for(request.user).leader_municipality_ids:
         raise Http404
     caseload = selectors.caseload(request.user)
-    form = LeaderFilterForm(request.GET or None, trust_persons=selectors.trust_persons_for(request.user))
+    # The filter's choices are the caseload's people (the same query with counts): no second read of them.
+    form = LeaderFilterForm(request.GET or None, trust_persons=selectors.trust_persons_for(request.user),
+                            listed=caseload)
     status, trust_person_id = "", None
     # Filters that do not validate (a stale link, a hand-edited URL) are ignored, not a 500.
     if form.is_bound and form.is_valid():
@@ -50,7 +52,7 @@ def leader_overview(request: HttpRequest) -> HttpResponse:
         trust_person = form.cleaned_data["trust_person"]
         trust_person_id = trust_person.pk if trust_person else None
     cases = selectors.leader_cases(request.user, status=status, trust_person_id=trust_person_id)
-    page = Paginator(cases, LEADER_PAGE_SIZE).get_page(request.GET.get("side"))
+    page = one_query_page(cases, LEADER_PAGE_SIZE, request.GET.get("side"))
     # Effective deputy and who is away today for the rows on this page: two queries, not two per row.
     rows = selectors.case_rows(request.user, list(page.object_list), with_absences=True)
     # The people named on this page go in their access log, as in the API's list of cases (once a day).

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from koordinator import access, followup_log
 from koordinator.followup_log_forms import QUICK_FIELDS, ArchiveEntryForm, EntryForm, QuickEntryForm
 from koordinator.models import AccessEvent, FollowUp, FollowUpEntry
 from koordinator.services import ServiceError
+from koordinator.views.paging import one_query_page
 
 LOG_PAGE_SIZE = 25
 MY_LOG_PAGE_SIZE = 25
@@ -50,9 +50,7 @@ def case_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Every live entry of the case, newest first, a page at a time. A fixed number of queries per page."""
     case = _case_or_404(request, pk)
     can_change = access.can_change(request.user, case)
-    page = Paginator(followup_log.entries_for_case(request.user, case), LOG_PAGE_SIZE).get_page(
-        request.GET.get("side")
-    )
+    page = one_query_page(followup_log.entries_for_case(request.user, case), LOG_PAGE_SIZE, request.GET.get("side"))
     access.record_access(request.user, [case.service_user_id], gettext_lazy("Kontaktlogg"), AccessEvent.Channel.WEB)
     context = {"case": case, "page": page, "can_change": can_change}
     return render(request, "koordinator/followup_log/log.html", context)
@@ -177,7 +175,7 @@ def my_log(request: HttpRequest) -> HttpResponse:
     """Every entry about the logged-in user, in plain words. The owner's own read is not an access event."""
     if access.actor_for(request.user).service_user_id is None:
         raise Http404
-    page = Paginator(followup_log.entries_about_me(request.user), MY_LOG_PAGE_SIZE).get_page(request.GET.get("side"))
+    page = one_query_page(followup_log.entries_about_me(request.user), MY_LOG_PAGE_SIZE, request.GET.get("side"))
     return render(request, "koordinator/followup_log/my_log.html", {"page": page})
 
 

@@ -195,6 +195,40 @@ def test_the_log_lists_newest_first_a_page_at_a_time(client, world, clock):
     assert "Samtale nummer 30." in main(second)
 
 
+@pytest.mark.parametrize(("side", "number", "shown"), [
+    (None, 1, 25), ("1", 1, 25), ("2", 2, 5), ("3", 2, 5), ("99", 2, 5), ("0", 2, 5), ("x", 1, 25), ("2.5", 1, 25),
+])
+def test_the_log_pages_as_the_paginator_does_and_counts_in_the_page_s_own_query(client, world, clock, side, number,
+                                                                               shown):
+    """A page past the end is the last page, a page that is not a number the first; the count comes with the rows
+    (one query for the page and the number of entries)."""
+    many_entries(world.case, 30)
+    login(client, world.trust_person)
+    response = client.get(log_url(world), {"side": side} if side is not None else {})
+    page = response.context["page"]
+    assert (page.number, len(page.object_list), page.paginator.count, page.paginator.num_pages) == (number, shown,
+                                                                                                  30, 2)
+    assert "Loggføringer (30)" in main(response)
+
+
+@pytest.mark.parametrize("side", [None, "2"])
+def test_an_empty_log_is_one_empty_page(client, world, clock, side):
+    FollowUpEntry.objects.filter(follow_up=world.case).delete()
+    login(client, world.trust_person)
+    page = client.get(log_url(world), {"side": side} if side else {}).context["page"]
+    assert (page.number, list(page.object_list), page.paginator.count, page.paginator.num_pages) == (1, [], 0, 1)
+
+
+def test_the_log_s_page_reads_its_entries_and_their_number_in_one_query(client, world, clock):
+    many_entries(world.case, 30)
+    login(client, world.trust_person)
+    client.get(log_url(world))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(log_url(world), {"side": 2})
+    entries = [q["sql"] for q in ctx.captured_queries if 'FROM "koordinator_followupentry"' in q["sql"]]
+    assert len(entries) == 1 and "OVER ()" in entries[0]
+
+
 def _log_queries(client, user, world) -> int:
     login(client, user)
     client.get(log_url(world))

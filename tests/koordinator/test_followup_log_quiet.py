@@ -207,3 +207,36 @@ def test_the_reminders_query_count_does_not_grow_with_the_cases(world, clock, dj
                           service_user=f.ServiceUserFactory(municipality=world.municipality))
     with django_assert_max_num_queries(8):
         assert reminders.quiet_user_reminders(timezone.now()) == 21
+
+
+# --- the case page: the same answer, read off the newest entries --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("entries", "days", "attempt_days_ago"),
+    [
+        ([], 100, None),  # no entries: counted from the start
+        ([(Kind.PHONE, 20)], 20, None),
+        ([(Kind.PHONE, 20), (Kind.NOT_MET, 2), (Kind.NOT_MET, 1)], 20, 1),  # the contact is among the newest three
+        ([(Kind.PHONE, 20), (Kind.NOT_MET, 3), (Kind.NOT_MET, 2), (Kind.NOT_MET, 1)], 20, 1),  # three attempts after
+        ([(Kind.NOT_MET, 30), (Kind.NOT_MET, 16)], 100, 16),  # only attempts, and they are all there is
+        ([(Kind.NOT_MET, 40), (Kind.NOT_MET, 30), (Kind.NOT_MET, 20), (Kind.NOT_MET, 16)], 100, 16),
+        ([(Kind.NOT_MET, 25), (Kind.HOME_VISIT, 20)], 20, None),  # an attempt before the contact is not shown
+        ([(Kind.CONVERSATION, 30), (Kind.PHONE, 1)], None, None),  # not quiet
+    ],
+)
+def test_the_case_page_tells_the_same_quiet_spell_as_the_worklist(client, world, clock, entries, days,
+                                                                  attempt_days_ago):
+    case = started(world, 100)
+    for kind, days_ago in entries:
+        log(world, kind, days_ago)
+    expected = followup_log.quiet_info(world.trust_person, [case]).get(case.pk)
+    response = login(client, world.trust_person).get(reverse("followup_detail", args=[case.pk]))
+    shown = response.context["log"].quiet
+    if days is None:
+        assert shown is None and not expected.is_quiet
+        return
+    assert shown == expected
+    assert shown.days == days and shown.never == all(kind == Kind.NOT_MET for kind, _ in entries)
+    assert shown.last_attempt == (at(DAY - datetime.timedelta(days=attempt_days_ago), 8) if attempt_days_ago else None)
+    assert f"Ingen kontakt på {days} dager" in response.content.decode()
