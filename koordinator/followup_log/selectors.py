@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import formats, timezone
 
 from koordinator import access
@@ -120,25 +120,37 @@ def mark_quiet(user: User, cases: Iterable[FollowUp], day: datetime.date | None 
         case.quiet = quiet if quiet is not None and quiet.is_quiet else None
 
 
-def quiet_cases(day: datetime.date | None = None) -> list[tuple[FollowUp, Quiet]]:
-    """Every quiet case, system-wide (for the reminders). One query, filtered in the database."""
+def quiet_case_rows(day: datetime.date | None = None) -> QuerySet:
+    """Every quiet case, system-wide, as a queryset (for the reminders, which leave out in the database the cases
+    already reminded for their spell), each with ``since`` (the day the spell began), ``last_contact`` and
+    ``last_attempt``. The last contact of each open case is one probe of the (follow_up, started_at) index, not an
+    aggregate over every entry in the country; ``since`` is compared, so a case is quiet when the day of its last
+    contact (or, with none, its start) is at least FOLLOWUP_QUIET_DAYS days ago, as :func:`quiet_info` counts."""
     day = day or timezone.localdate()
     threshold = day - datetime.timedelta(days=quiet_days())
-    live = Q(log_entries__archived_at__isnull=True)
-    cases = (
+    live = FollowUpEntry.objects.filter(follow_up_id=OuterRef("pk"), archived_at__isnull=True).order_by("-started_at")
+    contacts = live.exclude(kind=Kind.NOT_MET)
+    return (
         FollowUp.objects.filter(status__in=QUIET_STATUSES)
+        .annotate(since=Coalesce(
+            # The day in the local time zone, as timezone.localtime(...).date() reads it in _quiet.
+            Subquery(contacts.annotate(day=TruncDate("started_at")).values("day")[:1]), "started_on",
+            output_field=DateField(),
+        ))
+        .filter(since__lte=threshold)
         .annotate(
-            last_contact=Max("log_entries__started_at", filter=live & ~Q(log_entries__kind=Kind.NOT_MET)),
-            last_attempt=Max("log_entries__started_at", filter=live & Q(log_entries__kind=Kind.NOT_MET)),
-        )
-        .filter(
-            Q(last_contact__lt=day_bounds(threshold)[1])
-            | Q(last_contact__isnull=True, started_on__lte=threshold)
+            last_contact=Subquery(contacts.values("started_at")[:1]),
+            last_attempt=Subquery(live.filter(kind=Kind.NOT_MET).values("started_at")[:1]),
         )
         .select_related("service_user", "trust_person")
         .order_by("pk")
     )
-    return [(case, _quiet(case, case.last_contact, case.last_attempt, day)) for case in cases]
+
+
+def quiet_cases(day: datetime.date | None = None) -> list[tuple[FollowUp, Quiet]]:
+    """Every quiet case, system-wide. One query, filtered in the database."""
+    day = day or timezone.localdate()
+    return [(case, _quiet(case, case.last_contact, case.last_attempt, day)) for case in quiet_case_rows(day)]
 
 
 # --- activity figures -------------------------------------------------------------------------------------------

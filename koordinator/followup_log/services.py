@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -24,7 +25,8 @@ from koordinator.followup_log.common import (
     entry_fields,
 )
 from koordinator.followup_log.selectors import (
-    quiet_cases,
+    _quiet,
+    quiet_case_rows,
     quiet_key,
     quiet_key_prefix,
 )
@@ -263,11 +265,16 @@ def quiet_reminders(now: datetime.datetime) -> int:
     dedupe key names the case and the day the spell began, so a rerun writes nothing and a new spell (after a
     new contact) gets a new reminder."""
     day = timezone.localdate(now)
-    drafts = [
-        outbox.build(case.trust_person, words=partial(_quiet_words, case, quiet), about=case,
-                     channel=outbox.Channel.IN_APP, dedupe_key=quiet_key(case.pk, quiet))
-        for case, quiet in quiet_cases(day)
-    ]
+    # A case already reminded for its spell (the key names the day it began) is left out by the database, so a run
+    # with nothing due reads none of them, however many quiet cases there are. The key as quiet_key writes it.
+    cases = quiet_case_rows(day).exclude(
+        outbox.already_written(FollowUp, "followup:", OuterRef("pk"), ":quiet:", OuterRef("since"))
+    )
+    drafts = []
+    for case in cases:
+        quiet = _quiet(case, case.last_contact, case.last_attempt, day)
+        drafts.append(outbox.build(case.trust_person, words=partial(_quiet_words, case, quiet), about=case,
+                                   channel=outbox.Channel.IN_APP, dedupe_key=quiet_key(case.pk, quiet)))
     return len(outbox.notify_many(drafts))
 
 

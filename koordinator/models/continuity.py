@@ -209,6 +209,9 @@ class Appointment(TimeAndPlace, models.Model):
         indexes = [
             models.Index(fields=["trust_person", "starts_at"]),
             models.Index(fields=["service_user", "starts_at"]),
+            # run_reminders: the live appointments of the next days, in the whole country.
+            models.Index(fields=["starts_at"], condition=Q(status__in=("planned", "covered")),
+                         name="appointment_live_start"),
         ]
 
     def __str__(self) -> str:
