@@ -136,24 +136,33 @@ def by_urgency(cases: list[FollowUp], covered_now: set[int] | frozenset = frozen
     return sorted(cases, key=key)
 
 
+@access.per_request
+def worked_cases(user: User, *, include_ended: bool = False) -> list[FollowUp]:
+    """The cases ``user`` follows up as trust person or deputy (the case's own, or the standing deputy of its trust
+    person), through the gate, by the user's name; the open ones unless ``include_ended``. One query, read once per
+    request (``access.per_request``: each caller gets a copy of the list): *Min arbeidsliste* and its sections."""
+    standing_for = access.standing_for(access.actor_for(user))
+    base = FollowUp.objects.for_user(user).select_related(*CASE_RELATED).order_by(
+        "service_user__last_name", "service_user__first_name", "pk"
+    )
+    if not include_ended:
+        base = base.open()
+    return list(base.filter(Q(trust_person=user) | Q(deputy=user)
+                            | Q(deputy__isnull=True, trust_person_id__in=standing_for)))
+
+
 def worklist(user: User, *, include_ended: bool = False) -> Worklist:
     """The cases ``user`` follows up: as primary trust person and, separately, as deputy (the case's own deputy
     or the standing deputy of its trust person); today's appointments; absences the user covers.
 
     A fixed number of queries, however many cases and appointments.
     """
-    base = FollowUp.objects.for_user(user).select_related(*CASE_RELATED).order_by(
-        "service_user__last_name", "service_user__first_name", "pk"
-    )
-    if not include_ended:
-        base = base.open()
     standing_for = access.standing_for(access.actor_for(user))
     days = continuity.appointments_for_worker(user)
     # Both lists in one query (the same order), parted here by the same conditions.
     standing = set(standing_for)
     primary, as_deputy = [], []
-    for case in base.filter(Q(trust_person=user) | Q(deputy=user)
-                            | Q(deputy__isnull=True, trust_person_id__in=standing_for)):
+    for case in worked_cases(user, include_ended=include_ended):
         if case.trust_person_id == user.pk:
             primary.append(case)
         if case.deputy_id == user.pk or (case.deputy_id is None and case.trust_person_id in standing):

@@ -17,18 +17,24 @@ from koordinator.selectors import WorklistItem, WorklistSection, register_workli
 from koordinator.timeutil import no_date
 from plans import selectors
 
+STEP_NAME = "goal__plan__follow_up__service_user"
+
 
 @register_worklist_section
 def plan_section(user: User, day: datetime.date) -> WorklistSection:
     items: list[WorklistItem] = []
-    for plan in selectors.overdue_revisions(user, day=day).select_related("follow_up__service_user"):
+    # Only the user's name is shown of the related rows: only the service user is joined in (every joined model's
+    # columns cost time to select and build, and this runs on every view of the worklist).
+    for plan in selectors.overdue_revisions(user, day=day).select_related(None).select_related(
+            "follow_up__service_user"):
         items.append(WorklistItem(
             _("%(name)s: planen skulle vært revidert %(date)s")
             % {"name": plan.follow_up.service_user.full_name, "date": no_date(plan.next_revision_on)},
             reverse("plan_detail", args=[plan.pk]),
             overdue=True,
         ))
-    for step in selectors.overdue_steps(user, day=day).filter(goal__plan__follow_up__trust_person=user):
+    for step in (selectors.overdue_steps(user, day=day).filter(goal__plan__follow_up__trust_person=user)
+                 .select_related(None).select_related(STEP_NAME)):
         plan = step.goal.plan
         items.append(WorklistItem(
             _("%(name)s: delmålet «%(what)s» hadde frist %(date)s")
@@ -36,14 +42,16 @@ def plan_section(user: User, day: datetime.date) -> WorklistSection:
             reverse("plan_detail", args=[plan.pk]),
             overdue=True,
         ))
-    for step in selectors.suggestions_waiting(user).filter(goal__plan__follow_up__trust_person=user):
+    for step in (selectors.suggestions_waiting(user).filter(goal__plan__follow_up__trust_person=user)
+                 .select_related(None).select_related(STEP_NAME)):
         plan = step.goal.plan
         items.append(WorklistItem(
             _("%(name)s foreslår et nytt delmål: «%(what)s»")
             % {"name": plan.follow_up.service_user.full_name, "what": step.what},
             reverse("plan_detail", args=[plan.pk]),
         ))
-    for measure in selectors.flagged_measures(user).filter(plan__follow_up__trust_person=user):
+    for measure in (selectors.flagged_measures(user).filter(plan__follow_up__trust_person=user)
+                    .select_related(None).select_related("plan__follow_up__service_user")):
         items.append(WorklistItem(
             _("%(name)s: tiltaket «%(service)s» trenger vedtak")
             % {"name": measure.plan.follow_up.service_user.full_name, "service": measure.service},

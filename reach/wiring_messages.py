@@ -28,7 +28,7 @@ from koordinator.continuity.selectors import absences_on
 from koordinator.models import FollowUp, User
 from koordinator.outbox.links import register_link_text
 from koordinator.sections import CASE_LINKS, MY_PAGE, Link, Section, register_page_link, register_page_section
-from koordinator.selectors import WorklistItem, WorklistSection, register_worklist_section
+from koordinator.selectors import WorklistItem, WorklistSection, register_worklist_section, worked_cases
 from reach import message_access
 from reach import messages as service
 from reach.models import Message
@@ -86,8 +86,12 @@ def answering_cases(user: User, day: datetime.date) -> list[tuple[FollowUp, int,
     )
     if not rows:
         return []
-    cases = {c.pk: c for c in FollowUp.objects.filter(pk__in=[r["case_id"] for r in rows])
-             .select_related("service_user")}
+    # The cases are the user's open ones as *Min arbeidsliste* reads them (once per request, through the gate, which
+    # shows the user every case they are trust person or deputy for).
+    wanted = {r["case_id"] for r in rows}
+    cases = {c.pk: c for c in worked_cases(user, include_ended=False) if c.pk in wanted}
+    if missing := wanted - cases.keys():  # never, by the rules above; read as before rather than fail
+        cases.update((c.pk, c) for c in FollowUp.objects.filter(pk__in=missing).select_related("service_user"))
     away = absences_on({c.trust_person_id for c in cases.values() if c.trust_person_id != user.pk}, day)
     found = []
     for row in sorted(rows, key=lambda r: r["first"]):
