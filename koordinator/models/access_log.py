@@ -44,3 +44,11 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name}: {self.what} ({self.at:%d.%m.%Y %H.%M})"
+
+    @property
+    def channel_label(self) -> str:
+        """``get_channel_display()`` without its cost on a long list (it hashes every choice's label on each call)."""
+        try:
+            return str(self.Channel(self.channel).label)
+        except ValueError:
+            return self.get_channel_display()

@@ -133,6 +133,14 @@ class FollowUp(models.Model):
         return self.TRANSITIONS.get(self.status, ())
 
     @property
+    def status_label(self) -> str:
+        """``get_status_display()`` without its cost on a long list (it hashes every choice's label on each call)."""
+        try:
+            return str(self.Status(self.status).label)
+        except ValueError:
+            return self.get_status_display()
+
+    @property
     def is_open_door(self) -> bool:
         return (
             self.status == self.Status.ENDED
