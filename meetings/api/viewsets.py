@@ -211,7 +211,9 @@ class MeetingViewSet(MeetingsViewSet):
     filterset_class = filters.MeetingFilter
 
     def optimise(self, qs):
-        return qs.select_related(*selectors.MEETING_RELATED, "minutes")
+        # What the serializer and the agenda read (``selectors.MEETING_RELATED`` without the case's deputy and
+        # unit): two tables fewer for the database to plan.
+        return qs.select_related(*GROUP_CASE, "chair_person", "minutes")
 
     def get_serializer_class(self):
         return {
@@ -503,8 +505,11 @@ class ActionItemViewSet(MeetingsViewSet):
     filterset_class = filters.ActionItemFilter
 
     def get_queryset(self):
-        # The selectors' list query: through the gate, with who, the meeting and the user joined in.
-        return selectors.action_items(self.request.user).select_related("closed_by")
+        # The selectors' list query: through the gate, with who, the meeting and the user joined in. Only what the
+        # serializer reads is joined (not the case's deputy and unit): two tables fewer for the database to plan.
+        return selectors.action_items(self.request.user).select_related(None).select_related(
+            *selectors.ITEM_RELATED, *GROUP_CASE, "closed_by"
+        )
 
     def get_serializer_class(self):
         return {

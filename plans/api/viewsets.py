@@ -67,7 +67,9 @@ def plans_with_counts(qs):
 
     steps = Step.objects.filter(goal__plan=OuterRef("pk")).live().open()
     measures = Measure.objects.filter(plan=OuterRef("pk"))
-    return qs.select_related(*selectors.PLAN_RELATED).annotate(
+    # What the serializer reads (``selectors.PLAN_RELATED`` without the case's deputy and unit and who recorded
+    # the consent): three tables fewer for the database to plan.
+    return qs.select_related("follow_up__service_user", "follow_up__trust_person").annotate(
         goals_count=count(Goal.objects.filter(plan=OuterRef("pk")).live(), "plan"),
         open_steps_count=count(steps, "goal__plan"),
         overdue_steps_count=count(steps.filter(due_on__lt=today), "goal__plan"),
