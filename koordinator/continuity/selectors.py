@@ -132,6 +132,11 @@ def coming_contacts(cases: list[FollowUp], day: datetime.date | None = None,
                                                 day + datetime.timedelta(days=horizon_days))
                     .filter(person_id__in=people).order_by("starts_on", "pk")):
         by_person[absence.person_id].append(absence)
+    return _coming(cases, deputies, by_person, day)
+
+
+def _coming(cases: list[FollowUp], deputies: dict[int, User | None], by_person: dict[int, list[Absence]],
+            day: datetime.date) -> dict[int, tuple[Absence, Contact]]:
     coming = {}
     for case in cases:
         mine = next((a for a in by_person[case.trust_person_id] if a.starts_on > day), None)
@@ -141,6 +146,33 @@ def coming_contacts(cases: list[FollowUp], day: datetime.date | None = None,
         deputy_away = deputy is not None and _overlap(by_person[deputy.pk], mine) is not None
         coming[case.pk] = (mine, contact_while(case, mine, deputy, deputy_away))
     return coming
+
+
+def contacts_now_and_coming(cases: list[FollowUp], standing: dict[int, User], day: datetime.date | None = None,
+                            horizon_days: int = 60) -> tuple[Contact | None, dict[int, tuple[Absence, Contact]]]:
+    """``contact_now(cases[0], standing=standing)`` and ``coming_contacts(cases, standing=standing)`` (Min side: the
+    newest open case first) with one query for the absences of both (from today to the horizon), not two.
+    ``standing``: ``standing_deputies`` of the cases' trust persons (or of more)."""
+    day = day or timezone.localdate()
+    if not cases:
+        return None, {}
+    deputies = {c.pk: effective_deputy(c, standing) for c in cases}
+    people = {c.trust_person_id for c in cases} | {d.pk for d in deputies.values() if d}
+    absences = list(Absence.objects.overlapping(day, day + datetime.timedelta(days=horizon_days))
+                    .filter(person_id__in=people).order_by("starts_on", "pk"))
+    # Today's, as ``absences_on``: of two covering the day, the one that began first (then the lower pk).
+    away: dict[int, Absence] = {}
+    for absence in absences:
+        if absence.starts_on <= day <= absence.ends_on:
+            away.setdefault(absence.person_id, absence)
+    case, deputy = cases[0], deputies[cases[0].pk]
+    now = contact_while(case, away.get(case.trust_person_id), deputy, deputy is not None and deputy.pk in away)
+    # The coming ones, as ``coming_contacts``: those that go on after today.
+    by_person: dict[int, list[Absence]] = defaultdict(list)
+    for absence in absences:
+        if absence.ends_on > day:
+            by_person[absence.person_id].append(absence)
+    return now, _coming(cases, deputies, by_person, day)
 
 
 @access.per_request

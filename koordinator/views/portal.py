@@ -167,17 +167,15 @@ def my_page(request):
         reverse=True,
     )
     shown_cases = open_cases or ended[:1]
-    standing = (
-        continuity.standing_deputies({case.trust_person_id for case in shown_cases}) if shown_cases else {}
-    )
+    # Only a case without a deputy of its own has the standing deputy of its trust person (``effective_deputy``).
+    standing = continuity.standing_deputies({case.trust_person_id for case in shown_cases if not case.deputy_id})
     handovers = _latest_handovers(shown_cases)
     # A coming absence of the trust person: who covers then, by the same rule as «Kontakten din nå».
-    coming = continuity.coming_contacts(open_cases, standing=standing)
     # «Kontakten din nå»: the one rule for whom the user should contact today. The case card below says the same:
     # a trust person who is away is shown as away, not as someone to call. About the newest open case, open_cases[0]
     # (``continuity.my_contact_now``'s case: the gate shows the owner every case of their own), with the standing
-    # deputies read above.
-    contact = continuity.contact_now(open_cases[0], standing=standing) if open_cases else None
+    # deputies read above; with it, the coming absences (one query for both).
+    contact, coming = continuity.contacts_now_and_coming(open_cases, standing)
     away = contact is not None and contact.role != "primary"
     # A deputy with no phone of their own is reached through the service, as the absence notice says.
     unit = open_cases[0].unit if open_cases else None
