@@ -217,13 +217,16 @@ def _month_of(value) -> datetime.date:
 
 
 def activity_for_case(user: User, case: FollowUp, *, months: int = ACTIVITY_MONTHS,
-                      day: datetime.date | None = None) -> Activity:
-    """Entries per month by kind for one case, the last ``months`` months (this one included). One query."""
+                      day: datetime.date | None = None, entries: QuerySet | None = None) -> Activity:
+    """Entries per month by kind for one case, the last ``months`` months (this one included). One query.
+
+    ``entries``: the case's live entries through the gate for ``user``, when the caller has built that queryset
+    already (``case_log``), so the gate's conditions are not put together twice."""
     starts, first = _window(day, months)
+    if entries is None:
+        entries = FollowUpEntry.objects.for_user(user).live().filter(follow_up=case)
     rows = (
-        FollowUpEntry.objects.for_user(user)
-        .live()
-        .filter(follow_up=case, started_at__gte=first)
+        entries.filter(started_at__gte=first)
         .order_by()
         .annotate(month=TruncMonth("started_at"))
         .values("month", "kind")
@@ -298,13 +301,8 @@ def _quiet_from_latest(case: FollowUp, latest: list[FollowUpEntry], day: datetim
 def case_log(user: User, case: FollowUp, *, can_change: bool, day: datetime.date | None = None) -> CaseLog:
     """Two queries, however long the log (three when the newest entries are all attempts): the latest entries,
     which also tell how long the case has been quiet, and the figures."""
-    latest = list(
-        FollowUpEntry.objects.for_user(user)
-        .live()
-        .filter(follow_up=case)
-        .select_related("written_by", "service")
-        .order_by("-started_at", "-pk")[:CASE_PAGE_ENTRIES]
-    )
+    entries = FollowUpEntry.objects.for_user(user).live().filter(follow_up=case)  # the gate, once for both
+    latest = list(entries.select_related("written_by", "service").order_by("-started_at", "-pk")[:CASE_PAGE_ENTRIES])
     quiet = None
     if case.status in QUIET_STATUSES:
         quiet = _quiet_from_latest(case, latest, day)
@@ -312,7 +310,7 @@ def case_log(user: User, case: FollowUp, *, can_change: bool, day: datetime.date
             quiet = quiet_info(user, [case], day).get(case.pk)
     return CaseLog(
         latest=latest,
-        activity=activity_for_case(user, case, day=day),
+        activity=activity_for_case(user, case, day=day, entries=entries),
         quiet=quiet if quiet is not None and quiet.is_quiet else None,
         can_write=can_change,
     )
