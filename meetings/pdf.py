@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -176,10 +175,6 @@ class MinutesRenderer:
 
 def render_minutes_pdf(user: User, minutes: Minutes | int) -> tuple[str, str, bytes]:
     """The minutes as a PDF for ``user`` (Http404 outside the gate). A reader other than the owner is logged."""
-    pk = minutes.pk if isinstance(minutes, Minutes) else minutes
-    meeting_id = Minutes.objects.for_user(user).filter(pk=pk).values_list("meeting_id", flat=True).first()
-    if meeting_id is None:
-        raise Http404
-    page = selectors.meeting_page(user, meeting_id)
+    page = selectors.minutes_page(user, minutes, for_pdf=True)
     access.record_access(user, [page.owner], gettext_lazy("Referat fra ansvarsgruppemøte (PDF)"), AccessEvent.Channel.PDF)
     return MinutesRenderer().generate(page)

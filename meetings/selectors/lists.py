@@ -130,10 +130,15 @@ def my_groups(user: User, *, day: datetime.date | None = None) -> list[GroupSumm
         Q(pk__in=partner_member_ids(a)) | Q(pk__in=owner_member_ids(a))
         | Q(kind=GroupMember.Kind.COORDINATOR, group__follow_up__trust_person_id=a.user_id)
     )
-    groups = list(visible_groups(user).open().filter(pk__in=member_of.values("group_id")).order_by("pk"))
-    upcoming = visible_meetings(user).upcoming().filter(group__in=groups).order_by("starts_at", "pk")
+    # The list shows the user's name, and says whether the reader is the owner or the trust person (ids): only the
+    # service user is joined in, and each meeting gets its group from here.
+    groups = list(Group.objects.for_user(user).open().filter(pk__in=member_of.values("group_id"))
+                  .select_related("follow_up__service_user").order_by("pk"))
+    by_pk = {g.pk: g for g in groups}
+    upcoming = Meeting.objects.for_user(user).upcoming().filter(group__in=groups).order_by("starts_at", "pk")
     next_of: dict[int, Meeting] = {}
     for meeting in upcoming:
+        meeting.group = by_pk[meeting.group_id]
         next_of.setdefault(meeting.group_id, meeting)
     open_items, overdue = defaultdict(int), defaultdict(int)
     for group_id, due_on in my_action_items(user).filter(group__in=groups).values_list("group_id", "due_on"):

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime
 import difflib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from koordinator import access, continuity
 from koordinator.models import Absence, FollowUp, ServiceUser, User
 from koordinator.timeutil import no_date
-from meetings.access import partner_member_ids
+from meetings.access import owner_member_ids, partner_member_ids
 from meetings.models import (
     ActionItem,
     AgendaItem,
@@ -30,6 +31,7 @@ from meetings.models import (
 )
 from meetings.selectors.lists import (
     ITEM_RELATED,
+    MEETING_RELATED,
     MEMBER_RELATED,
     action_items,
     consent_in_force,
@@ -128,13 +130,20 @@ def generated_points(meeting: Meeting, *, reader: User | None = None) -> list[Ag
     return points
 
 
-def _stored_points(meeting: Meeting, reader: User, case: FollowUp) -> list[AgendaPoint]:
-    """The meeting's stored points; plan points only for a reader who may see the plan. Three queries."""
-    items = list(
-        AgendaItem.objects.filter(meeting=meeting).live()
+def _stored_points(meeting: Meeting, reader: User, case: FollowUp,
+                   titles: dict[int, str] | None = None) -> list[AgendaPoint]:
+    """The meeting's stored points; plan points only for a reader who may see the plan. Three queries.
+
+    ``titles``, if given, gets the title of every stored point, archived ones too (``_titles``, for the minutes'
+    amendments), from the same query."""
+    stored = list(
+        AgendaItem.objects.filter(meeting=meeting)
         .select_related("proposed_by_member__person", "proposed_by_member__organisation",
                         "action_item__responsible__person", "action_item__responsible__organisation", "step")
     )
+    if titles is not None:
+        titles.update((i.pk, i.title) for i in stored)
+    items = [i for i in stored if i.archived_at is None]  # .live()
     step_ids = {i.step_id for i in items if i.step_id}
     visible_steps = set(Step.objects.for_user(reader).filter(pk__in=step_ids).values_list("pk", flat=True)) \
         if step_ids else set()
@@ -161,9 +170,9 @@ def _ordered(points: list[AgendaPoint]) -> list[AgendaPoint]:
     return sorted(points, key=lambda p: (order[p.kind], p.item.position if p.item else 0, p.item.pk if p.item else 0))
 
 
-def _agenda(meeting: Meeting, reader: User) -> list[AgendaPoint]:
+def _agenda(meeting: Meeting, reader: User, titles: dict[int, str] | None = None) -> list[AgendaPoint]:
     case = meeting.group.follow_up
-    points = _stored_points(meeting, reader, case)
+    points = _stored_points(meeting, reader, case, titles)
     if not meeting.agenda_is_frozen and meeting.status == Meeting.Status.PLANNED:
         points = [p for p in points if not p.is_generated] + generated_points(meeting, reader=reader)
     return _ordered(points)
@@ -183,6 +192,12 @@ def agenda(user: User, meeting: Meeting | int) -> list[AgendaPoint]:
     are shown, so a past meeting keeps the agenda it had.
     """
     return _agenda(get_visible_or_404(visible_meetings(user), meeting), user)
+
+
+def minutes_agenda(user: User, minutes: Minutes) -> list[AgendaPoint]:
+    """:func:`agenda` of the meeting of ``minutes`` the caller has read through the gate (``minutes_or_404``):
+    whoever sees the minutes reaches their meeting (``in_meeting_policy``), so the meeting is not read again."""
+    return _agenda(minutes.meeting, user)
 
 
 # --- the meeting page ------------------------------------------------------------------------------------------------
@@ -260,6 +275,24 @@ class MeetingPage:
     is_owner: bool
     can_manage: bool
     can_write_minutes: bool
+    # Every stored point's title (``_titles``); the reader, their partner members and all the group's members
+    # (removed ones too), for ``my_member_ids``.
+    titles: dict[int, str] = field(default_factory=dict)
+    actor: access.Actor | None = field(default=None, repr=False)
+    partner_ids: object = field(default=None, repr=False)
+    everyone: list[GroupMember] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def my_member_ids(self) -> set[int]:
+        """``roles.my_member_ids`` for the page's group (no query in a request)."""
+        return _my_member_ids(self.actor, self.group, self.partner_ids, self.everyone)
+
+    def amendments(self) -> list[Amendment]:
+        """The minutes' changes after they were marked ready (``minutes_amendments``): none while a draft. One
+        query (the minutes and the titles are the page's)."""
+        if self.minutes is None or self.minutes.is_draft:
+            return []
+        return _amendments(self.minutes, self.titles)
 
     @property
     def my_attendance(self) -> Attendance | None:
@@ -368,51 +401,81 @@ def _chair_id(meeting: Meeting) -> int | None:
 def meeting_page(user: User, meeting: Meeting | int) -> MeetingPage:
     """The meeting for one reader: members with attendance and whether their consent is in force, the agenda with
     the minutes' note for each point, the minutes and what changed since the reader last read them, comments, the
-    action items decided here, and the plan revision made in the meeting. 404 outside the gate."""
-    meeting = get_visible_or_404(visible_meetings(user), meeting)
+    action items decided here, and the plan revision made in the meeting. 404 outside the gate.
+
+    The meeting is read through the gate; its attendance, stored points, minutes and the minutes' comments are then
+    read by the meeting's key: their policies (``meetings.access``: ``in_meeting_policy``, and for the comments the
+    minutes') show them to exactly whoever reaches the meeting, so asking the gate again returns the same rows and
+    costs the meetings' and the minutes' id lists."""
+    return _meeting_page(user, get_visible_or_404(visible_meetings(user), meeting))
+
+
+def minutes_page(user: User, minutes: Minutes | int, *, for_pdf: bool = False) -> MeetingPage:
+    """:func:`meeting_page` of the minutes' meeting, the minutes read through the gate (whoever sees them reaches
+    the meeting: ``in_meeting_policy``) with the meeting joined in, so neither is read twice. ``for_pdf`` leaves
+    out what the minutes' PDF does not print: what changed since the reader last read them, the comments and the
+    plan revisions. 404 outside the gate."""
+    minutes = get_visible_or_404(
+        Minutes.objects.for_user(user).select_related(*(f"meeting__{r}" for r in MEETING_RELATED), "ready_by",
+                                                      "user_response_by"),
+        minutes,
+    )
+    return _meeting_page(user, minutes.meeting, minutes=minutes, for_pdf=for_pdf)
+
+
+def _meeting_page(user: User, meeting: Meeting, *, minutes: Minutes | None = None,
+                  for_pdf: bool = False) -> MeetingPage:
+    """The page of a meeting the caller has read through the gate (and, if given, its minutes)."""
     group = meeting.group
     case = group.follow_up
     staff, owner, manage = _may(user, group)
     chair_id = _chair_id(meeting)
     write = manage or (chair_id is not None and chair_id == getattr(user, "pk", None))
 
-    members = list(
-        GroupMember.objects.for_user(user).filter(group=group)
-        .filter(Q(removed_at__isnull=True) | Q(attendance__meeting=meeting)).distinct()
-        .select_related(*MEMBER_RELATED).order_by("added_at", "pk")
-    )
-    for m in members:
+    # Every member of the group, removed ones too (for ``my_member_ids``); the page shows the current ones and those
+    # with attendance at this meeting.
+    everyone = list(GroupMember.objects.for_user(user).filter(group=group).select_related(*MEMBER_RELATED)
+                    .order_by("added_at", "pk"))
+    for m in everyone:
         m.group = group
-    attendance = {a.member_id: a for a in Attendance.objects.for_user(user).filter(meeting=meeting)}
+    attendance = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}  # the meeting is visible
+    members = [m for m in everyone if m.removed_at is None or m.pk in attendance]
     consent = consent_in_force(group, members)
     rows = [MemberRow(m, m.name_in(case), m.role_display, attendance.get(m.pk), consent[m.pk]) for m in members]
 
     a = access.actor_for(user)
+    partner_ids = partner_member_ids(a)
     if owner:
         my_member = next((m for m in members if m.kind == GroupMember.Kind.USER and m.removed_at is None), None)
     elif case.trust_person_id == a.user_id:
         my_member = next((m for m in members if m.kind == GroupMember.Kind.COORDINATOR), None)
     else:
-        mine = set(GroupMember.objects.filter(group=group, pk__in=partner_member_ids(a)).values_list("pk", flat=True))
+        if isinstance(partner_ids, list):  # in a request: the list is read already
+            mine = set(partner_ids)
+        else:
+            mine = set(GroupMember.objects.filter(group=group, pk__in=partner_ids).values_list("pk", flat=True))
         candidates = [m for m in members if m.pk in mine]
         candidates.sort(key=lambda m: m.kind != GroupMember.Kind.PERSON)
         my_member = candidates[0] if candidates else None
 
-    points = _agenda(meeting, user)
-    minutes = Minutes.objects.for_user(user).filter(meeting=meeting).select_related("ready_by",
-                                                                                    "user_response_by").first()
+    titles: dict[int, str] = {}
+    points = _agenda(meeting, user, titles)
+    if minutes is None:
+        # The meeting is visible, so are its minutes and their comments (see above).
+        minutes = Minutes.objects.filter(meeting=meeting).select_related("ready_by", "user_response_by").first()
     since, comments = None, []
     if minutes is not None:
-        titles = {p.item.pk: p.item.title for p in points if p.item}
+        shown = {p.item.pk: p.item.title for p in points if p.item}
         for p in points:
             if p.item:
                 p.note = minutes.note_for(p.item.pk)
-        since = _since_read(user, minutes, titles)
-        comments = list(Comment.objects.for_user(user).filter(minutes=minutes).live().select_related(
+    if minutes is not None and not for_pdf:
+        since = _since_read(user, minutes, shown)
+        comments = list(Comment.objects.filter(minutes=minutes).live().select_related(
             "author", "member__person", "member__organisation").order_by("created_at", "pk"))
     items = list(ActionItem.objects.for_user(user).filter(meeting=meeting).select_related(*ITEM_RELATED)
                  .order_by("due_on", "pk"))
-    revisions = list(
+    revisions = [] if for_pdf else list(
         PlanRevision.objects.for_user(user)
         .filter(meeting_type=ContentType.objects.get_for_model(Meeting), meeting_id=meeting.pk)
         .select_related("created_by").order_by("-revised_on", "-pk")
@@ -424,8 +487,27 @@ def meeting_page(user: User, meeting: Meeting | int) -> MeetingPage:
         meeting=meeting, group=group, case=case, owner=case.service_user, chair_name=chair_name(meeting),
         chair_absence=chair_absence, members=rows, agenda=points, minutes=minutes, since_read=since,
         comments=comments, action_items=items, plan_revisions=revisions, my_member=my_member, is_staff=staff,
-        is_owner=owner, can_manage=manage, can_write_minutes=write,
+        is_owner=owner, can_manage=manage, can_write_minutes=write, titles=titles, actor=a,
+        partner_ids=partner_ids, everyone=everyone,
     )
+
+
+def _my_member_ids(a: access.Actor | None, group: Group, partner_ids, everyone: list[GroupMember]) -> set[int]:
+    """``roles.my_member_ids`` with the partner's members and all the group's members (``everyone``, removed ones
+    too) at hand: in a request (``partner_ids`` a list) no query, else one."""
+    if a is None or not a.is_authenticated:
+        return set()
+    if isinstance(partner_ids, list):
+        partner = set(partner_ids)
+        # ``owner_member_ids``: the user members of the owner's groups; the trust person: the coordinator.
+        owner = a.service_user_id is not None and group.follow_up.service_user_id == a.service_user_id
+        coordinator = group.follow_up.trust_person_id == a.user_id
+        return {m.pk for m in everyone if m.pk in partner or (owner and m.kind == GroupMember.Kind.USER)
+                or (coordinator and m.kind == GroupMember.Kind.COORDINATOR)}
+    q = Q(pk__in=partner_ids) | Q(pk__in=owner_member_ids(a))
+    if group.follow_up.trust_person_id == a.user_id:
+        q |= Q(kind=GroupMember.Kind.COORDINATOR)
+    return set(GroupMember.objects.filter(q, group=group).values_list("pk", flat=True))
 
 
 # --- the group page --------------------------------------------------------------------------------------------------
@@ -443,6 +525,14 @@ class GroupPage:
     is_staff: bool
     is_owner: bool
     can_manage: bool
+    actor: access.Actor | None = field(default=None, repr=False)
+    partner_ids: object = field(default=None, repr=False)
+    everyone: list[GroupMember] = field(default_factory=list, repr=False)
+
+    @cached_property
+    def my_member_ids(self) -> set[int]:
+        """``roles.my_member_ids`` for the group (no query in a request)."""
+        return _my_member_ids(self.actor, self.group, self.partner_ids, self.everyone)
 
 
 def group_page(user: User, group: Group | int) -> GroupPage:
@@ -451,23 +541,28 @@ def group_page(user: User, group: Group | int) -> GroupPage:
     group = get_visible_or_404(visible_groups(user), group)
     case = group.follow_up
     staff, owner, manage = _may(user, group)
-    members = list(GroupMember.objects.for_user(user).filter(group=group).current().select_related(*MEMBER_RELATED)
-                   .order_by("added_at", "pk"))
+    # Every member, removed ones too (for ``my_member_ids``); the page lists the current ones.
+    everyone = list(GroupMember.objects.for_user(user).filter(group=group).select_related(*MEMBER_RELATED)
+                    .order_by("added_at", "pk"))
+    members = [m for m in everyone if m.removed_at is None]
     consent = consent_in_force(group, members)
     rows = [MemberRow(m, m.name_in(case), m.role_display, None, consent[m.pk]) for m in members]
+    # With each meeting its minutes' status: the group is visible, so are its meetings and their minutes
+    # (``in_group_policy``, ``in_meeting_policy``).
     meetings = list(Meeting.objects.for_user(user).filter(group=group).select_related("chair_person")
-                    .order_by("starts_at", "pk"))
+                    .annotate(minutes_state=F("minutes__status")).order_by("starts_at", "pk"))
     now = timezone.now()
     upcoming = [m for m in meetings if m.is_planned and m.starts_at >= now]
     past = [m for m in reversed(meetings) if m not in upcoming]
     words = Minutes.OWNER_WORDS if owner else {}
     statuses = {
-        meeting_id: str(words.get(status) or Minutes.Status(status).label)
-        for meeting_id, status in Minutes.objects.for_user(user).filter(meeting__group=group)
-        .values_list("meeting_id", "status")
+        m.pk: str(words.get(m.minutes_state) or Minutes.Status(m.minutes_state).label)
+        for m in meetings if m.minutes_state is not None
     }
     items = list(action_items(user, group=group, status=ActionItem.Status.OPEN))
-    return GroupPage(group, case, rows, upcoming, past, statuses, items, staff, owner, manage)
+    a = access.actor_for(user)
+    return GroupPage(group, case, rows, upcoming, past, statuses, items, staff, owner, manage, actor=a,
+                     partner_ids=partner_member_ids(a), everyone=everyone)
 
 
 # --- the minutes' history --------------------------------------------------------------------------------------------
@@ -497,7 +592,10 @@ class Amendment:
 def minutes_amendments(user: User, minutes: Minutes | int) -> list[Amendment]:
     """The changes made after the minutes were marked ready, oldest first, each with a section diff. Two queries."""
     minutes = get_visible_or_404(Minutes.objects.for_user(user), minutes)
-    titles = _titles(minutes.meeting_id)
+    return _amendments(minutes, _titles(minutes.meeting_id))
+
+
+def _amendments(minutes: Minutes, titles: dict[int, str]) -> list[Amendment]:
     amendments = []
     previous = None
     for record in minutes.history.select_related("history_user").order_by("history_date", "history_id"):

@@ -86,7 +86,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "group": page.group,
         "may_set_chair": (page.is_staff or page.is_owner) and page.group.is_open,
         "always": GroupMember.ALWAYS,
-        "my_member_ids": selectors.my_member_ids(request.user, page.group),
+        "my_member_ids": page.my_member_ids,
         "today": timezone.localdate(),
     }
     return render(request, "meetings/group_detail.html", context)

@@ -125,8 +125,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.meeting_page(request.user, pk)
     meeting, minutes = page.meeting, page.minutes
     record_group_read(request.user, page.group, gettext_lazy("Møte i ansvarsgruppen"))
-    amendments = selectors.minutes_amendments(request.user, minutes) if minutes and not minutes.is_draft else []
-    mine = selectors.my_member_ids(request.user, page.group)
+    amendments = page.amendments()
+    mine = page.my_member_ids
     started = meeting.has_started()
     cancelled = meeting.status == Meeting.Status.CANCELLED
     context = {
@@ -145,7 +145,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     response = render(request, "meetings/meeting_detail.html", context)
-    if minutes is not None:
+    # The reading mark: unless the page found it at the version shown already (the service would leave it so).
+    if minutes is not None and page.since_read.last_read_version != minutes.version:
         services.mark_minutes_read(request.user, minutes)
     return response
 

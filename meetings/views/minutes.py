@@ -48,7 +48,8 @@ def minutes_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _points(request: HttpRequest, minutes: Minutes) -> list:
-    return selectors.agenda(request.user, minutes.meeting)
+    """The agenda of minutes read through the gate (``minutes_or_404``)."""
+    return selectors.minutes_agenda(request.user, minutes)
 
 
 def _text(value) -> str:
@@ -79,7 +80,8 @@ def conflict_page(request: HttpRequest, conflict: MinutesConflict, form: forms.M
     if "reason" in form.fields:
         initial["reason"] = form.cleaned_data.get("reason", "")
     fresh = Minutes.objects.get(pk=minutes.pk)
-    merge_form = forms.MinutesForm(minutes=fresh, points=_points(request, fresh), initial=initial)
+    merge_form = forms.MinutesForm(minutes=fresh, points=selectors.agenda(request.user, fresh.meeting),
+                                   initial=initial)
     words = pages.ConflictWords(title=_("Referatet ble endret mens du skrev"), back_label=_("Tilbake til møtet"),
                                 save_label=_("Lagre referatet"))
     return pages.conflict_response(
