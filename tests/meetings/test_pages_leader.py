@@ -3,6 +3,7 @@ for the trust person, «Neste møte» on Min side, and the selectors the pages a
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 import pytest
@@ -173,6 +174,22 @@ def test_my_member_ids(world, group, gp_member, nav_member, user_member, coordin
     assert selectors.my_member_ids(world.partner_valid, group) == {gp_member.pk}
     assert selectors.my_member_ids(world.partner_org_member, group) == {nav_member.pk}
     assert selectors.my_member_ids(world.leader, group) == set()
+
+
+@pytest.mark.parametrize("in_request", [True, False])
+def test_the_pages_know_my_members_as_my_member_ids_does(world, meeting, user_member, in_request):
+    """The meeting and group pages work out «my members» from the members and the gate's lists they have read
+    (in a request) or with one query (outside): the same set as ``my_member_ids``, a removed user member too."""
+    group = meeting.group
+    GroupMember.objects.filter(pk=user_member.pk).update(removed_at=at(days(-1), 9))
+    for persona in ("owner", "trust_person", "partner_valid", "partner_org_member", "leader"):
+        user = world.persona(persona)
+        access.forget(user)
+        expected = selectors.my_member_ids(user, group)
+        with access.request_scope() if in_request else contextlib.nullcontext():
+            assert selectors.meeting_page(user, meeting).my_member_ids == expected, persona
+            assert selectors.group_page(user, group).my_member_ids == expected, persona
+    assert selectors.my_member_ids(world.owner, group) == {user_member.pk}
 
 
 def test_chair_candidates_are_the_deputy_and_the_leaders_with_their_absences(world, meeting):

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from meetings import services
-from meetings.models import AgendaItem, Comment, Minutes
+from meetings.models import AgendaItem, Comment, Minutes, MinutesRead
 from tests.conftest import login
 from tests.meetings.page_helpers import post, text, url
 from tests.plans.helpers import fresh
@@ -140,6 +140,21 @@ def test_each_reader_sees_what_changed_since_they_last_read(client, world, minut
     client.logout()
     assert "Endret siden du leste sist" not in text(login(client, world.trust_person).get(
         url("meeting_detail", minutes.meeting_id)))
+
+
+def test_a_visit_at_the_version_read_leaves_the_reading_mark_as_it_is(client, world, minutes, gp_member):
+    """The page writes the mark when the reader had not read the version shown, and only then."""
+    login(client, world.partner_valid)
+    client.get(url("meeting_detail", minutes.meeting_id))
+    read = MinutesRead.objects.get(minutes=minutes, reader=world.partner_valid)
+    rows = read.history.count()
+    client.get(url("meeting_detail", minutes.meeting_id))
+    again = MinutesRead.objects.get(pk=read.pk)
+    assert (again.version, again.read_at, again.history.count()) == (1, read.read_at, rows)
+    services.write_minutes(world.trust_person, minutes, 1, situation="Ny linje om bolig")
+    client.get(url("meeting_detail", minutes.meeting_id))
+    again = MinutesRead.objects.get(pk=read.pk)
+    assert again.version == 2 and again.history.count() == rows + 1
 
 
 # --- ready, the user's answer, changes after ready -------------------------------------------------------------------
