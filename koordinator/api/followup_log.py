@@ -26,6 +26,7 @@ from koordinator.api.serializers import (
     BoundedDateTimeField,
     ChoiceRelatedField,
     DisplayField,
+    ReadModelSerializer,
     StaffNameSerializer,
     active_organisations,
     changeable_cases,
@@ -66,7 +67,7 @@ def with_links(fields: dict, make, after: str) -> dict:
 # --- serializers ------------------------------------------------------------------------------------------------
 
 
-class FollowUpEntrySerializer(serializers.ModelSerializer):
+class FollowUpEntrySerializer(ReadModelSerializer):
     service_user = serializers.IntegerField(source="follow_up.service_user_id", read_only=True)
     kind_display = DisplayField(source="get_kind_display", read_only=True)
     is_contact = serializers.BooleanField(

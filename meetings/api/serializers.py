@@ -25,6 +25,7 @@ from koordinator.api.serializers import (
     ChoiceRelatedField,
     DisplayField,
     PersonSerializer,
+    ReadModelSerializer,
     StaffNameSerializer,
     active_organisations,
     changeable_cases,
@@ -79,7 +80,7 @@ def text_field(max_length: int | None = None, **kwargs) -> serializers.CharField
 # --- groups -------------------------------------------------------------------------------------------------------
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(ReadModelSerializer):
     service_user = serializers.IntegerField(source="follow_up.service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="follow_up.service_user.full_name", read_only=True)
     coordinator = PersonSerializer(source="follow_up.trust_person", read_only=True)
@@ -115,7 +116,7 @@ class GroupStatusSerializer(serializers.Serializer):
 # --- members ------------------------------------------------------------------------------------------------------
 
 
-class GroupMemberSerializer(serializers.ModelSerializer):
+class GroupMemberSerializer(ReadModelSerializer):
     kind_display = DisplayField(source="get_kind_display", read_only=True)
     name = serializers.SerializerMethodField(help_text=_("Navnet slik gruppen viser det."))
     person = StaffNameSerializer(read_only=True, allow_null=True)
@@ -181,7 +182,7 @@ class AgendaPointSerializer(serializers.Serializer):
         return point.step.pk if point.step else None
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ReadModelSerializer):
     service_user = serializers.IntegerField(source="group.follow_up.service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="group.follow_up.service_user.full_name", read_only=True)
     ends_at = serializers.DateTimeField(read_only=True)
@@ -260,7 +261,7 @@ class ApologiesSerializer(serializers.Serializer):
 # --- attendance ---------------------------------------------------------------------------------------------------
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
+class AttendanceSerializer(ReadModelSerializer):
     group = serializers.IntegerField(source="meeting.group_id", read_only=True)
     meeting_starts_at = serializers.DateTimeField(source="meeting.starts_at", read_only=True)
     member_name = serializers.SerializerMethodField()
@@ -327,7 +328,7 @@ class AmendmentSerializer(serializers.Serializer):
     changes = SectionChangeSerializer(many=True, read_only=True)
 
 
-class MinutesSerializer(serializers.ModelSerializer):
+class MinutesSerializer(ReadModelSerializer):
     group = serializers.IntegerField(source="meeting.group_id", read_only=True)
     meeting_starts_at = serializers.DateTimeField(source="meeting.starts_at", read_only=True)
     service_user = serializers.IntegerField(source="meeting.group.follow_up.service_user_id", read_only=True)
@@ -412,7 +413,7 @@ class MinutesConflictSerializer(ConflictSerializer):
 # --- action items -------------------------------------------------------------------------------------------------
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(ReadModelSerializer):
     meeting_starts_at = serializers.DateTimeField(source="meeting.starts_at", read_only=True)
     service_user = serializers.IntegerField(source="group.follow_up.service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="group.follow_up.service_user.full_name", read_only=True)

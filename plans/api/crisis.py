@@ -29,7 +29,12 @@ from rest_framework.response import Response
 
 from koordinator import access
 from koordinator.api.filters import IdFilter
-from koordinator.api.serializers import BoundedDateField, ChoiceRelatedField, DisplayField
+from koordinator.api.serializers import (
+    BoundedDateField,
+    ChoiceRelatedField,
+    DisplayField,
+    ReadModelSerializer,
+)
 from koordinator.api.viewsets import ERRORS, read_responses, write_responses
 from koordinator.models import AccessEvent, ServiceUser
 from koordinator.services import ServiceError
@@ -49,7 +54,7 @@ from plans.services import MESSAGES
 # --- serializers ---------------------------------------------------------------------------------------------------
 
 
-class CrisisContactSerializer(serializers.ModelSerializer):
+class CrisisContactSerializer(ReadModelSerializer):
     reachable = serializers.ListField(child=serializers.ChoiceField(choices=CrisisContact.Reachable.choices),
                                       read_only=True, help_text=gettext_lazy("Når personen kan nås."))
 
@@ -68,7 +73,7 @@ class CrisisContactInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
-class CrisisSignOffSerializer(serializers.ModelSerializer):
+class CrisisSignOffSerializer(ReadModelSerializer):
     how_display = DisplayField(source="get_how_display", read_only=True)
 
     class Meta:
@@ -88,7 +93,7 @@ class CallEntrySerializer(serializers.Serializer):
     note = serializers.CharField(read_only=True)
 
 
-class CrisisPlanSerializer(serializers.ModelSerializer):
+class CrisisPlanSerializer(ReadModelSerializer):
     service_user_name = serializers.CharField(source="service_user.full_name", read_only=True)
     status_display = DisplayField(source="get_status_display", read_only=True)
     etag = serializers.CharField(read_only=True, help_text=gettext_lazy("Send denne i «If-Match» ved endringer."))
@@ -180,7 +185,7 @@ class EmergencyAccessRequestSerializer(serializers.Serializer):
         "Hvorfor du må se kriseplanen nå. Påkrevd; skrives i personens tilgangslogg."))
 
 
-class EmergencyAccessSerializer(serializers.ModelSerializer):
+class EmergencyAccessSerializer(ReadModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     crisis_plan = CrisisPlanDetailSerializer(read_only=True)
 

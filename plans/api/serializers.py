@@ -22,6 +22,7 @@ from koordinator.api.serializers import (
     ChoiceRelatedField,
     DisplayField,
     PersonSerializer,
+    ReadModelSerializer,
     StaffNameSerializer,
     active_organisations,
     changeable_cases,
@@ -73,7 +74,7 @@ class VersionSerializer(serializers.Serializer):
 # --- plans -----------------------------------------------------------------------------------------------------
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(ReadModelSerializer):
     service_user = serializers.IntegerField(source="follow_up.service_user_id", read_only=True)
     service_user_name = serializers.CharField(source="follow_up.service_user.full_name", read_only=True)
     coordinator = PersonSerializer(source="follow_up.trust_person", read_only=True)
@@ -236,7 +237,7 @@ class PlanConflictSerializer(ConflictSerializer):
 # --- goals -----------------------------------------------------------------------------------------------------
 
 
-class GoalSerializer(serializers.ModelSerializer):
+class GoalSerializer(ReadModelSerializer):
     plan_version = serializers.IntegerField(source="plan.version", read_only=True)
     life_area_display = DisplayField(source="get_life_area_display", read_only=True)
 
@@ -276,7 +277,7 @@ class GoalCreateSerializer(serializers.Serializer):
 # --- steps -----------------------------------------------------------------------------------------------------
 
 
-class StepSerializer(serializers.ModelSerializer):
+class StepSerializer(ReadModelSerializer):
     plan = serializers.IntegerField(source="goal.plan_id", read_only=True)
     plan_version = serializers.IntegerField(source="goal.plan.version", read_only=True)
     status_display = DisplayField(source="get_status_display", read_only=True)
@@ -367,7 +368,7 @@ class StepRejectSerializer(serializers.Serializer):
 # --- measures --------------------------------------------------------------------------------------------------
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(ReadModelSerializer):
     plan_version = serializers.IntegerField(source="plan.version", read_only=True)
     responsible_organisation_name = serializers.CharField(source="responsible_organisation.name", read_only=True)
     responsible_person = StaffNameSerializer(read_only=True, allow_null=True)
@@ -430,7 +431,7 @@ class MeasureUpdateSerializer(MeasureFieldsSerializer):
 # --- progress notes and comments -------------------------------------------------------------------------------
 
 
-class ProgressNoteSerializer(serializers.ModelSerializer):
+class ProgressNoteSerializer(ReadModelSerializer):
     author = StaffNameSerializer(read_only=True)
 
     class Meta:
@@ -447,7 +448,7 @@ class ProgressNoteCreateSerializer(serializers.Serializer):
     text = serializers.CharField(allow_blank=True)
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ReadModelSerializer):
     author = StaffNameSerializer(read_only=True)
 
     class Meta:

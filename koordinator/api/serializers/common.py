@@ -5,6 +5,7 @@ date fields bounded to dates the system can compute with, and the error body the
 
 from __future__ import annotations
 
+import copy
 import datetime
 import functools
 import inspect
@@ -167,6 +168,21 @@ class DisplayField(serializers.CharField):
         return super().get_attribute(instance)
 
 
+# A read-only ``ModelSerializer`` whose fields are built from the model's metadata once per class, then copied for
+# each serializer (as DRF copies the declared fields), instead of being built again on every request. Only for
+# serializers whose fields do not depend on the request (``read_only_fields = fields``, no ``get_fields`` reading
+# the context): the fields are the ones DRF would build, made from the same arguments. (A comment, not a docstring:
+# the schema would show it as the description of every serializer without its own.)
+class ReadModelSerializer(serializers.ModelSerializer):
+    def get_fields(self):
+        cls = type(self)
+        prototype = cls.__dict__.get("_prototype_fields")
+        if prototype is None:
+            prototype = super().get_fields()
+            cls._prototype_fields = prototype
+        return copy.deepcopy(prototype)
+
+
 class NamedSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
@@ -200,7 +216,7 @@ class BoundedDateTimeField(serializers.DateTimeField):
         return moment
 
 
-class CaseSummarySerializer(serializers.ModelSerializer):
+class CaseSummarySerializer(ReadModelSerializer):
     class Meta:
         model = FollowUp
         fields = ["id", "status", "started_on", "ended_on"]

@@ -16,6 +16,7 @@ from koordinator.api.serializers.common import (
     DisplayField,
     NamedSerializer,
     PersonSerializer,
+    ReadModelSerializer,
     StaffNameSerializer,
     absence_people_for,
     changeable_cases,
@@ -26,7 +27,7 @@ from koordinator.models import Absence, Appointment, DeputyArrangement, FollowUp
 # --- appointments ---------------------------------------------------------------------------------------------
 
 
-class AppointmentSerializer(serializers.ModelSerializer):
+class AppointmentSerializer(ReadModelSerializer):
     service_user_name = serializers.CharField(source="service_user.full_name", read_only=True)
     trust_person = PersonSerializer(read_only=True, help_text=_("Hvem som møter."))
     original_trust_person = PersonSerializer(
@@ -87,7 +88,7 @@ class AppointmentMoveSerializer(serializers.Serializer):
 # --- absences -------------------------------------------------------------------------------------------------
 
 
-class AbsenceSerializer(serializers.ModelSerializer):
+class AbsenceSerializer(ReadModelSerializer):
     person = PersonSerializer(read_only=True)
     kind_display = DisplayField(source="get_kind_display", read_only=True)
     registered_by = StaffNameSerializer(read_only=True)
@@ -203,7 +204,7 @@ class AbsencePreviewSerializer(serializers.Serializer):
 # --- standing deputies ----------------------------------------------------------------------------------------
 
 
-class DeputyArrangementSerializer(serializers.ModelSerializer):
+class DeputyArrangementSerializer(ReadModelSerializer):
     trust_person = PersonSerializer(read_only=True)
     deputy = PersonSerializer(read_only=True)
     unit = NamedSerializer(read_only=True)

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from koordinator.api.serializers.common import NamedSerializer, PersonSerializer, StaffNameSerializer
+from koordinator.api.serializers.common import (
+    NamedSerializer,
+    PersonSerializer,
+    ReadModelSerializer,
+    StaffNameSerializer,
+)
 from koordinator.models import FollowUp, Notification
 
 # --- notifications --------------------------------------------------------------------------------------------
@@ -22,7 +27,7 @@ class NotificationAboutSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(ReadModelSerializer):
     about = serializers.SerializerMethodField(help_text=_("Hva varselet gjelder, eller null."))
 
     class Meta:

@@ -13,6 +13,7 @@ from koordinator.api.serializers.common import (
     CaseSummarySerializer,
     ChoiceRelatedField,
     PersonSerializer,
+    ReadModelSerializer,
     active_organisations,
     consent_grantee_organisations,
     consent_grantee_users,
@@ -29,7 +30,7 @@ from koordinator.models import AccessEvent, Consent, FollowUp, NextOfKin, Organi
 CONTACT_FIELDS = ("phone", "email", "address", "postal_code", "city", "language", "interpreter_language")
 
 
-class ServiceUserSerializer(serializers.ModelSerializer):
+class ServiceUserSerializer(ReadModelSerializer):
     full_name = serializers.CharField(read_only=True)
     email = serializers.EmailField(allow_blank=True, read_only=True, help_text=_("Tom når vi ikke har den."))
     has_login = serializers.SerializerMethodField()
@@ -118,7 +119,7 @@ class ServiceUserIntakeSerializer(serializers.ModelSerializer):
 # --- follow-up cases -------------------------------------------------------------------------------------
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ReadModelSerializer):
     service_user_name = serializers.CharField(source="service_user.full_name", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     trust_person = PersonSerializer(read_only=True)
@@ -212,7 +213,7 @@ class FollowUpEndSerializer(serializers.Serializer):
 # --- consent --------------------------------------------------------------------------------------------
 
 
-class ConsentSerializer(serializers.ModelSerializer):
+class ConsentSerializer(ReadModelSerializer):
     owner_name = serializers.CharField(source="owner.full_name", read_only=True)
     grantee_name = serializers.CharField(read_only=True)
     scopes = serializers.ListField(
@@ -282,7 +283,7 @@ class ConsentWithdrawSerializer(serializers.Serializer):
 # --- next of kin ---------------------------------------------------------------------------------------------
 
 
-class NextOfKinSerializer(serializers.ModelSerializer):
+class NextOfKinSerializer(ReadModelSerializer):
     email = serializers.EmailField(allow_blank=True, read_only=True, help_text=_("Tom når vi ikke har den."))
 
     class Meta:
@@ -307,7 +308,7 @@ class NextOfKinCreateSerializer(NextOfKinUpdateSerializer):
 # --- the access log ------------------------------------------------------------------------------------------
 
 
-class AccessEventSerializer(serializers.ModelSerializer):
+class AccessEventSerializer(ReadModelSerializer):
     class Meta:
         model = AccessEvent
         fields = ["id", "service_user", "actor_name", "actor_role", "what", "channel", "reason", "at"]
