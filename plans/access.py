@@ -18,8 +18,10 @@ from __future__ import annotations
 from django.db.models import Q
 
 from koordinator.access import (
+    CHANGE,
     VIEW,
     Actor,
+    _lists_ids,
     case_staff_q,
     consented_owner_ids,
     ids,
@@ -30,11 +32,20 @@ from koordinator.access import (
 
 @per_request
 def _case_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner: bool = False):
-    """Sub-query: ids of the follow-up cases whose plans the actor reaches in the given roles."""
+    """Sub-query: ids of the follow-up cases whose plans the actor reaches in the given roles (a list in a
+    request)."""
     from koordinator.models import Consent, FollowUp
 
     if staff and not (owner and actor.service_user_id is not None) and not partner:
         return staff_case_ids(actor)
+    if _lists_ids(actor):
+        # Lists in a request (not a leader's): the staff's own cases, and the owner's and consented owners' cases
+        # read once (``_reader_cases``) for every combination of roles, instead of one query per combination.
+        found = set(staff_case_ids(actor)) if staff else set()
+        consented = set(consented_owner_ids(actor, Consent.Scope.PLAN)) if partner else set()
+        own = actor.service_user_id if owner else None
+        found.update(pk for pk, owner_id in _reader_cases(actor) if owner_id == own or owner_id in consented)
+        return sorted(found)
     q = Q(pk__in=[])
     if staff:
         q |= case_staff_q(actor)
@@ -46,10 +57,40 @@ def _case_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner:
 
 
 @per_request
-def plan_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner: bool = False):
-    """Sub-query: ids of the plans the actor reaches in the given roles."""
+def _reader_cases(actor: Actor) -> list[tuple[int, int]]:
+    """(case id, owner id) of the cases of the actor's own service user and of the owners who consented to the actor
+    seeing their plan: one query in a request, none when there are neither."""
+    from koordinator.models import Consent, FollowUp
+
+    owners = set(consented_owner_ids(actor, Consent.Scope.PLAN))
+    if actor.service_user_id is not None:
+        owners.add(actor.service_user_id)
+    if not owners:
+        return []
+    cases = FollowUp.objects.filter(service_user_id__in=sorted(owners)).order_by()
+    return list(cases.values_list("pk", "service_user_id"))
+
+
+@per_request
+def _reached_plans(actor: Actor) -> list[tuple[int, int]]:
+    """(plan id, case id) of every plan the actor reaches in any role (a request's list, read once)."""
     from plans.models import Plan
 
+    cases = _case_ids(actor, staff=True, owner=True, partner=True)
+    if not cases:
+        return []
+    return list(Plan.objects.filter(follow_up_id__in=cases).order_by().values_list("pk", "follow_up_id"))
+
+
+@per_request
+def plan_ids(actor: Actor, *, staff: bool = True, owner: bool = False, partner: bool = False):
+    """Sub-query: ids of the plans the actor reaches in the given roles (in a request, a list: for anyone but a
+    leader picked from ``_reached_plans`` by the roles' cases, so every combination of roles costs one query)."""
+    from plans.models import Plan
+
+    if _lists_ids(actor):
+        cases = set(_case_ids(actor, staff=staff, owner=owner, partner=partner))
+        return [pk for pk, case_id in _reached_plans(actor) if case_id in cases]
     return ids(
         actor, Plan.objects.filter(follow_up_id__in=_case_ids(actor, staff=staff, owner=owner, partner=partner)), small=True
     )
@@ -66,13 +107,15 @@ def plans_policy(actor: Actor, action: str) -> Q:
     return Q(follow_up_id__in=_case_ids(actor, **_roles(action, owner_changes=True)))
 
 
-def reaches_case(user, case_id: int) -> bool:
+def reaches_case(user, case_id: int, action: str = VIEW) -> bool:
     """Would the gate show ``user`` the plans of case ``case_id``: the case's staff, the owner, and a partner while
     the owner's consent with the *plan* scope is in force (``plans_policy``'s answer, asked of the case, so that it
     holds while the case has no plan yet).
 
     The one answer for the case page's «Individuell plan» link and the page it leads to (``plan_for_case``): anyone
     else is not shown the link, and the page is a 404 that does not say whether there is a plan. One query at most.
+    With ``action`` CHANGE: may ``user`` change the case's plans (``plans_policy``'s answer for CHANGE), which the plan
+    page asks of a plan it has read.
     """
     from koordinator.access import actor_for
     from koordinator.models import FollowUp
@@ -80,10 +123,27 @@ def reaches_case(user, case_id: int) -> bool:
     actor = actor_for(user)
     if not actor.is_authenticated or case_id is None:
         return False
-    cases = _case_ids(actor, **_roles(VIEW, owner_changes=True))
+    if action not in (VIEW, CHANGE):
+        return False
+    cases = _case_ids(actor, **_roles(action, owner_changes=True))
     if isinstance(cases, list):
         return case_id in cases
     return FollowUp.objects.filter(pk=case_id, pk__in=cases).exists()
+
+
+def works_on_one_of(user, case_ids) -> bool | None:
+    """Is ``user`` staff (``koordinator.access.case_staff_q``) on one of the cases ``case_ids``, answered from the
+    request's list of their own cases with no query; ``None`` where there is no such list (a leader, or outside a
+    request): the caller asks the database then."""
+    from koordinator.access import actor_for
+
+    actor = actor_for(user)
+    if not actor.is_authenticated:
+        return False
+    if not _lists_ids(actor):
+        return None
+    own = set(staff_case_ids(actor))
+    return any(pk in own for pk in case_ids)
 
 
 def _child_policy(owner_changes: bool):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from koordinator import access, continuity
 from koordinator.models import Consent, FollowUp, ServiceUser, User
+from plans import access as plans_access
 from plans.models import Comment, Goal, Measure, Plan, PlanRevision, ProgressNote, Step
 
 PLAN_RELATED = (
@@ -196,7 +197,8 @@ def plan_page(user: User, plan: Plan | int, *, day: datetime.date | None = None)
     day = day or timezone.localdate()
     plan = _get_visible_plan(user, plan)
     case = plan.follow_up
-    can_change = Plan.objects.for_user(user, access.CHANGE).filter(pk=plan.pk).exists()
+    # The gate's answer for CHANGE asked of the plan's case (no query in a request: the case lists are read).
+    can_change = plans_access.reaches_case(user, case.pk, access.CHANGE)
     is_staff = can_change and access.is_case_staff(user, case.pk)
     is_owner = access.is_owner(user, case.service_user_id)
 

@@ -22,6 +22,7 @@ from koordinator import access, continuity
 from koordinator.models import FollowUp, ServiceUser, User
 from koordinator.phone import display_phone
 from koordinator.timeutil import no_date
+from plans import access as plans_access
 from plans.crisis import services
 from plans.models import CrisisContact, CrisisPlan, CrisisSignOff, EmergencyAccess
 from plans.selectors import PlanVersion, document_timeline, document_version_values
@@ -67,11 +68,16 @@ def _contact_now_entry(case: FollowUp, day: datetime.date) -> CallEntry:
     return CallEntry(contact.name, role, when, phone, "contact_now")
 
 
-def always_included(service_user_id: int, day: datetime.date | None = None) -> list[CallEntry]:
-    """My contact now (if I have an open case), legevakt and 113: read now, so always current. 2–4 queries."""
+_NO_CASE = object()
+
+
+def always_included(service_user_id: int, day: datetime.date | None = None, *, case=_NO_CASE) -> list[CallEntry]:
+    """My contact now (if I have an open case), legevakt and 113: read now, so always current. 2–4 queries.
+    ``case``: the user's newest open case (``services.open_case``) when the caller has read it already."""
     day = day or timezone.localdate()
     entries = []
-    case = services.open_case(service_user_id)
+    if case is _NO_CASE:
+        case = services.open_case(service_user_id)
     if case is not None:
         entries.append(_contact_now_entry(case, day))
     entries.append(CallEntry(_("Legevakten"), _("Når det haster og kontaktpersonen ikke kan nås"),
@@ -192,9 +198,16 @@ def crisis_plan_page(user: User, crisis_plan: CrisisPlan | int, *, day: datetime
     """The whole crisis plan for one reader, in a fixed number of queries (404 outside the gate)."""
     day = day or timezone.localdate()
     plan = get_visible(user, crisis_plan)
-    can_change = plan.is_editable and CrisisPlan.objects.for_user(user, access.CHANGE).filter(pk=plan.pk).exists()
-    is_staff = services.is_staff(user, plan)
+    # The owner's open cases, newest first (``services.open_case`` is the first): for «my contact now», and for
+    # whether the reader works on one of them (``services.is_staff``) without asking the database again.
+    open_cases = services.open_cases(plan.service_user_id)
+    is_staff = plans_access.works_on_one_of(user, [case.pk for case in open_cases])
+    if is_staff is None:
+        is_staff = services.is_staff(user, plan)
     is_owner = access.is_owner(user, plan.service_user_id)
+    # The gate lets the staff of the owner's open case and the owner change a crisis plan (``crisis_owner_q``): its
+    # answer for this plan, from what is known already.
+    can_change = plan.is_editable and (is_staff or is_owner)
     is_partner = not (is_staff or is_owner) and services.is_consented_partner(user, plan)
     grant = None if (is_staff or is_owner or is_partner) else services.active_grant(user, plan.service_user_id)
     contacts = list(CrisisContact.objects.for_user(user).filter(crisis_plan=plan).live().order_by("order", "pk"))
@@ -207,7 +220,7 @@ def crisis_plan_page(user: User, crisis_plan: CrisisPlan | int, *, day: datetime
         owner=plan.service_user,
         contacts=contacts,
         sign_offs=sign_offs,
-        always=always_included(plan.service_user_id, day),
+        always=always_included(plan.service_user_id, day, case=open_cases[0] if open_cases else None),
         can_change=can_change,
         is_staff=is_staff,
         is_owner=is_owner,

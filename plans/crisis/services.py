@@ -80,15 +80,23 @@ def emergency_access_hours() -> int:
 # --- who is who -----------------------------------------------------------------------------------------------
 
 
-def open_case(service_user_id: int) -> FollowUp | None:
-    """The user's newest open case, with the people the crisis plan names (as Min side chooses it)."""
+def _open_cases(service_user_id: int):
     return (
         FollowUp.objects.open()
         .filter(service_user_id=service_user_id)
         .select_related("service_user", "trust_person", "deputy", "unit")
         .order_by("-started_on", "-pk")
-        .first()
     )
+
+
+def open_case(service_user_id: int) -> FollowUp | None:
+    """The user's newest open case, with the people the crisis plan names (as Min side chooses it)."""
+    return _open_cases(service_user_id).first()
+
+
+def open_cases(service_user_id: int) -> list[FollowUp]:
+    """All the user's open cases, newest first (``open_case`` is the first): one query."""
+    return list(_open_cases(service_user_id))
 
 
 def is_staff(user: User, crisis_plan: CrisisPlan) -> bool:
@@ -102,11 +110,7 @@ def is_owner(user: User, crisis_plan: CrisisPlan) -> bool:
 
 def is_consented_partner(user: User, crisis_plan: CrisisPlan) -> bool:
     """A partner the owner has let see the crisis plan (consent with the crisis-plan scope, in force today)."""
-    a = access.actor_for(user)
-    return (
-        a.is_authenticated
-        and access.valid_consents_to(a, Consent.Scope.CRISIS_PLAN).filter(owner_id=crisis_plan.service_user_id).exists()
-    )
+    return access.has_consent(user, crisis_plan.service_user_id, Consent.Scope.CRISIS_PLAN)
 
 
 def emergency_organisations(user: User) -> list[Organisation]:

@@ -112,9 +112,8 @@ def _note_targets(request: HttpRequest, page: selectors.PlanPage) -> tuple[set[i
     measure_ids = {m.pk for m in measures if services.is_responsible_partner(request.user, m)}
     if not (step_ids or measure_ids):
         return set(), set()
-    # One query: the owner's consent with the plan scope is what lets a partner in at all.
-    if not access.valid_consents_to(actor, Consent.Scope.PLAN).filter(
-            owner_id=page.case.service_user_id).exists():
+    # The owner's consent with the plan scope is what lets a partner in at all (the request's list, no query).
+    if not access.has_consent(request.user, page.case.service_user_id, Consent.Scope.PLAN):
         return set(), set()
     return step_ids, measure_ids
 
