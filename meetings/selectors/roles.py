@@ -132,5 +132,8 @@ def chair_work(user: User, *, day: datetime.date | None = None, now: datetime.da
         Minutes.objects.for_user(user).filter(status=Minutes.Status.DISPUTED, meeting__group_id__in=groups)
         .select_related("meeting__group__follow_up__service_user").order_by("meeting__starts_at", "pk")
     )
-    overdue = list(action_items(user, overdue=True, day=day).filter(group_id__in=groups))
+    # The worklist names the user, the one responsible (``GroupMember.name_in``) and the date: only those are joined.
+    overdue = list(action_items(user, overdue=True, day=day).filter(group_id__in=groups).select_related(None)
+                   .select_related("group__follow_up__service_user", "group__follow_up__trust_person",
+                                   "responsible__person", "responsible__organisation"))
     return ChairWork(coming, waiting, disputed, overdue)
