@@ -386,12 +386,14 @@ class MinutesViewSet(MeetingsViewSet):
     def retrieve(self, request, *args, **kwargs):
         minutes = self.get_object()
         self.record([minutes], self.access_what)
-        # As ``selectors.agenda`` and ``changes_since_last_read``, without asking the gate for the meeting and the
-        # minutes again: the minutes passed it, and whoever reaches the minutes reaches their meeting
-        # (``meetings.access``: the minutes' policy is ``in_meeting_policy``).
-        minutes.agenda = pages._agenda(minutes.meeting, request.user)
-        minutes.changes_since_read = pages._since_read(request.user, minutes, pages._titles(minutes.meeting_id))
-        minutes.amendments = selectors.minutes_amendments(request.user, minutes)
+        # As ``selectors.agenda``, ``changes_since_last_read`` and ``minutes_amendments``, without asking the gate
+        # for the meeting and the minutes again: the minutes passed it, and whoever reaches the minutes reaches
+        # their meeting (``meetings.access``: the minutes' policy is ``in_meeting_policy``). Every stored point's
+        # title (``_titles``) comes with the agenda's query.
+        titles: dict[int, str] = {}
+        minutes.agenda = pages._agenda(minutes.meeting, request.user, titles)
+        minutes.changes_since_read = pages._since_read(request.user, minutes, titles)
+        minutes.amendments = pages._amendments(minutes, titles)
         data = s.MinutesDetailSerializer(minutes).data
         # As the page: what changed is shown once, then the reader has read this version.
         services.mark_minutes_read(request.user, minutes)
