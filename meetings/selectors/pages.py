@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, Q
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -423,6 +423,13 @@ def minutes_page(user: User, minutes: Minutes | int, *, for_pdf: bool = False) -
     return _meeting_page(user, minutes.meeting, minutes=minutes, for_pdf=for_pdf)
 
 
+# The attendance's columns read with the members (annotation name -> field's attname).
+_ATTENDANCE_FIELDS = {"id": "id", "status": "status", "message": "message", "via": "via",
+                      "recorded_by": "recorded_by_id", "recorded_at": "recorded_at"}
+_ATTENDANCE_COLUMNS = tuple(_ATTENDANCE_FIELDS)
+_ATTENDANCE_ATTNAMES = [f.attname for f in Attendance._meta.concrete_fields]  # ``from_db`` takes them in this order
+
+
 def _meeting_page(user: User, meeting: Meeting, *, minutes: Minutes | None = None,
                   for_pdf: bool = False) -> MeetingPage:
     """The page of a meeting the caller has read through the gate (and, if given, its minutes)."""
@@ -434,11 +441,20 @@ def _meeting_page(user: User, meeting: Meeting, *, minutes: Minutes | None = Non
 
     # Every member of the group, removed ones too (for ``my_member_ids``); the page shows the current ones and those
     # with attendance at this meeting.
-    everyone = list(GroupMember.objects.for_user(user).filter(group=group).select_related(*MEMBER_RELATED)
-                    .order_by("added_at", "pk"))
+    # Each with their attendance at this meeting joined in (one row at most: ``attendance_once_per_member``).
+    everyone = list(
+        GroupMember.objects.for_user(user).filter(group=group)
+        .annotate(att=FilteredRelation("attendance", condition=Q(attendance__meeting=meeting)))
+        .annotate(**{f"att_{name}": F(f"att__{name}") for name in _ATTENDANCE_COLUMNS})
+        .select_related(*MEMBER_RELATED).order_by("added_at", "pk")
+    )
+    attendance = {}
     for m in everyone:
         m.group = group
-    attendance = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}  # the meeting is visible
+        if m.att_id is not None:
+            row = {"meeting_id": meeting.pk, "member_id": m.pk,
+                   **{attname: getattr(m, f"att_{name}") for name, attname in _ATTENDANCE_FIELDS.items()}}
+            attendance[m.pk] = Attendance.from_db(m._state.db, list(row), [row[f] for f in _ATTENDANCE_ATTNAMES])
     members = [m for m in everyone if m.removed_at is None or m.pk in attendance]
     consent = consent_in_force(group, members)
     rows = [MemberRow(m, m.name_in(case), m.role_display, attendance.get(m.pk), consent[m.pk]) for m in members]

@@ -55,4 +55,4 @@ def test_the_meeting_page_budget_is_small(world, group, gp):
     upcoming, held = populate(world, group, gp, 3)
     client = login(Client(), world.partner_valid)
     client.get(url("meeting_detail", held.pk))
-    assert queries(client, url("meeting_detail", held.pk), world.partner_valid) <= 27
+    assert queries(client, url("meeting_detail", held.pk), world.partner_valid) <= 26

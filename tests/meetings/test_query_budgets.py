@@ -130,5 +130,5 @@ def test_the_meeting_page_and_the_lists_do_not_grow_with_members_points_and_item
 
 def test_the_meeting_page_budget_is_small(world, group, gp):
     upcoming, held = populate(world, group, gp, 3)
-    assert count(lambda: render_meeting(selectors.meeting_page(world.partner_valid, held)), world.partner_valid) <= 16
-    assert count(lambda: render_meeting(selectors.meeting_page(world.trust_person, upcoming)), world.trust_person) <= 17
+    assert count(lambda: render_meeting(selectors.meeting_page(world.partner_valid, held)), world.partner_valid) <= 15
+    assert count(lambda: render_meeting(selectors.meeting_page(world.trust_person, upcoming)), world.trust_person) <= 16
