@@ -102,8 +102,18 @@ def pdf_text(response) -> tuple[int, str]:
     return len(reader.pages), " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
+def counts_a_page(counted: Counted) -> bool:
+    """An API list longer than its first page: the paginator asks the database for the count (one query more,
+    however long the list is); a first page that holds the whole list is counted from its rows
+    (``koordinator.api.pagination``)."""
+    if "json" not in counted.response.get("Content-Type", ""):
+        return False
+    body = counted.json()
+    return isinstance(body, dict) and "results" in body and body.get("count", 0) > len(body["results"])
+
+
 def assert_same(small: Counted, large: Counted, what: str, sizes: tuple[str, str] = ("1", "30")) -> None:
-    if len(small) == len(large):
+    if len(small) + int(counts_a_page(large)) - int(counts_a_page(small)) == len(large):
         return
     lines = [f"{what}: {len(small)} queries for {sizes[0]}, {len(large)} for {sizes[1]}", *repeated(small, large)]
     pytest.fail("\n".join(lines), pytrace=False)
