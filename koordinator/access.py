@@ -169,6 +169,16 @@ def ids(actor: Actor, qs: QuerySet, field: str = "pk", *, small: bool = False):
     return qs.values(field)
 
 
+def any_of(*parts: QuerySet) -> QuerySet:
+    """One sub-query for several: ``x IN (a UNION ALL b ...)`` in place of ``x IN a OR x IN b OR ...``. PostgreSQL
+    does not turn sub-queries joined by OR into semi-joins: it reads the whole outer table and probes every row (at
+    the national size, every person or appointment in the country for a leader's list of one municipality). One
+    ``IN`` over a UNION is a semi-join: each arm on its own index, then the outer rows by key. Each part is a
+    one-column query set (``values``); their ordering is dropped."""
+    first, *rest = [part.order_by() for part in parts]
+    return first.union(*rest, all=True) if rest else first
+
+
 def per_request(fn):
     """Build ``fn(*args)`` once per request scope (the arguments must be hashable: an ``Actor`` is). A query set
     comes back as a fresh clone each time and a list as a copy, so a caller that evaluates, narrows or changes it
@@ -407,12 +417,18 @@ def _self_service_user_q(actor: Actor, field: str) -> Q:
 
 
 def _service_users(actor: Actor, action: str) -> Q:
-    q = _self_service_user_q(actor, "pk") | Q(pk__in=staff_service_user_ids(actor))
+    from koordinator.models import ServiceUser
+
+    staff = staff_service_user_ids(actor)
+    q = _self_service_user_q(actor, "pk")
     if actor.leader_municipality_ids:
-        q |= Q(municipality_id__in=actor.leader_municipality_ids)
+        q |= Q(municipality_id__in=sorted(actor.leader_municipality_ids))
     if action == VIEW:
         q |= Q(pk__in=consented_owner_ids(actor))
-    return q
+    if isinstance(staff, list):
+        return q | Q(pk__in=staff)
+    # A leader's (or, outside a request, anyone's) staff cases are a sub-query: one IN over a UNION (``any_of``).
+    return Q(pk__in=any_of(ServiceUser.objects.filter(q).values("pk"), staff))
 
 
 def _follow_ups(actor: Actor, action: str) -> Q:
@@ -452,29 +468,37 @@ def _access_events(actor: Actor, action: str) -> Q:
 
 
 def _absences(actor: Actor, action: str) -> Q:
-    """Own absences; a leader's staff; colleagues in the same unit may see (not change) who is away."""
-    from koordinator.models import Membership
+    """Own absences; a leader's staff; colleagues in the same unit may see (not change) who is away.
 
-    q = Q(person_id=actor.user_id)
+    The people are one sub-query (``any_of``): ``person_id = me OR person_id IN (members)`` read every absence in
+    the country."""
+    from koordinator.models import Membership, User
+
+    members = []
     if actor.leader_municipality_ids:
-        q |= Q(
-            person_id__in=Membership.objects.filter(
-                organisation__municipality_id__in=actor.leader_municipality_ids
-            ).values("user_id")
-        )
+        members.append(Q(organisation__municipality_id__in=sorted(actor.leader_municipality_ids)))
     if action == VIEW and actor.trust_person_unit_ids:
-        q |= Q(person_id__in=Membership.objects.filter(organisation_id__in=actor.trust_person_unit_ids).values("user_id"))
-    return q
+        members.append(Q(organisation_id__in=sorted(actor.trust_person_unit_ids)))
+    if not members:
+        return Q(person_id=actor.user_id)
+    return Q(person_id__in=any_of(
+        User.objects.filter(pk=actor.user_id).values("pk"),
+        Membership.objects.filter(Q(*members, _connector=Q.OR)).values("user_id"),
+    ))
 
 
 def _appointments(actor: Actor, action: str) -> Q:
+    from koordinator.models import Appointment
 
-    q = Q(follow_up_id__in=staff_case_ids(actor)) | Q(
-        trust_person_id=actor.user_id
-    )
+    cases = staff_case_ids(actor)
+    q = Q(trust_person_id=actor.user_id)
     if action == VIEW:
         q |= _self_service_user_q(actor, "service_user_id")
-    return q
+    if isinstance(cases, list):
+        return Q(follow_up_id__in=cases) | q
+    # A leader's cases are a sub-query (the municipality): one IN over a UNION (``any_of``), not an OR.
+    return Q(pk__in=any_of(Appointment.objects.filter(follow_up_id__in=cases).values("pk"),
+                           Appointment.objects.filter(q).values("pk")))
 
 
 def _followup_entries(actor: Actor, action: str) -> Q:

@@ -22,6 +22,7 @@ from koordinator.access import (
     VIEW,
     Actor,
     _lists_ids,
+    any_of,
     case_staff_q,
     consented_owner_ids,
     ids,
@@ -210,16 +211,28 @@ def emergency_owner_ids(actor: Actor):
 @per_request
 def crisis_owner_q(actor: Actor, action: str, field: str = "service_user_id") -> Q:
     """The service users whose crisis plan ``actor`` may ``action``, as a ``Q`` on ``field``."""
-    from koordinator.models import Consent, FollowUp
+    from koordinator.models import Consent, FollowUp, ServiceUser
 
-    staff_of_open_case = ids(actor, FollowUp.objects.open().filter(case_staff_q(actor)), "service_user_id")
-    q = Q(**{f"{field}__in": staff_of_open_case})
-    if actor.service_user_id is not None:
-        q |= Q(**{field: actor.service_user_id})
-    if action == VIEW:
-        q |= Q(**{f"{field}__in": consented_owner_ids(actor, Consent.Scope.CRISIS_PLAN)})
-        q |= Q(**{f"{field}__in": emergency_owner_ids(actor)})
-    return q
+    # The owners as one list and the sub-queries (a leader's open cases; a partner's emergency grants) as one IN over
+    # a UNION (``any_of``): ``x IN (list) OR x IN (sub-query)`` read every crisis plan in the country.
+    listed: set[int] = set()
+    queries = []
+    for owners in (
+        ids(actor, FollowUp.objects.open().filter(case_staff_q(actor)), "service_user_id"),
+        [actor.service_user_id] if actor.service_user_id is not None else [],
+        consented_owner_ids(actor, Consent.Scope.CRISIS_PLAN) if action == VIEW else [],
+        # Only a partner is a member of an emergency service (``emergency_organisation_ids``).
+        emergency_owner_ids(actor) if action == VIEW and actor.partner_organisation_ids else [],
+    ):
+        if isinstance(owners, list):
+            listed.update(owners)
+        else:
+            queries.append(owners)
+    if not queries:
+        return Q(**{f"{field}__in": sorted(listed)})
+    if listed:
+        queries.append(ServiceUser.objects.filter(pk__in=sorted(listed)).values("pk"))
+    return Q(**{f"{field}__in": any_of(*queries)})
 
 
 def crisis_plans_policy(actor: Actor, action: str) -> Q:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -618,12 +618,10 @@ def coverage_gaps(actor: User, day: datetime.date | None = None, horizon_days: i
     if not munis:
         raise PermissionDenied
     last = day + datetime.timedelta(days=horizon_days)
-    absences = list(
-        Absence.objects.overlapping(day, last)
-        .filter(person__memberships__organisation__municipality_id__in=munis)
-        .distinct()
-        .select_related("person")
-    )
+    # The municipality's staff as a sub-query (a semi-join on the absences' person index), not a join through
+    # memberships with DISTINCT, which read every absence in the country in the window.
+    staff = Membership.objects.filter(organisation__municipality_id__in=sorted(munis)).values("user_id")
+    absences = list(Absence.objects.overlapping(day, last).filter(person_id__in=staff).select_related("person"))
     by_person = defaultdict(list)
     for a in absences:
         by_person[a.person_id].append(a)
@@ -635,14 +633,15 @@ def coverage_gaps(actor: User, day: datetime.date | None = None, horizon_days: i
     standing = standing_deputies({c.trust_person_id for c in cases})
     uncovered = uncovered_cases(cases, by_person, standing)
     trust_persons = User.objects.filter(
-        memberships__role=Membership.Role.TRUST_PERSON,
-        memberships__organisation__municipality_id__in=munis,
         is_active=True,
-    ).distinct()
-    without = [
-        tp for tp in trust_persons.exclude(pk__in=DeputyArrangement.objects.values("trust_person_id"))
+        pk__in=Membership.objects.filter(
+            role=Membership.Role.TRUST_PERSON, organisation__municipality_id__in=sorted(munis)
+        ).values("user_id"),
+    )
+    without = list(
+        trust_persons.exclude(Exists(DeputyArrangement.objects.filter(trust_person_id=OuterRef("pk"))))
         .order_by("first_name", "last_name")
-    ]
+    )
     return CoverageReport(uncovered=uncovered, without_deputy=without)
 
 
