@@ -118,6 +118,24 @@ def test_a_partner_let_in_by_their_organisations_consent_is_reminded(clock, worl
     assert len(notifications_to(world.partner_org_member)) == 1
 
 
+def test_steps_of_partners_without_consent_cost_no_query_when_nothing_is_due(clock, world, goal):
+    """The consent is a condition of the steps' query: steps no one may be reminded of are left out by the
+    database, so a run with nothing due is one query however many there are (issue 11: the count was 1 at demo
+    size and 3 at national size, where such steps exist)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Notification.objects.all().delete()
+    with CaptureQueriesContext(connection) as none_waiting:
+        assert step_reminders() == 0
+    for n in range(3):
+        step(world, goal, who_kind="person", who_person=world.partner_expired, what=f"Skrive epikrise {n}")
+    Notification.objects.all().delete()
+    with CaptureQueriesContext(connection) as three_waiting:
+        assert step_reminders() == 0
+    assert len(none_waiting) == len(three_waiting) == 1
+
+
 def test_a_step_for_a_whole_service_has_nobody_to_remind(clock, world, goal):
     step(world, goal, who_kind="organisation", who_organisation=world.nav)
     Notification.objects.all().delete()
