@@ -28,7 +28,7 @@ import datetime
 import functools
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -50,6 +50,9 @@ class Actor:
     leader_municipality_ids: frozenset[int]
     partner_organisation_ids: frozenset[int]
     is_admin: bool
+    # (role, organisation name) of each membership, in the memberships' order, as ``actor_for`` read them: the
+    # access log's description of the actor (``role_label``) without a query of its own. None: not read.
+    memberships: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
 
     @property
     def is_authenticated(self) -> bool:
@@ -81,9 +84,11 @@ def actor_for(user) -> Actor:
     leader_munis: set[int] = set()
     partner_orgs: set[int] = set()
     is_admin = False
-    for role, org_id, muni_id in Membership.objects.filter(user_id=user.pk).values_list(
-        "role", "organisation_id", "organisation__municipality_id"
+    memberships: list[tuple[str, str]] = []
+    for role, org_id, muni_id, org_name in Membership.objects.filter(user_id=user.pk).values_list(
+        "role", "organisation_id", "organisation__municipality_id", "organisation__name"
     ):
+        memberships.append((role, org_name))
         if role == Membership.Role.TRUST_PERSON:
             trust_units.add(org_id)
         elif role == Membership.Role.LEADER and muni_id is not None:
@@ -100,6 +105,7 @@ def actor_for(user) -> Actor:
         leader_municipality_ids=frozenset(leader_munis),
         partner_organisation_ids=frozenset(partner_orgs),
         is_admin=is_admin or user.is_superuser,
+        memberships=tuple(memberships),
     )
     user._koordinator_actor = actor
     return actor
@@ -578,10 +584,11 @@ def role_label(user) -> str:
 
     if not getattr(user, "is_authenticated", False):
         return ""
-    parts = [
-        f"{m.get_role_display()}, {m.organisation.name}"
-        for m in Membership.objects.filter(user_id=user.pk).select_related("organisation")
-    ]
+    memberships = actor_for(user).memberships
+    if memberships is None:
+        memberships = Membership.objects.filter(user_id=user.pk).values_list("role", "organisation__name")
+    labels = dict(Membership.Role.choices)
+    parts = [f"{labels.get(role, role)}, {organisation}" for role, organisation in memberships]
     return "; ".join(parts)[:200]
 
 
