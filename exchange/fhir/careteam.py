@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import F, OuterRef, Q
+from django.db.models import F, OuterRef
 from django.utils.translation import gettext as _
 
 from exchange.fhir import codes
@@ -40,10 +40,12 @@ STATUS = {
 
 def visible_cases(user):
     """The cases whose care team ``user`` may see: through the case, or through its responsibility group."""
-    return FollowUp.objects.filter(
-        Q(pk__in=FollowUp.objects.for_user(user, access.VIEW).values("pk"))
-        | Q(pk__in=Group.objects.for_user(user, access.VIEW).values("follow_up_id"))
-    )
+    # One IN over a UNION, not two INs joined by OR (which PostgreSQL answers by reading every case in the country:
+    # 21 ms of a user's $everything at the national size).
+    return FollowUp.objects.filter(pk__in=access.any_of(
+        FollowUp.objects.for_user(user, access.VIEW).values("pk"),
+        Group.objects.for_user(user, access.VIEW).values("follow_up_id"),
+    ))
 
 
 def queryset(user):
