@@ -245,11 +245,15 @@ class Partner(Person):
     def on_start(self) -> None:
         super().on_start()
         self.cases: list[int] = []
+        self.plan_cases: list[int] = []  # cases whose page links to the plan (a consent with the plan scope)
         try:
             html = self.get("/partner/", "/partner/")
             for person in ids(r'href="/brukere/(\d+)/"', html):
                 page = self.get(f"/brukere/{person}/", "/brukere/[id]/")
                 self.cases += ids(r'href="/saker/(\d+)/"', page)
+            for case in self.cases:
+                if f'href="/planer/sak/{case}/"' in self.get(f"/saker/{case}/", "/saker/[id]/"):
+                    self.plan_cases.append(case)
         except CheckFailed:
             pass
 
@@ -267,9 +271,11 @@ class Partner(Person):
     @task(3)
     @on_exception
     def read_plan(self) -> None:
-        if not self.cases:
+        # Only where the case page offers the plan: without the plan scope the plan is not found (404), as the
+        # gate decides (issue 12).
+        if not self.plan_cases:
             return
-        case = random.choice(self.cases)
+        case = random.choice(self.plan_cases)
         with self.client.request("GET", f"/planer/sak/{case}/", name="/planer/sak/[id]/", allow_redirects=False,
                                  headers={"X-Forwarded-Proto": "https"}, catch_response=True) as response:
             if response.status_code == 200:
