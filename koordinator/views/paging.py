@@ -15,7 +15,7 @@ def one_query_page(rows: QuerySet, size: int, number) -> Page:
     the list to count them, as ``COUNT(*)`` does, rather than stopping at the page. Not for ``distinct()`` lists
     (the window counts before rows are made distinct): those are left to the paginator."""
     paginator = Paginator(rows, size)
-    if rows.query.distinct or number not in (None, "") and not (isinstance(number, str) and number.isdigit() and int(number) >= 1):
+    if rows.query.distinct or number not in (None, "") and not _plain_page_number(number):
         return paginator.get_page(number)
     number = int(number or 1)
     bottom = (number - 1) * size
@@ -24,3 +24,9 @@ def one_query_page(rows: QuerySet, size: int, number) -> Page:
         return paginator.get_page(number)
     paginator.count = found[0].rows_in_all if found else 0  # the cached property, known now
     return Page(found, number, paginator) if found else paginator.page(number)
+
+
+def _plain_page_number(number) -> bool:
+    """1, 2, … 999999999 written with ASCII digits. Anything else goes to ``get_page``: «²» is a digit to
+    ``str.isdigit`` but not to ``int``, and a number of twenty digits would not fit the database's OFFSET."""
+    return isinstance(number, str) and number.isascii() and number.isdigit() and len(number) <= 9 and int(number) >= 1

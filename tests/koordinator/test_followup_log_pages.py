@@ -196,7 +196,8 @@ def test_the_log_lists_newest_first_a_page_at_a_time(client, world, clock):
 
 
 @pytest.mark.parametrize(("side", "number", "shown"), [
-    (None, 1, 25), ("1", 1, 25), ("2", 2, 5), ("3", 2, 5), ("99", 2, 5), ("0", 2, 5), ("x", 1, 25), ("2.5", 1, 25),
+    (None, 1, 25), ("1", 1, 25), ("2", 2, 5), ("3", 2, 5), ("99", 2, 5), ("0", 2, 5), ("x", 1, 25), ("2.5", 1, 25), ("²", 1, 25),
+    ("99999999999999999999", 2, 5),
 ])
 def test_the_log_pages_as_the_paginator_does_and_counts_in_the_page_s_own_query(client, world, clock, side, number,
                                                                                shown):
