@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -132,12 +132,13 @@ def generated_points(meeting: Meeting, *, reader: User | None = None) -> list[Ag
 
 def _stored_points(meeting: Meeting, reader: User, case: FollowUp,
                    titles: dict[int, str] | None = None) -> list[AgendaPoint]:
-    """The meeting's stored points; plan points only for a reader who may see the plan. Three queries.
+    """The meeting's stored points as ``reader`` may read them; plan points only for a reader who may see the plan.
+    Three queries.
 
     ``titles``, if given, gets the title of every stored point, archived ones too (``_titles``, for the minutes'
     amendments), from the same query."""
     stored = list(
-        AgendaItem.objects.filter(meeting=meeting)
+        AgendaItem.objects.for_user(reader).filter(meeting=meeting)
         .select_related("proposed_by_member__person", "proposed_by_member__organisation",
                         "action_item__responsible__person", "action_item__responsible__organisation", "step")
     )
@@ -254,11 +255,26 @@ class SinceRead:
 
 
 @dataclass
-class MeetingPage:
+class _ReaderInGroup:
+    """What a page of a group (or one of its meetings) keeps of its reader for ``my_member_ids``: the reader, their
+    partner members and all the group's members, removed ones too (keyword-only, after the page's own fields)."""
+
+    group: Group
+    actor: access.Actor | None = field(default=None, repr=False, kw_only=True)
+    partner_ids: object = field(default=None, repr=False, kw_only=True)
+    everyone: list[GroupMember] = field(default_factory=list, repr=False, kw_only=True)
+
+    @cached_property
+    def my_member_ids(self) -> set[int]:
+        """``roles.my_member_ids`` for the page's group (no query in a request)."""
+        return _my_member_ids(self.actor, self.group, self.partner_ids, self.everyone)
+
+
+@dataclass
+class MeetingPage(_ReaderInGroup):
     """Everything the meeting page shows, for one reader, in a fixed number of queries."""
 
     meeting: Meeting
-    group: Group
     case: FollowUp
     owner: ServiceUser
     chair_name: str
@@ -275,17 +291,8 @@ class MeetingPage:
     is_owner: bool
     can_manage: bool
     can_write_minutes: bool
-    # Every stored point's title (``_titles``); the reader, their partner members and all the group's members
-    # (removed ones too), for ``my_member_ids``.
+    # Every stored point's title (``_titles``).
     titles: dict[int, str] = field(default_factory=dict)
-    actor: access.Actor | None = field(default=None, repr=False)
-    partner_ids: object = field(default=None, repr=False)
-    everyone: list[GroupMember] = field(default_factory=list, repr=False)
-
-    @cached_property
-    def my_member_ids(self) -> set[int]:
-        """``roles.my_member_ids`` for the page's group (no query in a request)."""
-        return _my_member_ids(self.actor, self.group, self.partner_ids, self.everyone)
 
     def amendments(self) -> list[Amendment]:
         """The minutes' changes after they were marked ready (``minutes_amendments``): none while a draft. One
@@ -358,12 +365,12 @@ def _versions(minutes: Minutes, versions: list[int]) -> dict[int, dict]:
     return found
 
 
-def _titles(meeting_id: int) -> dict[int, str]:
-    return dict(AgendaItem.objects.filter(meeting_id=meeting_id).values_list("pk", "title"))
+def _titles(user: User, meeting_id: int) -> dict[int, str]:
+    return dict(AgendaItem.objects.for_user(user).filter(meeting_id=meeting_id).values_list("pk", "title"))
 
 
 def _since_read(user: User, minutes: Minutes, titles: dict[int, str]) -> SinceRead:
-    read = MinutesRead.objects.filter(minutes=minutes, reader_id=getattr(user, "pk", None)).first()
+    read = MinutesRead.objects.for_user(user).filter(minutes=minutes, reader_id=getattr(user, "pk", None)).first()
     if read is None or read.version >= minutes.version:
         return SinceRead(read.version if read else None, minutes.version)
     old = _versions(minutes, [read.version]).get(read.version, {})
@@ -373,7 +380,7 @@ def _since_read(user: User, minutes: Minutes, titles: dict[int, str]) -> SinceRe
 def changes_since_last_read(user: User, minutes: Minutes | int) -> SinceRead:
     """What changed in the minutes since ``user`` last read them (empty the first time, and when nothing did)."""
     minutes = get_visible_or_404(Minutes.objects.for_user(user), minutes)
-    return _since_read(user, minutes, _titles(minutes.meeting_id))
+    return _since_read(user, minutes, _titles(user, minutes.meeting_id))
 
 
 def _may(user: User, group: Group) -> tuple[bool, bool, bool]:
@@ -403,10 +410,9 @@ def meeting_page(user: User, meeting: Meeting | int) -> MeetingPage:
     the minutes' note for each point, the minutes and what changed since the reader last read them, comments, the
     action items decided here, and the plan revision made in the meeting. 404 outside the gate.
 
-    The meeting is read through the gate; its attendance, stored points, minutes and the minutes' comments are then
-    read by the meeting's key: their policies (``meetings.access``: ``in_meeting_policy``, and for the comments the
-    minutes') show them to exactly whoever reaches the meeting, so asking the gate again returns the same rows and
-    costs the meetings' and the minutes' id lists."""
+    The meeting is read through the gate, and so is each thing in it (attendance, stored points, minutes, comments,
+    the reader's reading mark): in a request the gate's id lists are read once (``access.per_request``), so asking
+    it again per part costs at most the minutes' id list, not a query per part."""
     return _meeting_page(user, get_visible_or_404(visible_meetings(user), meeting))
 
 
@@ -446,12 +452,15 @@ def _meeting_page(user: User, meeting: Meeting, *, minutes: Minutes | None = Non
         GroupMember.objects.for_user(user).filter(group=group)
         .annotate(att=FilteredRelation("attendance", condition=Q(attendance__meeting=meeting)))
         .annotate(**{f"att_{name}": F(f"att__{name}") for name in _ATTENDANCE_COLUMNS})
+        # The attendance through the gate too (a FilteredRelation takes no sub-query): a row the reader may not
+        # see is left out below.
+        .annotate(att_visible=Exists(Attendance.objects.for_user(user).filter(pk=OuterRef("att_id"))))
         .select_related(*MEMBER_RELATED).order_by("added_at", "pk")
     )
     attendance = {}
     for m in everyone:
         m.group = group
-        if m.att_id is not None:
+        if m.att_id is not None and m.att_visible:
             row = {"meeting_id": meeting.pk, "member_id": m.pk,
                    **{attname: getattr(m, f"att_{name}") for name, attname in _ATTENDANCE_FIELDS.items()}}
             attendance[m.pk] = Attendance.from_db(m._state.db, list(row), [row[f] for f in _ATTENDANCE_ATTNAMES])
@@ -477,8 +486,8 @@ def _meeting_page(user: User, meeting: Meeting, *, minutes: Minutes | None = Non
     titles: dict[int, str] = {}
     points = _agenda(meeting, user, titles)
     if minutes is None:
-        # The meeting is visible, so are its minutes and their comments (see above).
-        minutes = Minutes.objects.filter(meeting=meeting).select_related("ready_by", "user_response_by").first()
+            minutes = (Minutes.objects.for_user(user).filter(meeting=meeting)
+                   .select_related("ready_by", "user_response_by").first())
     since, comments = None, []
     if minutes is not None:
         shown = {p.item.pk: p.item.title for p in points if p.item}
@@ -487,7 +496,7 @@ def _meeting_page(user: User, meeting: Meeting, *, minutes: Minutes | None = Non
                 p.note = minutes.note_for(p.item.pk)
     if minutes is not None and not for_pdf:
         since = _since_read(user, minutes, shown)
-        comments = list(Comment.objects.filter(minutes=minutes).live().select_related(
+        comments = list(Comment.objects.for_user(user).filter(minutes=minutes).live().select_related(
             "author", "member__person", "member__organisation").order_by("created_at", "pk"))
     items = list(ActionItem.objects.for_user(user).filter(meeting=meeting).select_related(*ITEM_RELATED)
                  .order_by("due_on", "pk"))
@@ -530,8 +539,7 @@ def _my_member_ids(a: access.Actor | None, group: Group, partner_ids, everyone: 
 
 
 @dataclass
-class GroupPage:
-    group: Group
+class GroupPage(_ReaderInGroup):
     case: FollowUp
     members: list[MemberRow]
     upcoming: list[Meeting]
@@ -541,14 +549,6 @@ class GroupPage:
     is_staff: bool
     is_owner: bool
     can_manage: bool
-    actor: access.Actor | None = field(default=None, repr=False)
-    partner_ids: object = field(default=None, repr=False)
-    everyone: list[GroupMember] = field(default_factory=list, repr=False)
-
-    @cached_property
-    def my_member_ids(self) -> set[int]:
-        """``roles.my_member_ids`` for the group (no query in a request)."""
-        return _my_member_ids(self.actor, self.group, self.partner_ids, self.everyone)
 
 
 def group_page(user: User, group: Group | int) -> GroupPage:
@@ -608,7 +608,7 @@ class Amendment:
 def minutes_amendments(user: User, minutes: Minutes | int) -> list[Amendment]:
     """The changes made after the minutes were marked ready, oldest first, each with a section diff. Two queries."""
     minutes = get_visible_or_404(Minutes.objects.for_user(user), minutes)
-    return _amendments(minutes, _titles(minutes.meeting_id))
+    return _amendments(minutes, _titles(user, minutes.meeting_id))
 
 
 def _amendments(minutes: Minutes, titles: dict[int, str]) -> list[Amendment]:
