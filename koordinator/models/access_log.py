@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from koordinator.models.base import GatedQuerySet
+from koordinator.models.base import GatedQuerySet, choice_label
 from koordinator.models.people import ServiceUser, User
 
 
@@ -47,8 +47,5 @@ class AccessEvent(models.Model):
 
     @property
     def channel_label(self) -> str:
-        """``get_channel_display()`` without its cost on a long list (it hashes every choice's label on each call)."""
-        try:
-            return str(self.Channel(self.channel).label)
-        except ValueError:
-            return self.get_channel_display()
+        """``get_channel_display()`` without its cost on a long list (:func:`~koordinator.models.base.choice_label`)."""
+        return choice_label(self, "channel")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from koordinator.models.base import GatedQuerySet
+from koordinator.models.base import GatedQuerySet, choice_label
 from koordinator.models.people import Municipality, Organisation, ServiceUser, User
 
 
@@ -134,11 +134,8 @@ class FollowUp(models.Model):
 
     @property
     def status_label(self) -> str:
-        """``get_status_display()`` without its cost on a long list (it hashes every choice's label on each call)."""
-        try:
-            return str(self.Status(self.status).label)
-        except ValueError:
-            return self.get_status_display()
+        """``get_status_display()`` without its cost on a long list (:func:`~koordinator.models.base.choice_label`)."""
+        return choice_label(self, "status")
 
     @property
     def is_open_door(self) -> bool:

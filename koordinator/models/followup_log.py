@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from koordinator.models.base import GatedQuerySet
+from koordinator.models.base import GatedQuerySet, choice_label
 from koordinator.models.cases import FollowUp
 from koordinator.models.continuity import Appointment
 from koordinator.models.life_areas import LifeArea
@@ -168,11 +168,8 @@ class FollowUpEntry(models.Model):
 
     @property
     def kind_label(self) -> str:
-        """``get_kind_display()`` without its cost on a long list (it hashes every choice's label on each call)."""
-        try:
-            return str(self.Kind(self.kind).label)
-        except ValueError:
-            return self.get_kind_display()
+        """``get_kind_display()`` without its cost on a long list (:func:`~koordinator.models.base.choice_label`)."""
+        return choice_label(self, "kind")
 
     @property
     def is_contact(self) -> bool:

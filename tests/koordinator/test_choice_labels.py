@@ -26,3 +26,27 @@ def test_the_label_is_the_choice_s_display(model, field, label, language):
             with translation.override("nb"):
                 norwegian = [getattr(model(**{field: v}), label) for v in values]
             assert [getattr(model(**{field: v}), label) for v in values] != norwegian
+
+
+def _choice_fields():
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model.__module__.split(".")[0] not in {"koordinator", "plans", "meetings", "exchange", "outcomes", "reach", "retention"}:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field.choices, (list, tuple)) and field.choices:
+                yield pytest.param(model, field.name, id=f"{model.__name__}.{field.name}")
+
+
+@pytest.mark.parametrize(("model", "field"), list(_choice_fields()))
+def test_choice_label_says_what_django_says_for_every_choice_field(model, field):
+    """One helper serves every label: for each field with fixed choices, each value and one that is not a choice."""
+    from koordinator.models.base import choice_label
+
+    values = [value for value, _ in model._meta.get_field(field).flatchoices]
+    for language in ("nb", "en"):
+        with translation.override(language):
+            for value in [*values, "ukjent"]:
+                obj = model(**{model._meta.get_field(field).attname: value})
+                assert choice_label(obj, field) == getattr(obj, f"get_{field}_display")()

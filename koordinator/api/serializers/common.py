@@ -24,6 +24,7 @@ from rest_framework.utils import html
 from koordinator import access, services
 from koordinator.continuity_forms import staff_of_leader
 from koordinator.models import FollowUp, Membership, Organisation, ServiceUser, User
+from koordinator.models.base import choice_labels
 
 # --- gated choices --------------------------------------------------------------------------------------------
 
@@ -139,10 +140,9 @@ def _choice_labels(model: type[Model], method: str):
         return None
     static = inspect.getattr_static(model, method, None)
     if not (isinstance(static, functools.partialmethod) and static.func is Model._get_FIELD_display
-            and static.keywords.get("field") is field and isinstance(field.choices, (list, tuple))):
+            and static.keywords.get("field") is field):
         return None
-    # The labels stay lazy: each is translated when it is read, in the request's language.
-    return field, dict(make_hashable(field.flatchoices))
+    return choice_labels(model, field.name)
 
 
 class DisplayField(serializers.CharField):
