@@ -35,9 +35,10 @@ def elsewhere(world, client, path: str, before: qc.Counted, what: str) -> qc.Cou
 
 
 # Upper bounds on each page's queries as the persona reads it (issue 11, the benchmark's meeting, minutes, minutes PDF,
-# group, «my groups» and leader's meetings targets): the meeting passes the gate once and its attendance (joined to
-# the members), points, minutes and comments are read by its key; the reading mark is not written again when the page found it at the
-# version shown; the PDF reads the minutes with their meeting and leaves out what it does not print.
+# group, «my groups» and leader's meetings targets): the meeting and each thing in it (attendance, points, minutes,
+# comments, the reading mark) pass the gate, through the groups' id list the meeting's policy has read already in
+# the request (no query more for them); the reading mark is not written again when the page found it at the version shown;
+# the PDF reads the minutes with their meeting and leaves out what it does not print.
 PAGE_BUDGET = {
     ("trust_person", "meeting_detail"): 25, ("owner", "meeting_detail"): 23, ("partner_valid", "meeting_detail"): 27,
     ("trust_person", "group_detail"): 18, ("partner_valid", "my_action_items"): 12,
