@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exchange.archive import MESSAGES, PAPER_NOTE_MAX
 from exchange.models import DataArchive
+from koordinator.form_fields import DayField
 from koordinator.forms import DateInput, StaffForm
 
 
@@ -19,7 +20,7 @@ class PaperRequestForm(StaffForm):
         widget=forms.RadioSelect,
         error_messages={"required": MESSAGES["no_how"], "invalid_choice": MESSAGES["no_how"]},
     )
-    received_on = forms.DateField(
+    received_on = DayField(
         label=_("Når ba personen om det?"),
         widget=DateInput,
         error_messages={"required": MESSAGES["no_date"]},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koordinator import access, continuity
+from koordinator.form_fields import DayField
 from koordinator.forms import DateInput, StaffForm, UserChoiceField
 from koordinator.models import Absence, Appointment, FollowUp, Membership, User
 from koordinator.services import trust_persons_in_unit
@@ -38,7 +39,7 @@ def staff_of_leader(actor: User):
 
 
 class AppointmentForm(StaffForm):
-    day = forms.DateField(label=_("Dato"), widget=DateInput)
+    day = DayField(label=_("Dato"), widget=DateInput)
     time = forms.TimeField(label=_("Klokkeslett"), widget=TimeInput)
     duration_minutes = forms.IntegerField(label=_("Varighet i minutter"), initial=60, min_value=5, max_value=480)
     place = forms.ChoiceField(label=_("Hvor"), choices=Appointment.Place.choices, initial=Appointment.Place.HOME,
@@ -58,7 +59,7 @@ class AppointmentForm(StaffForm):
 
 
 class MoveAppointmentForm(StaffForm):
-    day = forms.DateField(label=_("Ny dato"), widget=DateInput)
+    day = DayField(label=_("Ny dato"), widget=DateInput)
     time = forms.TimeField(label=_("Nytt klokkeslett"), widget=TimeInput)
     note = forms.CharField(label=_("Hvorfor flyttes avtalen?"), max_length=300, required=False)
 
@@ -74,8 +75,8 @@ class CancelAppointmentForm(StaffForm):
 class AbsenceForm(StaffForm):
     person = UserChoiceField(label=_("Hvem er borte?"), queryset=User.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Type fravær"), choices=Absence.Kind.choices, widget=forms.RadioSelect)
-    starts_on = forms.DateField(label=_("Fra og med"), widget=DateInput)
-    ends_on = forms.DateField(label=_("Til og med"), widget=DateInput)
+    starts_on = DayField(label=_("Fra og med"), widget=DateInput)
+    ends_on = DayField(label=_("Til og med"), widget=DateInput)
     note = forms.CharField(label=_("Merknad"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                            help_text=_("Vises bare for kolleger og leder, ikke for brukerne."))
     announce_return = forms.BooleanField(label=_("Si fra til brukerne når fraværet er over"), required=False)

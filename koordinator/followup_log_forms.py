@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koordinator import followup_log
 from koordinator.continuity_forms import TimeInput
+from koordinator.form_fields import DayField, MomentField
 from koordinator.forms import DateInput, StaffForm, partner_organisations_for
 from koordinator.models import Appointment, FollowUp, FollowUpEntry, LifeArea, Organisation, User
 from koordinator.timeutil import at
@@ -56,7 +57,7 @@ class QuickEntryForm(StaffForm):
         label=_("Hva slags kontakt?"), choices=Kind.choices, widget=forms.RadioSelect,
         error_messages={"required": _("Velg hva slags kontakt det var.")},
     )
-    started_at = forms.DateTimeField(
+    started_at = MomentField(
         label=_("Når"), widget=DateTimeLocalInput, input_formats=DATETIME_FORMATS,
         error_messages={"required": _("Skriv når kontakten var."),
                         "invalid": _("Skriv når kontakten var, for eksempel 23.11.2026 kl. 14.00.")},
@@ -118,7 +119,7 @@ class EntryForm(QuickEntryForm):
                                            widget=forms.CheckboxSelectMultiple)
     agreed_next = forms.CharField(label=_("Hva ble avtalt videre"), required=False,
                                   max_length=followup_log.NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
-    next_day = forms.DateField(label=_("Neste avtale: dato"), required=False, widget=DateInput,
+    next_day = DayField(label=_("Neste avtale: dato"), required=False, widget=DateInput,
                                help_text=_("Fyll ut dato og klokkeslett for å lage avtalen. Brukeren får en "
                                            "påminnelse kvelden før."))
     next_time = forms.TimeField(label=_("Neste avtale: klokkeslett"), required=False, widget=TimeInput)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koordinator import ending, services
+from koordinator.form_fields import DayField
 from koordinator.models import Consent, FollowUp, Membership, NextOfKin, Organisation, ServiceUser, User
 from koordinator.signin import national_id
 from koordinator.toolkit import national_id as national_id_toolkit
@@ -151,7 +152,7 @@ class PersonFieldsMixin(forms.Form):
                                  error_messages={"required": _("Skriv fornavnet.")})
     last_name = forms.CharField(label=_("Etternavn"), max_length=100,
                                 error_messages={"required": _("Skriv etternavnet.")})
-    birth_date = forms.DateField(label=_("Fødselsdato"), required=False, widget=DateInput,
+    birth_date = DayField(label=_("Fødselsdato"), required=False, widget=DateInput,
                                  help_text=_("Kan stå tomt."))
     phone = forms.CharField(label=_("Mobilnummer"), max_length=32, required=False,
                             widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}))
@@ -374,11 +375,11 @@ class EndFollowUpForm(StaffForm):
     taken_over_by_name = forms.CharField(
         label=_("Står ikke i listen – skriv hvem"), max_length=200, required=False,
     )
-    open_door_until = forms.DateField(
+    open_door_until = DayField(
         label=_("Åpen dør til"), required=False, widget=DateInput,
         help_text=_("Til denne datoen kan personen ta kontakt igjen og få oppfølging uten ny henvisning."),
     )
-    ended_on = forms.DateField(label=_("Avsluttet dato"), widget=DateInput,
+    ended_on = DayField(label=_("Avsluttet dato"), widget=DateInput,
                                error_messages={"required": _("Skriv datoen oppfølgingen ble avsluttet.")})
 
     def __init__(self, *args, actor: User, case: FollowUp | None = None, **kwargs):
@@ -499,9 +500,9 @@ class ConsentForm(StaffForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Velg minst én ting samtykket gjelder.")},
     )
-    valid_from = forms.DateField(label=_("Gjelder fra"), widget=DateInput,
+    valid_from = DayField(label=_("Gjelder fra"), widget=DateInput,
                                  error_messages={"required": _("Skriv datoen samtykket gjelder fra.")})
-    valid_until = forms.DateField(label=_("Gjelder til"), widget=DateInput,
+    valid_until = DayField(label=_("Gjelder til"), widget=DateInput,
                                   error_messages={"required": _("Skriv datoen samtykket gjelder til.")},
                                   help_text=_("Vanligvis ett år. Samtykket kan trekkes tilbake når som helst."))
     note = forms.CharField(label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

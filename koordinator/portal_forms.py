@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koordinator import services
+from koordinator.form_fields import DayField
 from koordinator.models import Consent, Membership, Organisation, ServiceUser, User
 from koordinator.phone import display_phone
 
@@ -51,7 +52,7 @@ class PortalConsentForm(forms.Form):
         help_text=_("Alle du gir samtykke til, ser også navnet ditt og hvordan de kan nå deg."),
         error_messages={"required": _("Velg minst én ting de får se.")},
     )
-    valid_until = forms.DateField(
+    valid_until = DayField(
         label=_("Gjelder til og med"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Skriv datoen som dd.mm.åååå. Du kan trekke samtykket tilbake før, når du vil."),

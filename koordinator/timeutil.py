@@ -5,6 +5,21 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Dates the rest of the system can compute with: the far ends of the calendar overflow when a day is added, a time is
+# converted to UTC or a calendar file spans the year after. Every date a person or a program sends is checked against
+# these (forms: ``koordinator.form_fields``; API: ``BoundedDateField``; services: ``clean_date``, ``as_datetime``);
+# what is sensible beyond that (not in the future, after the start, …) is each service's own rule.
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(9000, 12, 31)
+OUT_OF_RANGE = _("Velg en dato mellom 1900 og 9000.")
+
+
+def within_calendar(value: datetime.date | datetime.datetime) -> bool:
+    """``value`` (a date, or a time's date) is between :data:`EARLIEST` and :data:`LATEST`."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    return EARLIEST <= day <= LATEST
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from koordinator.continuity_forms import TimeInput
+from koordinator.form_fields import DayField
 from koordinator.forms import DateInput, PartnerChoiceField, StaffForm, UserChoiceField
 from koordinator.models import Consent, FollowUp, Membership, Organisation, User
 from koordinator.timeutil import at
@@ -176,7 +177,7 @@ PLACE_DESCRIPTIONS = {
 
 
 class MeetingForm(StaffForm):
-    day = forms.DateField(label=_("Dato"), widget=DateInput,
+    day = DayField(label=_("Dato"), widget=DateInput,
                           error_messages={"required": _("Velg dato for møtet.")})
     time = forms.TimeField(label=_("Klokkeslett"), widget=TimeInput,
                            error_messages={"required": _("Velg klokkeslett for møtet."),
@@ -332,7 +333,7 @@ class ProposeForm(StaffForm):
 class RevisePlanForm(StaffForm):
     what_changed = forms.CharField(label=_("Hva ble endret i planen?"), widget=_textarea(3),
                                    error_messages={"required": _("Skriv kort hva som ble endret.")})
-    next_revision_on = forms.DateField(label=_("Neste revisjon"), widget=DateInput,
+    next_revision_on = DayField(label=_("Neste revisjon"), widget=DateInput,
                                        error_messages={"required": _("Velg når planen skal revideres neste gang.")})
 
     def __init__(self, *args, **kwargs):
@@ -495,7 +496,7 @@ class ActionItemForm(StaffForm):
     responsible = MemberChoiceField(label=_("Hvem gjør det?"), queryset=GroupMember.objects.none(),
                                     empty_label=_("Velg medlem"),
                                     error_messages={"required": _("Velg hvem som gjør det.")})
-    due_on = forms.DateField(label=_("Frist"), widget=DateInput, error_messages={"required": _("Velg en frist.")})
+    due_on = DayField(label=_("Frist"), widget=DateInput, error_messages={"required": _("Velg en frist.")})
 
     def __init__(self, *args, group: Group, **kwargs):
         super().__init__(*args, **kwargs)
@@ -543,5 +544,5 @@ class ActionStatusForm(StaffForm):
 
 
 class PeriodForm(forms.Form):
-    since = forms.DateField(label=_("Fra og med"), required=False, widget=DateInput)
-    until = forms.DateField(label=_("Til og med"), required=False, widget=DateInput)
+    since = DayField(label=_("Fra og med"), required=False, widget=DateInput)
+    until = DayField(label=_("Til og med"), required=False, widget=DateInput)

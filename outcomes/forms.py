@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from koordinator.form_fields import DayField
 from koordinator.forms import DateInput, StaffForm, plain_words
 from outcomes.instrument import OBJECTIVE, OBJECTIVE_CHOICES, SUBJECTIVE, SubjectiveItem
 from outcomes.models import QualityOfLifeRound
@@ -63,7 +64,7 @@ def subjective_field(
 class RoundForm(StaffForm):
     """The staff's round, both parts on one page: the date, O1–O18, who answered the user's part, S1–S14."""
 
-    taken_on = forms.DateField(
+    taken_on = DayField(
         label=_("Dato for runden"), required=False, widget=DateInput, help_text=_("Tomt betyr i dag.")
     )
     subjective_by = forms.ChoiceField(

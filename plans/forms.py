@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from koordinator.form_fields import DayField
 from koordinator.forms import DateInput, PartnerChoiceField, StaffForm, partner_organisations_for
 from koordinator.models import Consent, Organisation, User
 from plans import selectors, services
@@ -84,9 +85,9 @@ class PlanTextForm(VersionedTextForm):
                                       widget=_textarea())
     cooperation = forms.CharField(label=_("Nødvendig samarbeid med andre tjenester"), required=False,
                                   widget=_textarea())
-    period_from = forms.DateField(label=_("Planen gjelder fra"), required=False, widget=DateInput)
-    period_until = forms.DateField(label=_("Planen gjelder til"), required=False, widget=DateInput)
-    next_revision_on = forms.DateField(label=_("Neste revisjon"), required=False, widget=DateInput)
+    period_from = DayField(label=_("Planen gjelder fra"), required=False, widget=DateInput)
+    period_until = DayField(label=_("Planen gjelder til"), required=False, widget=DateInput)
+    next_revision_on = DayField(label=_("Neste revisjon"), required=False, widget=DateInput)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
                                  error_messages={"required": _("Siden mangler versjonen. Last siden på nytt."),
                                                  "invalid": _("Siden mangler versjonen. Last siden på nytt."),
@@ -108,37 +109,37 @@ class PlanConsentForm(StaffForm):
         label=_("Hvordan samtykket brukeren til planen?"), choices=CONSENT_HOW_CHOICES, widget=forms.RadioSelect,
         error_messages={"required": _("Velg hvordan brukeren samtykket.")},
     )
-    given_on = forms.DateField(label=_("Dato for samtykket"), required=False, widget=DateInput,
+    given_on = DayField(label=_("Dato for samtykket"), required=False, widget=DateInput,
                                help_text=_("Tomt betyr i dag."))
 
 
 class ActivateForm(StaffForm):
-    period_from = forms.DateField(label=_("Planen gjelder fra"), required=False, widget=DateInput,
+    period_from = DayField(label=_("Planen gjelder fra"), required=False, widget=DateInput,
                                   help_text=_("Tomt betyr i dag."))
-    period_until = forms.DateField(label=_("Planen gjelder til"), required=False, widget=DateInput)
-    next_revision_on = forms.DateField(label=_("Neste revisjon"), required=False, widget=DateInput,
+    period_until = DayField(label=_("Planen gjelder til"), required=False, widget=DateInput)
+    next_revision_on = DayField(label=_("Neste revisjon"), required=False, widget=DateInput,
                                        help_text=_("Tomt betyr om tolv uker."))
 
 
 class DeclineForm(StaffForm):
     reason = forms.CharField(label=_("Hva sa brukeren? (grunn)"), required=False, widget=_textarea(3))
-    declined_on = forms.DateField(label=_("Dato"), required=False, widget=DateInput, help_text=_("Tomt betyr i dag."))
+    declined_on = DayField(label=_("Dato"), required=False, widget=DateInput, help_text=_("Tomt betyr i dag."))
 
 
 class EndPlanForm(StaffForm):
     note = forms.CharField(label=_("Merknad til avslutningen"), required=False, widget=_textarea(3),
                            help_text=_("Brukeren får se merknaden hvis planen var i bruk."))
-    ended_on = forms.DateField(label=_("Avsluttet dato"), required=False, widget=DateInput,
+    ended_on = DayField(label=_("Avsluttet dato"), required=False, widget=DateInput,
                                help_text=_("Tomt betyr i dag."))
 
 
 class RevisionForm(StaffForm):
-    revised_on = forms.DateField(label=_("Revidert dato"), required=False, widget=DateInput,
+    revised_on = DayField(label=_("Revidert dato"), required=False, widget=DateInput,
                                  help_text=_("Tomt betyr i dag."))
     participants = forms.CharField(label=_("Hvem var med"), required=False, widget=_textarea(2))
     what_changed = forms.CharField(label=_("Hva ble endret"), widget=_textarea(3),
                                    error_messages={"required": _("Skriv kort hva som ble endret.")})
-    next_revision_on = forms.DateField(label=_("Neste revisjon"), widget=DateInput,
+    next_revision_on = DayField(label=_("Neste revisjon"), widget=DateInput,
                                        error_messages={"required": _("Velg når planen skal revideres neste gang.")})
 
     def __init__(self, *args, **kwargs):
@@ -177,7 +178,7 @@ class StepForm(StaffForm):
         label=_("Hvilken person?"), queryset=User.objects.none(), required=False, empty_label=_("Velg person"),
         help_text=_("Når en bestemt person gjør det. Bare de brukeren har gitt samtykke til, står i listen."),
     )
-    due_on = forms.DateField(label=_("Frist"), widget=DateInput, help_text=_("Korte frister gjør det lettere."),
+    due_on = DayField(label=_("Frist"), widget=DateInput, help_text=_("Korte frister gjør det lettere."),
                              error_messages={"required": _("Velg en frist.")})
 
     def __init__(self, *args, plan: Plan, step: Step | None = None, **kwargs):
@@ -220,7 +221,7 @@ class SuggestStepForm(StaffForm):
     what = forms.CharField(label=_("Hva vil du gjøre?"), widget=_textarea(3),
                            help_text=_("Et lite steg du vil ta. Kontaktpersonen din ser forslaget og svarer deg."),
                            error_messages={"required": _("Skriv hva du vil gjøre.")})
-    due_on = forms.DateField(label=_("Når vil du ha gjort det?"), widget=DateInput,
+    due_on = DayField(label=_("Når vil du ha gjort det?"), widget=DateInput,
                              error_messages={"required": _("Velg en dato.")})
 
     def __init__(self, *args, **kwargs):
@@ -273,17 +274,17 @@ class MeasureForm(StaffForm):
     )
     extent = forms.CharField(label=_("Omfang"), max_length=200, required=False,
                              help_text=_("For eksempel «2 timer i uka»."))
-    period_from = forms.DateField(label=_("Fra"), required=False, widget=DateInput)
-    period_until = forms.DateField(label=_("Til"), required=False, widget=DateInput)
+    period_from = DayField(label=_("Fra"), required=False, widget=DateInput)
+    period_until = DayField(label=_("Til"), required=False, widget=DateInput)
     needs_decision = forms.BooleanField(
         label=_("Tiltaket trenger vedtak"), required=False,
         help_text=_("Et vedtak er en skriftlig avgjørelse. Uten vedtak kan brukeren ikke klage."),
     )
     decision_status = forms.ChoiceField(label=_("Status for vedtaket"), choices=Measure.Decision.choices,
                                         widget=forms.RadioSelect, initial=Measure.Decision.NOT_NEEDED)
-    applied_on = forms.DateField(label=_("Søkt dato"), required=False, widget=DateInput)
-    decided_on = forms.DateField(label=_("Vedtak fattet dato"), required=False, widget=DateInput)
-    appealed_on = forms.DateField(label=_("Klaget dato"), required=False, widget=DateInput)
+    applied_on = DayField(label=_("Søkt dato"), required=False, widget=DateInput)
+    decided_on = DayField(label=_("Vedtak fattet dato"), required=False, widget=DateInput)
+    appealed_on = DayField(label=_("Klaget dato"), required=False, widget=DateInput)
     decided_by = forms.CharField(label=_("Hvem fatter vedtaket"), max_length=200, required=False)
 
     def __init__(self, *args, plan: Plan, actor: User, measure: Measure | None = None, **kwargs):

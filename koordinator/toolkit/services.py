@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koordinator import access
+from koordinator.timeutil import OUT_OF_RANGE, within_calendar
 
 if TYPE_CHECKING:
     from koordinator.models import User
@@ -109,17 +110,23 @@ def clean_date(value, field: str) -> datetime.date | None:
     """A date from a date, an ISO string or «23.11.2026»; ``None`` for empty. Anything else is a clear error."""
     if value is None or value == "":
         return None
+    day = None
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str):
+        day = value.date() if timezone.is_naive(value) or not within_calendar(value) else timezone.localtime(value).date()
+    elif isinstance(value, datetime.date):
+        day = value
+    elif isinstance(value, str):
         for parse in (datetime.date.fromisoformat, lambda s: datetime.datetime.strptime(s, "%d.%m.%Y").date()):
             try:
-                return parse(value.strip())
+                day = parse(value.strip())
+                break
             except ValueError:
                 continue
-    raise ServiceError(str(MESSAGES["bad_date"]), field)
+    if day is None:
+        raise ServiceError(str(MESSAGES["bad_date"]), field)
+    if not within_calendar(day):
+        raise ServiceError(str(OUT_OF_RANGE), field)
+    return day
 
 
 def clean_instance(value, model: type[Model], field: str, message: str):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import Consent, Notification, User
+from koordinator.timeutil import OUT_OF_RANGE, within_calendar
 from koordinator.toolkit import (
     ServiceError,
     VersionConflict,
@@ -247,6 +248,8 @@ def as_datetime(value, field: str) -> datetime.datetime:
             raise ServiceError(str(MESSAGES["bad_datetime"]), field)
     else:
         raise ServiceError(str(MESSAGES["bad_datetime"]), field)
+    if not within_calendar(moment):
+        raise ServiceError(str(OUT_OF_RANGE), field)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from koordinator.form_fields import DayField
 from koordinator.forms import DateInput, StaffForm
 from plans.crisis import services
 from plans.forms import VersionedTextForm
@@ -44,7 +45,7 @@ class CrisisPlanForm(VersionedTextForm):
                                           help_text=_("For eksempel hvem som henter medisinene, og hvor."))
     children_pets_keys = forms.CharField(label=_("Barn, dyr og nøkler"), required=False, widget=_textarea(),
                                          help_text=_("Hvem passer på barna eller dyrene, og hvem har nøkkel?"))
-    review_on = forms.DateField(label=_("Neste gjennomgang"), required=False, widget=DateInput,
+    review_on = DayField(label=_("Neste gjennomgang"), required=False, widget=DateInput,
                                 help_text=_("Når dere ser på planen sammen igjen."))
     version = version_field()
 
@@ -81,7 +82,7 @@ class VersionForm(StaffForm):
 
 
 class PaperSignOffForm(StaffForm):
-    signed_on = forms.DateField(label=_("Dato brukeren skrev under"), required=False, widget=DateInput,
+    signed_on = DayField(label=_("Dato brukeren skrev under"), required=False, widget=DateInput,
                                 help_text=_("Tomt betyr i dag."))
     version = version_field()
 
@@ -96,7 +97,7 @@ class EmergencySearchForm(StaffForm):
     full_name = forms.CharField(label=_("Fullt navn"), max_length=200,
                                 help_text=_("Fornavn og etternavn, slik personen oppgir det."),
                                 error_messages={"required": _("Skriv hele navnet.")})
-    birth_date = forms.DateField(label=_("Fødselsdato"), widget=DateInput,
+    birth_date = DayField(label=_("Fødselsdato"), widget=DateInput,
                                  error_messages={"required": _("Skriv fødselsdatoen.")})
 
 

@@ -6,7 +6,6 @@ date fields bounded to dates the system can compute with, and the error body the
 from __future__ import annotations
 
 import copy
-import datetime
 import functools
 import inspect
 import re
@@ -25,6 +24,7 @@ from koordinator import access, services
 from koordinator.continuity_forms import staff_of_leader
 from koordinator.models import FollowUp, Membership, Organisation, ServiceUser, User
 from koordinator.models.base import choice_labels
+from koordinator.timeutil import EARLIEST, LATEST, OUT_OF_RANGE, within_calendar  # noqa: F401 (re-exported)
 
 # --- gated choices --------------------------------------------------------------------------------------------
 
@@ -193,17 +193,12 @@ class StaffNameSerializer(serializers.Serializer):
     name = serializers.CharField(source="display_name", read_only=True)
 
 
-# Dates the rest of the system can compute with: the far ends of the calendar overflow when a day is added or a
-# time is converted to UTC. Only the shape is checked here; the services decide what is sensible.
-EARLIEST = datetime.date(1900, 1, 1)
-LATEST = datetime.date(9000, 12, 31)
-OUT_OF_RANGE = _("Velg en dato mellom 1900 og 9000.")
-
-
+# Dates the rest of the system can compute with (``koordinator.timeutil``). Only the shape is checked here; the
+# services decide what is sensible.
 class BoundedDateField(serializers.DateField):
     def to_internal_value(self, value):
         day = super().to_internal_value(value)
-        if not EARLIEST <= day <= LATEST:
+        if not within_calendar(day):
             raise serializers.ValidationError(OUT_OF_RANGE)
         return day
 
@@ -211,7 +206,7 @@ class BoundedDateField(serializers.DateField):
 class BoundedDateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value):
         moment = super().to_internal_value(value)
-        if not EARLIEST <= moment.date() <= LATEST:
+        if not within_calendar(moment):
             raise serializers.ValidationError(OUT_OF_RANGE)
         return moment
 
