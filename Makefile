@@ -85,11 +85,12 @@ run: demo
 	@echo "koordinator: http://$(HOST):$(PORT)/  (log in with one of the users listed above, password demo-passord)"
 	@echo
 	@# DEMO_LOGIN=1: the demo accounts log in with their password alone (README, «Sign-in»); never in production.
+	@# PLAIN_NOT_FOUND=1: an address that is not there, or not for you, shows the Norwegian page, not Django's technical one.
 	@# OIDC_*: the local OpenID provider of `make oidc` (README, «Try the real log-in»), unless set otherwise. Not
 	@# echoed: a client secret from the environment stays off the screen.
 	@echo "OpenID providers: $(OIDC_CITIZEN_ISSUER) (citizens) and $(OIDC_STAFF_ISSUER) (staff); \`make oidc\` starts them"
 	@$(if $(filter-out http://127.0.0.1:8000,$(SITE)),echo "Links point to $(SITE): run manage.py commands by hand with it too: SITE_URL='$(SITE)' $(MANAGE) build_archives --once",true)
-	@DEMO_LOGIN=1 \
+	@DEMO_LOGIN=1 PLAIN_NOT_FOUND=1 \
 		OIDC_CITIZEN_ISSUER='$(OIDC_CITIZEN_ISSUER)' OIDC_CITIZEN_CLIENT_ID='$(OIDC_CITIZEN_CLIENT_ID)' \
 		OIDC_CITIZEN_CLIENT_SECRET='$(OIDC_CITIZEN_CLIENT_SECRET)' \
 		OIDC_STAFF_ISSUER='$(OIDC_STAFF_ISSUER)' OIDC_STAFF_CLIENT_ID='$(OIDC_STAFF_CLIENT_ID)' \

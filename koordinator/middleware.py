@@ -66,3 +66,37 @@ class IgnoreBrowserLanguageMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class PlainNotFoundMiddleware:
+    """The Norwegian «not found» page in the demo (`make run` sets ``PLAIN_NOT_FOUND=1``) although DEBUG is on.
+
+    With DEBUG on, Django answers a 404 with its technical page (in English, listing every address of the site)
+    instead of ``handler404``; people trying the demo met it whenever the gate said no. Only a 404 Django makes
+    itself is replaced: one raised by a view (``Http404``, here in ``process_exception``) and an address no view
+    answers (no ``resolver_match``); a view's own 404 page is left as it is. Without DEBUG, ``handler404`` answers
+    anyway and this does nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return settings.DEBUG and getattr(settings, "PLAIN_NOT_FOUND", False)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and getattr(request, "resolver_match", None) is None and self._active():
+            from koordinator.views.errors import page_not_found
+
+            return page_not_found(request)
+        return response
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and self._active():
+            from koordinator.views.errors import page_not_found
+
+            return page_not_found(request, exception)
+        return None

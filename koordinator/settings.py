@@ -80,9 +80,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "koordinator.middleware.IdleSessionTimeoutMiddleware",
+    # The Norwegian 404 page with DEBUG on, in the demo only (PLAIN_NOT_FOUND below).
+    "koordinator.middleware.PlainNotFoundMiddleware",
     # Axes must be last: it turns a locked-out login into its own response.
     "axes.middleware.AxesMiddleware",
 ]
+# `make run` sets it: the demo answers «not found» with the Norwegian page, not Django's technical one (which
+# DEBUG shows otherwise). Development without it keeps Django's page; production (DEBUG=0) has handler404 anyway.
+PLAIN_NOT_FOUND = env.bool("PLAIN_NOT_FOUND", default=False)
 
 ROOT_URLCONF = "koordinator.urls"
 WSGI_APPLICATION = "koordinator.wsgi.application"

@@ -236,3 +236,24 @@ def test_the_csrf_page_links_back_only_to_this_site(world):
     page = html(response)
     assert "angriper.example" not in page and "Tilbake til skjemaet" not in page
     assert f'href="{reverse("home")}"' in page
+
+
+# --- the demo (`make run`: DEBUG on, PLAIN_NOT_FOUND=1) shows the same Norwegian page --------------------------------
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_the_demo_shows_the_norwegian_not_found_page_although_debug_is_on(client, world, settings, plain):
+    settings.DEBUG, settings.PLAIN_NOT_FOUND = True, plain
+    login(client, world.partner_none)
+    hidden = client.get(reverse("followup_detail", args=[world.case.pk]))  # the gate's 404, raised in the view
+    nowhere = client.get("/saker/abc/")  # no view answers
+    api = client.get("/api/v1/finnes-ikke/")
+    assert (hidden.status_code, nowhere.status_code, api.status_code) == (404, 404, 404)
+    for response in (hidden, nowhere):
+        page = response.content.decode()
+        # With the setting: the app's page, in Norwegian, with no list of the site's addresses; without it, Django's.
+        assert (NOT_AVAILABLE in page) is plain
+        assert ("DEBUG = True" in page) is not plain
+        assert "Kari" not in page
+    if plain:  # and JSON under /api/, as with DEBUG off
+        assert api.json() == {"detail": "Finnes ikke, eller du har ikke tilgang.", "errors": {}}
