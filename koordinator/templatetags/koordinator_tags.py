@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils.translation import gettext
 
 from koordinator.phone import display_phone
 
@@ -110,6 +111,14 @@ def form_field(
     return context
 
 
+def _generic_messages() -> set[str]:
+    """The plain words that replace Django's own messages (``koordinator.forms``), in the request's language:
+    they do not say which field they belong to."""
+    from koordinator.forms import DATE_ERRORS, ERROR_MESSAGES
+
+    return {str(message) for message in (*ERROR_MESSAGES.values(), *DATE_ERRORS.values())}
+
+
 @register.inclusion_tag("partials/error_summary.html")
 def error_summary(form: forms.BaseForm, heading: str = "") -> dict:
     """A list of every error on the form at the top of the page, each linking to its field."""
@@ -118,8 +127,12 @@ def error_summary(form: forms.BaseForm, heading: str = "") -> dict:
         first_field = next((bf for bf in form.visible_fields()), None)
         for message in form.non_field_errors():
             errors.append({"message": message, "anchor": anchor_id(first_field) if first_field else ""})
+        generic = _generic_messages()
         for bound_field in form.visible_fields():
             for message in bound_field.errors:
+                if message in generic and bound_field.label:
+                    # «Dette feltet må fylles ut.» four times says nothing at the top: name the field.
+                    message = gettext("%(label)s: %(message)s") % {"label": bound_field.label, "message": message}
                 errors.append({"message": message, "anchor": anchor_id(bound_field)})
         for bound_field in form.hidden_fields():
             for message in bound_field.errors:
@@ -130,8 +143,6 @@ def error_summary(form: forms.BaseForm, heading: str = "") -> dict:
 @register.simple_tag
 def page_title_prefix(form: forms.BaseForm | None = None) -> str:
     """«Feil: » before the page title when a form came back with errors, so a screen reader hears it first."""
-    from django.utils.translation import gettext
-
     if form is not None and form.is_bound and form.errors:
         return gettext("Feil: ")
     return ""

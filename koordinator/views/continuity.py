@@ -200,9 +200,13 @@ def _report_absence(request: HttpRequest, result: continuity.AbsenceResult) -> N
     else:
         messages.success(request, _("Fraværet er registrert. Brukerne får beskjed dagen før det begynner."))
     if result.covered or result.cancelled:
-        messages.info(request, _("%(covered)s avtaler er gitt til stedfortreder eller en kollega, %(cancelled)s er "
-                                 "avlyst. Brukerne det gjelder, har fått beskjed nå.")
-                      % {"covered": len(result.covered), "cancelled": len(result.cancelled)})
+        messages.info(request, ngettext(
+            "%(covered)s avtale er gitt til stedfortreder eller en kollega, %(cancelled)s er avlyst. Brukerne det "
+            "gjelder, har fått beskjed nå.",
+            "%(covered)s avtaler er gitt til stedfortreder eller en kollega, %(cancelled)s er avlyst. Brukerne det "
+            "gjelder, har fått beskjed nå.",
+            len(result.covered),
+        ) % {"covered": len(result.covered), "cancelled": len(result.cancelled)})
     if result.gaps:
         # Once, naming who is affected (not the same reason once per user).
         names = ", ".join(gap.case.service_user.full_name for gap in result.gaps)

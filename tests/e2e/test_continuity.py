@@ -124,7 +124,7 @@ def test_the_leader_registers_sick_leave_and_the_user_sees_the_notice_and_the_de
     leader.locator("main").get_by_role("button", name="Lagre fraværet og varsle").click()
     leader.wait_for_url(re.compile(r"/fravaer/$"))
     assert "Brukerne får beskjed nå" in leader.locator("body").inner_text()
-    assert "1 avtaler er gitt til stedfortreder eller en kollega, 0 er avlyst" in leader.locator("body").inner_text()
+    assert "1 avtale er gitt til stedfortreder eller en kollega, 0 er avlyst" in leader.locator("body").inner_text()
     assert "Sigrid Aune" in leader.locator("main").inner_text()
 
     # The user: the bell counts the new messages; Min side shows the notice and the deputy as contact now.

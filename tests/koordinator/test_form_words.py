@@ -103,3 +103,18 @@ def test_a_field_required_only_sometimes_is_not_marked_optional(client, world):
     assert "Må fylles ut hvis grunnen er «Annet»." in page
     note = page[page.index('for="id_note"'):]
     assert "(valgfritt)" not in note[:note.index("</label>")]
+
+
+@pytest.mark.django_db
+def test_the_error_summary_names_the_field_of_a_message_that_does_not(client, world):
+    """An empty «Registrer fravær» said «Dette feltet må fylles ut.» four times at the top; each now says which
+    field, and the message next to the field stays as it was."""
+    login(client, world.leader)
+    response = client.post(reverse("absence_register"), {"note": ""})  # «Se hvem som blir berørt» with nothing filled in
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = page[page.index('class="ds-error-summary'):]
+    summary = summary[:summary.index("</div>")]
+    assert "Fra og med: Dette feltet må fylles ut." in summary and "Til og med: Dette feltet må fylles ut." in summary
+    assert "Til og med: Dette feltet må fylles ut." not in page.replace(summary, "")  # beside the field: as before
+    assert page.count("Dette feltet må fylles ut.") >= 4
