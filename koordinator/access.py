@@ -282,11 +282,17 @@ def is_case_staff(user, case_id: int | None) -> bool:
 
     Any status: the staff of an ended case still read and restore its plan and minutes, as the gate lets them.
     """
-    from koordinator.models import FollowUp
-
     actor = actor_for(user)
     if not actor.is_authenticated or case_id is None:
         return False
+    return _is_case_staff(actor, case_id)
+
+
+@per_request
+def _is_case_staff(actor: Actor, case_id: int) -> bool:
+    """Asked once per request and case: a page's links ask it more than once (the messages, the group)."""
+    from koordinator.models import FollowUp
+
     if _lists_ids(actor):
         return case_id in _own_case_ids(actor)
     return FollowUp.objects.filter(case_staff_q(actor), pk=case_id).exists()

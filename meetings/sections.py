@@ -22,6 +22,7 @@ from koordinator.sections import (
     register_page_section,
 )
 from meetings import selectors
+from meetings.models import Group
 
 # How many of the partner's own action items the home shows; «Mine oppgaver» has them all.
 ITEMS_SHOWN = 5
@@ -58,7 +59,13 @@ def partner_groups(request) -> Section | None:
 
 
 @register_page_link(CASE_LINKS, order=30)
-def group_link(request, case) -> Link:
+def group_link(request, case) -> Link | None:
+    """For the case's staff always (they make the group); for anyone else only when the gate shows them a group of
+    the case (a partner: as a member, under the meetings consent), never a link to a page with nothing on it."""
+    if not access.is_case_staff(request.user, case.pk) and not (
+        Group.objects.for_user(request.user).filter(follow_up_id=case.pk).exists()
+    ):
+        return None
     return Link(_("Ansvarsgruppe"), reverse("group_for_case", args=[case.pk]))
 
 
@@ -67,7 +74,6 @@ def person_group_link(request, service_user) -> Link | None:
     """The person's responsibility group when the gate shows it to the reader (a partner: as a member); under a
     meetings consent without membership, a plain sentence. Two queries at most."""
     from koordinator.models import Consent
-    from meetings.models import Group
 
     group = (
         Group.objects.for_user(request.user)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,8 +99,11 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
     record_group_read(request.user, item.group, gettext_lazy("Oppgave fra ansvarsgruppen"))
     about = _("«%(what)s» – %(who)s, frist %(due)s") % {
         "what": item.what, "who": item.responsible.display_name, "due": no_date(item.due_on)}
+    # Back where the person came from: «Mine oppgaver», where saving also goes, or the meeting.
+    back_url, back_text = ((reverse("my_action_items"), _("Tilbake til Mine oppgaver")) if back
+                           else (meeting_url(item.meeting), _("Tilbake til møtet")))
     return form_page(request, form=form, title=_("Oppdater oppgaven"), submit=_("Lagre"), about=about,
-                     back_url=meeting_url(item.meeting), back_text=_("Tilbake til møtet"))
+                     back_url=back_url, back_text=back_text)
 
 
 @login_required

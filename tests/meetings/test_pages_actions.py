@@ -166,7 +166,10 @@ def test_mine_oppgaver_shows_the_partners_items_across_all_their_groups(client, 
     assert "Kari Nordmann" in page and "Ola Hansen" in page
     assert "Fristen har gått" in page  # the overdue one, in words
     assert page.index("Sende epikrise") < page.index("Fornye resepter")  # by due date
-    # Updating from the list comes back to the list.
+    # Updating from the list comes back to the list, and its «back» and «cancel» links go there too.
+    form = client.get(url("action_item_status", late.pk) + "?tilbake=mine").content.decode()
+    assert f'href="{url("my_action_items")}"' in form and "Tilbake til Mine oppgaver" in form
+    assert f'href="{url("meeting_detail", other_meeting.pk)}"' not in form
     response = client.post(url("action_item_status", late.pk) + "?tilbake=mine", {"status": "done"})
     assert response["Location"] == url("my_action_items")
     page = text(client.get(url("my_action_items")))

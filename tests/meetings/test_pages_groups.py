@@ -24,6 +24,20 @@ def test_the_case_page_links_to_the_responsibility_group(client, world):
     assert url("group_for_case", world.case.pk) in page and "Ansvarsgruppe" in page
 
 
+def test_the_case_page_links_to_the_group_only_for_whom_it_opens_one(client, world, group, gp_member):
+    """The case's staff always (they make the group); a partner only when the gate shows them a group of the case.
+    NAV's member of staff may read Kari's case (NAV has her consent) but is not in her group: no link to a page with
+    nothing on it (found by a new user as nav1)."""
+    link = url("group_for_case", world.case.pk)
+    case_page = url("followup_detail", world.case.pk)
+    assert link in login(client, world.leader).get(case_page).content.decode()
+    assert link in login(client, world.partner_valid).get(case_page).content.decode()  # in the group
+    response = login(client, world.partner_org_member).get(case_page)
+    assert response.status_code == 200 and link not in response.content.decode()
+    GroupMember.objects.filter(pk=gp_member.pk).delete()  # the GP leaves the group: the link goes too
+    assert link not in login(client, world.partner_valid).get(case_page).content.decode()
+
+
 def test_the_trust_person_creates_the_group_from_the_case(client, world):
     login(client, world.trust_person)
     page = text(client.get(url("group_for_case", world.case.pk)))
