@@ -10,7 +10,6 @@ import pkgutil
 from pathlib import Path
 
 import pytest
-import time_machine
 from django import forms
 from django.urls import reverse
 
@@ -21,23 +20,15 @@ from koordinator.timeutil import at
 from koordinator.toolkit.services import ServiceError, clean_date
 from meetings.services.common import as_datetime
 from tests.conftest import login
+from tests.koordinator import test_followup_log_pages as log_pages
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = datetime.date(2026, 11, 23)
+MONDAY = log_pages.MONDAY
+clock = log_pages.clock  # the fixture: Monday 23 November 2026 at 14:07
+main = log_pages.main
 MESSAGE = "Velg en dato mellom 1900 og 9000."
 PROJECT = ("koordinator", "plans", "meetings", "reach", "outcomes", "exchange", "retention")
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(at(MONDAY, 14, 7), tick=False) as traveller:
-        yield traveller
-
-
-def main(response) -> str:
-    page = response.content.decode()
-    return page[page.index("<main"):page.index("</main>")]
 
 
 @pytest.mark.parametrize("when", ["0001-01-01T00:00", "1899-12-31T23:59", "9999-12-31T23:59"])
