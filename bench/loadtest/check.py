@@ -9,7 +9,8 @@ when the load test began:
 
 A notification that was due must be *sent*, with exactly one successful attempt and, on its channel, exactly one
 SMS call or e-mail; in the app it must have gone out by no other channel. A letter waits in the print queue
-(it is printed by staff, never by the sender); a notification not yet due, or cancelled, has gone nowhere.
+(it is printed by staff, never by the sender); a notification not yet due, or cancelled, has gone nowhere; a
+non-urgent SMS held for the quiet hours (``next_attempt_at`` at their end, a run at night) has gone nowhere yet.
 Anything sent that is not one of these notifications (a settled one sent again) is a problem too.
 
 ``check`` is a pure function over plain facts, so it is tested without a load test
@@ -47,6 +48,8 @@ class Facts:
     due_at: datetime.datetime
     successes: int
     failures: int = 0
+    urgent: bool = False
+    next_attempt_at: datetime.datetime | None = None
 
 
 @dataclass
@@ -54,6 +57,7 @@ class Outcome:
     checked: int = 0
     sent: Counter = field(default_factory=Counter)  # per channel
     letters_waiting: int = 0
+    held_for_quiet_hours: int = 0
     not_yet_due: int = 0
     cancelled: int = 0
     failed_attempts: int = 0  # failed tries before a success: allowed, but reported
@@ -107,6 +111,12 @@ def check(notifications: Iterable[Facts], out: Deliveries, now: datetime.datetim
                 outcome.problem(f"{n.pk}: not due yet, but delivered")
             else:
                 outcome.not_yet_due += 1
+        elif (n.state == PENDING and n.channel == SMS and not n.urgent and n.next_attempt_at is not None
+              and n.next_attempt_at > now and not n.failures):
+            if went_out:
+                outcome.problem(f"{n.pk}: held for the quiet hours, but delivered")
+            else:
+                outcome.held_for_quiet_hours += 1
         elif n.state != SENT or n.successes != 1:
             outcome.problem(f"{n.pk}: due but not sent (state {n.state}, {n.successes} successful and "
                             f"{n.failures} failed attempts)")
@@ -153,7 +163,7 @@ def collect(settled_ids: Iterable[int]) -> list[Facts]:
             failures=Count("delivery_attempts", filter=Q(delivery_attempts__success=False)),
         )
         .order_by("pk")
-        .values_list("pk", "channel", "state", "due_at", "successes", "failures")
+        .values_list("pk", "channel", "state", "due_at", "successes", "failures", "urgent", "next_attempt_at")
     )
     return [Facts(*row) for row in rows]
 

@@ -202,6 +202,7 @@ def verify(snapshot_path: Path, now: str, sms_dir: Path, email_dir: Path) -> int
     print(f"  sent exactly once:          {sent}  ({by_channel})")
     print(f"  letters waiting for print:  {outcome.letters_waiting}")
     print(f"  not yet due:                {outcome.not_yet_due}")
+    print(f"  SMS held for quiet hours:   {outcome.held_for_quiet_hours}")
     print(f"  cancelled before sending:   {outcome.cancelled}")
     print(f"  failed attempts (retried):  {outcome.failed_attempts}")
     print(f"  duplicates:                 {outcome.duplicates}")

@@ -74,6 +74,20 @@ def test_letters_waiting_not_yet_due_and_cancelled_are_counted_apart_and_pass():
     assert sum(outcome.sent.values()) == 0
 
 
+def test_an_sms_held_for_the_quiet_hours_is_counted_apart_at_night_and_fails_if_it_went_out():
+    """A run at night (23:30 in Oslo): non-urgent SMS wait until the quiet hours end (``next_attempt_at``)."""
+    held = Facts(8, "sms", "pending", EARLIER, successes=0, urgent=False, next_attempt_at=LATER)
+    outcome = check([held], Deliveries(), NOW)
+    assert outcome.ok, outcome.problems
+    assert outcome.held_for_quiet_hours == 1 and sum(outcome.sent.values()) == 0
+    assert not check([held], sms_sent(8), NOW).ok
+    # An urgent one, or one whose wait is over, must have been sent.
+    assert not check([Facts(8, "sms", "pending", EARLIER, successes=0, urgent=True, next_attempt_at=LATER)],
+                     Deliveries(), NOW).ok
+    assert not check([Facts(8, "sms", "pending", EARLIER, successes=0, next_attempt_at=EARLIER)],
+                     Deliveries(), NOW).ok
+
+
 def test_a_cancelled_notification_that_went_out_fails():
     assert not check([Facts(7, "sms", "cancelled", EARLIER, successes=0)], sms_sent(7), NOW).ok
 
