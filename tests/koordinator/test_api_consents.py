@@ -83,6 +83,8 @@ OMIT = object()  # leave the field out of the request
         ({"valid_until": FromToday(-1)}, "valid_until"),
         ({"valid_until": FromToday(3 * 366 + 5)}, "valid_until"),
         ({"valid_until": "snart"}, "valid_until"),
+        ({"valid_from": "9999-12-31", "valid_until": "9999-12-31"}, "valid_from"),  # was a 500 (an overflow)
+        ({"valid_until": "0001-01-01"}, "valid_until"),
         ({"owner": 999999}, "owner"),
         ({"owner": None}, "owner"),
     ],

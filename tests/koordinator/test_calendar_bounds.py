@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from django import forms
 from django.urls import reverse
+from rest_framework.test import APIClient
 
-from koordinator import continuity
+from koordinator import continuity, services
 from koordinator.form_fields import DayField, MomentField
-from koordinator.models import Absence, Appointment, FollowUpEntry
+from koordinator.models import Absence, Appointment, FollowUp, FollowUpEntry
 from koordinator.timeutil import at
 from koordinator.toolkit.services import ServiceError, clean_date
 from meetings.services.common import as_datetime
@@ -118,3 +119,32 @@ def test_no_template_comment_spans_lines():
             if line.count("{#") != line.count("#}"):
                 broken.append(f"{path.relative_to(root)}:{number}")
     assert broken == []
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"reason": "moved", "ended_on": "9999-12-31"}, "ended_on"),
+    ({"reason": "moved", "open_door_until": "9999-12-31"}, "open_door_until"),
+])
+def test_ending_a_case_over_the_api_refuses_a_date_outside_the_calendar(world, payload, field):
+    """A case ended «31.12.9999» was stored, and every later retention pass failed on it (found in review)."""
+    response = login(APIClient(), world.trust_person).post(f"/api/v1/follow-ups/{world.case.pk}/end/", payload,
+                                                           format="json")
+    assert response.status_code == 400 and response.json()["errors"][field] == [MESSAGE]
+    world.case.refresh_from_db()
+    assert world.case.status != FollowUp.Status.ENDED and world.case.ended_on is None
+
+
+def test_the_case_and_consent_services_refuse_dates_outside_the_calendar(world, clock):
+    far = datetime.date(9999, 12, 31)
+    with pytest.raises(ServiceError) as error:
+        services.end_follow_up(world.trust_person, world.case, reason=FollowUp.EndingReason.MOVED, ended_on=far)
+    assert (error.value.message, error.value.field) == (MESSAGE, "ended_on")
+    with pytest.raises(ServiceError) as error:
+        services.give_consent(world.trust_person, world.owner_su, grantee_organisation=world.nav, scopes=["plan"], given_how="paper",
+                              valid_from=far, valid_until=far)
+    assert (error.value.message, error.value.field) == (MESSAGE, "valid_from")
+    with pytest.raises(ServiceError) as error:
+        services.update_service_user(world.trust_person, world.owner_su, birth_date=datetime.date(1, 1, 1))
+    assert error.value.field == "birth_date"
+    world.case.refresh_from_db()
+    assert world.case.ended_on is None

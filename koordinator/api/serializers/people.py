@@ -10,6 +10,7 @@ from rest_framework import serializers
 from koordinator import services
 from koordinator.api.filters import CONSENT_STATES
 from koordinator.api.serializers.common import (
+    BoundedDateField,
     CaseSummarySerializer,
     ChoiceRelatedField,
     PersonSerializer,
@@ -99,7 +100,7 @@ class ServiceUserIntakeSerializer(serializers.ModelSerializer):
     referral_agency = ChoiceRelatedField(Organisation, active_organisations, required=False, allow_null=True)
     referral_agency_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     referral_note = serializers.CharField(required=False, allow_blank=True)
-    started_on = serializers.DateField(required=False, allow_null=True)
+    started_on = BoundedDateField(required=False, allow_null=True)
 
     class Meta:
         model = ServiceUser
@@ -180,7 +181,7 @@ class FollowUpCreateSerializer(serializers.Serializer):
     referral_agency = ChoiceRelatedField(Organisation, active_organisations, required=False, allow_null=True)
     referral_agency_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     referral_note = serializers.CharField(required=False, allow_blank=True)
-    started_on = serializers.DateField(required=False, allow_null=True)
+    started_on = BoundedDateField(required=False, allow_null=True)
 
 
 class FollowUpAssignSerializer(serializers.Serializer):
@@ -206,8 +207,8 @@ class FollowUpEndSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
     taken_over_by = ChoiceRelatedField(Organisation, active_organisations, required=False, allow_null=True)
     taken_over_by_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    open_door_until = serializers.DateField(required=False, allow_null=True)
-    ended_on = serializers.DateField(required=False, allow_null=True)
+    open_door_until = BoundedDateField(required=False, allow_null=True)
+    ended_on = BoundedDateField(required=False, allow_null=True)
 
 
 # --- consent --------------------------------------------------------------------------------------------
@@ -264,8 +265,8 @@ class ConsentCreateSerializer(serializers.Serializer):
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=Consent.Scope.choices), allow_empty=True
     )
-    valid_from = serializers.DateField(required=False, allow_null=True)
-    valid_until = serializers.DateField()
+    valid_from = BoundedDateField(required=False, allow_null=True)
+    valid_until = BoundedDateField()
     given_how = serializers.ChoiceField(
         choices=Consent.GivenHow.choices,
         required=False,
