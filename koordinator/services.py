@@ -104,7 +104,6 @@ def _check_referral(data: dict) -> None:
         raise ServiceError(_("Skriv hvilken tjeneste som henviste."), "referral_agency")
 
 
-@transaction.atomic
 def _check_dates(**days) -> None:
     """Each given date is one the system can compute with (1900–9000,
     ``koordinator.timeutil``): the API and the forms check it too, but a year 9999 stored here would break what
@@ -114,6 +113,7 @@ def _check_dates(**days) -> None:
             raise ServiceError(str(OUT_OF_RANGE), field)
 
 
+@transaction.atomic
 def register_service_user(
     actor: User,
     *,
