@@ -20,8 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import Consent, FollowUp, Membership, NextOfKin, Organisation, ServiceUser, User
-from koordinator.timeutil import OUT_OF_RANGE, within_calendar
-from koordinator.toolkit import ServiceError, ensure_inside_gate, save_with_history
+from koordinator.toolkit import ServiceError, check_within_calendar, ensure_inside_gate, save_with_history
 
 
 def _date(day: datetime.date) -> str:
@@ -104,15 +103,6 @@ def _check_referral(data: dict) -> None:
         raise ServiceError(_("Skriv hvilken tjeneste som henviste."), "referral_agency")
 
 
-def _check_dates(**days) -> None:
-    """Each given date is one the system can compute with (1900–9000,
-    ``koordinator.timeutil``): the API and the forms check it too, but a year 9999 stored here would break what
-    reads it later (retention counts years from a case's end, a consent's length is added to its start)."""
-    for field, day in days.items():
-        if isinstance(day, datetime.date) and not within_calendar(day):
-            raise ServiceError(str(OUT_OF_RANGE), field)
-
-
 @transaction.atomic
 def register_service_user(
     actor: User,
@@ -135,7 +125,7 @@ def register_service_user(
         raise ServiceError(_("Ukjente felt: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if not (person.get("first_name") or "").strip() or not (person.get("last_name") or "").strip():
         raise ServiceError(_("Skriv fornavn og etternavn."), "first_name")
-    _check_dates(birth_date=person.get("birth_date"))
+    check_within_calendar(birth_date=person.get("birth_date"))
     person.setdefault("preferred_channel", ServiceUser.Channel.SMS if person.get("phone") else
                       ServiceUser.Channel.LETTER)
     _validate_contact(person)
@@ -153,7 +143,7 @@ def _new_case(actor: User, service_user: ServiceUser, *, unit: Organisation, tru
               referral_agency_name: str, referral_note: str, started_on: datetime.date | None,
               reason) -> FollowUp:
     """A case in status *inntak*, checked for staffing and referral, and inside the writer's gate."""
-    _check_dates(started_on=started_on)
+    check_within_calendar(started_on=started_on)
     check_staffing(unit, trust_person, deputy)
     _check_referral(
         {"referral_source": referral_source, "referral_agency": referral_agency,
@@ -188,7 +178,7 @@ def update_service_user(actor: User, service_user: ServiceUser, **changes) -> Se
     forbidden = set(changes) - set(allowed)
     if forbidden:
         raise ServiceError(_("Du kan ikke endre: %(fields)s") % {"fields": ", ".join(sorted(forbidden))})
-    _check_dates(birth_date=changes.get("birth_date"))
+    check_within_calendar(birth_date=changes.get("birth_date"))
     data = {field: getattr(service_user, field) for field in SERVICE_USER_FIELDS}
     data.update(changes)
     if not (data["first_name"] or "").strip() or not (data["last_name"] or "").strip():
@@ -273,7 +263,7 @@ def end_follow_up(
         raise ServiceError(_("Oppfølgingen er allerede avsluttet."), "reason")
     if reason not in FollowUp.EndingReason.values:
         raise ServiceError(_("Velg hvorfor oppfølgingen avsluttes."), "reason")
-    _check_dates(ended_on=ended_on, open_door_until=open_door_until)
+    check_within_calendar(ended_on=ended_on, open_door_until=open_door_until)
     ended_on = ended_on or timezone.localdate()
     if open_door_until is not None and open_door_until < ended_on:
         raise ServiceError(_("«Åpen dør til» kan ikke være før avslutningsdatoen."), "open_door_until")
@@ -413,7 +403,7 @@ def give_consent(
     unknown = [s for s in scopes if s not in Consent.SCOPE_FIELDS]
     if unknown:
         raise ServiceError(_("Ukjent omfang: %(scopes)s") % {"scopes": ", ".join(unknown)}, "scopes")
-    _check_dates(valid_from=valid_from, valid_until=valid_until)
+    check_within_calendar(valid_from=valid_from, valid_until=valid_until)
     valid_from = valid_from or timezone.localdate()
     if valid_until is None or valid_until < valid_from:
         raise ServiceError(_("«Gjelder til» må være samme dag som eller etter «gjelder fra»."), "valid_until")

@@ -51,8 +51,8 @@ from koordinator.models import (
     User,
 )
 from koordinator.phone import display_phone
-from koordinator.timeutil import OUT_OF_RANGE, no_date, no_datetime, within_calendar
-from koordinator.toolkit import ServiceError, compose, record_text, save_with_history
+from koordinator.timeutil import no_date, no_datetime
+from koordinator.toolkit import ServiceError, check_within_calendar, compose, record_text, save_with_history
 
 
 def _unit_of(person: User) -> Organisation | None:
@@ -108,8 +108,7 @@ def create_appointment(
         raise ServiceError(_("Saken er avsluttet. Åpne den igjen før du avtaler et møte."))
     if place not in Appointment.Place.values:
         raise ServiceError(_("Velg hvor dere skal møtes."), "place")
-    if not within_calendar(starts_at):
-        raise ServiceError(str(OUT_OF_RANGE), "starts_at")
+    check_within_calendar(starts_at=starts_at)
     if starts_at < timezone.now() - datetime.timedelta(minutes=5):
         raise ServiceError(_("Tidspunktet har allerede vært."), "starts_at")
     if not 5 <= duration_minutes <= 8 * 60:
@@ -237,8 +236,7 @@ def _appointment_words(appointment: Appointment, what: str, absent: User | None,
 @transaction.atomic
 def move_appointment(actor: User, appointment: Appointment, new_start: datetime.datetime, note: str = ""):
     access.require_change(actor, appointment)
-    if not within_calendar(new_start):
-        raise ServiceError(str(OUT_OF_RANGE), "starts_at")
+    check_within_calendar(starts_at=new_start)
     if new_start < timezone.now():
         raise ServiceError(_("Det nye tidspunktet har allerede vært."), "starts_at")
     urgent = is_today(appointment)  # moved away from today, or (below) moved to today: a same-day change
@@ -291,9 +289,7 @@ def register_absence(
         raise ServiceError(_("Velg type fravær."), "kind")
     if starts_on is None or ends_on is None:
         raise ServiceError(_("Skriv fra og til dato."), "starts_on")
-    for name, day in (("starts_on", starts_on), ("ends_on", ends_on)):
-        if not within_calendar(day):
-            raise ServiceError(str(OUT_OF_RANGE), name)
+    check_within_calendar(starts_on=starts_on, ends_on=ends_on)
     if ends_on < starts_on:
         raise ServiceError(_("«Til og med» kan ikke være før «fra og med»."), "ends_on")
     if ends_on < today:

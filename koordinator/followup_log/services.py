@@ -31,8 +31,8 @@ from koordinator.followup_log.selectors import (
     quiet_key_prefix,
 )
 from koordinator.models import FollowUp, FollowUpEntry, LifeArea, Notification, Organisation, User
-from koordinator.timeutil import OUT_OF_RANGE, no_date, no_datetime, within_calendar
-from koordinator.toolkit import ServiceError, ensure_inside_gate, save_with_history
+from koordinator.timeutil import no_date, no_datetime
+from koordinator.toolkit import ServiceError, check_within_calendar, ensure_inside_gate, save_with_history
 
 # --- validation ----------------------------------------------------------------------------------------------
 
@@ -51,8 +51,7 @@ def _text(value, name: str, max_length: int) -> str:
 def _moment(value) -> datetime.datetime:
     if not isinstance(value, datetime.datetime):
         raise ServiceError(str(MESSAGES["started_at"]), "started_at")
-    if not within_calendar(value):
-        raise ServiceError(str(OUT_OF_RANGE), "started_at")
+    check_within_calendar(started_at=value)
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value

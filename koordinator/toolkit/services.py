@@ -124,9 +124,18 @@ def clean_date(value, field: str) -> datetime.date | None:
                 continue
     if day is None:
         raise ServiceError(str(MESSAGES["bad_date"]), field)
-    if not within_calendar(day):
-        raise ServiceError(str(OUT_OF_RANGE), field)
+    check_within_calendar(**{field: day})
     return day
+
+
+def check_within_calendar(**values) -> None:
+    """Each date or time given (by its field's name) is one the system can compute with: 1900–9000
+    (``koordinator.timeutil``); anything else is the field's error. ``None`` and other types are left to the caller.
+    The forms and the API check the same bound; a service checks it too, since a year 9999 stored would break what
+    reads it later (a day added, a time converted to UTC, retention counting years from a case's end)."""
+    for field, value in values.items():
+        if isinstance(value, datetime.date) and not within_calendar(value):
+            raise ServiceError(str(OUT_OF_RANGE), field)
 
 
 def clean_instance(value, model: type[Model], field: str, message: str):

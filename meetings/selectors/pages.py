@@ -486,7 +486,7 @@ def _meeting_page(user: User, meeting: Meeting, *, minutes: Minutes | None = Non
     titles: dict[int, str] = {}
     points = _agenda(meeting, user, titles)
     if minutes is None:
-            minutes = (Minutes.objects.for_user(user).filter(meeting=meeting)
+        minutes = (Minutes.objects.for_user(user).filter(meeting=meeting)
                    .select_related("ready_by", "user_response_by").first())
     since, comments = None, []
     if minutes is not None:

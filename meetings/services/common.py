@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy
 
 from koordinator import access
 from koordinator.models import Consent, Notification, User
-from koordinator.timeutil import OUT_OF_RANGE, within_calendar
 from koordinator.toolkit import (
     ServiceError,
     VersionConflict,
+    check_within_calendar,
 )
 from meetings import notices
 from meetings.access import partner_member_ids
@@ -248,8 +248,7 @@ def as_datetime(value, field: str) -> datetime.datetime:
             raise ServiceError(str(MESSAGES["bad_datetime"]), field)
     else:
         raise ServiceError(str(MESSAGES["bad_datetime"]), field)
-    if not within_calendar(moment):
-        raise ServiceError(str(OUT_OF_RANGE), field)
+    check_within_calendar(**{field: moment})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
